@@ -1,0 +1,107 @@
+"""The library facade: the CLI, batch runs and evals all call these functions."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from . import __version__
+from .clean import CleanArticle, clean_text
+from .config import Settings, resolve_settings
+from .grounding import check_brief
+from .ingest import Article, read_source
+from .llm import LLM, build_provider
+from .prompts import Prompt, load_prompt
+from .schemas import PARTS, Brief, assemble_brief
+
+DEFAULT_PROMPT = "brief@1"
+
+
+@dataclass
+class BriefResult:
+    article: Article
+    clean: CleanArticle
+    brief: Brief
+    meta: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``summarize --format json`` contract of DESIGN.md."""
+        return {
+            "article": {
+                "id": self.article.id,
+                "source": self.article.source,
+                "title": self.clean.title,
+            },
+            "brief": self.brief.model_dump(mode="json"),
+            "meta": self.meta,
+        }
+
+
+def clean(source: str, *, stdin: BinaryIO | None = None) -> CleanArticle:
+    """Read and clean one article."""
+    return clean_text(read_source(source, stdin=stdin).raw)
+
+
+def make_llm(settings: Settings | None = None, **overrides: Any) -> LLM:
+    """An :class:`LLM` for ``settings`` (resolved from flags/env/config when not given)."""
+    return LLM(build_provider(settings or resolve_settings(**overrides)))
+
+
+def brief_article(article: Article, *, llm: LLM, prompt: Prompt) -> BriefResult:
+    """Clean ``article`` and run every task of ``prompt`` on it."""
+    cleaned = clean_text(article.raw)
+    variables = {"title": cleaned.title, "text": cleaned.text}
+    sampling = prompt.spec.sampling
+    parts = {}
+    usage = {"prompt_tokens": 0, "completion_tokens": 0}
+    attempts = 0
+    started = time.perf_counter()
+    for task in prompt.spec.tasks:
+        result = llm.extract(
+            prompt.render(task, variables),
+            PARTS[task.part],
+            max_tokens=task.max_tokens,
+            temperature=sampling.temperature,
+            top_p=sampling.top_p,
+            seed=sampling.seed,
+        )
+        parts[task.part] = result.parsed
+        attempts += result.attempts
+        for key in usage:
+            usage[key] += result.usage.get(key, 0)
+    brief = assemble_brief(parts)
+    meta = {
+        "prompt": prompt.ref,
+        "prompt_sha256": prompt.sha256,
+        "model": llm.model,
+        "usage": usage,
+        "latency_ms": int((time.perf_counter() - started) * 1000),
+        "attempts": attempts,
+        "grounding": check_brief(brief, cleaned.text).to_dict(),
+        "newsbrief_version": __version__,
+    }
+    return BriefResult(article=article, clean=cleaned, brief=brief, meta=meta)
+
+
+def summarize(
+    source: str,
+    *,
+    prompt: str = DEFAULT_PROMPT,
+    model: str | None = None,
+    base_url: str | None = None,
+    mode: str | None = None,
+    timeout: float | None = None,
+    llm: LLM | None = None,
+    stdin: BinaryIO | None = None,
+) -> BriefResult:
+    """Summarize the article at ``source`` (a path or ``-``) into a :class:`BriefResult`.
+
+    Input and prompt are checked before any model is loaded, so bad input fails fast.
+    """
+    article = read_source(source, stdin=stdin)
+    loaded = load_prompt(prompt)
+    if llm is None:
+        settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
+        llm = make_llm(settings)
+    return brief_article(article, llm=llm, prompt=loaded)

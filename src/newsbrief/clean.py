@@ -1,0 +1,103 @@
+"""Cleaning passes: pure functions from raw text to :class:`CleanArticle`, no I/O.
+
+This first version normalizes unicode and whitespace and keeps paragraphs; every character it
+drops (invisible characters, control characters) is recorded in ``removed`` so nothing is lost
+silently. Chrome, watermark and glued-word passes extend :func:`clean_text`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# C0/C1 control characters other than tab and newline.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Horizontal whitespace, including no-break and typographic spaces.
+_HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_DATELINE = re.compile(
+    r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\w+\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Removal:
+    kind: str  # what pass removed it: "invisible", "control"
+    text: str  # the removed text, verbatim
+    position: int  # offset in the raw input
+
+
+@dataclass(frozen=True)
+class CleanArticle:
+    title: str | None
+    text: str
+    removed: list[Removal] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "text": self.text,
+            "removed": [asdict(r) for r in self.removed],
+            "stats": dict(self.stats),
+        }
+
+
+def _record(pattern: re.Pattern[str], kind: str, raw: str) -> list[Removal]:
+    return [Removal(kind, m.group(), m.start()) for m in pattern.finditer(raw)]
+
+
+def normalize(raw: str) -> tuple[str, list[Removal]]:
+    """Unicode NFC, no invisible or control characters, one space between words, paragraphs kept.
+
+    Returns the text and the removals (positions refer to ``raw``).
+    """
+    removed = _record(_INVISIBLE, "invisible", raw) + _record(_CONTROL, "control", raw)
+    removed.sort(key=lambda r: r.position)
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    lines = [_HSPACE.sub(" ", line).strip() for line in text.split("\n")]
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n\n".join(paragraphs), removed
+
+
+def guess_title(text: str) -> str | None:
+    """The first paragraph that reads like a headline: several words, no final full stop."""
+    for paragraph in text.split("\n\n")[:6]:
+        words = paragraph.split()
+        if (
+            4 <= len(words) <= 25
+            and not paragraph.endswith((".", "?", "!", ":"))
+            and not _DATELINE.match(paragraph)
+            and sum(c.isalpha() for c in paragraph) > 0.6 * len(paragraph)
+        ):
+            return paragraph
+    return None
+
+
+def clean_text(raw: str) -> CleanArticle:
+    """Run every cleaning pass over ``raw``."""
+    text, removed = normalize(raw)
+    stats = {
+        "raw_chars": len(raw),
+        "clean_chars": len(text),
+        "paragraphs": text.count("\n\n") + 1 if text else 0,
+        "words": len(text.split()),
+        "removed": len(removed),
+    }
+    return CleanArticle(title=guess_title(text), text=text, removed=removed, stats=stats)

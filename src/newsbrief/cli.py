@@ -1,0 +1,227 @@
+"""The ``newsbrief`` command: parse options, call one library function, print.
+
+Errors become one line on stderr and an exit code (2 for bad usage or input, 1 for runtime
+failures); ``--debug`` (or NEWSBRIEF_DEBUG=1) shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.syntax import Syntax
+from rich.table import Table
+
+from . import __version__, api, render
+from .errors import EXIT_RUNTIME, NewsbriefError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="newsbrief",
+    help="Turn news articles into structured, checkable briefs with an LLM.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+prompts_app = typer.Typer(help="List and show the versioned prompts.", no_args_is_help=True)
+schema_app = typer.Typer(help="Export the Brief JSON Schema.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
+app.add_typer(schema_app, name="schema")
+
+_state = {"debug": False}
+
+
+def _stdout() -> Console:
+    return Console(soft_wrap=False)
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Turn newsbrief errors into one line and an exit code; re-raise under --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except NewsbriefError as exc:
+            if _state["debug"]:
+                raise
+            raise _fail(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise _fail("interrupted", 130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if _state["debug"]:
+                raise
+            raise _fail(
+                f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback "
+                "and report it)",
+                EXIT_RUNTIME,
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsbrief {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    debug: bool = typer.Option(
+        False, "--debug", help="Show tracebacks instead of one-line errors.", envvar="NEWSBRIEF_DEBUG"
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    _state["debug"] = debug
+
+
+class OutputFormat(str, Enum):
+    pretty = "pretty"
+    json = "json"
+    markdown = "markdown"
+
+
+class CleanFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+MODEL_HELP = (
+    "local (embedded SmolLM2-135M), local:/path/model.gguf, or openai:<model>. "
+    "Default: NEWSBRIEF_MODEL, then config.toml, then local."
+)
+
+
+@app.command()
+@handle_errors
+def summarize(
+    source: str = typer.Argument(..., help="Article file, or - to read stdin."),
+    model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    prompt: str = typer.Option(api.DEFAULT_PROMPT, "--prompt", "-p", help="Prompt id@version."),
+    output: OutputFormat = typer.Option(OutputFormat.pretty, "--format", "-f", help="Output format."),
+    base_url: str | None = typer.Option(
+        None, "--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)."
+    ),
+    mode: str | None = typer.Option(
+        None, "--mode", help="instructor mode: tools, json_schema, json or md_json."
+    ),
+    timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
+) -> None:
+    """Summarize one article into a brief: summary, pledges, positions, quoted experts."""
+    result = api.summarize(
+        source, prompt=prompt, model=model, base_url=base_url, mode=mode, timeout=timeout
+    )
+    if output is OutputFormat.json:
+        typer.echo(render.to_json(result))
+    elif output is OutputFormat.markdown:
+        typer.echo(render.to_markdown(result))
+    else:
+        _stdout().print(render.to_rich(result))
+
+
+@app.command("clean")
+@handle_errors
+def clean_command(
+    source: str = typer.Argument(..., help="Article file, or - to read stdin."),
+    output: CleanFormat = typer.Option(CleanFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Print the cleaned article text (what the model sees)."""
+    cleaned = api.clean(source)
+    if output is CleanFormat.json:
+        typer.echo(json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(cleaned.text)
+
+
+@app.command()
+@handle_errors
+def models() -> None:
+    """List the models newsbrief can use and which one is the default."""
+    from .config import resolve_settings
+    from .llm import embedded_model_path
+
+    settings = resolve_settings()
+    table = Table("Model", "What", "Status")
+    try:
+        embedded = embedded_model_path()
+        size = embedded.stat().st_size / 1e6
+        status = f"ready ({embedded.name}, {size:.0f} MB)"
+    except NewsbriefError as exc:
+        status = f"missing: {exc}"
+    table.add_row("local", "SmolLM2-135M-Instruct, embedded, runs on the CPU", status)
+    table.add_row("local:<path.gguf>", "any GGUF model file, run by llama-cpp-python", "")
+    endpoint = settings.base_url or "https://api.openai.com/v1"
+    key = "key set" if settings.api_key else "no OPENAI_API_KEY"
+    table.add_row("openai:<model>", f"OpenAI-compatible endpoint {endpoint}", key)
+    console = _stdout()
+    console.print(table)
+    console.print(f"default: {settings.model}")
+
+
+@prompts_app.command("list")
+@handle_errors
+def prompts_list() -> None:
+    """List every prompt version."""
+    from .prompts import available, load_prompt
+
+    table = Table("Prompt", "Tasks", "sha256", "Description")
+    for name, versions in available().items():
+        for number in versions:
+            loaded = load_prompt(f"{name}@{number}")
+            tasks = ", ".join(t.part for t in loaded.spec.tasks)
+            table.add_row(loaded.ref, tasks, loaded.sha256[:12], loaded.spec.description)
+    _stdout().print(table)
+
+
+@prompts_app.command("show")
+@handle_errors
+def prompts_show(ref: str = typer.Argument(..., help="Prompt id@version, e.g. brief@1.")) -> None:
+    """Show a prompt version: its front matter and every template."""
+    from .prompts import load_prompt
+
+    loaded = load_prompt(ref)
+    console = _stdout()
+    console.print(f"[bold]{loaded.ref}[/bold]  sha256 {loaded.sha256}  ({loaded.directory})")
+    for path in sorted(loaded.directory.iterdir()):
+        lexer = "yaml" if path.suffix == ".yaml" else "jinja"
+        console.rule(path.name)
+        console.print(Syntax(path.read_text(encoding="utf-8"), lexer, word_wrap=True))
+
+
+@schema_app.command("export")
+@handle_errors
+def schema_export(
+    directory: Path = typer.Option(Path("schemas"), "--dir", help="Folder to write into."),
+) -> None:
+    """Write schemas/brief.v1.schema.json from the pydantic models."""
+    from .schemas import export_schema
+
+    path = export_schema(directory)
+    typer.echo(f"wrote {path}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    if os.environ.get("NEWSBRIEF_DEBUG") in ("1", "true", "yes"):
+        _state["debug"] = True
+    app(prog_name="newsbrief")
+    sys.exit(0)

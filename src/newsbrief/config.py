@@ -1,0 +1,107 @@
+"""Settings, resolved as: command-line flag > NEWSBRIEF_* environment > config file > default.
+
+The config file is ``config.toml`` in the newsbrief home folder (``NEWSBRIEF_HOME``, else the
+platform's user config folder)::
+
+    model = "openai:gpt-4o-mini"
+    base_url = "http://127.0.0.1:8080/v1"
+    mode = "tools"
+    timeout = 120
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+DEFAULT_MODEL = "local"
+
+
+def home_dir() -> Path:
+    explicit = os.environ.get("NEWSBRIEF_HOME")
+    if explicit:
+        return Path(explicit).expanduser()
+    return Path(platformdirs.user_config_dir("newsbrief", appauthor=False))
+
+
+def config_path() -> Path:
+    return home_dir() / "config.toml"
+
+
+class FileConfig(BaseModel):
+    """What config.toml may hold. Unknown keys are an error, so typos do not pass silently."""
+
+    model_config = ConfigDict(extra="forbid")
+    model: str | None = None
+    base_url: str | None = None
+    mode: str | None = None
+    timeout: float | None = Field(default=None, gt=0)
+    n_ctx: int | None = Field(default=None, ge=512)
+    n_threads: int | None = Field(default=None, ge=1)
+
+
+def load_file_config(path: Path | None = None) -> FileConfig:
+    path = path or config_path()
+    if not path.is_file():
+        return FileConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return FileConfig.model_validate(data)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}", "fix or delete it") from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"config file {path} is invalid ({problems})", "fix or delete it") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str
+    base_url: str | None
+    api_key: str | None
+    mode: str | None
+    timeout: float
+    n_ctx: int | None
+    n_threads: int | None
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v not in (None, "")), None)
+
+
+def resolve_settings(
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    mode: str | None = None,
+    timeout: float | None = None,
+) -> Settings:
+    """Merge flags (the arguments), environment and config file into one :class:`Settings`."""
+    env = os.environ
+    file = load_file_config()
+    env_timeout = env.get("NEWSBRIEF_TIMEOUT")
+    try:
+        timeout_env = float(env_timeout) if env_timeout else None
+    except ValueError as exc:
+        raise ConfigError(
+            f"NEWSBRIEF_TIMEOUT={env_timeout!r} is not a number", "set it to seconds, e.g. 120"
+        ) from exc
+    return Settings(
+        model=_first(model, env.get("NEWSBRIEF_MODEL"), file.model, DEFAULT_MODEL),
+        base_url=_first(
+            base_url, env.get("NEWSBRIEF_BASE_URL"), env.get("OPENAI_BASE_URL"), file.base_url
+        ),
+        api_key=_first(env.get("OPENAI_API_KEY")),
+        mode=_first(mode, env.get("NEWSBRIEF_MODE"), file.mode),
+        timeout=_first(timeout, timeout_env, file.timeout, 120.0),
+        n_ctx=file.n_ctx,
+        n_threads=file.n_threads,
+    )

@@ -1,0 +1,81 @@
+"""One exception hierarchy for newsbrief.
+
+Every error carries a message that says what went wrong *and* what to do about it, and an exit
+code. The CLI prints ``str(error)`` on one line and exits with ``error.exit_code``; it never shows
+a traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+EXIT_OK = 0
+EXIT_RUNTIME = 1
+EXIT_USAGE = 2
+
+
+class NewsbriefError(Exception):
+    """Base class. ``hint`` is the "what to do" half of the message."""
+
+    exit_code = EXIT_RUNTIME
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}; {self.hint}"
+        return self.message
+
+
+# --- usage and input errors: exit code 2 -------------------------------------------------------
+
+
+class UsageError(NewsbriefError):
+    """The user asked for something that cannot be done as asked."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(UsageError):
+    """The article (file, stdin) is missing, unreadable, empty or not text."""
+
+
+class ConfigError(UsageError):
+    """A setting is invalid: unknown model spec, missing API key, bad config file."""
+
+
+class PromptError(UsageError):
+    """A prompt is unknown, malformed, or its template needs a variable that was not given."""
+
+
+# --- runtime errors: exit code 1 ---------------------------------------------------------------
+
+
+class LLMError(NewsbriefError):
+    """The model could not produce a valid answer."""
+
+    exit_code = EXIT_RUNTIME
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        attempts: int = 0,
+        last_reply: str | None = None,
+        usage: dict[str, int] | None = None,
+    ) -> None:
+        super().__init__(message, hint)
+        self.attempts = attempts
+        self.last_reply = last_reply
+        self.usage = usage or {"prompt_tokens": 0, "completion_tokens": 0}
+
+    def details(self) -> dict[str, Any]:
+        return {"attempts": self.attempts, "last_reply": self.last_reply, "usage": self.usage}
+
+
+class LLMUnavailableError(LLMError):
+    """The endpoint or the model file could not be reached or loaded."""

