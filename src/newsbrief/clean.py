@@ -15,7 +15,7 @@ from typing import Any
 # Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # C0/C1 control characters other than tab and newline.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Horizontal whitespace, including no-break and typographic spaces.
 _HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _DATELINE = re.compile(
@@ -52,7 +52,10 @@ def _record(pattern: re.Pattern[str], kind: str, raw: str) -> list[Removal]:
 
 
 def normalize(raw: str) -> tuple[str, list[Removal]]:
-    """Unicode NFC, no invisible or control characters, one space between words, paragraphs kept.
+    """Unicode NFC, no invisible or control characters, one space between words.
+
+    Lines are kept (chrome such as a dateline is often a line of its own); blank lines separate
+    paragraphs and several blank lines become one.
 
     Returns the text and the removals (positions refer to ``raw``).
     """
@@ -69,16 +72,16 @@ def normalize(raw: str) -> tuple[str, list[Removal]]:
         if line:
             current.append(line)
         elif current:
-            paragraphs.append(" ".join(current))
+            paragraphs.append("\n".join(current))
             current = []
     if current:
-        paragraphs.append(" ".join(current))
+        paragraphs.append("\n".join(current))
     return "\n\n".join(paragraphs), removed
 
 
 def guess_title(text: str) -> str | None:
-    """The first paragraph that reads like a headline: several words, no final full stop."""
-    for paragraph in text.split("\n\n")[:6]:
+    """The first line that reads like a headline: several words, no final full stop."""
+    for paragraph in text.splitlines()[:8]:
         words = paragraph.split()
         if (
             4 <= len(words) <= 25

@@ -16,6 +16,7 @@ call: attempts, token usage summed over reasks, and errors translated into one c
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -32,6 +33,10 @@ from .config import Settings
 from .errors import ConfigError, LLMError, LLMUnavailableError
 
 T = TypeVar("T", bound=BaseModel)
+
+# instructor logs every failed attempt at ERROR level; newsbrief reports failures itself, in one
+# line. A NullHandler keeps Python's last-resort handler from printing those records to stderr.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 MODES: dict[str, instructor.Mode] = {
     "tools": instructor.Mode.TOOLS,
@@ -279,8 +284,8 @@ class LLM:
         return self.provider.name
 
     def _counted_create(self, **kwargs: Any) -> Any:
-        completion = self.provider.create(**kwargs)
         self._counter.calls += 1
+        completion = self.provider.create(**kwargs)
         self._counter.last = completion
         usage = getattr(completion, "usage", None)
         if usage is not None:
@@ -342,6 +347,8 @@ class LLM:
 
         if isinstance(exc, (LLMError, ConfigError)):
             return exc
+        if isinstance(exc, InstructorRetryException) and isinstance(exc.__cause__, openai.APIError):
+            exc = exc.__cause__  # a transport or HTTP error, not a validation failure
         details = {
             "attempts": self._counter.calls,
             "last_reply": _reply_text(self._counter.last),

@@ -1,0 +1,112 @@
+"""The real models: the embedded SmolLM2 in-process, and llama.cpp's OpenAI-compatible server.
+
+These run the 135M model on the CPU (tens of seconds each). The server is started on 127.0.0.1
+with an ephemeral port and talked to through the real openai client, as a user's vLLM, Ollama or
+LM Studio endpoint would be.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from newsbrief import api
+from newsbrief.llm import embedded_model_path
+from newsbrief.schemas import Brief
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((ROOT / "schemas" / "brief.v1.schema.json").read_text(encoding="utf-8"))
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    command = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(embedded_model_path()),
+        "--model_alias", "smollm2",
+        "--host", "127.0.0.1", "--port", str(port),
+        "--n_ctx", "8192",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"llama_cpp.server did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_summarize_through_a_real_openai_compatible_server(
+    llama_server: str, seed_path: Path, isolated_home: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBRIEF_"))}
+    env["NEWSBRIEF_HOME"] = str(isolated_home)
+    completed = subprocess.run(
+        [
+            sys.executable, "-m", "newsbrief", "summarize", str(seed_path),
+            "--model", "openai:smollm2", "--base-url", llama_server, "--format", "json",
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr
+    data = json.loads(completed.stdout)
+    jsonschema.validate(data["brief"], SCHEMA)
+    meta = data["meta"]
+    assert meta["model"] == "openai:smollm2"
+    assert meta["prompt"] == "brief@1"
+    assert meta["attempts"] >= 4
+    assert meta["usage"]["prompt_tokens"] > 4 * 2000  # four calls, each with the whole article
+    assert meta["usage"]["completion_tokens"] > 0
+    assert data["brief"]["summary"].strip()
+
+
+def test_local_model_in_process_on_the_seed(seed_path: Path) -> None:
+    result = api.summarize(str(seed_path), model="local")
+    Brief.model_validate(result.brief.model_dump())
+    jsonschema.validate(result.brief.model_dump(mode="json"), SCHEMA)
+    assert result.meta["model"] == "local:" + embedded_model_path().stem
+    assert result.meta["attempts"] >= 4
+    assert result.meta["usage"]["prompt_tokens"] > 4 * 2000
+    assert len(result.brief.summary.split()) >= 5
+    grounding = result.meta["grounding"]
+    assert grounding["checked"] == grounding["grounded"] + len(grounding["ungrounded"])

@@ -1,0 +1,45 @@
+"""The committed JSON Schema matches the models; parts assemble into a Brief."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from newsbrief.cli import app
+from newsbrief.schemas import (
+    SCHEMA_FILENAME,
+    Brief,
+    PledgesPart,
+    SummaryPart,
+    assemble_brief,
+    schema_text,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_committed_schema_is_current() -> None:
+    committed = (ROOT / "schemas" / SCHEMA_FILENAME).read_text(encoding="utf-8")
+    assert committed == schema_text(), "run `newsbrief schema export` and commit the result"
+
+
+def test_schema_export_command(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["schema", "export", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / SCHEMA_FILENAME).read_text(encoding="utf-8"))
+    assert written["x-schema-version"] == 1
+    assert set(written["properties"]) == {"summary", "pledges", "positions", "quoted_experts"}
+
+
+def test_every_field_has_guidance_for_the_model() -> None:
+    schema = Brief.model_json_schema()
+    for name, definition in schema["$defs"].items():
+        for field, spec in definition["properties"].items():
+            assert spec.get("description"), f"{name}.{field} has no description"
+
+
+def test_assemble_brief_keeps_missing_parts_empty() -> None:
+    brief = assemble_brief({"summary": SummaryPart(summary="S."), "pledges": PledgesPart()})
+    assert brief == Brief(summary="S.")
