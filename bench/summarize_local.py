@@ -87,7 +87,9 @@ def main() -> None:
     print(f"model load: {load_s:.2f} s (not in the times below)")
     print(f"tokens (prompt, completion): raw {tokens['raw']}  newsbrief {tokens['newsbrief']}")
     print(f"raw llama-cpp-python, 4 calls: median {raw_s:.2f} s  runs {[round(x, 2) for x in raw]}")
-    print(f"newsbrief summarize:          median {ours_s:.2f} s  runs {[round(x, 2) for x in ours]}")
+    print(
+        f"newsbrief summarize:          median {ours_s:.2f} s  runs {[round(x, 2) for x in ours]}"
+    )
     print(f"overhead ratio newsbrief/raw: {ours_s / raw_s:.3f}  (target <= 1.10)")
     print(f"whole summarize incl. model load: {load_s + ours_s:.2f} s  (target < 60 s)")
     print(f"grounded excerpts: {grounding['grounded']}/{grounding['checked']}")

@@ -64,8 +64,28 @@ def completion(
     )
 
 
+def request_schema(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The JSON schema a request asks the reply to follow (tools or response_format)."""
+    if "tools" in kwargs:
+        return dict(kwargs["tools"][0]["function"]["parameters"])
+    return dict(kwargs["response_format"]["json_schema"]["schema"])
+
+
+def first_choices(schema: dict[str, Any]) -> dict[str, Any]:
+    """A reply that takes the first option of every choice field (what a weak model does)."""
+    return {
+        name: spec["enum"][0] if "enum" in spec else spec["const"]
+        for name, spec in schema["properties"].items()
+        if "enum" in spec or "const" in spec
+    }
+
+
 class FakeProvider:
-    """A provider that answers from a queue of canned replies and records every request."""
+    """A provider that answers from a queue of canned replies and records every request.
+
+    When the queue is empty, questions whose fields are all choices (the sentence questions)
+    get the first option of each; any other question without a queued reply fails the test.
+    """
 
     def __init__(self, replies: list[Any] | None = None, *, mode: str = "json_schema") -> None:
         self.name = "fake:test"
@@ -87,9 +107,13 @@ class FakeProvider:
 
     def create(self, **kwargs: Any) -> Any:
         self.requests.append(kwargs)
-        if not self.replies:
-            raise AssertionError("the fake LLM ran out of queued replies")
-        reply = self.replies.popleft()
+        if self.replies:
+            reply = self.replies.popleft()
+        else:
+            schema = request_schema(kwargs)
+            reply = first_choices(schema)
+            if set(reply) != set(schema["properties"]):
+                raise AssertionError(f"the fake LLM has no reply queued for {schema['title']}")
         if isinstance(reply, Exception):
             raise reply
         if isinstance(reply, ChatCompletion):
@@ -100,47 +124,8 @@ class FakeProvider:
         return completion(text)
 
 
-GOOD_PARTS: list[dict[str, Any]] = [
-    {"summary": "Premier Li Qiang visited Belarus and both sides pledged closer cooperation."},
-    {
-        "pledges": [
-            {
-                "actor": "China and Belarus",
-                "commitment": "strengthen cooperation in defense and law enforcement",
-                "condition": None,
-                "evidence": "The two countries said that they will strengthen cooperation in the "
-                "areas of defense, judiciary matters, law enforcement and security",
-            }
-        ]
-    },
-    {
-        "positions": [
-            {
-                "actor": "Belarus",
-                "topic": "one-China principle",
-                "stance": "supports",
-                "statement": "Belarus firmly supports the one-China principle.",
-                "evidence": "Belarus reiterates its firm commitment to the one-China principle",
-            }
-        ]
-    },
-    {
-        "quoted_experts": [
-            {
-                "name": "Zhao Huirong",
-                "role": "Eastern European studies expert",
-                "affiliation": "Chinese Academy of Social Sciences",
-                "quotes": [
-                    {
-                        "text": "China-Belarus relations are a role model of a new type of "
-                        "international relations",
-                        "kind": "direct",
-                    }
-                ],
-            }
-        ]
-    },
-]
+SUMMARY = {"summary": "Premier Li Qiang visited Belarus. Both sides pledged closer cooperation."}
+NAMES = {"names": ["Zhao Huirong", "Yang Jin", "Cui Hongjian"]}
 
 
 @pytest.fixture

@@ -24,9 +24,13 @@ def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]
 def test_every_command_has_help() -> None:
     root = typer.main.get_command(app)
     paths = _commands(root)
-    assert {("summarize",), ("clean",), ("models",), ("prompts", "list"), ("schema", "export")} <= set(
-        paths
-    )
+    assert {
+        ("summarize",),
+        ("clean",),
+        ("models",),
+        ("prompts", "list"),
+        ("schema", "export"),
+    } <= set(paths)
     for path in paths:
         result = CliRunner().invoke(app, [*path, "--help"])
         assert result.exit_code == 0, path

@@ -80,9 +80,18 @@ def test_summarize_through_a_real_openai_compatible_server(
     env["NEWSBRIEF_HOME"] = str(isolated_home)
     completed = subprocess.run(
         [
-            sys.executable, "-m", "newsbrief", "summarize", str(seed_path),
-            "--model", "openai:smollm2", "--base-url", llama_server, "--format", "json",
-        ],  # fmt: skip
+            sys.executable,
+            "-m",
+            "newsbrief",
+            "summarize",
+            str(seed_path),
+            "--model",
+            "openai:smollm2",
+            "--base-url",
+            llama_server,
+            "--format",
+            "json",
+        ],
         capture_output=True,
         text=True,
         env=env,

@@ -21,7 +21,7 @@ def test_brief_v1_is_released_and_latest() -> None:
     assert load_prompt("brief@1").sha256 == load_prompt("brief@v1").sha256
     assert prompt.spec.sampling.temperature == 0.0
     assert [t.part for t in load_prompt("brief@1").spec.tasks] == [
-        "summary", "pledges", "positions", "quoted_experts",
+        "summary", "quoted_experts", "pledges", "positions",
     ]  # fmt: skip
 
 

@@ -11,17 +11,18 @@ from typer.testing import CliRunner
 
 from newsbrief import api
 from newsbrief.cli import app
-from newsbrief.errors import LLMError
+from newsbrief.errors import LLMError, NewsbriefError
 from newsbrief.llm import LLM
 
-from .conftest import GOOD_PARTS, FakeProvider, completion
+from .conftest import NAMES, SUMMARY, FakeProvider, completion
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schemas" / "brief.v1.schema.json").read_text(encoding="utf-8"))
+SEED_TITLE = "China-Belarus high-level development of partnership ‘exemplary model’"
 
 
 def test_json_output_follows_the_contract(fake_provider: FakeProvider, seed_path: Path) -> None:
-    fake_provider.queue(*GOOD_PARTS)
+    fake_provider.queue(SUMMARY, NAMES)
     result = CliRunner().invoke(app, ["summarize", str(seed_path), "-m", "fake:x", "-f", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -29,7 +30,7 @@ def test_json_output_follows_the_contract(fake_provider: FakeProvider, seed_path
     assert data["article"] == {
         "id": "000_ec47db115828c336",
         "source": str(seed_path),
-        "title": "China-Belarus high-level development of partnership ‘exemplary model’",
+        "title": SEED_TITLE,
     }
     jsonschema.validate(data["brief"], SCHEMA)
     meta = data["meta"]
@@ -40,38 +41,83 @@ def test_json_output_follows_the_contract(fake_provider: FakeProvider, seed_path
     assert meta["prompt"] == "brief@1"
     assert len(meta["prompt_sha256"]) == 64
     assert meta["model"] == "fake:test"
-    assert meta["usage"] == {"prompt_tokens": 400, "completion_tokens": 80}
-    assert meta["attempts"] == 4
-    assert meta["grounding"] == {"checked": 4, "grounded": 4, "ungrounded": []}
-    assert data["brief"]["quoted_experts"][0]["name"] == "Zhao Huirong"
+    calls = len(fake_provider.requests)
+    assert calls == 2 + 6 + 6  # summary, names, up to 6 sentences each for pledges and positions
+    assert meta["attempts"] == calls
+    assert meta["usage"] == {"prompt_tokens": 100 * calls, "completion_tokens": 20 * calls}
+    grounding = meta["grounding"]
+    assert grounding["ungrounded"] == [] and grounding["checked"] == grounding["grounded"] > 12
+
+    brief = data["brief"]
+    assert brief["summary"] == SUMMARY["summary"]
+    assert [e["name"] for e in brief["quoted_experts"]] == [
+        "Yang Jin",
+        "Zhao Huirong",
+        "Cui Hongjian",
+    ]
+    zhao = brief["quoted_experts"][1]
+    assert zhao["role"] == "Eastern European studies expert"
+    assert zhao["affiliation"] == "Chinese Academy of Social Sciences"
+    assert {"text": "China-Belarus relations are a role model of a new type of international "
+            "relations,", "kind": "direct"} in zhao["quotes"]  # fmt: skip
+    first = brief["pledges"][0]
+    assert first["actor"] == "Beijing and Minsk"  # the nearest name before "pledged"
+    assert first["commitment"].startswith("promote practical cooperation in various fields")
+    assert first["evidence"] in seed_path.read_text(encoding="utf-8")
+    stances = {p["evidence"][:20]: p["stance"] for p in brief["positions"]}
+    assert stances["Both sides condemn t"] == "opposes"
+    assert stances["The communique said "] == "supports"  # reiterates / opposes / supports
 
 
-def test_every_task_sends_the_article_first_and_the_question_last(
+def test_teaser_after_the_footer_never_reaches_the_model(
     fake_provider: FakeProvider, seed_path: Path
 ) -> None:
-    fake_provider.queue(*GOOD_PARTS)
+    fake_provider.queue(SUMMARY, {"names": ["Mao Ning", "Zhao Huirong"]})
+    result = api.summarize(str(seed_path), model="fake:x")
+    sent = json.dumps([r["messages"] for r in fake_provider.requests])
+    assert "Mao Ning" not in sent and "Related suggestion" not in sent
+    assert [e.name for e in result.brief.quoted_experts] == ["Zhao Huirong"]
+    assert {"part": "quoted_experts", "text": "Mao Ning", "reason": "name not in the article"} in (
+        result.meta["grounding"]["dropped"]
+    )
+
+
+def test_article_questions_share_one_prefix(fake_provider: FakeProvider, seed_path: Path) -> None:
+    fake_provider.queue(SUMMARY, NAMES)
     api.summarize(str(seed_path), model="fake:x")
-    users = [r["messages"][1]["content"] for r in fake_provider.requests]
     systems = {r["messages"][0]["content"] for r in fake_provider.requests}
-    assert len(systems) == 1, "the system message must be identical so the prefix is reused"
-    prefix = users[0][: users[0].index("</article>") + len("</article>")]
-    assert all(u.startswith(prefix) for u in users)
-    assert len({u[len(prefix) :] for u in users}) == 4, "each task asks its own question"
+    assert len(systems) == 1, "one system message for every call"
+    summary_user, names_user = (r["messages"][1]["content"] for r in fake_provider.requests[:2])
+    prefix = summary_user[: summary_user.index("</article>") + len("</article>")]
+    assert len(prefix) > 5000, "the whole article comes first"
+    assert names_user.startswith(prefix) and summary_user != names_user
+    sentence_user = fake_provider.requests[2]["messages"][1]["content"]
+    assert len(sentence_user) < 1500, "sentence questions are short prompts of their own"
+    assert fake_provider.requests[0]["frequency_penalty"] == 0.5  # task override
+    assert "frequency_penalty" not in fake_provider.requests[1]
     assert all(r["temperature"] == 0.0 for r in fake_provider.requests)
 
 
 def test_invalid_reply_is_reasked_and_counted(fake_provider: FakeProvider, seed_path: Path) -> None:
-    fake_provider.queue(
-        GOOD_PARTS[0],
-        {"pledges": [{"actor": "China"}]},  # missing fields: re-asked with the error
-        GOOD_PARTS[1],
-        *GOOD_PARTS[2:],
-    )
+    fake_provider.queue(SUMMARY, {"names": "Zhao Huirong"}, NAMES)
     result = api.summarize(str(seed_path), model="fake:x")
-    assert result.meta["attempts"] == 5
-    assert result.meta["usage"] == {"prompt_tokens": 500, "completion_tokens": 100}
+    calls = len(fake_provider.requests)
+    assert result.meta["attempts"] == calls == 15
+    assert result.meta["usage"]["prompt_tokens"] == 100 * calls
     reask = fake_provider.requests[2]["messages"]
-    assert len(reask) > 2 and "commitment" in json.dumps(reask[2:])
+    assert len(reask) > 2 and "names" in json.dumps(reask[2:])
+
+
+def test_an_unanswerable_sentence_is_dropped_not_fatal(
+    fake_provider: FakeProvider, seed_path: Path
+) -> None:
+    bad = {"actor": "Nobody", "commitment": "nothing"}  # not among the options
+    fake_provider.queue(SUMMARY, NAMES, bad, bad, bad)
+    result = api.summarize(str(seed_path), model="fake:x")
+    assert len(result.brief.pledges) == 5
+    dropped = [d for d in result.meta["grounding"]["dropped"] if d["part"] == "pledges"]
+    assert len(dropped) == 1 and dropped[0]["reason"].startswith("no valid reply")
+    assert result.meta["attempts"] == len(fake_provider.requests) == 16
 
 
 def test_reasks_are_bounded_and_the_error_carries_details(seed_path: Path) -> None:
@@ -93,35 +139,23 @@ def test_truncated_reply_is_an_error_not_a_result(seed_path: Path) -> None:
 
 
 def test_tools_mode_path(fake_provider: FakeProvider, seed_path: Path) -> None:
-    fake_provider.queue(*GOOD_PARTS)
+    fake_provider.queue(SUMMARY, NAMES)
     result = api.summarize(str(seed_path), model="fake:x", mode="tools")
     assert "tools" in fake_provider.requests[0]
-    assert result.brief.positions[0].stance == "supports"
+    assert "response_format" not in fake_provider.requests[0]
+    assert result.brief.summary == SUMMARY["summary"]
 
 
-def test_ungrounded_quote_is_reported(fake_provider: FakeProvider, seed_path: Path) -> None:
-    invented = {
-        "quoted_experts": [
-            {
-                "name": "Jane Invented",
-                "role": None,
-                "affiliation": None,
-                "quotes": [{"text": "This never appears in the article.", "kind": "direct"}],
-            }
-        ]
-    }
-    fake_provider.queue(*GOOD_PARTS[:3], invented)
+def test_summary_cut_mid_sentence_keeps_whole_sentences(
+    fake_provider: FakeProvider, seed_path: Path
+) -> None:
+    fake_provider.queue({"summary": "Li visited Minsk. The two sides agreed to expand tra"}, NAMES)
     result = api.summarize(str(seed_path), model="fake:x")
-    grounding = result.meta["grounding"]
-    assert grounding["checked"] == 4 and grounding["grounded"] == 2
-    assert {u["path"] for u in grounding["ungrounded"]} == {
-        "quoted_experts[0].quotes[0].text",
-        "quoted_experts[0].name",
-    }
+    assert result.brief.summary == "Li visited Minsk."
 
 
 def test_article_over_the_context_window_is_refused(seed_path: Path) -> None:
-    provider = FakeProvider(GOOD_PARTS)
+    provider = FakeProvider([SUMMARY])
     provider.window = 500
     with pytest.raises(LLMError, match="context window of 500"):
         api.summarize(str(seed_path), llm=LLM(provider))
@@ -130,18 +164,19 @@ def test_article_over_the_context_window_is_refused(seed_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["markdown", "pretty"])
 def test_human_formats(fake_provider: FakeProvider, seed_path: Path, fmt: str) -> None:
-    fake_provider.queue(*GOOD_PARTS)
+    fake_provider.queue(SUMMARY, NAMES)
     result = CliRunner().invoke(app, ["summarize", str(seed_path), "-m", "fake:x", "-f", fmt])
     assert result.exit_code == 0, result.output
-    for expected in ("Premier Li Qiang visited Belarus", "Zhao Huirong", "one-China principle"):
-        assert expected in " ".join(result.stdout.split())
+    flat = " ".join(result.stdout.split())
+    for expected in ("Premier Li Qiang visited Belarus", "Zhao Huirong", "Beijing and Minsk"):
+        assert expected in flat
     if fmt == "markdown":
-        assert result.stdout.startswith("# China-Belarus high-level development")
+        assert result.stdout.startswith(f"# {SEED_TITLE}")
         assert "## Pledges" in result.stdout
 
 
 def test_stdin_source(fake_provider: FakeProvider, seed_path: Path) -> None:
-    fake_provider.queue(*GOOD_PARTS)
+    fake_provider.queue(SUMMARY, NAMES)
     text = seed_path.read_text(encoding="utf-8")
     result = CliRunner().invoke(app, ["summarize", "-", "-m", "fake:x", "-f", "json"], input=text)
     assert result.exit_code == 0, result.output
@@ -159,5 +194,21 @@ def test_model_resolution_env_beats_config(
     isolated_home.mkdir(parents=True)
     (isolated_home / "config.toml").write_text('model = "openai:from-config"\n')
     monkeypatch.setenv("NEWSBRIEF_MODEL", "fake:from-env")
-    fake_provider.queue(*GOOD_PARTS)
+    fake_provider.queue(SUMMARY, NAMES)
     assert api.summarize(str(seed_path)).meta["model"] == "fake:test"
+
+
+def test_config_file_is_used_when_no_flag_or_env(isolated_home: Path, seed_path: Path) -> None:
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "config.toml").write_text('model = "openai:gpt-4o-mini"\n')
+    with pytest.raises(NewsbriefError) as info:  # the config's model is the one tried
+        api.summarize(str(seed_path))
+    assert "openai:gpt-4o-mini" in str(info.value)
+
+
+def test_bad_config_file_is_one_clear_error(isolated_home: Path, seed_path: Path) -> None:
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "config.toml").write_text('modle = "local"\n')
+    result = CliRunner().invoke(app, ["summarize", str(seed_path)])
+    assert result.exit_code == 2
+    assert "config file" in result.stderr and "modle" in result.stderr

@@ -13,7 +13,8 @@ from .grounding import check_brief
 from .ingest import Article, read_source
 from .llm import LLM, build_provider
 from .prompts import Prompt, load_prompt
-from .schemas import PARTS, Brief, assemble_brief
+from .schemas import Brief
+from .strategy import run_prompt
 
 DEFAULT_PROMPT = "brief@1"
 
@@ -51,34 +52,18 @@ def make_llm(settings: Settings | None = None, **overrides: Any) -> LLM:
 def brief_article(article: Article, *, llm: LLM, prompt: Prompt) -> BriefResult:
     """Clean ``article`` and run every task of ``prompt`` on it."""
     cleaned = clean_text(article.raw)
-    variables = {"title": cleaned.title, "text": cleaned.text}
-    sampling = prompt.spec.sampling
-    parts = {}
-    usage = {"prompt_tokens": 0, "completion_tokens": 0}
-    attempts = 0
     started = time.perf_counter()
-    for task in prompt.spec.tasks:
-        result = llm.extract(
-            prompt.render(task, variables),
-            PARTS[task.part],
-            max_tokens=task.max_tokens,
-            temperature=sampling.temperature,
-            top_p=sampling.top_p,
-            seed=sampling.seed,
-        )
-        parts[task.part] = result.parsed
-        attempts += result.attempts
-        for key in usage:
-            usage[key] += result.usage.get(key, 0)
-    brief = assemble_brief(parts)
+    brief, run = run_prompt(prompt, cleaned, llm)
+    grounding = check_brief(brief, cleaned.text).to_dict()
+    grounding["dropped"] = run.dropped
     meta = {
         "prompt": prompt.ref,
         "prompt_sha256": prompt.sha256,
         "model": llm.model,
-        "usage": usage,
+        "usage": run.usage,
         "latency_ms": int((time.perf_counter() - started) * 1000),
-        "attempts": attempts,
-        "grounding": check_brief(brief, cleaned.text).to_dict(),
+        "attempts": run.calls,
+        "grounding": grounding,
         "newsbrief_version": __version__,
     }
     return BriefResult(article=article, clean=cleaned, brief=brief, meta=meta)

@@ -1,8 +1,9 @@
 """Cleaning passes: pure functions from raw text to :class:`CleanArticle`, no I/O.
 
-This first version normalizes unicode and whitespace and keeps paragraphs; every character it
-drops (invisible characters, control characters) is recorded in ``removed`` so nothing is lost
-silently. Chrome, watermark and glued-word passes extend :func:`clean_text`.
+This first version normalizes unicode and whitespace, keeps lines and paragraphs, and cuts the
+site footer (with the teasers of other articles that follow it). Every removal is recorded in
+``removed`` so nothing is lost silently. Chrome, watermark and glued-word passes extend
+:func:`clean_text`.
 """
 
 from __future__ import annotations
@@ -24,9 +25,28 @@ _DATELINE = re.compile(
 )
 
 
+# Lines that start a site's footer: what follows them is not the article (teasers of other
+# articles, comment forms, syndication notes). Matched at the start of a line, any case.
+_FOOTER = re.compile(
+    r"^(?:related(?:\s+(?:posts?|articles?|stories|news|reading|content|suggestions?|links?))?\s*:?"
+    r"|leave a (?:reply|comment)|(?:\d+\s+)?comments?\s*:?|post a comment|add a comment"
+    r"|your email address will not be published"
+    r"|content comes from\b|(?:this article|this story) (?:was|is|first) (?:originally )?"
+    r"(?:published|appeared)\b"
+    r"|read (?:more|next|also)\b|more (?:from|on|stories)\b|you (?:may|might) also (?:like|enjoy)\b"
+    r"|recommended(?: for you)?\s*:?$|also read\b|see also\b|trending(?: now)?\s*:?$"
+    r"|share (?:this|on)\b|follow us\b|subscribe (?:to|now)\b|sign up for\b"
+    r"|tags?\s*:|filed under\b)",
+    re.IGNORECASE,
+)
+# A footer marker only counts after this share of the text, so an article that merely mentions
+# "related stories" early on is not cut.
+FOOTER_MIN_SHARE = 0.3
+
+
 @dataclass(frozen=True)
 class Removal:
-    kind: str  # what pass removed it: "invisible", "control"
+    kind: str  # what pass removed it: "invisible", "control", "footer"
     text: str  # the removed text, verbatim
     position: int  # offset in the raw input
 
@@ -79,6 +99,20 @@ def normalize(raw: str) -> tuple[str, list[Removal]]:
     return "\n\n".join(paragraphs), removed
 
 
+def cut_footer(text: str) -> tuple[str, Removal | None]:
+    """Drop everything from the first footer line on (after ``FOOTER_MIN_SHARE`` of the text).
+
+    The removal's position is an offset in ``text`` (the normalized text).
+    """
+    offset = 0
+    for line in text.split("\n"):
+        if offset >= FOOTER_MIN_SHARE * len(text) and _FOOTER.match(line):
+            kept = text[:offset].rstrip()
+            return kept, Removal("footer", text[offset:], offset)
+        offset += len(line) + 1
+    return text, None
+
+
 def guess_title(text: str) -> str | None:
     """The first line that reads like a headline: several words, no final full stop."""
     for paragraph in text.splitlines()[:8]:
@@ -96,6 +130,9 @@ def guess_title(text: str) -> str | None:
 def clean_text(raw: str) -> CleanArticle:
     """Run every cleaning pass over ``raw``."""
     text, removed = normalize(raw)
+    text, footer = cut_footer(text)
+    if footer:
+        removed.append(footer)
     stats = {
         "raw_chars": len(raw),
         "clean_chars": len(text),

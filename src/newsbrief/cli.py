@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -85,7 +85,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     debug: bool = typer.Option(
-        False, "--debug", help="Show tracebacks instead of one-line errors.", envvar="NEWSBRIEF_DEBUG"
+        False,
+        "--debug",
+        help="Show tracebacks instead of one-line errors.",
+        envvar="NEWSBRIEF_DEBUG",
     ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
@@ -94,13 +97,13 @@ def root(
     _state["debug"] = debug
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     pretty = "pretty"
     json = "json"
     markdown = "markdown"
 
 
-class CleanFormat(str, Enum):
+class CleanFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -117,7 +120,9 @@ def summarize(
     source: str = typer.Argument(..., help="Article file, or - to read stdin."),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
     prompt: str = typer.Option(api.DEFAULT_PROMPT, "--prompt", "-p", help="Prompt id@version."),
-    output: OutputFormat = typer.Option(OutputFormat.pretty, "--format", "-f", help="Output format."),
+    output: OutputFormat = typer.Option(
+        OutputFormat.pretty, "--format", "-f", help="Output format."
+    ),
     base_url: str | None = typer.Option(
         None, "--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)."
     ),

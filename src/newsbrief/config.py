@@ -59,7 +59,9 @@ def load_file_config(path: Path | None = None) -> FileConfig:
         raise ConfigError(f"cannot read config file {path}: {exc}", "fix or delete it") from exc
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"config file {path} is invalid ({problems})", "fix or delete it") from exc
+        raise ConfigError(
+            f"config file {path} is invalid ({problems})", "fix or delete it"
+        ) from exc
 
 
 @dataclass(frozen=True)

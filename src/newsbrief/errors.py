@@ -79,3 +79,7 @@ class LLMError(NewsbriefError):
 
 class LLMUnavailableError(LLMError):
     """The endpoint or the model file could not be reached or loaded."""
+
+
+class InvalidReplyError(LLMError):
+    """The model answered, but never with a valid reply (bad JSON, wrong shape, truncated)."""

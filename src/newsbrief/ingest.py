@@ -1,4 +1,4 @@
-"""Input: every source becomes an :class:`Article`. This module is the only reader of input files."""
+"""Input: every source becomes an :class:`Article`; the only module that reads input files."""
 
 from __future__ import annotations
 
@@ -59,9 +59,7 @@ def article_from_bytes(data: bytes, *, source: str, article_id: str | None = Non
             "save the article as text (e.g. `lynx -dump page.html > article.txt`) and pass that",
         )
     digest = hashlib.sha256(data).hexdigest()[:16]
-    return Article(
-        id=article_id or digest, source=source, raw=text, content_type=content_type
-    )
+    return Article(id=article_id or digest, source=source, raw=text, content_type=content_type)
 
 
 def read_source(source: str, stdin: BinaryIO | None = None) -> Article:

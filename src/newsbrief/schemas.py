@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 SCHEMA_VERSION = 1
 
@@ -110,7 +110,10 @@ class Brief(_Model):
 
 
 class SummaryPart(_Model):
-    summary: str = Field(description=Brief.model_fields["summary"].description)
+    summary: str = Field(
+        max_length=400,
+        description="Two sentences: who did what, and why it matters, from the article only.",
+    )
 
 
 class PledgesPart(_Model):
@@ -143,6 +146,50 @@ PARTS: dict[str, type[BaseModel]] = {
     "positions": PositionsPart,
     "quoted_experts": ExpertsPart,
 }
+
+
+# --- answers: what a focused question asks the model for ----------------------------------------
+# Short, bounded fields: a grammar-constrained local model cannot ramble past maxLength, and a
+# reply that breaks a bound is re-asked with the validation error.
+
+
+class NamesAnswer(_Model):
+    names: list[Annotated[str, StringConstraints(max_length=60)]] = Field(
+        max_length=6, description="Full names exactly as written in the article."
+    )
+
+
+def _choice(options: list[str]) -> Any:
+    return Literal[tuple(options)]
+
+
+def pledge_answer_model(actors: list[str], commitments: list[str]) -> type[BaseModel]:
+    """The question about one sentence that holds a pledge: who, and which commitment.
+
+    Both answers are choices among spans of the sentence, so a grammar-constrained model cannot
+    invent them, and a strong model's choice is still checked by validation.
+    """
+    fields = Pledge.model_fields
+    return create_model(
+        "PledgeAnswer",
+        __base__=_Model,
+        actor=(_choice(actors), Field(description=fields["actor"].description)),
+        commitment=(_choice(commitments), Field(description=fields["commitment"].description)),
+    )
+
+
+def position_answer_model(
+    actors: list[str], statements: list[str], stances: list[str]
+) -> type[BaseModel]:
+    """The question about one sentence that states a position: who, which view, which stance."""
+    fields = Position.model_fields
+    return create_model(
+        "PositionAnswer",
+        __base__=_Model,
+        actor=(_choice(actors), Field(description=fields["actor"].description)),
+        view=(_choice(statements), Field(description="The view the actor states.")),
+        stance=(_choice(stances), Field(description=fields["stance"].description)),
+    )
 
 
 def assemble_brief(parts: dict[str, BaseModel]) -> Brief:

@@ -1,0 +1,279 @@
+"""Pure text helpers for the focused prompt strategy: sentences, candidate actors, experts.
+
+A tiny model cannot read a 2,000-word article and write a faithful list of pledges or quotes, but
+it can answer a short question about one sentence, and it can choose among options that a grammar
+offers it. These functions find the sentences worth asking about, the actors a sentence names (the
+options), and the verbatim quotes and profile of an expert the model has named. Everything they
+return is a span of the article, so it is grounded by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from .schemas import Quote
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+_ABBREVIATIONS = (
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "Prof.",
+    "St.",
+    "U.S.",
+    "U.N.",
+    "No.",
+    "Jan.",
+    "Feb.",
+)
+_CAPITALIZED = re.compile(
+    r"(?:[A-Z][\w’'.-]*[\w]|[A-Z])(?:\s+(?:of|for|and|the|de|von|van|al)?\s*[A-Z][\w’'.-]*[\w])*"
+)
+_GROUPS = re.compile(
+    r"\b(?:the two (?:sides|countries|nations|governments|leaders|parties|companies)"
+    r"|both (?:sides|countries|nations|governments|parties|companies))\b",
+    re.IGNORECASE,
+)
+_NOT_ACTORS = {
+    "The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "This", "That",
+    "These", "Those", "According", "Both", "Through", "Noting", "During", "After", "Before",
+    "While", "When", "As", "But", "And", "Also", "However", "Its", "Their", "His", "Her",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Internet",
+}  # fmt: skip
+_QUOTED = re.compile(r"[“\"]([^”\"]{12,}?)[”\"]")
+_QUOTE_MARK = re.compile('[“”"]')
+_SAID = re.compile(
+    r"\b(said|says|told|added|noted|argued|warned|stressed|explained|according to)\b", re.IGNORECASE
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text`` in order; each is a verbatim span of one paragraph."""
+    sentences: list[str] = []
+    for paragraph in text.split("\n\n"):
+        paragraph = " ".join(paragraph.split("\n"))
+        pieces = _SENTENCE_END.split(paragraph)
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and merged[-1].endswith(_ABBREVIATIONS):
+                merged[-1] = f"{merged[-1]} {piece}"
+            else:
+                merged.append(piece)
+        sentences.extend(s.strip() for s in merged if s.strip())
+    return sentences
+
+
+def whole_sentences(text: str) -> str:
+    """``text`` without a trailing unfinished sentence (kept whole if it has no full stop)."""
+    text = " ".join(text.split())
+    sentences = split_sentences(text)
+    if len(sentences) > 1 and not sentences[-1].endswith((".", "!", "?", "”", '"', "’")):
+        sentences = sentences[:-1]
+    return " ".join(sentences)
+
+
+def select_sentences(text: str, pattern: re.Pattern[str], limit: int) -> list[str]:
+    """Up to ``limit`` sentences that ``pattern`` matches (see :func:`cue_pattern`), in order."""
+    chosen: list[str] = []
+    for sentence in split_sentences(text):
+        if len(sentence.split()) >= 6 and pattern.search(sentence) and sentence not in chosen:
+            chosen.append(sentence)
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
+def cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
+    """A pattern matching any of ``cues`` as whole words, in any case."""
+    words = sorted((re.escape(c) for c in cues), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
+
+
+def actor_candidates(sentence: str, before: int | None = None, limit: int = 4) -> list[str]:
+    """Names and groups a sentence mentions: the options a model may choose an actor from.
+
+    With ``before`` (the offset of the verb), names ending before it come first, nearest first,
+    because in English the one who acts usually stands just before the verb.
+    """
+    found: list[tuple[int, int, str]] = []
+    for match in _CAPITALIZED.finditer(sentence):
+        words = match.group().split()
+        while words and words[0] in _NOT_ACTORS:
+            words = words[1:]
+        while words and words[-1] in {"of", "for", "and", "the"}:
+            words = words[:-1]
+        if not words:
+            continue
+        name = " ".join(words).rstrip(".’'")
+        if len(name) > 1 and name not in _NOT_ACTORS:
+            found.append((match.start(), match.end(), name))
+    for match in _GROUPS.finditer(sentence):
+        found.append((match.start(), match.end(), match.group()))
+    found.sort()
+    if before is not None:
+        preceding = [f for f in found if f[1] <= before]
+        following = [f for f in found if f[1] > before]
+        found = sorted(preceding, key=lambda f: -f[1]) + following
+    unique: list[str] = []
+    for _, _, name in found:
+        if name not in unique:
+            unique.append(name)
+    return unique[:limit]
+
+
+_CLAUSE_END = re.compile(
+    r",\s+(?:and|but|which|while|according|so as|as well as|adding|regardless)\b|;|:|, said\b"
+    r"|\s+(?:said|according to)\b|,\s+(?:[A-Z][\w-]*\s+){1,3}(?:said|says)\b"
+)
+_TRAILING = re.compile(r"(?:[\s,]+(?:and|or|but|firmly|also|to|further))+$", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^(?:to|that|further|also|continue to|jointly|firmly|\s)+", re.IGNORECASE)
+
+
+def clause_after(sentence: str, start: int, stop: int | None = None, max_words: int = 30) -> str:
+    """The clause from ``start`` to its end (or ``stop``), cut to ``max_words`` at a comma."""
+    rest = sentence[start:stop]
+    end = _CLAUSE_END.search(rest)
+    clause = rest[: end.start()] if end else rest
+    clause = _TRAILING.sub("", clause.strip().rstrip(".,!?"))
+    words = clause.split()
+    if len(words) > max_words:
+        cut = " ".join(words[:max_words])
+        clause = cut[: cut.rfind(",")] if "," in cut else cut
+    return clause.strip(" ,")
+
+
+def commitment_options(sentence: str, cues: re.Pattern[str], limit: int = 3) -> list[str]:
+    """What follows each commitment cue ("will", "pledged to", ...): the possible commitments."""
+    options: list[str] = []
+    matches = list(cues.finditer(sentence))
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        stop = following.start() if following else None
+        clause = _LEAD_IN.sub("", clause_after(sentence, match.end(), stop)).strip()
+        if len(clause.split()) >= 2 and clause not in options:
+            options.append(clause)
+    return options[:limit]
+
+
+def stance_options(sentence: str, cues: re.Pattern[str], limit: int = 3) -> list[str]:
+    """Each stance cue with what follows it ("firmly opposes any form of ..."): the statements."""
+    options: list[str] = []
+    matches = list(cues.finditer(sentence))
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        stop = following.start() if following else None
+        clause = clause_after(sentence, match.start(), stop)
+        if len(clause.split()) >= 2 and clause not in options:
+            options.append(clause)
+    return options[:limit]
+
+
+def topic_of(statement: str, max_words: int = 8) -> str:
+    """The object of a stance statement: what follows its verb, in a few words."""
+    words = statement.split()[1:]
+    if words and words[0].lower() in {"for", "to", "of", "on"}:
+        words = words[1:]
+    return " ".join(words[:max_words]).rstrip(",")
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """The full name, or any part of it of three letters or more (surnames, given names)."""
+    parts = [p for p in name.split() if len(p) >= 3]
+    options = [re.escape(name)] + [re.escape(p) for p in parts]
+    return re.compile(r"\b(?:" + "|".join(options) + r")\b")
+
+
+def ground_names(names: Iterable[str], text: str) -> list[str]:
+    """Names written in ``text``, in the article's order, without duplicates or parts of a
+    longer kept name ("Zhao" when "Zhao Huirong" is kept)."""
+    cleaned = [" ".join(n.split()).strip(" .,;:") for n in names]
+    present = [n for n in cleaned if len(n) > 2 and re.search(rf"\b{re.escape(n)}\b", text)]
+    kept: list[str] = []
+    for name in sorted(set(present), key=lambda n: (-len(n), present.index(n))):
+        if not any(name in longer for longer in kept):
+            kept.append(name)
+    return sorted(kept, key=text.find)
+
+
+def expert_profile(name: str, text: str) -> tuple[str | None, str | None]:
+    """Role and affiliation from the apposition that introduces ``name``.
+
+    "Zhao Huirong, an Eastern European studies expert from the Chinese Academy of Social
+    Sciences, said ..." gives ("Eastern European studies expert", "Chinese Academy of Social
+    Sciences"). Returns (None, None) when the article introduces the name differently.
+    """
+    match = re.search(
+        re.escape(name) + r",\s+(?:an?|the)\s+([^.;“\"]+?),?\s+(?:said|says|told)\b", text
+    )
+    if not match:
+        return None, None
+    apposition = match.group(1).strip(" ,")
+    split = re.search(r"\s(?:from|with|at|of)\s+(?:the\s+)?", apposition)
+    if not split:
+        return apposition, None
+    role, affiliation = apposition[: split.start()], apposition[split.end() :]
+    return role.strip(" ,") or None, affiliation.strip(" ,") or None
+
+
+def expert_quotes(name: str, text: str, limit: int = 4) -> list[Quote]:
+    """What the article attributes to ``name``, in order: words in quotation marks (direct), and
+    sentences that report the name speaking without quoting (indirect).
+
+    A paragraph counts when it mentions the name (or part of it) next to a speech verb.
+    """
+    pattern = _name_pattern(name)
+    found: list[tuple[int, Quote]] = []
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        if pattern.search(paragraph) and _SAID.search(paragraph):
+            for match in _QUOTED.finditer(paragraph):
+                found.append(
+                    (offset + match.start(), Quote(text=match.group(1).strip(), kind="direct"))
+                )
+            for sentence in split_sentences(paragraph):
+                if (
+                    pattern.search(sentence)
+                    and _SAID.search(sentence)
+                    and not _QUOTE_MARK.search(sentence)
+                ):
+                    position = offset + paragraph.find(sentence)
+                    found.append((position, Quote(text=sentence, kind="indirect")))
+        offset += len(paragraph) + 2
+    return [quote for _, quote in sorted(found, key=lambda f: f[0])][:limit]
+
+
+_CONDITION = re.compile(
+    r"\b(?:if|unless|provided that|as long as|on condition that|once)\b[^,;.]*", re.IGNORECASE
+)
+
+
+def condition_of(sentence: str) -> str | None:
+    """The conditional clause of a sentence ("if ...", "unless ...", "provided that ...")."""
+    match = _CONDITION.search(sentence)
+    return match.group().strip() if match else None
+
+
+def stance_choices(views: list[str], polarity: Mapping[str, str]) -> list[str]:
+    """The stances a model may give for ``views``: those their first words are known to carry.
+
+    ``polarity`` maps lower-case cue words to a stance. A view whose cue is unknown allows
+    "neutral"; views of different stances also allow "mixed".
+    """
+    found: list[str] = []
+    for view in views:
+        lowered = view.lower()
+        stance = next(
+            (
+                s
+                for word, s in sorted(polarity.items(), key=lambda kv: -len(kv[0]))
+                if lowered == word or lowered.startswith(word + " ")
+            ),
+            "neutral",
+        )
+        if stance not in found:
+            found.append(stance)
+    if len(found) > 1:
+        found.append("mixed")
+    return found

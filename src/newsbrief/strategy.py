@@ -1,0 +1,169 @@
+"""Run a prompt's focused tasks over one cleaned article and assemble the Brief.
+
+Each task is a short question (see :class:`newsbrief.prompts.Task` for the scopes). Tasks over
+the whole article send the same system message and article first, so a local llama.cpp model
+reads the article once and answers later questions from its KV cache. Sentence tasks are short
+prompts of their own. What the model names is checked against the article; what it cannot
+ground is dropped and reported in ``meta.grounding.dropped``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import extract
+from .clean import CleanArticle
+from .errors import InvalidReplyError
+from .llm import LLM
+from .prompts import Prompt, Task
+from .schemas import (
+    PARTS,
+    Brief,
+    ExpertsPart,
+    NamesAnswer,
+    Pledge,
+    PledgesPart,
+    Position,
+    PositionsPart,
+    QuotedExpert,
+    SummaryPart,
+    assemble_brief,
+    pledge_answer_model,
+    position_answer_model,
+)
+
+
+@dataclass
+class Run:
+    """What running a prompt cost and what it dropped."""
+
+    calls: int = 0
+    usage: dict[str, int] = field(
+        default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0}
+    )
+    dropped: list[dict[str, str]] = field(default_factory=list)
+
+    def drop(self, part: str, text: str, reason: str) -> None:
+        self.dropped.append({"part": part, "text": text, "reason": reason})
+
+
+class _Runner:
+    def __init__(self, prompt: Prompt, cleaned: CleanArticle, llm: LLM) -> None:
+        self.prompt = prompt
+        self.cleaned = cleaned
+        self.llm = llm
+        self.run = Run()
+        self.variables: dict[str, Any] = {"title": cleaned.title, "text": cleaned.text}
+
+    def ask(self, task: Task, model: type[BaseModel], **extra: Any) -> BaseModel:
+        sampling = self.prompt.spec.sampling.merged(task.sampling)
+        try:
+            result = self.llm.extract(
+                self.prompt.render(task, {**self.variables, **extra}),
+                model,
+                max_tokens=task.max_tokens,
+                sampling=sampling.as_kwargs(),
+            )
+        except InvalidReplyError as exc:
+            self._count(exc.attempts, exc.usage)
+            raise
+        self._count(result.attempts, result.usage)
+        return result.parsed
+
+    def _count(self, attempts: int, usage: dict[str, int]) -> None:
+        self.run.calls += attempts
+        for key in self.run.usage:
+            self.run.usage[key] += usage.get(key, 0)
+
+    def article_task(self, task: Task) -> BaseModel:
+        answer = self.ask(task, PARTS[task.part])
+        if isinstance(answer, SummaryPart):
+            # A reply cut at the schema's maxLength ends mid-sentence: keep whole sentences.
+            answer = SummaryPart(summary=extract.whole_sentences(answer.summary))
+        return answer
+
+    def names_task(self, task: Task) -> BaseModel:
+        answer = self.ask(task, NamesAnswer)
+        text = self.cleaned.text
+        names = answer.model_dump()["names"]
+        kept = extract.ground_names(names, text)
+        for name in names:
+            if name.strip() and not any(name.strip() in k for k in kept):
+                self.run.drop(task.part, name, "name not in the article")
+        experts = []
+        for name in kept:
+            quotes = extract.expert_quotes(name, text)
+            if not quotes:
+                self.run.drop(task.part, name, "no statement attributed to this name")
+                continue
+            role, affiliation = extract.expert_profile(name, text)
+            experts.append(
+                QuotedExpert(name=name, role=role, affiliation=affiliation, quotes=quotes)
+            )
+        return ExpertsPart(quoted_experts=experts)
+
+    def sentence_task(self, task: Task) -> BaseModel:
+        assert task.select is not None  # guaranteed by Task's validator
+        cues = extract.cue_pattern(task.select.all_cues)
+        polarity = {w.lower(): stance for stance, ws in task.select.stances.items() for w in ws}
+        items: list[Any] = []
+        for sentence in extract.select_sentences(self.cleaned.text, cues, task.select.limit):
+            first_cue = cues.search(sentence)
+            actors = extract.actor_candidates(sentence, first_cue.start() if first_cue else None)
+            if task.part == "pledges":
+                options = extract.commitment_options(sentence, cues)
+            else:
+                options = extract.stance_options(sentence, cues)
+            if not actors or not options:
+                reason = "names no actor" if not actors else "has no clause after its cue"
+                self.run.drop(task.part, sentence, f"the sentence {reason}")
+                continue
+            if task.part == "pledges":
+                model = pledge_answer_model(actors, options)
+            else:
+                stances = extract.stance_choices(options, polarity)
+                model = position_answer_model(actors, options, stances)
+            try:
+                answer = self.ask(
+                    task, model, sentence=sentence, actors=actors, options=options
+                ).model_dump()
+            except InvalidReplyError as exc:
+                self.run.drop(task.part, sentence, f"no valid reply: {exc.message}")
+                continue
+            items.append(self._item(task.part, answer, sentence))
+        if task.part == "pledges":
+            return PledgesPart(pledges=items)
+        return PositionsPart(positions=items)
+
+    @staticmethod
+    def _item(part: str, answer: dict[str, Any], sentence: str) -> Pledge | Position:
+        if part == "pledges":
+            return Pledge(
+                actor=answer["actor"],
+                commitment=answer["commitment"],
+                condition=extract.condition_of(sentence),
+                evidence=sentence,
+            )
+        view = answer["view"]
+        return Position(
+            actor=answer["actor"],
+            topic=extract.topic_of(view),
+            stance=answer["stance"],
+            statement=f"{answer['actor']} {view}.",
+            evidence=sentence,
+        )
+
+
+def run_prompt(prompt: Prompt, cleaned: CleanArticle, llm: LLM) -> tuple[Brief, Run]:
+    """Ask every task of ``prompt`` about ``cleaned``; returns the brief and the run's costs."""
+    runner = _Runner(prompt, cleaned, llm)
+    handlers = {
+        "article": runner.article_task,
+        "names": runner.names_task,
+        "sentence": runner.sentence_task,
+    }
+    parts = {task.part: handlers[task.scope](task) for task in prompt.spec.tasks}
+    return assemble_brief(parts), runner.run

@@ -1,0 +1,101 @@
+"""The pure helpers behind the focused strategy: every span they return is in the text."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsbrief import extract
+
+TEXT = (
+    "Ministers met in Oslo on Monday. Norway and Chile pledged to cut methane emissions by "
+    "half, according to a statement.\n\n"
+    "Ana Ruiz, a senior fellow at the Andes Institute, said the deal was overdue. "
+    "“It sets a floor, not a ceiling,” Ruiz said.\n\n"
+    "The two countries will open a joint monitoring office if funding is approved. "
+    "Chile firmly opposes new coal plants and supports a carbon tax."
+)
+PLEDGE_CUES = extract.cue_pattern(["pledged", "will", "agreed"])
+STANCE_CUES = extract.cue_pattern(["opposes", "supports", "condemn"])
+
+
+def test_sentences_keep_abbreviations_and_quotes() -> None:
+    text = "Dr. Kim spoke. “It works,” she said. Then U.S. officials left."
+    assert extract.split_sentences(text) == [
+        "Dr. Kim spoke.", "“It works,” she said.", "Then U.S. officials left.",
+    ]  # fmt: skip
+
+
+def test_select_sentences_by_cue_in_order() -> None:
+    chosen = extract.select_sentences(TEXT, PLEDGE_CUES, limit=5)
+    assert [s[:20] for s in chosen] == ["Norway and Chile ple", "The two countries wi"]
+    assert extract.select_sentences(TEXT, PLEDGE_CUES, limit=1) == chosen[:1]
+
+
+def test_actor_nearest_before_the_verb_comes_first() -> None:
+    sentence = "Norway and Chile pledged to cut methane emissions by half, according to Oslo."
+    cue = PLEDGE_CUES.search(sentence)
+    assert cue is not None
+    assert extract.actor_candidates(sentence, cue.start()) == ["Norway and Chile", "Oslo"]
+    group = "The two countries will open a joint monitoring office."
+    assert extract.actor_candidates(group) == ["The two countries"]
+    assert extract.actor_candidates("It rained on Monday in the hills.") == []
+
+
+def test_commitments_and_conditions() -> None:
+    sentence = "The two countries will open a joint monitoring office if funding is approved."
+    assert extract.commitment_options(sentence, PLEDGE_CUES) == [
+        "open a joint monitoring office if funding is approved"
+    ]
+    assert extract.condition_of(sentence) == "if funding is approved"
+    assert extract.condition_of("They will act now.") is None
+    first = "Norway and Chile pledged to cut methane emissions by half, according to a statement."
+    assert extract.commitment_options(first, PLEDGE_CUES) == ["cut methane emissions by half"]
+
+
+def test_views_split_at_the_next_cue_and_stances_follow_the_lexicon() -> None:
+    sentence = "Chile firmly opposes new coal plants and supports a carbon tax."
+    views = extract.stance_options(sentence, STANCE_CUES)
+    assert views == ["opposes new coal plants", "supports a carbon tax"]
+    polarity = {"opposes": "opposes", "supports": "supports"}
+    assert extract.stance_choices(views, polarity) == ["opposes", "supports", "mixed"]
+    assert extract.stance_choices(views[:1], polarity) == ["opposes"]
+    assert extract.stance_choices(["notes the plan"], polarity) == ["neutral"]
+    assert extract.topic_of("supports a carbon tax") == "a carbon tax"
+
+
+def test_experts_profile_and_quotes() -> None:
+    assert extract.ground_names(["Ruiz", "Ana Ruiz", "Bob Invented", " Ana  Ruiz "], TEXT) == [
+        "Ana Ruiz"
+    ]
+    assert extract.expert_profile("Ana Ruiz", TEXT) == ("senior fellow", "Andes Institute")
+    quotes = extract.expert_quotes("Ana Ruiz", TEXT)
+    assert [(q.kind, q.text[:24]) for q in quotes] == [
+        ("indirect", "Ana Ruiz, a senior fello"),
+        ("direct", "It sets a floor, not a c"),
+    ]
+    assert extract.expert_quotes("Bob Invented", TEXT) == []
+
+
+def test_whole_sentences() -> None:
+    assert extract.whole_sentences("One. Two is cut mid") == "One."
+    assert extract.whole_sentences("Only a fragment") == "Only a fragment"
+    assert extract.whole_sentences("One. Two.") == "One. Two."
+
+
+words = st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True)
+sentences = st.lists(words, min_size=6, max_size=15).map(lambda ws: " ".join(ws) + ".")
+
+
+@given(st.lists(sentences, min_size=1, max_size=8))
+def test_selected_sentences_and_options_are_spans_of_the_text(parts: list[str]) -> None:
+    text = " ".join(parts)
+    cues = extract.cue_pattern(["will", "a", "the", "and"])
+    for sentence in extract.select_sentences(text, cues, limit=10):
+        assert sentence in text
+        for option in extract.commitment_options(sentence, cues):
+            assert option in sentence
+        for view in extract.stance_options(sentence, cues):
+            assert view in sentence
+        for actor in extract.actor_candidates(sentence):
+            assert actor in sentence
