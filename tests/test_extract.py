@@ -99,3 +99,21 @@ def test_selected_sentences_and_options_are_spans_of_the_text(parts: list[str]) 
             assert view in sentence
         for actor in extract.actor_candidates(sentence):
             assert actor in sentence
+
+
+def test_speaker_attribution_is_about_who_speaks() -> None:
+    text = (
+        "During a visit to Lima, Minister Sol Vega said the port would open.\n\n"
+        "Critics said Ana Ruiz’s plan fails. The plan is sound, said Ana Ruiz.\n\n"
+        "According to Ruiz, costs will fall."
+    )
+    quotes = [q.text for q in extract.expert_quotes("Ana Ruiz", text)]
+    assert quotes == ["The plan is sound, said Ana Ruiz.", "According to Ruiz, costs will fall."]
+    assert extract.expert_quotes("Lima", text) == []
+
+
+def test_officials_are_not_experts() -> None:
+    text = "Minister Sol Vega spoke. Ana Ruiz, a professor at Lima University, said so."
+    assert extract.is_official("Sol Vega", text)
+    assert not extract.is_official("Ana Ruiz", text)
+    assert extract.is_official("Tom Ek", "Tom Ek, the foreign minister of Peru, said no.")

@@ -104,9 +104,14 @@ def test_summarize_through_a_real_openai_compatible_server(
     assert meta["model"] == "openai:smollm2"
     assert meta["prompt"] == "brief@1"
     assert meta["attempts"] >= 4
-    assert meta["usage"]["prompt_tokens"] > 4 * 2000  # four calls, each with the whole article
+    # Two questions over the whole article (about 1,700 tokens each), then short ones.
+    assert meta["usage"]["prompt_tokens"] > 2 * 1500
     assert meta["usage"]["completion_tokens"] > 0
-    assert data["brief"]["summary"].strip()
+    assert meta["grounding"]["ungrounded"] == []
+    brief = data["brief"]
+    assert len(brief["summary"].split()) >= 5
+    assert brief["pledges"] and brief["positions"]
+    print(json.dumps(data, indent=1, ensure_ascii=False))
 
 
 def test_local_model_in_process_on_the_seed(seed_path: Path) -> None:
@@ -115,7 +120,7 @@ def test_local_model_in_process_on_the_seed(seed_path: Path) -> None:
     jsonschema.validate(result.brief.model_dump(mode="json"), SCHEMA)
     assert result.meta["model"] == "local:" + embedded_model_path().stem
     assert result.meta["attempts"] >= 4
-    assert result.meta["usage"]["prompt_tokens"] > 4 * 2000
+    assert result.meta["usage"]["prompt_tokens"] > 2 * 1500
     assert len(result.brief.summary.split()) >= 5
-    grounding = result.meta["grounding"]
-    assert grounding["checked"] == grounding["grounded"] + len(grounding["ungrounded"])
+    assert result.meta["grounding"]["ungrounded"] == []
+    assert result.brief.pledges and result.brief.positions

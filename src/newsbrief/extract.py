@@ -217,29 +217,73 @@ def expert_profile(name: str, text: str) -> tuple[str | None, str | None]:
     return role.strip(" ,") or None, affiliation.strip(" ,") or None
 
 
+_OFFICIAL = re.compile(
+    r"\b(?:president|vice president|premier|prime minister|minister|chancellor|secretary"
+    r"|spokes(?:person|man|woman)|governor|mayor|senator|congress(?:man|woman)|ambassador"
+    r"|king|queen|prince|lawmaker|mp|official|commissioner|general|admiral|ceo|chairman"
+    r"|chairwoman|chief executive|director-general)\b",
+    re.IGNORECASE,
+)
+
+
+def is_official(name: str, text: str) -> bool:
+    """True when the article introduces ``name`` with an office ("Premier Li Qiang",
+    "Lukashenko, the president, said"): officials state positions and pledges, they are not
+    the independent experts a brief lists as quoted."""
+    first = text.find(name)
+    if first < 0:
+        return False
+    before = " ".join(text[max(0, first - 60) : first].split()[-3:])
+    role, _ = expert_profile(name, text)
+    return bool(_OFFICIAL.search(before) or (role and _OFFICIAL.search(role)))
+
+
+def _speaks(pattern: re.Pattern[str], name: str, sentence: str) -> bool:
+    """Whether ``sentence`` reports the person matched by ``pattern`` speaking.
+
+    The speaker is the nearest name before a speech verb ("Zhao said"), the name whose
+    apposition ends at the verb ("Zhao Huirong, an expert at X, said"), or the name right
+    after it ("said Zhao", "according to Yang").
+    """
+    apposition = re.compile(re.escape(name) + r",\s+(?:an?|the)\s+[^.;“\"]+?,?\s+$")
+    for verb in _SAID.finditer(sentence):
+        before = sentence[: verb.start()]
+        names_before = [m for m in _CAPITALIZED.finditer(before) if m.group() not in _NOT_ACTORS]
+        if names_before and verb.start() - names_before[-1].end() <= 3:
+            if pattern.search(names_before[-1].group()):
+                return True
+        if apposition.search(before):
+            return True
+        after = _CAPITALIZED.search(sentence, verb.end(), verb.end() + 30)
+        if (
+            after
+            and not sentence[verb.end() : after.start()].strip()
+            and (verb.group().lower() == "according to" or sentence[after.end() :][:1] in ",.;")
+            and pattern.search(after.group())
+        ):
+            return True
+    return False
+
+
 def expert_quotes(name: str, text: str, limit: int = 4) -> list[Quote]:
     """What the article attributes to ``name``, in order: words in quotation marks (direct), and
     sentences that report the name speaking without quoting (indirect).
 
-    A paragraph counts when it mentions the name (or part of it) next to a speech verb.
+    Quoted words count when their paragraph has a sentence in which the name speaks.
     """
     pattern = _name_pattern(name)
     found: list[tuple[int, Quote]] = []
     offset = 0
     for paragraph in text.split("\n\n"):
-        if pattern.search(paragraph) and _SAID.search(paragraph):
+        speaking = [s for s in split_sentences(paragraph) if _speaks(pattern, name, s)]
+        if speaking:
             for match in _QUOTED.finditer(paragraph):
-                found.append(
-                    (offset + match.start(), Quote(text=match.group(1).strip(), kind="direct"))
-                )
-            for sentence in split_sentences(paragraph):
-                if (
-                    pattern.search(sentence)
-                    and _SAID.search(sentence)
-                    and not _QUOTE_MARK.search(sentence)
-                ):
-                    position = offset + paragraph.find(sentence)
-                    found.append((position, Quote(text=sentence, kind="indirect")))
+                quote = Quote(text=match.group(1).strip(), kind="direct")
+                found.append((offset + match.start(), quote))
+            for sentence in speaking:
+                if not _QUOTE_MARK.search(sentence):
+                    quote = Quote(text=sentence, kind="indirect")
+                    found.append((offset + paragraph.find(sentence), quote))
         offset += len(paragraph) + 2
     return [quote for _, quote in sorted(found, key=lambda f: f[0])][:limit]
 

@@ -95,6 +95,9 @@ class _Runner:
                 self.run.drop(task.part, name, "name not in the article")
         experts = []
         for name in kept:
+            if extract.is_official(name, text):
+                self.run.drop(task.part, name, "an official, not an independent expert")
+                continue
             quotes = extract.expert_quotes(name, text)
             if not quotes:
                 self.run.drop(task.part, name, "no statement attributed to this name")
