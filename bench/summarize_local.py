@@ -95,8 +95,8 @@ def main() -> None:
     print(f"raw llama-cpp-python: median {raw_s:.2f} s  runs {[round(x, 2) for x in raw]}")
     print(f"newsbrief summarize:  median {ours_s:.2f} s  runs {[round(x, 2) for x in ours]}")
     print(
-        f"overhead ratio newsbrief/raw: median {ours_s / raw_s:.3f}, best-of {min(ours) / min(raw):.3f}"
-        "  (target <= 1.10)"
+        f"overhead ratio newsbrief/raw: median {ours_s / raw_s:.3f}, "
+        f"best-of {min(ours) / min(raw):.3f}  (target <= 1.10)"
     )
     print(f"whole summarize incl. model load: {load_s + cold_s:.2f} s  (target < 60 s)")
     print(f"grounded excerpts and names: {grounding['grounded']}/{grounding['checked']}")

@@ -249,9 +249,9 @@ def _speaks(pattern: re.Pattern[str], name: str, sentence: str) -> bool:
     for verb in _SAID.finditer(sentence):
         before = sentence[: verb.start()]
         names_before = [m for m in _CAPITALIZED.finditer(before) if m.group() not in _NOT_ACTORS]
-        if names_before and verb.start() - names_before[-1].end() <= 3:
-            if pattern.search(names_before[-1].group()):
-                return True
+        nearest = names_before[-1] if names_before else None
+        if nearest and verb.start() - nearest.end() <= 3 and pattern.search(nearest.group()):
+            return True
         if apposition.search(before):
             return True
         after = _CAPITALIZED.search(sentence, verb.end(), verb.end() + 30)
