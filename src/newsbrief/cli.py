@@ -169,7 +169,7 @@ def models() -> None:
     try:
         embedded = embedded_model_path()
         size = embedded.stat().st_size / 1e6
-        status = f"ready ({embedded.name}, {size:.0f} MB)"
+        status = f"ready, {size:.0f} MB"
     except NewsbriefError as exc:
         status = f"missing: {exc}"
     table.add_row("local", "SmolLM2-135M-Instruct, embedded, runs on the CPU", status)
@@ -193,7 +193,8 @@ def prompts_list() -> None:
         for number in versions:
             loaded = load_prompt(f"{name}@{number}")
             tasks = ", ".join(t.part for t in loaded.spec.tasks)
-            table.add_row(loaded.ref, tasks, loaded.sha256[:12], loaded.spec.description)
+            summary = loaded.spec.description.split(". ")[0].rstrip(".") + "."
+            table.add_row(loaded.ref, tasks, loaded.sha256[:12], summary)
     _stdout().print(table)
 
 

@@ -16,6 +16,7 @@ call: attempts, token usage summed over reasks, and errors translated into one c
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import re
@@ -114,9 +115,12 @@ def _load_llama(path: str, n_ctx: int | None, n_threads: int | None) -> Any:
             verbose=False,
         )
     except (ValueError, RuntimeError) as exc:
-        raise LLMUnavailableError(
-            f"cannot load the model file {path}: {exc}", "pass a valid GGUF file"
+        raise ConfigError(
+            f"cannot load the model file {path}: {exc}", "pass a valid GGUF model file"
         ) from exc
+    # Free the model before interpreter teardown; llama-cpp-python's own __del__ can run after
+    # its C bindings are gone and print an "Exception ignored" traceback.
+    atexit.register(llama.close)
     return llama
 
 
