@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from . import __version__
-from .clean import CleanArticle, clean_text
+from .clean import CleanArticle, clean_article
 from .config import Settings, resolve_settings
+from .errors import InputError
 from .grounding import check_brief
 from .ingest import Article, read_source
 from .llm import LLM, build_provider
@@ -39,9 +40,22 @@ class BriefResult:
         }
 
 
-def clean(source: str, *, stdin: BinaryIO | None = None) -> CleanArticle:
+def clean_source(article: Article) -> CleanArticle:
+    """Clean ``article``; an article with nothing left after cleaning is an input error."""
+    cleaned = clean_article(article.raw, article.content_type)
+    if not cleaned.text.strip():
+        raise InputError(
+            f"nothing is left of {article.source} after cleaning",
+            "check that it holds a news article (`newsbrief clean --format json` shows what "
+            "was removed)",
+        )
+    return cleaned
+
+
+def clean(source: str, *, stdin: BinaryIO | None = None) -> tuple[Article, CleanArticle]:
     """Read and clean one article."""
-    return clean_text(read_source(source, stdin=stdin).raw)
+    article = read_source(source, stdin=stdin)
+    return article, clean_source(article)
 
 
 def make_llm(settings: Settings | None = None, **overrides: Any) -> LLM:
@@ -49,9 +63,11 @@ def make_llm(settings: Settings | None = None, **overrides: Any) -> LLM:
     return LLM(build_provider(settings or resolve_settings(**overrides)))
 
 
-def brief_article(article: Article, *, llm: LLM, prompt: Prompt) -> BriefResult:
-    """Clean ``article`` and run every task of ``prompt`` on it."""
-    cleaned = clean_text(article.raw)
+def brief_article(
+    article: Article, *, llm: LLM, prompt: Prompt, cleaned: CleanArticle | None = None
+) -> BriefResult:
+    """Clean ``article`` (unless ``cleaned`` is given) and run every task of ``prompt`` on it."""
+    cleaned = cleaned or clean_source(article)
     started = time.perf_counter()
     brief, run = run_prompt(prompt, cleaned, llm)
     grounding = check_brief(brief, cleaned.text).to_dict()
@@ -85,8 +101,9 @@ def summarize(
     Input and prompt are checked before any model is loaded, so bad input fails fast.
     """
     article = read_source(source, stdin=stdin)
+    cleaned = clean_source(article)  # bad input fails here, before any model is loaded
     loaded = load_prompt(prompt)
     if llm is None:
         settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
         llm = make_llm(settings)
-    return brief_article(article, llm=llm, prompt=loaded)
+    return brief_article(article, llm=llm, prompt=loaded, cleaned=cleaned)

@@ -1,54 +1,43 @@
-"""Cleaning passes: pure functions from raw text to :class:`CleanArticle`, no I/O.
+"""Cleaning passes: pure functions from raw article text to :class:`CleanArticle`, no I/O.
 
-This first version normalizes unicode and whitespace, keeps lines and paragraphs, and cuts the
-site footer (with the teasers of other articles that follow it). Every removal is recorded in
-``removed`` so nothing is lost silently. Chrome, watermark and glued-word passes extend
-:func:`clean_text`.
+The passes run in this order, each on the output of the one before:
+
+1. ``mojibake``: text decoded with the wrong codec is repaired (ftfy; quotes are left alone);
+2. ``invisible`` / ``control``: zero-width and control characters go; whitespace is normalized,
+   lines are kept and blank lines separate paragraphs;
+3. ``footer``: everything from the first footer line on ("Related Post", "Leave a Reply",
+   "Content comes from ...") after the first 30% of the text, with other articles' teasers;
+4. ``chrome``: whole lines that are site furniture: datelines, "Breaking", photo credits,
+   share/follow/subscribe prompts, cookie and newsletter notices, "Advertisement", copyright
+   lines, bylines, "Read more" teasers, repeats of the title;
+5. ``watermark``: a string injected over and over, often inside words ("mutWorld Timesual"),
+   found because removing it turns non-words back into words; legitimate mentions ("told the
+   World Times") stay;
+6. ``glued``: two words run together ("theyhave", "theXinhua") are split, conservatively: never
+   a capitalized word or a word the article uses elsewhere.
+
+Every removal or repair is recorded as a :class:`Removal` with the text it removed, what
+replaced it, and its offset in the text that pass worked on. Nothing is removed silently.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from typing import Any
 
-# Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-# C0/C1 control characters other than tab and newline.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Horizontal whitespace, including no-break and typographic spaces.
-_HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_DATELINE = re.compile(
-    r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\w+\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}$",
-    re.IGNORECASE,
-)
-
-
-# Lines that start a site's footer: what follows them is not the article (teasers of other
-# articles, comment forms, syndication notes). Matched at the start of a line, any case.
-_FOOTER = re.compile(
-    r"^(?:related(?:\s+(?:posts?|articles?|stories|news|reading|content|suggestions?|links?))?\s*:?"
-    r"|leave a (?:reply|comment)|(?:\d+\s+)?comments?\s*:?|post a comment|add a comment"
-    r"|your email address will not be published"
-    r"|content comes from\b|(?:this article|this story) (?:was|is|first) (?:originally )?"
-    r"(?:published|appeared)\b"
-    r"|read (?:more|next|also)\b|more (?:from|on|stories)\b|you (?:may|might) also (?:like|enjoy)\b"
-    r"|recommended(?: for you)?\s*:?$|also read\b|see also\b|trending(?: now)?\s*:?$"
-    r"|share (?:this|on)\b|follow us\b|subscribe (?:to|now)\b|sign up for\b"
-    r"|tags?\s*:|filed under\b)",
-    re.IGNORECASE,
-)
-# A footer marker only counts after this share of the text, so an article that merely mentions
-# "related stories" early on is not cut.
-FOOTER_MIN_SHARE = 0.3
+# --- records ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Removal:
-    kind: str  # what pass removed it: "invisible", "control", "footer"
-    text: str  # the removed text, verbatim
-    position: int  # offset in the raw input
+    kind: str  # the pass: mojibake, invisible, control, footer, chrome, watermark, glued
+    text: str  # the text removed or replaced, verbatim
+    position: int  # offset in the text the pass worked on
+    replacement: str = ""  # what took its place ("" for a removal)
 
 
 @dataclass(frozen=True)
@@ -57,14 +46,80 @@ class CleanArticle:
     text: str
     removed: list[Removal] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)  # author, date (from HTML)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "title": self.title,
             "text": self.text,
             "removed": [asdict(r) for r in self.removed],
             "stats": dict(self.stats),
         }
+        if self.metadata:
+            data["metadata"] = dict(self.metadata)
+        return data
+
+
+# --- 0. HTML ---------------------------------------------------------------------------------
+
+
+def extract_html(html: str) -> tuple[str, dict[str, str]]:
+    """Main text of an HTML page (no navigation, comments or tables) and its title/author/date.
+
+    Each block trafilatura finds becomes a paragraph.
+    """
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=False, with_metadata=True
+    )
+    if document is None or isinstance(document, dict) or not document.text:
+        return "", {}
+    metadata = {
+        key: str(value)
+        for key in ("title", "author", "date")
+        if (value := getattr(document, key, None))
+    }
+    blocks = (line.strip() for line in str(document.text).split("\n"))
+    return "\n\n".join(b for b in blocks if b), metadata
+
+
+# --- 1. mojibake -------------------------------------------------------------------------------
+
+
+def fix_mojibake(text: str) -> tuple[str, list[Removal]]:
+    """Repair text that went through the wrong codec ("doesnâ€™t" -> "doesn’t"), line by line."""
+    import ftfy
+
+    config = ftfy.TextFixerConfig(
+        uncurl_quotes=False,
+        fix_character_width=False,
+        fix_latin_ligatures=False,
+        remove_control_chars=False,
+        unescape_html=False,
+        normalization=None,
+        explain=False,
+    )
+    out: list[str] = []
+    removed: list[Removal] = []
+    offset = 0
+    for line in text.split("\n"):
+        fixed = ftfy.fix_text(line, config) if not line.isascii() else line
+        if fixed != line:
+            removed.append(Removal("mojibake", line, offset, fixed))
+        out.append(fixed)
+        offset += len(line) + 1
+    return "\n".join(out), removed
+
+
+# --- 2. characters and whitespace --------------------------------------------------------------
+
+# Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# C0/C1 control characters other than tab, newline and carriage return.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Horizontal whitespace, including no-break and typographic spaces.
+_HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def _record(pattern: re.Pattern[str], kind: str, raw: str) -> list[Removal]:
@@ -76,8 +131,6 @@ def normalize(raw: str) -> tuple[str, list[Removal]]:
 
     Lines are kept (chrome such as a dateline is often a line of its own); blank lines separate
     paragraphs and several blank lines become one.
-
-    Returns the text and the removals (positions refer to ``raw``).
     """
     removed = _record(_INVISIBLE, "invisible", raw) + _record(_CONTROL, "control", raw)
     removed.sort(key=lambda r: r.position)
@@ -99,45 +152,354 @@ def normalize(raw: str) -> tuple[str, list[Removal]]:
     return "\n\n".join(paragraphs), removed
 
 
-def cut_footer(text: str) -> tuple[str, Removal | None]:
-    """Drop everything from the first footer line on (after ``FOOTER_MIN_SHARE`` of the text).
+# --- 3. footer ---------------------------------------------------------------------------------
 
-    The removal's position is an offset in ``text`` (the normalized text).
-    """
+# Lines that start a site's footer: what follows them is not the article (teasers of other
+# articles, comment forms, syndication notes). Matched at the start of a line, any case.
+_FOOTER = re.compile(
+    r"^(?:related(?:\s+(?:posts?|articles?|stories|news|reading|content|suggestions?|links?))?"
+    r"\s*(?::|$)"
+    r"|leave a (?:reply|comment)|(?:\d+\s+)?comments?\s*:?$|post a comment|add a comment"
+    r"|your email address will not be published"
+    r"|content comes from\b|(?:this article|this story) (?:was|is|first) (?:originally )?"
+    r"(?:published|appeared)\b"
+    r"|read (?:more|next|also)\s*:|more (?:from|stories)\b.{0,40}$"
+    r"|you (?:may|might) also (?:like|enjoy)\b|recommended(?: for you)?\s*:?$"
+    r"|trending(?: now)?\s*:?$|tags?\s*:|filed under\b)",
+    re.IGNORECASE,
+)
+# A footer marker only counts after this share of the text, so an article that merely mentions
+# "related stories" early on is not cut.
+FOOTER_MIN_SHARE = 0.3
+
+
+def cut_footer(text: str) -> tuple[str, list[Removal]]:
+    """Drop everything from the first footer line on (after ``FOOTER_MIN_SHARE`` of the text)."""
     offset = 0
     for line in text.split("\n"):
         if offset >= FOOTER_MIN_SHARE * len(text) and _FOOTER.match(line):
-            kept = text[:offset].rstrip()
-            return kept, Removal("footer", text[offset:], offset)
+            return text[:offset].rstrip(), [Removal("footer", text[offset:], offset)]
         offset += len(line) + 1
-    return text, None
+    return text, []
+
+
+# --- 4. chrome lines ---------------------------------------------------------------------------
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?"
+_CHROME_LINES = [
+    # labels and navigation
+    r"(?:breaking(?: news)?|live(?: updates)?|exclusive|advertisement|advertising|sponsored"
+    r"(?: content)?|skip to (?:main )?content|menu|home|search|top stories|latest news)",
+    # datelines
+    rf"(?:{_WEEKDAY}\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+"
+    rf"{_MONTH}),?\s+\d{{4}}(?:,?\s+\d{{1,2}}:\d{{2}}\s*(?:am|pm)?(?:\s+[a-z]{{2,4}})?)?",
+    r"\d{4}-\d{2}-\d{2}(?:[ t]\d{2}:\d{2}(?::\d{2})?)?",
+    r"(?:published|updated|posted|last updated)(?: on| at)?:?\s+.{0,40}\d{4}.{0,20}",
+    # photo and video credits
+    r".{0,100}\b(?:photo|image|picture|video|graphic|illustration)s?(?: credit)?\s*:"
+    r"\s*[^.!?]{0,60}",
+    r"(?:photo|image|picture|video)s? (?:by|courtesy of|credit)\b.{0,80}",
+    r".{0,100}/\s*(?:getty images|reuters|afp|ap|ap photo|epa|xinhua|shutterstock)",
+    # share, follow, subscribe, newsletters, cookies
+    r"(?:share|share this(?: article| story)?|share on|tweet|email|print|copy link)"
+    r"(?:\s*(?:[|/·•,]\s*)?(?:facebook|twitter|x|linkedin|whatsapp|email|print|telegram))*",
+    r"(?:follow us|like us|subscribe|sign up|join us|join our|download (?:our|the) app"
+    r"|get the app|click here)\b.{0,100}",
+    r".{0,150}\b(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies)"
+    r".{0,150}",
+    r".{0,100}\bnewsletter\b.{0,100}\b(?:sign up|subscribe|inbox)\b.{0,60}",
+    r".{0,60}\b(?:sign up|subscribe)\b.{0,60}\bnewsletter\b.{0,60}",
+    # copyright, bylines, teasers
+    r"(?:©|\(c\)|copyright\b).{0,150}",
+    r".{0,100}\ball rights reserved\.?",
+    r"by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|\|)\s*[A-Z][\w.'’ -]{0,60})?",
+    r"(?:related|read more|read also|see also|also read|more|recommended|watch)\s*:.{0,200}",
+]
+_CHROME = re.compile(r"^(?:" + "|".join(_CHROME_LINES) + r")$", re.IGNORECASE)
+CHROME_MAX_WORDS = 40
+
+
+def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
+    """Drop whole lines of site chrome, and lines that repeat ``title`` after its first one."""
+    kept: list[str] = []
+    removed: list[Removal] = []
+    offset = 0
+    title_seen = False
+    for line in text.split("\n"):
+        is_title = title is not None and line == title
+        if is_title and title_seen:
+            removed.append(Removal("chrome", line, offset))
+        elif not is_title and len(line.split()) <= CHROME_MAX_WORDS and _CHROME.match(line):
+            # Blank separator lines are kept; _tidy() collapses them afterwards.
+            removed.append(Removal("chrome", line, offset))
+        else:
+            title_seen = title_seen or is_title
+            kept.append(line)
+        offset += len(line) + 1
+    return _tidy("\n".join(kept)), removed
+
+
+def _tidy(text: str) -> str:
+    """Collapse the blank lines a removal leaves behind; keep paragraph breaks."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+# --- word lists --------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*")
+
+
+@cache
+def zipf(word: str) -> float:
+    """How common an English word is (wordfreq's Zipf scale: 0 unknown, 3 = once per million)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+def _is_word(word: str, vocabulary: Counter[str], threshold: float = 2.5) -> bool:
+    return vocabulary[word] > 0 or zipf(word) >= threshold
+
+
+def _is_repaired_word(word: str, vocabulary: Counter[str]) -> bool:
+    """A word a repair may produce: known, or spelled so elsewhere; never one or two letters
+    that merely look known ("gt", "ua")."""
+    return vocabulary[word] > 0 or (len(word) >= 3 and zipf(word) >= 2.5)
+
+
+# --- 5. watermarks -----------------------------------------------------------------------------
+
+# Words that introduce a legitimate mention of an outlet: "told the World Times".
+_MENTION = {
+    "the", "a", "an", "to", "told", "in", "by", "from", "of", "said", "says", "with", "at",
+    "for", "on", "and", "or", "per", "via", "as",
+}  # fmt: skip
+WATERMARK_MIN_REPAIRS = 2
+
+
+def _capitalized_before(words: list[str], i: int) -> list[str]:
+    """Up to three capitalized words right before ``words[i]``."""
+    before: list[str] = []
+    for previous in reversed(words[max(0, i - 3) : i]):
+        if not re.fullmatch(r"[A-Z][a-z]+", previous):
+            break
+        before.insert(0, previous)
+    return before
+
+
+def _candidates(text: str) -> Counter[str]:
+    """Capitalized phrases seen glued to other letters, counted by how often they recur.
+
+    Three shapes: glued inside a word ("mutWorld Timesual": a lowercase letter runs into a
+    capital), glued before a capitalized word ("World TimesGovernment"), and glued to the start
+    of a word ("World Timesmeasures": a rare token that splits into a capitalized word and a
+    known word).
+    """
+    seen: Counter[str] = Counter()
+    words = text.split()
+    for i, word in enumerate(words):
+        core = word.strip(".,;:!?\"'“”‘’()")
+        for j in range(1, len(core)):
+            if core[j - 1].islower() and core[j].isupper():
+                phrase = " ".join([core[j:], *words[i + 1 : i + 4]])
+                for k in range(len(phrase), 3, -1):
+                    seen[phrase[:k]] += 1
+                if core[0].isupper():
+                    before = _capitalized_before(words, i)
+                    for start in range(len(before) + 1):
+                        seen[" ".join([*before[start:], core[:j]])] += 1
+        if re.fullmatch(r"[A-Z][a-z]{2,}", core) and zipf(core) < 2.0:
+            for j in range(2, len(core) - 1):
+                head, rest = core[:j], core[j:]
+                if zipf(head) >= 2.0 and zipf(rest) >= 3.0:
+                    before = _capitalized_before(words, i)
+                    for start in range(len(before) + 1):
+                        seen[" ".join([*before[start:], head])] += 1
+    return seen
+
+
+def _repairs(text: str, mark: str, vocabulary: Counter[str]) -> list[tuple[int, int, str]]:
+    """Occurrences of ``mark`` whose removal leaves words: (start, end, replacement)."""
+    found: list[tuple[int, int, str]] = []
+    for match in re.finditer(re.escape(mark), text):
+        start, end = match.start(), match.end()
+        glued_left = start > 0 and text[start - 1].isalpha()
+        glued_right = end < len(text) and text[end].isalpha()
+        window = text[max(0, start - 80) : start]  # bounded look-behind keeps this linear
+        if glued_left and glued_right:
+            left = re.search(r"[A-Za-z'’-]*$", window)
+            right = re.match(r"[A-Za-z'’-]*", text[end:])
+            joined = (left.group() if left else "") + (right.group() if right else "")
+            parts = [p for p in re.split(r"[-'’]", joined) if p]
+            if parts and all(_is_repaired_word(p, vocabulary) for p in parts):
+                found.append((start, end, ""))
+        elif glued_left or glued_right:
+            side = text[end : end + 80] if glued_right else window
+            piece = re.match(r"[A-Za-z]+", side) if glued_right else re.search(r"[A-Za-z]+$", side)
+            if piece and _is_repaired_word(piece.group(), vocabulary):
+                found.append((start, end, " " if glued_left else ""))
+        else:
+            before = re.search(r"(\S+)\s+$", window)
+            if before is None or before.group(1).lower().strip('"“(') not in _MENTION:
+                found.append((start, end, ""))
+    return found
+
+
+def _plain_vocabulary(text: str) -> Counter[str]:
+    """Tokens of ``text`` with no capital inside them: what the article itself spells as words.
+
+    Tokens such as "mutWorld" are left out, so noise never vouches for noise.
+    """
+    return Counter(t for t in _TOKEN.findall(text) if not any(c.isupper() for c in t[1:]))
+
+
+def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
+    """Find strings injected into the text (often inside words) and remove them.
+
+    A candidate is a capitalized phrase seen glued to other letters at least twice. It is a
+    watermark when removing it repairs words at least ``WATERMARK_MIN_REPAIRS`` times; of the
+    candidates, the one that repairs the most goes first (then the longest), and the search
+    repeats until no candidate qualifies. Occurrences that stand alone after a word that
+    introduces a mention ("the", "told") are legitimate and stay.
+    """
+    removed: list[Removal] = []
+    while True:
+        vocabulary = _plain_vocabulary(text)
+        best: tuple[int, int, str, list[tuple[int, int, str]]] | None = None
+        for mark, count in _candidates(text).most_common(200):
+            if count < WATERMARK_MIN_REPAIRS or len(mark) < 4 or mark != mark.strip():
+                continue
+            repairs = _repairs(text, mark, vocabulary)
+            glued = [
+                start
+                for start, end, _ in repairs
+                if (start > 0 and text[start - 1].isalpha()) or text[end : end + 1].isalpha()
+            ]
+            if len(glued) >= WATERMARK_MIN_REPAIRS:
+                score = (len(repairs), len(mark), mark, repairs)
+                if best is None or score[:2] > best[:2]:
+                    best = score
+        if best is None:
+            break
+        pieces: list[str] = []
+        last = 0
+        for start, end, replacement in best[3]:
+            removed.append(Removal("watermark", text[start:end], start, replacement))
+            pieces += [text[last:start], replacement]
+            last = end
+        text = "".join([*pieces, text[last:]])
+    return re.sub(r"  +", " ", text), sorted(removed, key=lambda r: r.position)
+
+
+# --- 6. glued words ----------------------------------------------------------------------------
+
+GLUE_PART_MIN_ZIPF = 3.5  # both halves must be common words ("they" 6.5, "have" 6.7)
+GLUE_MAX_ZIPF = 2.0  # the glued token itself must be rare ("theyhave" 1.1)
+
+
+def _split(token: str, vocabulary: Counter[str]) -> str | None:
+    """The two words ``token`` is glued from, or None when it should stay as it is."""
+    if vocabulary[token] > 1 or zipf(token) >= GLUE_MAX_ZIPF:
+        return None
+    camel = [j for j in range(1, len(token)) if token[j - 1].islower() and token[j].isupper()]
+    if token[0].islower() and len(camel) == 1:
+        left, right = token[: camel[0]], token[camel[0] :]
+        if zipf(left) >= GLUE_PART_MIN_ZIPF and _is_word(right, vocabulary, 2.0):
+            return f"{left} {right}"
+        return None
+    if not token.islower() or camel:
+        return None  # names and capitalized words are never split
+    best: tuple[float, str] | None = None
+    for j in range(2, len(token) - 1):
+        left, right = token[:j], token[j:]
+        score = min(zipf(left), zipf(right))
+        if score >= GLUE_PART_MIN_ZIPF and (best is None or score > best[0]):
+            best = (score, f"{left} {right}")
+    return best[1] if best else None
+
+
+def split_glued(text: str) -> tuple[str, list[Removal]]:
+    """Split words run together ("theyhave" -> "they have", "theXinhua" -> "the Xinhua")."""
+    vocabulary = Counter(_TOKEN.findall(text))
+    removed: list[Removal] = []
+    out: list[str] = []
+    last = 0
+    for match in re.finditer(r"(?<![\w-])[A-Za-z]{5,}(?![\w-])", text):
+        split = _split(match.group(), vocabulary)
+        if split:
+            removed.append(Removal("glued", match.group(), match.start(), split))
+            out.append(text[last : match.start()] + split)
+            last = match.end()
+    out.append(text[last:])
+    return "".join(out), removed
+
+
+def diff(raw: str, cleaned: str, name: str = "article") -> str:
+    """A unified diff, line by line, from the raw input to the cleaned text."""
+    import difflib
+
+    before = [line.strip() for line in raw.replace("\r\n", "\n").split("\n") if line.strip()]
+    after = [line for line in cleaned.split("\n") if line]
+    lines = difflib.unified_diff(before, after, f"{name} (raw)", f"{name} (clean)", n=0)
+    return "\n".join(line.rstrip("\n") for line in lines)
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+_DATELINE = re.compile(rf"^(?:{_WEEKDAY}\s+)?{_MONTH}\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}$", re.I)
 
 
 def guess_title(text: str) -> str | None:
     """The first line that reads like a headline: several words, no final full stop."""
-    for paragraph in text.splitlines()[:8]:
-        words = paragraph.split()
+    for line in text.splitlines()[:8]:
+        words = line.split()
         if (
             4 <= len(words) <= 25
-            and not paragraph.endswith((".", "?", "!", ":"))
-            and not _DATELINE.match(paragraph)
-            and sum(c.isalpha() for c in paragraph) > 0.6 * len(paragraph)
+            and not line.endswith((".", "?", "!", ":"))
+            and not _DATELINE.match(line)
+            and not _CHROME.match(line)
+            and sum(c.isalpha() for c in line) > 0.6 * len(line)
         ):
-            return paragraph
+            return line
     return None
 
 
-def clean_text(raw: str) -> CleanArticle:
-    """Run every cleaning pass over ``raw``."""
-    text, removed = normalize(raw)
-    text, footer = cut_footer(text)
-    if footer:
-        removed.append(footer)
+def clean_article(raw: str, content_type: str = "text/plain") -> CleanArticle:
+    """Clean an article of either content type: HTML is extracted first, then cleaned as text."""
+    if content_type != "text/html":
+        return clean_text(raw)
+    text, metadata = extract_html(raw)
+    cleaned = clean_text(text, title=metadata.pop("title", None))
+    stats = {"html_chars": len(raw), "extracted_chars": len(text), **cleaned.stats}
+    return replace(cleaned, stats=stats, metadata=metadata)
+
+
+def clean_text(raw: str, *, title: str | None = None) -> CleanArticle:
+    """Run every cleaning pass over ``raw``; ``title`` when the source gave one (HTML)."""
+    removed: list[Removal] = []
+    text = raw
+    for _ in range(3):  # repairing mojibake can expose more of it; stop at a fixed point
+        before = text
+        for step in (fix_mojibake, normalize):
+            text, found = step(text)
+            removed += found
+        if text == before:
+            break
+    text, found = cut_footer(text)
+    removed += found
+    title = title or guess_title(text)
+    for step in (lambda t: remove_chrome(t, title), remove_watermarks, split_glued):
+        text, found = step(text)
+        removed += found
+    title = title or guess_title(text)
+    kinds = Counter(r.kind for r in removed)
     stats = {
         "raw_chars": len(raw),
         "clean_chars": len(text),
         "paragraphs": text.count("\n\n") + 1 if text else 0,
         "words": len(text.split()),
         "removed": len(removed),
+        **{f"removed_{kind}": n for kind, n in sorted(kinds.items())},
     }
-    return CleanArticle(title=guess_title(text), text=text, removed=removed, stats=stats)
+    return CleanArticle(title=title, text=text, removed=removed, stats=stats)

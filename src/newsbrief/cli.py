@@ -21,6 +21,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from . import __version__, api, render
+from .clean import diff
 from .errors import EXIT_RUNTIME, NewsbriefError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -106,6 +107,7 @@ class OutputFormat(StrEnum):
 class CleanFormat(StrEnum):
     text = "text"
     json = "json"
+    diff = "diff"
 
 
 MODEL_HELP = (
@@ -149,10 +151,12 @@ def clean_command(
     source: str = typer.Argument(..., help="Article file, or - to read stdin."),
     output: CleanFormat = typer.Option(CleanFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
-    """Print the cleaned article text (what the model sees)."""
-    cleaned = api.clean(source)
+    """Print the cleaned article (what the model sees), its audit as JSON, or a diff."""
+    article, cleaned = api.clean(source)
     if output is CleanFormat.json:
         typer.echo(json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False))
+    elif output is CleanFormat.diff:
+        typer.echo(diff(article.raw, cleaned.text, article.source))
     else:
         typer.echo(cleaned.text)
 
