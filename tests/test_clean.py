@@ -175,7 +175,8 @@ def test_clean_command_formats(seed_path: Path) -> None:
 COMMON = (
     "the government said on monday that it would spend more money on schools and roads next "
     "year while the opposition argued the plan was too late for families who need help now and "
-    "many teachers welcomed the decision because their classes are large"
+    "many teachers welcomed the decision because their classes are large although nurses "
+    "doctors farmers workers engineers drivers praised others questioned several details"
 ).split()
 GLUE_PAIRS = [("they", "have"), ("will", "be"), ("has", "been"), ("would", "not"),
               ("the", "report"), ("this", "week"), ("its", "budget")]  # fmt: skip
@@ -209,7 +210,13 @@ def test_injected_noise_is_removed(text: str, data: st.DataObject) -> None:
     # inject a watermark inside or at the start of at least three words of five letters or more
     mark = data.draw(st.sampled_from(WATERMARKS))
     assume(mark.split()[0].lower() not in original.lower())
-    targets = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha() and i != spot]
+    # Distinct words: a mark glued to the same word at the same place every time cannot be
+    # told from a compound name ("Northwind") and is kept, by design.
+    first_index: dict[str, int] = {}
+    for i, w in enumerate(words):
+        if len(w) >= 5 and w.isalpha() and i != spot:
+            first_index.setdefault(w, i)
+    targets = sorted(first_index.values())
     assume(len(targets) >= 3)
     chosen = data.draw(st.lists(st.sampled_from(targets), min_size=3, max_size=6, unique=True))
     for i in chosen:
@@ -227,3 +234,24 @@ def test_injected_noise_is_removed(text: str, data: st.DataObject) -> None:
 def test_cleaning_is_idempotent(raw: str) -> None:
     once = clean_text(raw).text
     assert clean_text(once).text == once
+
+
+def test_compound_names_are_not_watermarks() -> None:
+    text = (
+        "Northwind Air will merge. Northwind shareholders agreed, and Northwind pilots object. "
+        "The court of Estavia ruled; Estavia will appeal. Lakeport voted, Lakeport schools wait."
+    )
+    assert remove_watermarks(text) == (text, [])
+
+
+CORPUS = sorted((ROOT / "bench" / "corpus").glob("*.txt"))
+
+
+def test_the_corpus_articles_are_clean_already() -> None:
+    """Twenty articles written for the project: real prose the cleaner must leave alone."""
+    assert len(CORPUS) >= 20
+    for path in CORPUS:
+        raw = path.read_text(encoding="utf-8")
+        cleaned = clean_text(raw)
+        assert cleaned.removed == [], path.name
+        assert cleaned.text == normalize(raw)[0], path.name

@@ -154,18 +154,23 @@ def normalize(raw: str) -> tuple[str, list[Removal]]:
 
 # --- 3. footer ---------------------------------------------------------------------------------
 
-# Lines that start a site's footer: what follows them is not the article (teasers of other
-# articles, comment forms, syndication notes). Matched at the start of a line, any case.
+# Lines that start a site's footer: what follows them is not the article (comment forms,
+# syndication notes, lists of other articles). Whole line, any case.
 _FOOTER = re.compile(
-    r"^(?:related(?:\s+(?:posts?|articles?|stories|news|reading|content|suggestions?|links?))?"
-    r"\s*(?::|$)"
-    r"|leave a (?:reply|comment)|(?:\d+\s+)?comments?\s*:?$|post a comment|add a comment"
-    r"|your email address will not be published"
-    r"|content comes from\b|(?:this article|this story) (?:was|is|first) (?:originally )?"
-    r"(?:published|appeared)\b"
-    r"|read (?:more|next|also)\s*:|more (?:from|stories)\b.{0,40}$"
-    r"|you (?:may|might) also (?:like|enjoy)\b|recommended(?: for you)?\s*:?$"
-    r"|trending(?: now)?\s*:?$|tags?\s*:|filed under\b)",
+    r"^(?:related(?:\s+(?:posts?|articles?|stories|news|reading|content|links?))?"
+    r"|more (?:from|on|stories)\b.{0,40}|you (?:may|might) also (?:like|enjoy)\b.{0,20}"
+    r"|recommended(?: for you)?|trending(?: now)?|most (?:read|popular)"
+    r"|leave a (?:reply|comment)|post a comment|add a comment|(?:\d+\s+)?comments?"
+    r"|your email address will not be published.*|content comes from\b.*"
+    r"|(?:this article|this story) (?:was|is|first) (?:originally )?(?:published|appeared)\b.*"
+    r"|tags?\s*:.*|filed under\b.*)\s*:?$",
+    re.IGNORECASE,
+)
+# A teaser of another article ("Read more: <title>"): the chrome pass drops the line and the
+# blurb lines under it, up to the next blank line.
+_TEASER = re.compile(
+    r"^(?:related(?: suggestion| story| article)?|read (?:more|next|also)|see also|also read"
+    r"|watch|video)\s*:\s*\S.*$",
     re.IGNORECASE,
 )
 # A footer marker only counts after this share of the text, so an article that merely mentions
@@ -221,14 +226,17 @@ CHROME_MAX_WORDS = 40
 
 
 def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
-    """Drop whole lines of site chrome, and lines that repeat ``title`` after its first one."""
+    """Drop whole lines of site chrome, teasers of other articles with their blurbs, and lines
+    that repeat ``title`` after its first one."""
     kept: list[str] = []
     removed: list[Removal] = []
     offset = 0
     title_seen = False
+    in_teaser = False
     for line in text.split("\n"):
         is_title = title is not None and line == title
-        if is_title and title_seen:
+        in_teaser = bool(line) and (in_teaser or bool(_TEASER.match(line)))
+        if in_teaser or (is_title and title_seen):
             removed.append(Removal("chrome", line, offset))
         elif not is_title and len(line.split()) <= CHROME_MAX_WORDS and _CHROME.match(line):
             # Blank separator lines are kept; _tidy() collapses them afterwards.
@@ -319,31 +327,55 @@ def _candidates(text: str) -> Counter[str]:
     return seen
 
 
-def _repairs(text: str, mark: str, vocabulary: Counter[str]) -> list[tuple[int, int, str]]:
-    """Occurrences of ``mark`` whose removal leaves words: (start, end, replacement)."""
-    found: list[tuple[int, int, str]] = []
+@dataclass(frozen=True)
+class _Occurrence:
+    start: int
+    end: int
+    replacement: str
+    glued: bool  # touches letters on at least one side
+    repairs_words: bool  # removing it leaves known words (the evidence that it is noise)
+    mention: bool  # stands alone after "the", "told", ...: a legitimate mention
+
+
+def _occurrences(text: str, mark: str, vocabulary: Counter[str]) -> list[_Occurrence]:
+    """Every occurrence of ``mark`` in ``text``, with what removing it would do."""
+    found: list[_Occurrence] = []
     for match in re.finditer(re.escape(mark), text):
         start, end = match.start(), match.end()
         glued_left = start > 0 and text[start - 1].isalpha()
         glued_right = end < len(text) and text[end].isalpha()
-        window = text[max(0, start - 80) : start]  # bounded look-behind keeps this linear
+        before = text[max(0, start - 80) : start]  # bounded windows keep this linear
+        after = text[end : end + 80]
+        left = re.search(r"[A-Za-z'’-]*$", before)
+        right = re.match(r"[A-Za-z'’-]*", after)
         if glued_left and glued_right:
-            left = re.search(r"[A-Za-z'’-]*$", window)
-            right = re.match(r"[A-Za-z'’-]*", text[end:])
             joined = (left.group() if left else "") + (right.group() if right else "")
-            parts = [p for p in re.split(r"[-'’]", joined) if p]
-            if parts and all(_is_repaired_word(p, vocabulary) for p in parts):
-                found.append((start, end, ""))
+            repaired = [p for p in re.split(r"[-'’]", joined) if p]
         elif glued_left or glued_right:
-            side = text[end : end + 80] if glued_right else window
-            piece = re.match(r"[A-Za-z]+", side) if glued_right else re.search(r"[A-Za-z]+$", side)
-            if piece and _is_repaired_word(piece.group(), vocabulary):
-                found.append((start, end, " " if glued_left else ""))
+            piece = right if glued_right else left
+            repaired = [piece.group()] if piece else []
         else:
-            before = re.search(r"(\S+)\s+$", window)
-            if before is None or before.group(1).lower().strip('"“(') not in _MENTION:
-                found.append((start, end, ""))
+            word = re.search(r"(\S+)\s+$", before)
+            previous = word.group(1).strip('"“(') if word else ""
+            glued = _split(previous, vocabulary) if previous else None  # "withthe World Times"
+            last = (glued or previous).split(" ")[-1]
+            mention = last.lower() in _MENTION
+            found.append(_Occurrence(start, end, "", False, False, mention))
+            continue
+        repairs_words = bool(repaired) and all(_is_repaired_word(p, vocabulary) for p in repaired)
+        replacement = " " if glued_left and not glued_right else ""
+        found.append(_Occurrence(start, end, replacement, True, repairs_words, False))
     return found
+
+
+def _letters_before(text: str, start: int) -> str:
+    match = re.search(r"[A-Za-z]*$", text[max(0, start - 40) : start])
+    return match.group() if match else ""
+
+
+def _letters_after(text: str, end: int) -> str:
+    match = re.match(r"[A-Za-z]*", text[end : end + 40])
+    return match.group() if match else ""
 
 
 def _plain_vocabulary(text: str) -> Counter[str]:
@@ -358,36 +390,43 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
     """Find strings injected into the text (often inside words) and remove them.
 
     A candidate is a capitalized phrase seen glued to other letters at least twice. It is a
-    watermark when removing it repairs words at least ``WATERMARK_MIN_REPAIRS`` times; of the
-    candidates, the one that repairs the most goes first (then the longest), and the search
-    repeats until no candidate qualifies. Occurrences that stand alone after a word that
-    introduces a mention ("the", "told") are legitimate and stay.
+    watermark when removing it repairs words next to at least ``WATERMARK_MIN_REPAIRS``
+    different neighbours (so "Northwind" four times is a name, not "North" injected); of the
+    candidates, the one with the most such repairs goes first (then the longest), and the
+    search repeats until no candidate qualifies. Once a watermark is established, every
+    occurrence glued to letters goes, including inside rare names ("IbWorld Timesarra"), and so
+    do free-standing ones, except after a word that introduces a legitimate mention ("told
+    the World Times").
     """
     removed: list[Removal] = []
     while True:
         vocabulary = _plain_vocabulary(text)
-        best: tuple[int, int, str, list[tuple[int, int, str]]] | None = None
+        best: tuple[int, int, list[_Occurrence]] | None = None
         for mark, count in _candidates(text).most_common(200):
             if count < WATERMARK_MIN_REPAIRS or len(mark) < 4 or mark != mark.strip():
                 continue
-            repairs = _repairs(text, mark, vocabulary)
-            glued = [
-                start
-                for start, end, _ in repairs
-                if (start > 0 and text[start - 1].isalpha()) or text[end : end + 1].isalpha()
-            ]
-            if len(glued) >= WATERMARK_MIN_REPAIRS:
-                score = (len(repairs), len(mark), mark, repairs)
+            occurrences = _occurrences(text, mark, vocabulary)
+            # The letters each repairing occurrence touches. A name such as "Northwind"
+            # repeats with the same neighbours every time; a watermark lands by different ones.
+            contexts = {
+                (_letters_before(text, o.start), _letters_after(text, o.end))
+                for o in occurrences
+                if o.glued and o.repairs_words
+            }
+            if len(contexts) >= WATERMARK_MIN_REPAIRS:
+                score = (len(contexts), len(mark), occurrences)
                 if best is None or score[:2] > best[:2]:
                     best = score
         if best is None:
             break
         pieces: list[str] = []
         last = 0
-        for start, end, replacement in best[3]:
-            removed.append(Removal("watermark", text[start:end], start, replacement))
-            pieces += [text[last:start], replacement]
-            last = end
+        for o in best[2]:
+            if o.mention:
+                continue
+            removed.append(Removal("watermark", text[o.start : o.end], o.start, o.replacement))
+            pieces += [text[last : o.start], o.replacement]
+            last = o.end
         text = "".join([*pieces, text[last:]])
     return re.sub(r"  +", " ", text), sorted(removed, key=lambda r: r.position)
 
@@ -395,26 +434,44 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
 # --- 6. glued words ----------------------------------------------------------------------------
 
 GLUE_PART_MIN_ZIPF = 3.5  # both halves must be common words ("they" 6.5, "have" 6.7)
-GLUE_MAX_ZIPF = 2.0  # the glued token itself must be rare ("theyhave" 1.1)
+GLUE_MAX_ZIPF = 3.5  # the glued token itself must be rare ("theyhave" 1.1, web-typo "ofthe" 3.3)
+GLUE_MARGIN = 2.5  # and much rarer than its halves ("nowhere" 4.6 vs "no"/"where" 5.9: kept)
+# "theXinhua": only a very common word may run into a name ("the" 7.7; not "por" 3.6).
+GLUE_CAMEL_LEFT_MIN_ZIPF = 5.0
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 
 
 def _split(token: str, vocabulary: Counter[str]) -> str | None:
     """The two words ``token`` is glued from, or None when it should stay as it is."""
-    if vocabulary[token] > 1 or zipf(token) >= GLUE_MAX_ZIPF:
+    rarity = zipf(token)
+    if vocabulary[token] > 1 or rarity >= GLUE_MAX_ZIPF:
         return None
+    if any(
+        token.endswith(suffix)
+        and len(token) - len(suffix) >= 4
+        and zipf(token[: -len(suffix)]) >= 2.5
+        for suffix in _INFLECTIONS
+    ):
+        return None  # an inflected word ("downturns", "outsourced"), not two glued ones
     camel = [j for j in range(1, len(token)) if token[j - 1].islower() and token[j].isupper()]
     if token[0].islower() and len(camel) == 1:
         left, right = token[: camel[0]], token[camel[0] :]
-        if zipf(left) >= GLUE_PART_MIN_ZIPF and _is_word(right, vocabulary, 2.0):
+        if zipf(left) >= GLUE_CAMEL_LEFT_MIN_ZIPF and _is_word(right, vocabulary, 2.0):
             return f"{left} {right}"
         return None
     if not token.islower() or camel:
         return None  # names and capitalized words are never split
     best: tuple[float, str] | None = None
-    for j in range(2, len(token) - 1):
+    for j in range(1, len(token)):
         left, right = token[:j], token[j:]
+        if (len(left) == 1 and left != "a") or (len(right) == 1 and right != "a"):
+            continue
         score = min(zipf(left), zipf(right))
-        if score >= GLUE_PART_MIN_ZIPF and (best is None or score > best[0]):
+        if (
+            score >= GLUE_PART_MIN_ZIPF
+            and score - rarity >= GLUE_MARGIN
+            and (best is None or score > best[0])
+        ):
             best = (score, f"{left} {right}")
     return best[1] if best else None
 
