@@ -77,9 +77,9 @@ def to_rich(result: BriefResult) -> RenderableType:
             table.add_row(escape(p.actor), escape(p.commitment), escape(p.condition or ""))
         parts += [Text("Pledges", style="bold cyan"), table]
     if brief.positions:
-        table = _table("Actor", "Topic", "Stance", "Position")
+        table = _table("Actor", "Stance", "Position")
         for pos in brief.positions:
-            table.add_row(escape(pos.actor), escape(pos.topic), pos.stance, escape(pos.statement))
+            table.add_row(escape(pos.actor), pos.stance, escape(pos.statement))
         parts += [Text("Positions", style="bold cyan"), table]
     if brief.quoted_experts:
         table = _table("Expert", "Role / affiliation", "Quotes")
