@@ -29,6 +29,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "NEWSBRIEF_DEBUG", "NEWSBRIEF_PROMPTS_DIR", "OPENAI_API_KEY", "OPENAI_BASE_URL",
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
+    # Real retries with real but tiny backoffs (the retry tests inject a clock instead).
+    monkeypatch.setenv("NEWSBRIEF_RETRY_INITIAL", "0.01")
     return home
 
 

@@ -60,7 +60,8 @@ def clean(source: str, *, stdin: BinaryIO | None = None) -> tuple[Article, Clean
 
 def make_llm(settings: Settings | None = None, **overrides: Any) -> LLM:
     """An :class:`LLM` for ``settings`` (resolved from flags/env/config when not given)."""
-    return LLM(build_provider(settings or resolve_settings(**overrides)))
+    settings = settings or resolve_settings(**overrides)
+    return LLM(build_provider(settings), retry=settings.retry)
 
 
 def brief_article(

@@ -6,7 +6,10 @@ platform's user config folder)::
     model = "openai:gpt-4o-mini"
     base_url = "http://127.0.0.1:8080/v1"
     mode = "tools"
-    timeout = 120
+    timeout = 120          # seconds per request
+    retry_attempts = 5     # tries per request after 429 / 5xx / timeouts / dropped connections
+    retry_initial = 1.0    # first backoff in seconds, doubling
+    retry_total = 120      # most seconds spent waiting between tries of one request
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
+from .retry import RetryPolicy
 
 DEFAULT_MODEL = "local"
 
@@ -46,6 +50,9 @@ class FileConfig(BaseModel):
     timeout: float | None = Field(default=None, gt=0)
     n_ctx: int | None = Field(default=None, ge=512)
     n_threads: int | None = Field(default=None, ge=1)
+    retry_attempts: int | None = Field(default=None, ge=1, le=20)
+    retry_initial: float | None = Field(default=None, ge=0)
+    retry_total: float | None = Field(default=None, ge=0)
 
 
 def load_file_config(path: Path | None = None) -> FileConfig:
@@ -73,6 +80,7 @@ class Settings:
     timeout: float
     n_ctx: int | None
     n_threads: int | None
+    retry: RetryPolicy
 
 
 def _first(*values: Any) -> Any:
@@ -89,13 +97,14 @@ def resolve_settings(
     """Merge flags (the arguments), environment and config file into one :class:`Settings`."""
     env = os.environ
     file = load_file_config()
-    env_timeout = env.get("NEWSBRIEF_TIMEOUT")
-    try:
-        timeout_env = float(env_timeout) if env_timeout else None
-    except ValueError as exc:
-        raise ConfigError(
-            f"NEWSBRIEF_TIMEOUT={env_timeout!r} is not a number", "set it to seconds, e.g. 120"
-        ) from exc
+    defaults = RetryPolicy()
+    retry = RetryPolicy(
+        attempts=int(_first(_env_number("NEWSBRIEF_RETRY_ATTEMPTS"), file.retry_attempts,
+                            defaults.attempts)),
+        initial=_first(_env_number("NEWSBRIEF_RETRY_INITIAL"), file.retry_initial,
+                       defaults.initial),
+        total=_first(_env_number("NEWSBRIEF_RETRY_TOTAL"), file.retry_total, defaults.total),
+    )  # fmt: skip
     return Settings(
         model=_first(model, env.get("NEWSBRIEF_MODEL"), file.model, DEFAULT_MODEL),
         base_url=_first(
@@ -103,7 +112,21 @@ def resolve_settings(
         ),
         api_key=_first(env.get("OPENAI_API_KEY")),
         mode=_first(mode, env.get("NEWSBRIEF_MODE"), file.mode),
-        timeout=_first(timeout, timeout_env, file.timeout, 120.0),
+        timeout=_first(timeout, _env_number("NEWSBRIEF_TIMEOUT"), file.timeout, 120.0),
         n_ctx=file.n_ctx,
         n_threads=file.n_threads,
+        retry=retry,
     )
+
+
+def _env_number(name: str) -> float | None:
+    value = os.environ.get(name)
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={value!r} is not a number", f"set {name} to a number") from exc
+    if number < 0:
+        raise ConfigError(f"{name}={value!r} is negative", f"set {name} to 0 or more")
+    return number

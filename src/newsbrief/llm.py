@@ -33,6 +33,7 @@ from pydantic import BaseModel
 
 from .config import Settings
 from .errors import ConfigError, InvalidReplyError, LLMError, LLMUnavailableError
+from .retry import BudgetSpent, Retrier, RetryPolicy
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -199,8 +200,9 @@ class OpenAIProvider:
         self.model = model
         self.base_url = settings.base_url
         self.mode = _mode(settings.mode, "tools")
+        # newsbrief retries transient failures itself (retry.py); the client must not as well.
         self._client = openai.OpenAI(
-            api_key=api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=2
+            api_key=api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0
         )
 
     @property
@@ -261,6 +263,7 @@ class CallResult:
     usage: dict[str, int]
     latency_ms: int
     raw_reply: str | None = None
+    waits: list[float] = field(default_factory=list)  # backoffs after transient failures
 
 
 @dataclass
@@ -270,6 +273,7 @@ class _Counter:
     usage: dict[str, int] = field(
         default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0}
     )
+    waits: list[float] = field(default_factory=list)
 
 
 def _reply_text(completion: Any) -> str | None:
@@ -285,9 +289,18 @@ def _reply_text(completion: Any) -> str | None:
 class LLM:
     """Structured extraction through instructor, with usage, attempts and clear errors."""
 
-    def __init__(self, provider: Provider, *, max_reasks: int = 2) -> None:
+    def __init__(
+        self,
+        provider: Provider,
+        *,
+        max_reasks: int = 2,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.provider = provider
         self.max_reasks = max_reasks
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
         self._counter = _Counter()
         self._create = instructor.patch(create=self._counted_create, mode=provider.mode)
 
@@ -296,8 +309,17 @@ class LLM:
         return self.provider.name
 
     def _counted_create(self, **kwargs: Any) -> Any:
-        self._counter.calls += 1
-        completion = self.provider.create(**kwargs)
+        """One request, tried again after transient failures; every try counts as an attempt."""
+
+        def once() -> Any:
+            self._counter.calls += 1
+            return self.provider.create(**kwargs)
+
+        retrier = Retrier(self.retry, self._sleep)
+        try:
+            completion = retrier.call(once)
+        finally:
+            self._counter.waits += retrier.waits
         self._counter.last = completion
         usage = getattr(completion, "usage", None)
         if usage is not None:
@@ -342,6 +364,7 @@ class LLM:
             usage=dict(self._counter.usage),
             latency_ms=int((time.perf_counter() - started) * 1000),
             raw_reply=_reply_text(self._counter.last),
+            waits=list(self._counter.waits),
         )
 
     def _translate(self, exc: Exception) -> Exception:
@@ -368,17 +391,32 @@ class LLM:
             )
 
         where = getattr(self.provider, "base_url", None) or "the OpenAI API"
+        tries = f"{counter.calls} attempt{'s' if counter.calls != 1 else ''}"
         if isinstance(exc, openai.APITimeoutError):
             return error(
                 LLMUnavailableError,
-                f"{self.model} at {where} did not answer in time",
+                f"{self.model} at {where} did not answer in time ({tries})",
                 "raise --timeout or NEWSBRIEF_TIMEOUT, or check the server",
             )
         if isinstance(exc, openai.APIConnectionError):
             return error(
                 LLMUnavailableError,
-                f"cannot reach {where} for {self.model}",
+                f"cannot reach {where} for {self.model} ({tries})",
                 "start the server or fix --base-url / OPENAI_BASE_URL",
+            )
+        if isinstance(exc, openai.RateLimitError):
+            budget = exc.__cause__ if isinstance(exc.__cause__, BudgetSpent) else None
+            detail = f"; it {budget}" if budget else ""
+            return error(
+                LLMUnavailableError,
+                f"{where} kept rate-limiting {self.model} (429, {tries}{detail})",
+                "wait and run again, or raise NEWSBRIEF_RETRY_TOTAL",
+            )
+        if isinstance(exc, openai.InternalServerError):
+            return error(
+                LLMUnavailableError,
+                f"{where} failed with {exc.status_code} for {self.model} ({tries})",
+                "the server is down or overloaded: try again later",
             )
         if isinstance(exc, openai.AuthenticationError):
             return error(LLMError, f"{where} refused the API key (401)", "check OPENAI_API_KEY")

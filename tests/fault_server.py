@@ -1,0 +1,103 @@
+"""A loopback OpenAI chat-completions server that misbehaves on cue.
+
+Each request takes the next scripted action: answer, fail with a status (and headers), drop the
+connection, or stall past the client's timeout. With the script empty it answers.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+ANSWER = {"summary": "The council approved the bridge."}
+
+
+@dataclass
+class Fault:
+    kind: str  # "ok", "status", "drop", "stall"
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    reply: dict[str, Any] | None = None
+
+
+@dataclass
+class FaultServer:
+    base_url: str = ""
+    script: deque[Fault] = field(default_factory=deque)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def then(self, *faults: Fault) -> FaultServer:
+        self.script.extend(faults)
+        return self
+
+
+def _completion(reply: dict[str, Any]) -> bytes:
+    body = {
+        "id": "chatcmpl-fault",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": "fault",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": json.dumps(reply)},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": {"prompt_tokens": 50, "completion_tokens": 10, "total_tokens": 60},
+    }
+    return json.dumps(body).encode()
+
+
+@contextmanager
+def fault_server() -> Iterator[FaultServer]:
+    state = FaultServer()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", 0))
+            state.requests.append(json.loads(self.rfile.read(length) or b"{}"))
+            fault = state.script.popleft() if state.script else Fault("ok")
+            if fault.kind == "drop":
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            if fault.kind == "stall":
+                time.sleep(fault.seconds)
+            if fault.kind == "status":
+                body = json.dumps({"error": {"message": f"scripted {fault.status}"}}).encode()
+                self.send_response(fault.status)
+            else:
+                body = _completion(fault.reply or ANSWER)
+                self.send_response(200)
+            for name, value in fault.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            with suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()

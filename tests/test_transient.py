@@ -1,0 +1,141 @@
+"""Transient failures against a loopback fault-injection server: retried with backoff, bounded;
+permanent ones fail at once. Waits are checked through an injected clock, never slept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from newsbrief.config import resolve_settings
+from newsbrief.errors import LLMError, LLMUnavailableError
+from newsbrief.llm import LLM, build_provider
+from newsbrief.retry import RetryPolicy
+from newsbrief.schemas import SummaryPart
+
+from .fault_server import Fault, FaultServer, fault_server
+
+MESSAGES = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}]
+POLICY = RetryPolicy(attempts=4, initial=1.0, maximum=30.0, total=60.0, jitter=0.0)
+
+
+@pytest.fixture
+def server() -> Iterator[FaultServer]:
+    with fault_server() as state:
+        yield state
+
+
+def _llm(server: FaultServer, waits: list[float], policy: RetryPolicy = POLICY) -> LLM:
+    settings = resolve_settings(
+        model="openai:fault", base_url=server.base_url, mode="json_schema", timeout=2.0
+    )
+    return LLM(build_provider(settings), retry=policy, sleep=waits.append)
+
+
+def _ask(llm: LLM) -> SummaryPart:
+    result = llm.extract(MESSAGES, SummaryPart, max_tokens=50)
+    assert isinstance(result.parsed, SummaryPart)
+    return result.parsed
+
+
+def test_answer_first_time(server: FaultServer) -> None:
+    waits: list[float] = []
+    llm = _llm(server, waits)
+    result = llm.extract(MESSAGES, SummaryPart, max_tokens=50)
+    assert result.attempts == 1 and waits == [] and len(server.requests) == 1
+    assert result.usage == {"prompt_tokens": 50, "completion_tokens": 10}
+
+
+def test_429_honours_retry_after(server: FaultServer) -> None:
+    server.then(
+        Fault("status", 429, {"Retry-After": "7"}),
+        Fault("status", 429, {"retry-after-ms": "2500"}),
+    )
+    waits: list[float] = []
+    result = _llm(server, waits).extract(MESSAGES, SummaryPart, max_tokens=50)
+    assert result.parsed.model_dump() == {"summary": "The council approved the bridge."}
+    assert waits == [7.0, 2.5]
+    assert result.attempts == 3 == len(server.requests)
+    assert result.usage == {"prompt_tokens": 50, "completion_tokens": 10}  # failures cost none
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_errors_back_off_exponentially(server: FaultServer, status: int) -> None:
+    server.then(Fault("status", status), Fault("status", status), Fault("status", status))
+    waits: list[float] = []
+    result = _llm(server, waits).extract(MESSAGES, SummaryPart, max_tokens=50)
+    assert waits == [1.0, 2.0, 4.0]
+    assert result.attempts == 4
+
+
+def test_dropped_connection_is_retried(server: FaultServer) -> None:
+    server.then(Fault("drop"))
+    waits: list[float] = []
+    result = _llm(server, waits).extract(MESSAGES, SummaryPart, max_tokens=50)
+    assert result.attempts == 2 and waits == [1.0]
+
+
+def test_timeout_is_retried(server: FaultServer) -> None:
+    server.then(Fault("stall", seconds=3.0))  # the client gives up after 2 s
+    waits: list[float] = []
+    result = _llm(server, waits).extract(MESSAGES, SummaryPart, max_tokens=50)
+    assert result.attempts == 2 and waits == [1.0]
+
+
+def test_attempts_are_bounded(server: FaultServer) -> None:
+    server.then(*[Fault("status", 503)] * 10)
+    waits: list[float] = []
+    with pytest.raises(LLMUnavailableError) as info:
+        _ask(_llm(server, waits))
+    assert info.value.attempts == 4 == len(server.requests)
+    assert waits == [1.0, 2.0, 4.0]
+    assert "failed with 503" in str(info.value) and "4 attempts" in str(info.value)
+
+
+def test_total_wait_is_bounded(server: FaultServer) -> None:
+    server.then(*[Fault("status", 500)] * 10)
+    waits: list[float] = []
+    policy = RetryPolicy(attempts=10, initial=4.0, maximum=30.0, total=20.0, jitter=0.0)
+    with pytest.raises(LLMUnavailableError):
+        _ask(_llm(server, waits, policy))
+    assert waits == [4.0, 8.0] and sum(waits) <= 20.0  # the next, 16 s, would pass 20 s
+
+
+def test_retry_after_beyond_the_budget_gives_up_at_once(server: FaultServer) -> None:
+    server.then(Fault("status", 429, {"Retry-After": "600"}))
+    waits: list[float] = []
+    with pytest.raises(LLMUnavailableError) as info:
+        _ask(_llm(server, waits))
+    assert waits == [] and len(server.requests) == 1
+    assert "asked to wait 600 s" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [(401, "refused the API key"), (404, "does not know the model"), (400, "rejected the request")],
+)
+def test_permanent_errors_fail_at_once(server: FaultServer, status: int, message: str) -> None:
+    server.then(Fault("status", status))
+    waits: list[float] = []
+    with pytest.raises(LLMError) as info:
+        _ask(_llm(server, waits))
+    assert message in str(info.value)
+    assert waits == [] and len(server.requests) == 1 and info.value.attempts == 1
+
+
+def test_jitter_stays_within_its_share(server: FaultServer) -> None:
+    server.then(Fault("status", 500), Fault("status", 500))
+    waits: list[float] = []
+    policy = RetryPolicy(attempts=3, initial=1.0, maximum=30.0, total=60.0, jitter=0.5)
+    _ask(_llm(server, waits, policy))
+    assert 1.0 <= waits[0] <= 1.5 and 2.0 <= waits[1] <= 3.0
+
+
+def test_api_key_never_appears_in_errors(
+    server: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-123456")
+    server.then(Fault("status", 401))
+    with pytest.raises(LLMError) as info:
+        _ask(_llm(server, []))
+    assert "sk-secret" not in str(info.value) and "sk-secret" not in repr(info.value.details())
