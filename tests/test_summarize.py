@@ -133,9 +133,22 @@ def test_reasks_are_bounded_and_the_error_carries_details(seed_path: Path) -> No
 
 def test_truncated_reply_is_an_error_not_a_result(seed_path: Path) -> None:
     truncated = completion('{"summary": "Premier Li', finish_reason="length")
-    llm = LLM(FakeProvider([truncated]))
-    with pytest.raises(LLMError, match="token limit"):
-        api.summarize(str(seed_path), llm=llm)
+    provider = FakeProvider([truncated, truncated])
+    with pytest.raises(LLMError, match="token limit") as info:
+        api.summarize(str(seed_path), llm=LLM(provider))
+    assert [r["max_tokens"] for r in provider.requests] == [160, 320]
+    assert info.value.attempts == 2
+
+
+def test_truncated_reply_is_retried_once_with_a_larger_budget(
+    fake_provider: FakeProvider, seed_path: Path
+) -> None:
+    truncated = completion('{"summary": "Premier Li', finish_reason="length")
+    fake_provider.queue(truncated, SUMMARY, NAMES)
+    result = api.summarize(str(seed_path), model="fake:x")
+    assert result.brief.summary == SUMMARY["summary"]
+    assert [r["max_tokens"] for r in fake_provider.requests[:2]] == [160, 320]
+    assert result.meta["attempts"] == len(fake_provider.requests)
 
 
 def test_tools_mode_path(fake_provider: FakeProvider, seed_path: Path) -> None:

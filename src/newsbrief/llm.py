@@ -335,7 +335,14 @@ class LLM:
         max_tokens: int,
         sampling: dict[str, Any] | None = None,
     ) -> CallResult:
-        """Ask for one ``response_model``; invalid replies are re-asked ``max_reasks`` times."""
+        """Ask for one ``response_model``; invalid replies are re-asked ``max_reasks`` times.
+
+        A reply cut at the token limit (finish_reason "length") is asked once more with twice
+        the budget, then reported as an error: a truncated reply is never a result.
+        """
+        from instructor.core.exceptions import IncompleteOutputException
+
+        budgets = [max_tokens, 2 * max_tokens]
         window = self.provider.context_window
         if window is not None:
             needed = self.provider.count_tokens(messages)
@@ -345,19 +352,26 @@ class LLM:
                     f"of {window} with {max_tokens} tokens left for the reply",
                     "shorten the article or use a model with a larger window",
                 )
+            if needed is not None:
+                budgets[1] = min(budgets[1], window - needed)
         self._counter = _Counter()
-        kwargs: dict[str, Any] = {
-            "messages": messages,
-            "max_tokens": max_tokens,
-            **(sampling or {}),
-        }
         started = time.perf_counter()
-        try:
-            parsed = self._create(
-                response_model=response_model, max_retries=self.max_reasks, **kwargs
-            )
-        except Exception as exc:
-            raise self._translate(exc) from exc
+        for budget in budgets:
+            kwargs: dict[str, Any] = {
+                "messages": messages,
+                "max_tokens": budget,
+                **(sampling or {}),
+            }
+            try:
+                parsed = self._create(
+                    response_model=response_model, max_retries=self.max_reasks, **kwargs
+                )
+                break
+            except IncompleteOutputException as exc:
+                if budget == budgets[-1] or budgets[1] <= budgets[0]:
+                    raise self._translate(exc) from exc
+            except Exception as exc:
+                raise self._translate(exc) from exc
         return CallResult(
             parsed=parsed,
             attempts=self._counter.calls,
@@ -436,7 +450,8 @@ class LLM:
         if isinstance(exc, IncompleteOutputException):
             return error(
                 InvalidReplyError,
-                f"{self.model} stopped at the token limit before finishing its reply",
+                f"{self.model} stopped at the token limit before finishing its reply, "
+                f"twice (the second time with double the budget; {tries})",
                 "the prompt's max_tokens is too small for this article, or the model rambled",
             )
         if isinstance(exc, InstructorRetryException):
