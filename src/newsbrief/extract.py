@@ -36,6 +36,18 @@ _GROUPS = re.compile(
     r"|both (?:sides|countries|nations|governments|parties|companies))\b",
     re.IGNORECASE,
 )
+# Actors named by their role, not a name: "the mayor", "the central bank", "officials".
+_ROLES = (
+    r"mayor|governor|minister|ministry|government|president|premier|council|cabinet|company"
+    r"|companies|union|unions|court|bank|committee|agency|regulator|party|authorities|officials?"
+    r"|spokes(?:man|woman|person)|leaders?|chief|board|police|army|military|parliament|senate"
+    r"|administration|firm|operators?|employers?|workers|farmers|teachers|doctors|residents"
+    r"|negotiators|lawmakers|ministers|commission|association|alliance|bloc|league|city|state"
+)
+_ROLE_ACTOR = re.compile(
+    rf"\b(?:[Tt]he\s+)(?:[a-z][a-z-]+\s+){{0,2}}(?:{_ROLES})\b|\b(?:officials|negotiators"
+    r"|lawmakers|ministers|regulators|unions)\b"
+)
 _NOT_ACTORS = {
     "The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "This", "That",
     "These", "Those", "According", "Both", "Through", "Noting", "During", "After", "Before",
@@ -113,6 +125,9 @@ def actor_candidates(sentence: str, before: int | None = None, limit: int = 4) -
             found.append((match.start(), match.end(), name))
     for match in _GROUPS.finditer(sentence):
         found.append((match.start(), match.end(), match.group()))
+    for match in _ROLE_ACTOR.finditer(sentence):
+        if not any(start <= match.start() < end for start, end, _ in found):
+            found.append((match.start(), match.end(), match.group()))
     found.sort()
     if before is not None:
         preceding = [f for f in found if f[1] <= before]
