@@ -36,8 +36,9 @@ def test_json_output_follows_the_contract(fake_provider: FakeProvider, seed_path
     meta = data["meta"]
     assert set(meta) == {
         "prompt", "prompt_sha256", "model", "usage", "latency_ms", "attempts", "grounding",
-        "newsbrief_version",
+        "cached", "newsbrief_version",
     }  # fmt: skip
+    assert meta["cached"] is False
     assert meta["prompt"] == "brief@1"
     assert len(meta["prompt_sha256"]) == 64
     assert meta["model"] == "fake:test"

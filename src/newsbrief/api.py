@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__
 from .clean import CleanArticle, clean_article
 from .config import Settings, resolve_settings
-from .errors import InputError
+from .errors import InputError, NewsbriefError
 from .grounding import check_brief
 from .ingest import Article, read_source
-from .llm import LLM, build_provider
 from .prompts import Prompt, load_prompt
-from .schemas import Brief
-from .strategy import run_prompt
+from .schemas import Brief, schema_sha256
+from .store import Store
+
+if TYPE_CHECKING:  # the LLM stack (instructor, openai) loads only when a model is needed
+    from .llm import LLM
 
 DEFAULT_PROMPT = "brief@1"
 
@@ -60,6 +65,8 @@ def clean(source: str, *, stdin: BinaryIO | None = None) -> tuple[Article, Clean
 
 def make_llm(settings: Settings | None = None, **overrides: Any) -> LLM:
     """An :class:`LLM` for ``settings`` (resolved from flags/env/config when not given)."""
+    from .llm import LLM, build_provider
+
     settings = settings or resolve_settings(**overrides)
     return LLM(build_provider(settings), retry=settings.retry)
 
@@ -68,6 +75,8 @@ def brief_article(
     article: Article, *, llm: LLM, prompt: Prompt, cleaned: CleanArticle | None = None
 ) -> BriefResult:
     """Clean ``article`` (unless ``cleaned`` is given) and run every task of ``prompt`` on it."""
+    from .strategy import run_prompt
+
     cleaned = cleaned or clean_source(article)
     started = time.perf_counter()
     brief, run = run_prompt(prompt, cleaned, llm)
@@ -81,9 +90,46 @@ def brief_article(
         "latency_ms": int((time.perf_counter() - started) * 1000),
         "attempts": run.calls,
         "grounding": grounding,
+        "cached": False,
         "newsbrief_version": __version__,
     }
     return BriefResult(article=article, clean=cleaned, brief=brief, meta=meta)
+
+
+def cache_key(cleaned: CleanArticle, prompt: Prompt, model: str, repeat: int = 0) -> str:
+    """What changes the output, and nothing else: the cleaned text, the prompt version's files
+    (templates and sampling), the schema, the model (with its endpoint), the repeat index."""
+    parts = {
+        "text": hashlib.sha256(cleaned.text.encode()).hexdigest(),
+        "prompt": prompt.sha256,
+        "schema": schema_sha256(),
+        "model": model,
+        "repeat": repeat,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _open_store() -> Store:
+    try:
+        return Store()
+    except (OSError, sqlite3.Error) as exc:
+        raise NewsbriefError(
+            f"cannot open the run log and cache: {exc}",
+            "set NEWSBRIEF_HOME to a writable folder, or pass --no-cache --no-log",
+        ) from exc
+
+
+def _from_cache(
+    stored: dict[str, Any], article: Article, cleaned: CleanArticle, started: float
+) -> BriefResult:
+    meta = {
+        **stored["meta"],
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0},
+        "attempts": 0,
+        "latency_ms": int((time.perf_counter() - started) * 1000),
+        "cached": True,
+    }
+    return BriefResult(article, cleaned, Brief.model_validate(stored["brief"]), meta)
 
 
 def summarize(
@@ -96,15 +142,44 @@ def summarize(
     timeout: float | None = None,
     llm: LLM | None = None,
     stdin: BinaryIO | None = None,
+    cache: bool = True,
+    log: bool = True,
 ) -> BriefResult:
-    """Summarize the article at ``source`` (a path or ``-``) into a :class:`BriefResult`.
+    """Summarize the article at ``source`` (a path, URL or ``-``) into a :class:`BriefResult`.
 
-    Input and prompt are checked before any model is loaded, so bad input fails fast.
+    Input and prompt are checked before any model is loaded, so bad input fails fast. A result
+    cached for the same cleaned text, prompt, schema and model is returned without any LLM call
+    (``meta.cached``); ``cache=False`` bypasses the cache, ``log=False`` the run log.
     """
+    started = time.perf_counter()
     article = read_source(source, stdin=stdin)
     cleaned = clean_source(article)  # bad input fails here, before any model is loaded
     loaded = load_prompt(prompt)
+    settings = None
     if llm is None:
         settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
-        llm = make_llm(settings)
-    return brief_article(article, llm=llm, prompt=loaded, cleaned=cleaned)
+        identity = f"{settings.model}@{settings.base_url or ''}@{settings.mode or ''}"
+    else:
+        identity = llm.model
+    store = _open_store() if (cache or log) else None
+    try:
+        key = cache_key(cleaned, loaded, identity)
+        if store is not None and cache:
+            stored = store.cache_get(key)
+            if stored is not None:
+                return _from_cache(stored, article, cleaned, started)
+        if llm is None:
+            llm = make_llm(settings)
+        if store is not None and log:
+            llm.log = store.log_call
+        result = brief_article(article, llm=llm, prompt=loaded, cleaned=cleaned)
+        if store is not None and cache:
+            store.cache_put(
+                key, {"brief": result.brief.model_dump(mode="json"), "meta": result.meta}
+            )
+        return result
+    finally:
+        if store is not None:
+            if llm is not None:
+                llm.log = None
+            store.close()

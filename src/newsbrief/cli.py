@@ -34,9 +34,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 prompts_app = typer.Typer(help="List and show the versioned prompts.", no_args_is_help=True)
+logs_app = typer.Typer(help="The run log: every LLM call newsbrief made.")
 schema_app = typer.Typer(help="Export the Brief JSON Schema.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(schema_app, name="schema")
+app.add_typer(logs_app, name="logs")
 
 _state = {"debug": False}
 
@@ -132,10 +134,19 @@ def summarize(
         None, "--mode", help="instructor mode: tools, json_schema, json or md_json."
     ),
     timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
+    no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
 ) -> None:
     """Summarize one article into a brief: summary, pledges, positions, quoted experts."""
     result = api.summarize(
-        source, prompt=prompt, model=model, base_url=base_url, mode=mode, timeout=timeout
+        source,
+        prompt=prompt,
+        model=model,
+        base_url=base_url,
+        mode=mode,
+        timeout=timeout,
+        cache=not no_cache,
+        log=not no_log,
     )
     if output is OutputFormat.json:
         typer.echo(render.to_json(result))
@@ -227,6 +238,57 @@ def schema_export(
 
     path = export_schema(directory)
     typer.echo(f"wrote {path}")
+
+
+@logs_app.callback(invoke_without_command=True)
+@handle_errors
+def logs_list(
+    ctx: typer.Context,
+    count: int = typer.Option(20, "-n", help="How many of the latest calls.", min=1),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """List the latest LLM calls (newest first); `logs show ID` shows one in full."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .store import Store
+
+    store = Store()
+    try:
+        calls = store.calls(count)
+    finally:
+        store.close()
+    if as_json:
+        for call in calls:
+            typer.echo(json.dumps(call, ensure_ascii=False))
+        return
+    table = Table("ID", "Time", "Model", "Prompt", "Task", "Tokens", "ms", "Tries", "Error")
+    for c in calls:
+        tokens = f"{c['prompt_tokens']}+{c['completion_tokens']}"
+        table.add_row(
+            str(c["id"]), c["time"], c["model"], c["prompt"] or "", c["task"] or "", tokens,
+            str(c["latency_ms"]), str(c["attempts"]), (c["error"] or "")[:60],
+        )  # fmt: skip
+    _stdout().print(table)
+
+
+@logs_app.command("show")
+@handle_errors
+def logs_show(call_id: int = typer.Argument(..., help="A call ID from `newsbrief logs`.")) -> None:
+    """Show one logged call: messages, raw reply, parsed result, usage, error."""
+    from .errors import UsageError
+    from .store import Store
+
+    store = Store()
+    try:
+        call = store.call(call_id)
+    finally:
+        store.close()
+    if call is None:
+        raise UsageError(f"no logged call {call_id}", "list them with `newsbrief logs`")
+    for key in ("messages", "parsed"):
+        if call[key]:
+            call[key] = json.loads(call[key])
+    typer.echo(json.dumps(call, indent=2, ensure_ascii=False))
 
 
 def main() -> None:

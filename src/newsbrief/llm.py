@@ -301,6 +301,8 @@ class LLM:
         self.max_reasks = max_reasks
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
+        # Called with one record per extract() (the run log); None logs nothing.
+        self.log: Callable[[dict[str, Any]], Any] | None = None
         self._counter = _Counter()
         self._create = instructor.patch(create=self._counted_create, mode=provider.mode)
 
@@ -334,8 +336,12 @@ class LLM:
         *,
         max_tokens: int,
         sampling: dict[str, Any] | None = None,
+        context: dict[str, Any] | None = None,
     ) -> CallResult:
         """Ask for one ``response_model``; invalid replies are re-asked ``max_reasks`` times.
+
+        ``context`` (prompt, article sha, task) goes into the run-log record with the messages,
+        the raw reply, the parsed result, usage, latency, attempts and any error.
 
         A reply cut at the token limit (finish_reason "length") is asked once more with twice
         the budget, then reported as an error: a truncated reply is never a result.
@@ -356,29 +362,59 @@ class LLM:
                 budgets[1] = min(budgets[1], window - needed)
         self._counter = _Counter()
         started = time.perf_counter()
-        for budget in budgets:
-            kwargs: dict[str, Any] = {
-                "messages": messages,
-                "max_tokens": budget,
-                **(sampling or {}),
-            }
-            try:
-                parsed = self._create(
-                    response_model=response_model, max_retries=self.max_reasks, **kwargs
-                )
-                break
-            except IncompleteOutputException as exc:
-                if budget == budgets[-1] or budgets[1] <= budgets[0]:
+        try:
+            for budget in budgets:
+                kwargs: dict[str, Any] = {
+                    "messages": messages,
+                    "max_tokens": budget,
+                    **(sampling or {}),
+                }
+                try:
+                    parsed = self._create(
+                        response_model=response_model, max_retries=self.max_reasks, **kwargs
+                    )
+                    break
+                except IncompleteOutputException as exc:
+                    if budget == budgets[-1] or budgets[1] <= budgets[0]:
+                        raise self._translate(exc) from exc
+                except Exception as exc:
                     raise self._translate(exc) from exc
-            except Exception as exc:
-                raise self._translate(exc) from exc
-        return CallResult(
+        except LLMError as error:
+            self._record(messages, context, started, None, str(error))
+            raise
+        result = CallResult(
             parsed=parsed,
             attempts=self._counter.calls,
             usage=dict(self._counter.usage),
             latency_ms=int((time.perf_counter() - started) * 1000),
             raw_reply=_reply_text(self._counter.last),
             waits=list(self._counter.waits),
+        )
+        self._record(messages, context, started, parsed, None)
+        return result
+
+    def _record(
+        self,
+        messages: list[dict[str, str]],
+        context: dict[str, Any] | None,
+        started: float,
+        parsed: BaseModel | None,
+        error: str | None,
+    ) -> None:
+        if self.log is None:
+            return
+        self.log(
+            {
+                **(context or {}),
+                "model": self.model,
+                "messages": messages,
+                "raw_reply": _reply_text(self._counter.last),
+                "parsed": parsed.model_dump(mode="json") if parsed is not None else None,
+                "usage": dict(self._counter.usage),
+                "latency_ms": int((time.perf_counter() - started) * 1000),
+                "attempts": self._counter.calls,
+                "error": error,
+            }
         )
 
     def _translate(self, exc: Exception) -> Exception:

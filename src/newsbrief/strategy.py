@@ -9,6 +9,7 @@ ground is dropped and reported in ``meta.grounding.dropped``.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,11 @@ class _Runner:
         self.llm = llm
         self.run = Run()
         self.variables: dict[str, Any] = {"title": cleaned.title, "text": cleaned.text}
+        self.context = {
+            "prompt": prompt.ref,
+            "prompt_sha256": prompt.sha256,
+            "article_sha256": hashlib.sha256(cleaned.text.encode()).hexdigest(),
+        }
 
     def ask(self, task: Task, model: type[BaseModel], **extra: Any) -> BaseModel:
         sampling = self.prompt.spec.sampling.merged(task.sampling)
@@ -66,6 +72,7 @@ class _Runner:
                 model,
                 max_tokens=task.max_tokens,
                 sampling=sampling.as_kwargs(),
+                context={**self.context, "task": task.part},
             )
         except InvalidReplyError as exc:
             self._count(exc.attempts, exc.usage)

@@ -1,0 +1,163 @@
+"""SQLite run log and result cache, with ordered migrations.
+
+One database file in the user data folder (``NEWSBRIEF_HOME`` overrides it). WAL mode and a busy
+timeout from the start, so several newsbrief processes can log and cache at once without
+locking each other out. Every migration is applied once, in order, and recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+CACHE_VERSION = 1  # bump when the stored result's shape changes; old rows are then ignored
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "001_calls",
+        """CREATE TABLE calls (
+            id INTEGER PRIMARY KEY,
+            time TEXT NOT NULL,
+            model TEXT NOT NULL,
+            prompt TEXT,
+            prompt_sha256 TEXT,
+            article_sha256 TEXT,
+            task TEXT,
+            messages TEXT NOT NULL,
+            raw_reply TEXT,
+            parsed TEXT,
+            prompt_tokens INTEGER NOT NULL DEFAULT 0,
+            completion_tokens INTEGER NOT NULL DEFAULT 0,
+            latency_ms INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT
+        )""",
+    ),
+    (
+        "002_cache",
+        """CREATE TABLE cache (
+            key TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            value TEXT NOT NULL
+        )""",
+    ),
+]
+
+_SECRET = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}|\bBearer\s+[A-Za-z0-9._-]{8,}")
+
+
+def redact(text: str | None) -> str | None:
+    """``text`` with anything that looks like an API key, or the configured key, masked."""
+    if text is None:
+        return None
+    key = os.environ.get("OPENAI_API_KEY")
+    if key and len(key) >= 6:
+        text = text.replace(key, "[redacted]")
+    return _SECRET.sub("[redacted]", text)
+
+
+def default_path() -> Path:
+    home = os.environ.get("NEWSBRIEF_HOME")
+    root = Path(home).expanduser() if home else Path(platformdirs.user_data_dir("newsbrief"))
+    return root / "newsbrief.db"
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class Store:
+    """The run log and the cache."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.migrate()
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations this database has not had yet, in order; returns their names."""
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS migrations "
+            "(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, applied TEXT NOT NULL)"
+        )
+        applied: list[str] = []
+        self.db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then skip
+        try:
+            done = {row[0] for row in self.db.execute("SELECT name FROM migrations")}
+            for name, sql in MIGRATIONS:
+                if name not in done:
+                    self.db.execute(sql)
+                    self.db.execute(
+                        "INSERT INTO migrations (name, applied) VALUES (?, ?)", (name, _now())
+                    )
+                    applied.append(name)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return applied
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- run log ---------------------------------------------------------------------------
+
+    def log_call(self, record: dict[str, Any]) -> int:
+        usage = record.get("usage") or {}
+        cursor = self.db.execute(
+            "INSERT INTO calls (time, model, prompt, prompt_sha256, article_sha256, task, "
+            "messages, raw_reply, parsed, prompt_tokens, completion_tokens, latency_ms, attempts, "
+            "error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                _now(),
+                record["model"],
+                record.get("prompt"),
+                record.get("prompt_sha256"),
+                record.get("article_sha256"),
+                record.get("task"),
+                redact(json.dumps(record["messages"], ensure_ascii=False)),
+                redact(record.get("raw_reply")),
+                json.dumps(record["parsed"], ensure_ascii=False) if record.get("parsed") else None,
+                int(usage.get("prompt_tokens", 0)),
+                int(usage.get("completion_tokens", 0)),
+                record.get("latency_ms"),
+                int(record.get("attempts", 0)),
+                redact(record.get("error")),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def calls(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM calls ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(row) for row in rows]
+
+    def call(self, call_id: int) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM calls WHERE id = ?", (call_id,)).fetchone()
+        return dict(row) if row else None
+
+    # --- cache -----------------------------------------------------------------------------
+
+    def cache_get(self, key: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT value FROM cache WHERE key = ? AND version = ?", (key, CACHE_VERSION)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def cache_put(self, key: str, value: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO cache (key, version, created, value) VALUES (?, ?, ?, ?)",
+            (key, CACHE_VERSION, _now(), json.dumps(value, ensure_ascii=False)),
+        )
