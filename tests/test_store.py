@@ -153,3 +153,19 @@ def test_several_processes_at_once(tmp_path: Path) -> None:
     assert store.db.execute("SELECT COUNT(*) FROM calls").fetchone()[0] == 600
     assert store.db.execute("SELECT COUNT(*) FROM cache").fetchone()[0] == 7
     store.close()
+
+
+def test_a_cached_run_does_not_clean_again(
+    fake_provider: FakeProvider, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_provider.queue(SUMMARY, NAMES)
+    first = api.summarize(str(seed_path), model="fake:x")
+
+    def no_cleaning(*args: object, **kwargs: object) -> None:
+        raise AssertionError("cleaned again")
+
+    monkeypatch.setattr(api, "clean_article", no_cleaning)
+    second = api.summarize(str(seed_path), model="fake:x")
+    assert second.meta["cached"] and second.clean.text == first.clean.text
+    assert second.clean.removed == first.clean.removed
+    assert second.to_dict()["article"] == first.to_dict()["article"]

@@ -119,6 +119,21 @@ def _open_store() -> Store:
         ) from exc
 
 
+def _cleaned(article: Article, store: Store | None) -> CleanArticle:
+    """The cleaned article, reused from the store when this cleaner has seen the same bytes."""
+    if store is None:
+        return clean_source(article)
+    from .clean import cleaner_version
+
+    raw_sha = hashlib.sha256(f"{article.content_type}\n{article.raw}".encode()).hexdigest()
+    stored = store.cleaned_get(raw_sha, cleaner_version())
+    if stored is not None:
+        return CleanArticle.from_dict(stored)
+    cleaned = clean_source(article)
+    store.cleaned_put(raw_sha, cleaner_version(), cleaned.to_dict())
+    return cleaned
+
+
 def _from_cache(
     stored: dict[str, Any], article: Article, cleaned: CleanArticle, started: float
 ) -> BriefResult:
@@ -153,7 +168,6 @@ def summarize(
     """
     started = time.perf_counter()
     article = read_source(source, stdin=stdin)
-    cleaned = clean_source(article)  # bad input fails here, before any model is loaded
     loaded = load_prompt(prompt)
     settings = None
     if llm is None:
@@ -163,6 +177,8 @@ def summarize(
         identity = llm.model
     store = _open_store() if (cache or log) else None
     try:
+        # bad input fails here, before any model is loaded
+        cleaned = _cleaned(article, store if cache else None)
         key = cache_key(cleaned, loaded, identity)
         if store is not None and cache:
             stored = store.cache_get(key)

@@ -48,6 +48,16 @@ class CleanArticle:
     stats: dict[str, int] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)  # author, date (from HTML)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CleanArticle:
+        return cls(
+            title=data["title"],
+            text=data["text"],
+            removed=[Removal(**r) for r in data["removed"]],
+            stats=dict(data["stats"]),
+            metadata=dict(data.get("metadata", {})),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "title": self.title,
@@ -520,6 +530,26 @@ def guess_title(text: str) -> str | None:
         ):
             return line
     return None
+
+
+@cache
+def cleaner_version() -> str:
+    """Identifies this cleaner: its source and the word lists and extractors it relies on.
+
+    A stored cleaning result is reused only under the same version, so changing a pass (or
+    upgrading wordfreq, ftfy or trafilatura) invalidates it without anyone remembering to.
+    """
+    import hashlib
+    from importlib import metadata
+    from pathlib import Path
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for package in ("wordfreq", "ftfy", "trafilatura"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(package.encode())
+    return digest.hexdigest()[:16]
 
 
 def clean_article(raw: str, content_type: str = "text/plain") -> CleanArticle:

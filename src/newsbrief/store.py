@@ -49,6 +49,15 @@ MIGRATIONS: list[tuple[str, str]] = [
             value TEXT NOT NULL
         )""",
     ),
+    (
+        "003_cleaned",
+        """CREATE TABLE cleaned (
+            raw_sha256 TEXT NOT NULL,
+            cleaner TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (raw_sha256, cleaner)
+        )""",
+    ),
 ]
 
 _SECRET = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}|\bBearer\s+[A-Za-z0-9._-]{8,}")
@@ -160,4 +169,18 @@ class Store:
         self.db.execute(
             "INSERT OR REPLACE INTO cache (key, version, created, value) VALUES (?, ?, ?, ?)",
             (key, CACHE_VERSION, _now(), json.dumps(value, ensure_ascii=False)),
+        )
+
+    # --- cleaned articles ------------------------------------------------------------------
+
+    def cleaned_get(self, raw_sha256: str, cleaner: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT value FROM cleaned WHERE raw_sha256 = ? AND cleaner = ?", (raw_sha256, cleaner)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def cleaned_put(self, raw_sha256: str, cleaner: str, value: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO cleaned (raw_sha256, cleaner, value) VALUES (?, ?, ?)",
+            (raw_sha256, cleaner, json.dumps(value, ensure_ascii=False)),
         )
