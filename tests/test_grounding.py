@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsbrief.grounding import check_brief, is_grounded, normalize
+from newsbrief import api
+from newsbrief.grounding import check_brief, drop_ungrounded, is_grounded, normalize
 from newsbrief.schemas import Brief, Pledge, Quote, QuotedExpert
+
+from .conftest import SUMMARY, FakeProvider
 
 SOURCE = (
     "“China-Belarus relations are a role model,” Zhao said.\n\n"
@@ -58,3 +65,99 @@ def test_check_brief_counts_and_explains() -> None:
         "quoted_experts[1].quotes[0].text",
         "quoted_experts[1].name",
     ]
+
+
+# --- re-ask once, then drop: a prompt that asks for whole parts over the article ---------------
+
+WHOLE_PARTS = """id: brief
+version: 2
+description: Whole parts over the article, for models strong enough to list them.
+system: system.j2
+tasks:
+  - {part: summary, scope: article, template: summary.j2, max_tokens: 160}
+  - {part: pledges, scope: article, template: pledges_all.j2, max_tokens: 400}
+  - {part: quoted_experts, scope: article, template: experts_all.j2, max_tokens: 400}
+"""
+REAL = "The two countries said that they will strengthen cooperation in the areas of defense"
+INVENTED = "Belarus promised to build a bridge to the moon"
+
+
+@pytest.fixture
+def whole_parts_prompt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "prompts"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "prompts", root)
+    version = root / "brief" / "v2"
+    version.mkdir()
+    for name in ("system.j2", "article.j2", "summary.j2"):
+        shutil.copy(root / "brief" / "v1" / name, version / name)
+    (version / "prompt.yaml").write_text(WHOLE_PARTS)
+    for name, task in (
+        ("pledges_all.j2", "List the pledges."),
+        ("experts_all.j2", "List experts."),
+    ):
+        (version / name).write_text('{% include "article.j2" %}\n\n' + task + "\n")
+    monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(root))
+
+
+def _pledge(evidence: str) -> dict[str, object]:
+    return {
+        "actor": "China and Belarus",
+        "commitment": "act",
+        "condition": None,
+        "evidence": evidence,
+    }
+
+
+def test_ungrounded_items_are_reasked_once_then_dropped(
+    whole_parts_prompt: None, fake_provider: FakeProvider, seed_path: Path
+) -> None:
+    expert = {
+        "name": "Zhao Huirong",
+        "role": None,
+        "affiliation": None,
+        "quotes": [{"text": "relations are a role model of a new type", "kind": "direct"}],
+    }
+    fake_provider.queue(
+        SUMMARY,
+        {"pledges": [_pledge(REAL), _pledge(INVENTED)]},
+        {"pledges": [_pledge(REAL), _pledge(INVENTED)]},  # still invented after the re-ask
+        {"quoted_experts": [expert]},
+    )
+    result = api.summarize(str(seed_path), model="fake:x", prompt="brief@2")
+    assert [p.evidence for p in result.brief.pledges] == [REAL]
+    reask = fake_provider.requests[2]["messages"]
+    assert INVENTED in reask[-1]["content"] and "word for word" in reask[-1]["content"]
+    assert len(fake_provider.requests) == 4  # the experts were grounded: no re-ask
+    grounding = result.meta["grounding"]
+    assert grounding["ungrounded"] == []  # nothing ungrounded reaches the brief
+    assert [d["text"] for d in grounding["dropped"]] == [INVENTED]
+
+
+def test_a_reask_that_fixes_the_item_keeps_it(
+    whole_parts_prompt: None, fake_provider: FakeProvider, seed_path: Path
+) -> None:
+    fake_provider.queue(
+        SUMMARY,
+        {"pledges": [_pledge(INVENTED)]},
+        {"pledges": [_pledge(REAL)]},
+        {"quoted_experts": []},
+    )
+    result = api.summarize(str(seed_path), model="fake:x", prompt="brief@2")
+    assert [p.evidence for p in result.brief.pledges] == [REAL]
+    assert result.meta["grounding"]["dropped"] == []
+
+
+def test_drop_ungrounded_is_pure_and_explains() -> None:
+    brief = Brief(
+        summary="x",
+        pledges=[Pledge(actor="a", commitment="c", evidence="invented text")],
+        quoted_experts=[
+            QuotedExpert(name="Zhao", quotes=[Quote(text="made up words", kind="direct")]),
+        ],
+    )
+    kept, dropped = drop_ungrounded(brief, SOURCE)
+    assert kept.pledges == [] and kept.quoted_experts == []
+    assert [d["path"] for d in dropped] == [
+        "pledges[0].evidence", "quoted_experts[0].quotes[0].text", "quoted_experts[0]",
+    ]  # fmt: skip
+    assert brief.pledges  # the input is not changed

@@ -84,3 +84,43 @@ def check_brief(brief: Brief, source_text: str) -> GroundingReport:
         else:
             report.ungrounded.append({"path": path, "text": text, "reason": "not in the article"})
     return report
+
+
+def drop_ungrounded(brief: Brief, source_text: str) -> tuple[Brief, list[dict[str, str]]]:
+    """``brief`` without what is not in the source, and what was dropped (path, text, reason).
+
+    A pledge or position goes with its evidence; a direct quote on its own; an expert when the
+    name is not in the article or no quote is left.
+    """
+    source = normalize(source_text)
+    dropped: list[dict[str, str]] = []
+
+    def keep(path: str, text: str) -> bool:
+        if is_grounded(text, source):
+            return True
+        dropped.append({"path": path, "text": text, "reason": "not in the article"})
+        return False
+
+    pledges = [p for i, p in enumerate(brief.pledges) if keep(f"pledges[{i}].evidence", p.evidence)]
+    positions = [
+        p for i, p in enumerate(brief.positions) if keep(f"positions[{i}].evidence", p.evidence)
+    ]
+    experts = []
+    for i, expert in enumerate(brief.quoted_experts):
+        if not keep(f"quoted_experts[{i}].name", expert.name):
+            continue
+        quotes = [
+            q
+            for j, q in enumerate(expert.quotes)
+            if q.kind != "direct" or keep(f"quoted_experts[{i}].quotes[{j}].text", q.text)
+        ]
+        if quotes:
+            experts.append(expert.model_copy(update={"quotes": quotes}))
+        else:
+            dropped.append(
+                {"path": f"quoted_experts[{i}]", "text": expert.name, "reason": "no quote left"}
+            )
+    kept = brief.model_copy(
+        update={"pledges": pledges, "positions": positions, "quoted_experts": experts}
+    )
+    return kept, dropped

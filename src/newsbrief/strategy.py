@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from . import extract
 from .clean import CleanArticle
 from .errors import InvalidReplyError
+from .grounding import check_brief, drop_ungrounded
 from .llm import LLM
 from .prompts import Prompt, Task
 from .schemas import (
@@ -64,11 +65,17 @@ class _Runner:
             "article_sha256": hashlib.sha256(cleaned.text.encode()).hexdigest(),
         }
 
-    def ask(self, task: Task, model: type[BaseModel], **extra: Any) -> BaseModel:
+    def ask(
+        self,
+        task: Task,
+        model: type[BaseModel],
+        messages: list[dict[str, str]] | None = None,
+        **extra: Any,
+    ) -> BaseModel:
         sampling = self.prompt.spec.sampling.merged(task.sampling)
         try:
             result = self.llm.extract(
-                self.prompt.render(task, {**self.variables, **extra}),
+                messages or self.prompt.render(task, {**self.variables, **extra}),
                 model,
                 max_tokens=task.max_tokens,
                 sampling=sampling.as_kwargs(),
@@ -86,11 +93,25 @@ class _Runner:
             self.run.usage[key] += usage.get(key, 0)
 
     def article_task(self, task: Task) -> BaseModel:
-        answer = self.ask(task, PARTS[task.part])
+        model = PARTS[task.part]
+        answer = self.ask(task, model)
         if isinstance(answer, SummaryPart):
             # A reply cut at the schema's maxLength ends mid-sentence: keep whole sentences.
-            answer = SummaryPart(summary=extract.whole_sentences(answer.summary))
-        return answer
+            return SummaryPart(summary=extract.whole_sentences(answer.summary))
+        text = self.cleaned.text
+        problems = check_brief(assemble_brief({task.part: answer}), text).ungrounded
+        if problems:
+            # Re-ask once with the reason; what is still not in the article is then dropped.
+            messages = self.prompt.render(task, self.variables)
+            messages += [
+                {"role": "assistant", "content": answer.model_dump_json()},
+                {"role": "user", "content": regrounding_request(problems)},
+            ]
+            answer = self.ask(task, model, messages=messages)
+        kept, dropped = drop_ungrounded(assemble_brief({task.part: answer}), text)
+        for item in dropped:
+            self.run.drop(task.part, item["text"], f"{item['reason']} ({item['path']})")
+        return model.model_validate({task.part: getattr(kept, task.part)})
 
     def names_task(self, task: Task) -> BaseModel:
         answer = self.ask(task, NamesAnswer)
@@ -165,6 +186,17 @@ class _Runner:
             statement=f"{answer['actor']} {view}.",
             evidence=sentence,
         )
+
+
+def regrounding_request(problems: list[dict[str, str]]) -> str:
+    """The follow-up that tells the model which excerpts are not in the article."""
+    listed = "\n".join(f'- {p["path"]}: "{p["text"]}"' for p in problems)
+    return (
+        "These are not copied exactly from the article:\n"
+        f"{listed}\n"
+        "Answer again: copy evidence, direct quotes and names word for word from the article, "
+        "or leave the item out."
+    )
 
 
 def run_prompt(prompt: Prompt, cleaned: CleanArticle, llm: LLM) -> tuple[Brief, Run]:
