@@ -168,12 +168,39 @@ def test_summary_cut_mid_sentence_keeps_whole_sentences(
     assert result.brief.summary == "Li visited Minsk."
 
 
-def test_article_over_the_context_window_is_refused(seed_path: Path) -> None:
+def test_a_window_too_small_for_the_question_is_refused(seed_path: Path) -> None:
     provider = FakeProvider([SUMMARY])
-    provider.window = 500
-    with pytest.raises(LLMError, match="context window of 500"):
+    provider.window = 300
+    with pytest.raises(LLMError, match="context window of 300 tokens has no room"):
         api.summarize(str(seed_path), llm=LLM(provider))
     assert provider.requests == []
+
+
+def test_a_long_article_is_read_in_pieces_and_merged(seed_path: Path) -> None:
+    provider = FakeProvider()
+    provider.window = 900  # the fake counts words: the seed (about 1,200) needs three pieces
+    pieces = [{"summary": f"Part {i} of the story."} for i in (1, 2, 3)]
+    provider.queue(
+        *pieces,
+        {"summary": "The whole story. It ends well."},
+        {"names": ["Yang Jin"]},
+        {"names": ["Zhao Huirong"]},
+        {"names": ["Cui Hongjian", "Zhao Huirong"]},
+    )
+    result = api.summarize(str(seed_path), llm=LLM(provider))
+    users = [r["messages"][1]["content"] for r in provider.requests]
+    assert all(len(u.split()) < 900 for u in users)
+    assert "Part 1 of the story." in users[3] and "Part 3 of the story." in users[3]
+    assert result.brief.summary == "The whole story. It ends well."
+    assert [e.name for e in result.brief.quoted_experts] == [
+        "Yang Jin", "Zhao Huirong", "Cui Hongjian",
+    ]  # fmt: skip
+    opening, closing = (
+        "Chinese Premier Li Qiang on Friday",
+        "bilateral trade exceeding $8.4 billion",
+    )
+    assert opening in users[0] and opening not in users[1] + users[2]
+    assert closing in users[2] and closing not in users[0] + users[1]
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "pretty"])

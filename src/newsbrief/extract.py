@@ -336,3 +336,21 @@ def stance_choices(views: list[str], polarity: Mapping[str, str]) -> list[str]:
     if len(found) > 1:
         found.append("mixed")
     return found
+
+
+def pack(sizes: list[int], budget: int) -> list[tuple[int, int]]:
+    """Greedy runs of consecutive items whose sizes add up to at most ``budget``.
+
+    Returns (start, end) index ranges covering every item in order; an item larger than the
+    budget gets a run of its own (the caller splits it further).
+    """
+    runs: list[tuple[int, int]] = []
+    start, total = 0, 0
+    for i, size in enumerate(sizes):
+        if i > start and total + size > budget:
+            runs.append((start, i))
+            start, total = i, 0
+        total += size
+    if sizes:
+        runs.append((start, len(sizes)))
+    return runs

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from . import extract
 from .clean import CleanArticle
-from .errors import InvalidReplyError
+from .errors import InvalidReplyError, LLMError
 from .grounding import check_brief, drop_ungrounded
 from .llm import LLM
 from .prompts import Prompt, Task
@@ -92,8 +92,47 @@ class _Runner:
         for key in self.run.usage:
             self.run.usage[key] += usage.get(key, 0)
 
+    def chunks(self, task: Task) -> list[str]:
+        """The article in pieces that each fit the model's window with this task's question.
+
+        One piece when the window is unknown (remote models) or the whole article fits. Pieces
+        follow paragraph boundaries, then sentence boundaries inside an oversized paragraph.
+        """
+        text = self.cleaned.text
+        provider = self.llm.provider
+        window = provider.context_window
+        if window is None:
+            return [text]
+
+        def tokens(content: str) -> int:
+            counted = provider.count_tokens([{"role": "user", "content": content}])
+            return counted if counted is not None else len(content) // 3
+
+        overhead = provider.count_tokens(self.prompt.render(task, {**self.variables, "text": ""}))
+        # Room for the reply, and for the one retry with double the budget after a truncation.
+        budget = int(0.95 * (window - (overhead or 0) - 2 * task.max_tokens))
+        if budget < 50:
+            raise LLMError(
+                f"{self.llm.model}'s context window of {window} tokens has no room for an article "
+                f"next to prompt {self.prompt.ref}'s {task.part} question",
+                "use a model with a larger window",
+            )
+        if tokens(text) <= budget:
+            return [text]
+        pieces: list[str] = []
+        for paragraph in text.split("\n\n"):
+            if tokens(paragraph) <= budget:
+                pieces.append(paragraph)
+            else:
+                pieces += extract.split_sentences(paragraph)
+        sizes = [tokens(p) + 2 for p in pieces]
+        return ["\n\n".join(pieces[a:b]) for a, b in extract.pack(sizes, budget)]
+
     def article_task(self, task: Task) -> BaseModel:
         model = PARTS[task.part]
+        chunks = self.chunks(task)
+        if len(chunks) > 1:
+            return self.chunked_task(task, model, chunks)
         answer = self.ask(task, model)
         if isinstance(answer, SummaryPart):
             # A reply cut at the schema's maxLength ends mid-sentence: keep whole sentences.
@@ -113,10 +152,33 @@ class _Runner:
             self.run.drop(task.part, item["text"], f"{item['reason']} ({item['path']})")
         return model.model_validate({task.part: getattr(kept, task.part)})
 
+    def chunked_task(self, task: Task, model: type[BaseModel], chunks: list[str]) -> BaseModel:
+        """A long article: ask per piece, then merge (summaries are summarized once more)."""
+        answers = [self.ask(task, model, text=chunk) for chunk in chunks]
+        if model is SummaryPart:
+            partial = "\n\n".join(
+                extract.whole_sentences(a.model_dump()["summary"]) for a in answers
+            )
+            final = self.ask(task, model, text=partial)
+            return SummaryPart(summary=extract.whole_sentences(final.model_dump()["summary"]))
+        merged: list[Any] = []
+        for answer in answers:
+            for item in getattr(answer, task.part):
+                if item not in merged:
+                    merged.append(item)
+        brief = assemble_brief({task.part: model.model_validate({task.part: merged})})
+        kept, dropped = drop_ungrounded(brief, self.cleaned.text)
+        for item in dropped:
+            self.run.drop(task.part, item["text"], f"{item['reason']} ({item['path']})")
+        return model.model_validate({task.part: getattr(kept, task.part)})
+
     def names_task(self, task: Task) -> BaseModel:
-        answer = self.ask(task, NamesAnswer)
         text = self.cleaned.text
-        names = answer.model_dump()["names"]
+        names = [
+            name
+            for chunk in self.chunks(task)
+            for name in self.ask(task, NamesAnswer, text=chunk).model_dump()["names"]
+        ]
         kept = extract.ground_names(names, text)
         for name in names:
             if name.strip() and not any(name.strip() in k for k in kept):
