@@ -7,6 +7,7 @@ connection, or stall past the client's timeout. With the script empty it answers
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from collections import deque
@@ -17,6 +18,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 ANSWER = {"summary": "The council approved the bridge."}
+TRANSIENT = ("429", "500", "503", "drop")
+
+
+def auto_reply(request: dict[str, Any]) -> dict[str, Any]:
+    """A valid reply to whatever schema the request asks for: first options, empty lists."""
+    if "response_format" in request:
+        schema = request["response_format"]["json_schema"]["schema"]
+    else:
+        schema = request["tools"][0]["function"]["parameters"]
+    reply: dict[str, Any] = {}
+    for name, spec in schema.get("properties", {}).items():
+        if "enum" in spec:
+            reply[name] = spec["enum"][0]
+        elif spec.get("type") == "array":
+            reply[name] = []
+        else:
+            reply[name] = ANSWER["summary"] if name == "summary" else "x"
+    return reply
 
 
 @dataclass
@@ -33,6 +52,22 @@ class FaultServer:
     base_url: str = ""
     script: deque[Fault] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    # With no script left: this share of requests gets a random transient fault.
+    fault_rate: float = 0.0
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
+    faults: int = 0
+
+    def next_fault(self) -> Fault:
+        if self.script:
+            return self.script.popleft()
+        if self.fault_rate and self.rng.random() < self.fault_rate:
+            self.faults += 1
+            kind = self.rng.choice(TRANSIENT)
+            if kind == "drop":
+                return Fault("drop")
+            headers = {"Retry-After": "0.01"} if kind == "429" else {}
+            return Fault("status", int(kind), headers)
+        return Fault("ok")
 
     def then(self, *faults: Fault) -> FaultServer:
         self.script.extend(faults)
@@ -66,8 +101,9 @@ def fault_server() -> Iterator[FaultServer]:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
-            state.requests.append(json.loads(self.rfile.read(length) or b"{}"))
-            fault = state.script.popleft() if state.script else Fault("ok")
+            request = json.loads(self.rfile.read(length) or b"{}")
+            state.requests.append(request)
+            fault = state.next_fault()
             if fault.kind == "drop":
                 self.close_connection = True
                 self.connection.shutdown(2)
@@ -78,7 +114,7 @@ def fault_server() -> Iterator[FaultServer]:
                 body = json.dumps({"error": {"message": f"scripted {fault.status}"}}).encode()
                 self.send_response(fault.status)
             else:
-                body = _completion(fault.reply or ANSWER)
+                body = _completion(fault.reply or auto_reply(request))
                 self.send_response(200)
             for name, value in fault.headers.items():
                 self.send_header(name, value)
