@@ -98,6 +98,10 @@ def fault_server() -> Iterator[FaultServer]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # One send per response and no Nagle delay: otherwise loopback round trips wait ~40 ms
+        # on delayed ACKs, and the server, not newsbrief, dominates the benchmark.
+        disable_nagle_algorithm = True
+        wbufsize = 1 << 16
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
