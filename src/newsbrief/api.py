@@ -125,12 +125,12 @@ def _cleaned(article: Article, store: Store | None) -> CleanArticle:
         return clean_source(article)
     from .clean import cleaner_version
 
-    raw_sha = hashlib.sha256(f"{article.content_type}\n{article.raw}".encode()).hexdigest()
-    stored = store.cleaned_get(raw_sha, cleaner_version())
+    cleaner = f"{cleaner_version()}:{article.content_type}"
+    stored = store.cleaned_get(article.sha256, cleaner)
     if stored is not None:
         return CleanArticle.from_dict(stored)
     cleaned = clean_source(article)
-    store.cleaned_put(raw_sha, cleaner_version(), cleaned.to_dict())
+    store.cleaned_put(article.sha256, cleaner, cleaned.to_dict())
     return cleaned
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -215,6 +216,7 @@ def brief_json_schema() -> dict[str, Any]:
     }
 
 
+@cache
 def schema_text() -> str:
     return json.dumps(brief_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
