@@ -319,7 +319,9 @@ def _candidates(text: str) -> Counter[str]:
     for i, word in enumerate(words):
         core = word.strip(".,;:!?\"'“”‘’()")
         for j in range(1, len(core)):
-            if core[j - 1].islower() and core[j].isupper():
+            # "mutWorld", or "MWorld" (a capital glued before a capitalized word)
+            capital_run = core[j - 1].isupper() and core[j + 1 : j + 2].islower()
+            if core[j].isupper() and (core[j - 1].islower() or capital_run):
                 phrase = " ".join([core[j:], *words[i + 1 : i + 4]])
                 for k in range(len(phrase), 3, -1):
                     seen[phrase[:k]] += 1
