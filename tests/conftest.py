@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import deque
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import instructor
 import pytest
+from hypothesis import settings
 from openai.types.chat import ChatCompletion
 
 from newsbrief import llm as llm_module
@@ -17,6 +19,12 @@ from newsbrief.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_ec47db115828c336.txt"
+
+# CI replays the same examples every run (a red build is reproducible); local runs explore new
+# ones each time and keep the failures they find in .hypothesis/.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)
