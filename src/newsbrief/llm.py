@@ -442,59 +442,42 @@ class LLM:
 
         where = getattr(self.provider, "base_url", None) or "the OpenAI API"
         tries = f"{counter.calls} attempt{'s' if counter.calls != 1 else ''}"
-        if isinstance(exc, openai.APITimeoutError):
-            return error(
-                LLMUnavailableError,
-                f"{self.model} at {where} did not answer in time ({tries})",
-                "raise --timeout or NEWSBRIEF_TIMEOUT, or check the server",
-            )
-        if isinstance(exc, openai.APIConnectionError):
-            return error(
-                LLMUnavailableError,
-                f"cannot reach {where} for {self.model} ({tries})",
-                "start the server or fix --base-url / OPENAI_BASE_URL",
-            )
-        if isinstance(exc, openai.RateLimitError):
-            budget = exc.__cause__ if isinstance(exc.__cause__, BudgetSpent) else None
-            detail = f"; it {budget}" if budget else ""
-            return error(
-                LLMUnavailableError,
-                f"{where} kept rate-limiting {self.model} (429, {tries}{detail})",
-                "wait and run again, or raise NEWSBRIEF_RETRY_TOTAL",
-            )
-        if isinstance(exc, openai.InternalServerError):
-            return error(
-                LLMUnavailableError,
-                f"{where} failed with {exc.status_code} for {self.model} ({tries})",
-                "the server is down or overloaded: try again later",
-            )
-        if isinstance(exc, openai.AuthenticationError):
-            return error(LLMError, f"{where} refused the API key (401)", "check OPENAI_API_KEY")
-        if isinstance(exc, openai.NotFoundError):
-            return error(
-                LLMError,
-                f"{where} does not know the model {self.model!r} (404)",
-                "list the server's models and pass one with --model openai:<name>",
-            )
-        if isinstance(exc, openai.APIStatusError):
-            message = str(exc).splitlines()[0][:300]
-            return error(
-                LLMError,
-                f"{where} rejected the request ({exc.status_code}): {message}",
-                "check the model name and --mode (tools, json_schema, json, md_json)",
-            )
-        if isinstance(exc, IncompleteOutputException):
-            return error(
-                InvalidReplyError,
-                f"{self.model} stopped at the token limit before finishing its reply, "
-                f"twice (the second time with double the budget; {tries})",
-                "the prompt's max_tokens is too small for this article, or the model rambled",
-            )
-        if isinstance(exc, InstructorRetryException):
-            last = str(exc.__cause__ or exc).splitlines()[0][:200]
-            return error(
-                InvalidReplyError,
-                f"{self.model} gave no valid reply in {counter.calls} attempts ({last})",
-                "try again, or use a stronger model",
-            )
+        status = getattr(exc, "status_code", None)
+        budget = exc.__cause__ if isinstance(exc.__cause__, BudgetSpent) else None
+        first_line = (str(exc.__cause__ or exc).splitlines() or [""])[0]
+        # (library exception, newsbrief error, message, what to do), most specific first.
+        rules: list[tuple[type[BaseException], type[LLMError], Callable[[], str], str]] = [
+            (openai.APITimeoutError, LLMUnavailableError,
+             lambda: f"{self.model} at {where} did not answer in time ({tries})",
+             "raise --timeout or NEWSBRIEF_TIMEOUT, or check the server"),
+            (openai.APIConnectionError, LLMUnavailableError,
+             lambda: f"cannot reach {where} for {self.model} ({tries})",
+             "start the server or fix --base-url / OPENAI_BASE_URL"),
+            (openai.RateLimitError, LLMUnavailableError,
+             lambda: f"{where} kept rate-limiting {self.model} (429, {tries}"
+             + (f"; it {budget}" if budget else "") + ")",
+             "wait and run again, or raise NEWSBRIEF_RETRY_TOTAL"),
+            (openai.InternalServerError, LLMUnavailableError,
+             lambda: f"{where} failed with {status} for {self.model} ({tries})",
+             "the server is down or overloaded: try again later"),
+            (openai.AuthenticationError, LLMError,
+             lambda: f"{where} refused the API key (401)", "check OPENAI_API_KEY"),
+            (openai.NotFoundError, LLMError,
+             lambda: f"{where} does not know the model {self.model!r} (404)",
+             "list the server's models and pass one with --model openai:<name>"),
+            (openai.APIStatusError, LLMError,
+             lambda: f"{where} rejected the request ({status}): {first_line[:300]}",
+             "check the model name and --mode (tools, json_schema, json, md_json)"),
+            (IncompleteOutputException, InvalidReplyError,
+             lambda: f"{self.model} stopped at the token limit before finishing its reply, "
+             f"twice (the second time with double the budget; {tries})",
+             "the prompt's max_tokens is too small for this article, or the model rambled"),
+            (InstructorRetryException, InvalidReplyError,
+             lambda: f"{self.model} gave no valid reply in {counter.calls} attempts "
+             f"({first_line[:200]})",
+             "try again, or use a stronger model"),
+        ]  # fmt: skip
+        for library_error, newsbrief_error, message, hint in rules:
+            if isinstance(exc, library_error):
+                return error(newsbrief_error, message(), hint)
         return error(LLMError, f"{self.model} failed: {type(exc).__name__}: {exc}", None)
