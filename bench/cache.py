@@ -39,6 +39,11 @@ def main() -> None:
                    "--model", args.model, "--format", "json"]  # fmt: skip
         cold, first = run(command, env)
         cached = [run(command, env) for _ in range(args.runs)]
+        pretty = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            subprocess.run([*command[:-1], "pretty"], capture_output=True, env=env, check=True)
+            pretty.append(time.perf_counter() - started)
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         python_s = time.perf_counter() - started
@@ -49,6 +54,8 @@ def main() -> None:
     print(f"uncached summarize ({args.model}): {cold:.2f} s, {meta['attempts']} LLM calls")
     print(f"cached summarize: median {statistics.median(times) * 1000:.0f} ms, "
           f"min {min(times) * 1000:.0f} ms over {args.runs} runs (target < 150 ms)")  # fmt: skip
+    print(f"cached summarize --format pretty (rich): median "
+          f"{statistics.median(pretty) * 1000:.0f} ms")  # fmt: skip
     print(f"bare python start for reference: {python_s * 1000:.0f} ms")
 
 

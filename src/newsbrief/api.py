@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import __version__
+from . import __version__, quick
 from .clean import CleanArticle, clean_article
 from .config import Settings, resolve_settings
 from .errors import InputError, NewsbriefError
@@ -22,7 +22,7 @@ from .store import Store
 if TYPE_CHECKING:  # the LLM stack (instructor, openai) loads only when a model is needed
     from .llm import LLM
 
-DEFAULT_PROMPT = "brief@1"
+DEFAULT_PROMPT = quick.DEFAULT_PROMPT
 
 
 @dataclass
@@ -137,14 +137,19 @@ def _cleaned(article: Article, store: Store | None) -> CleanArticle:
 def _from_cache(
     stored: dict[str, Any], article: Article, cleaned: CleanArticle, started: float
 ) -> BriefResult:
-    meta = {
-        **stored["meta"],
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0},
-        "attempts": 0,
-        "latency_ms": int((time.perf_counter() - started) * 1000),
-        "cached": True,
-    }
+    meta = quick.cached_meta(stored["meta"], started)
     return BriefResult(article, cleaned, Brief.model_validate(stored["brief"]), meta)
+
+
+def _remember_fast(
+    store: Store, result: BriefResult, key: str, identity: str, prompt: Prompt
+) -> None:
+    """Record the fast path's row for a file source (see :mod:`newsbrief.quick`)."""
+    article = result.article
+    if not article.data_sha256 or article.source == "<stdin>" or "://" in article.source:
+        return
+    fast = quick.fast_key(article.source, article.data_sha256, identity, prompt.sha256)
+    store.fastpath_put(fast, key, result.to_dict()["article"])
 
 
 def summarize(
@@ -172,7 +177,7 @@ def summarize(
     settings = None
     if llm is None:
         settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
-        identity = f"{settings.model}@{settings.base_url or ''}@{settings.mode or ''}"
+        identity = quick.model_identity(settings.model, settings.base_url, settings.mode)
     else:
         identity = llm.model
     store = _open_store() if (cache or log) else None
@@ -183,7 +188,9 @@ def summarize(
         if store is not None and cache:
             stored = store.cache_get(key)
             if stored is not None:
-                return _from_cache(stored, article, cleaned, started)
+                result = _from_cache(stored, article, cleaned, started)
+                _remember_fast(store, result, key, identity, loaded)
+                return result
         if llm is None:
             llm = make_llm(settings)
         if store is not None and log:
@@ -193,6 +200,7 @@ def summarize(
             store.cache_put(
                 key, {"brief": result.brief.model_dump(mode="json"), "meta": result.meta}
             )
+            _remember_fast(store, result, key, identity, loaded)
         return result
     finally:
         if store is not None:

@@ -148,12 +148,7 @@ def summarize(
         cache=not no_cache,
         log=not no_log,
     )
-    if output is OutputFormat.json:
-        typer.echo(render.to_json(result))
-    elif output is OutputFormat.markdown:
-        typer.echo(render.to_markdown(result))
-    else:
-        _stdout().print(render.to_rich(result))
+    render.emit(result.to_dict(), output.value)
 
 
 @app.command("clean")

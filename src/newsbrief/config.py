@@ -18,26 +18,12 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
+from .quick import config_path, first, pick_model
 from .retry import RetryPolicy
-
-DEFAULT_MODEL = "local"
-
-
-def home_dir() -> Path:
-    explicit = os.environ.get("NEWSBRIEF_HOME")
-    if explicit:
-        return Path(explicit).expanduser()
-    return Path(platformdirs.user_config_dir("newsbrief", appauthor=False))
-
-
-def config_path() -> Path:
-    return home_dir() / "config.toml"
 
 
 class FileConfig(BaseModel):
@@ -83,10 +69,6 @@ class Settings:
     retry: RetryPolicy
 
 
-def _first(*values: Any) -> Any:
-    return next((v for v in values if v not in (None, "")), None)
-
-
 def resolve_settings(
     *,
     model: str | None = None,
@@ -99,20 +81,21 @@ def resolve_settings(
     file = load_file_config()
     defaults = RetryPolicy()
     retry = RetryPolicy(
-        attempts=int(_first(_env_number("NEWSBRIEF_RETRY_ATTEMPTS"), file.retry_attempts,
+        attempts=int(first(_env_number("NEWSBRIEF_RETRY_ATTEMPTS"), file.retry_attempts,
                             defaults.attempts)),
-        initial=_first(_env_number("NEWSBRIEF_RETRY_INITIAL"), file.retry_initial,
+        initial=first(_env_number("NEWSBRIEF_RETRY_INITIAL"), file.retry_initial,
                        defaults.initial),
-        total=_first(_env_number("NEWSBRIEF_RETRY_TOTAL"), file.retry_total, defaults.total),
+        total=first(_env_number("NEWSBRIEF_RETRY_TOTAL"), file.retry_total, defaults.total),
     )  # fmt: skip
+    chosen_model, chosen_url, chosen_mode = pick_model(
+        {"model": model, "base_url": base_url, "mode": mode}, file.model_dump()
+    )
     return Settings(
-        model=_first(model, env.get("NEWSBRIEF_MODEL"), file.model, DEFAULT_MODEL),
-        base_url=_first(
-            base_url, env.get("NEWSBRIEF_BASE_URL"), env.get("OPENAI_BASE_URL"), file.base_url
-        ),
-        api_key=_first(env.get("OPENAI_API_KEY")),
-        mode=_first(mode, env.get("NEWSBRIEF_MODE"), file.mode),
-        timeout=_first(timeout, _env_number("NEWSBRIEF_TIMEOUT"), file.timeout, 120.0),
+        model=chosen_model,
+        base_url=chosen_url,
+        api_key=first(env.get("OPENAI_API_KEY")),
+        mode=chosen_mode,
+        timeout=first(timeout, _env_number("NEWSBRIEF_TIMEOUT"), file.timeout, 120.0),
         n_ctx=file.n_ctx,
         n_threads=file.n_threads,
         retry=retry,

@@ -38,6 +38,7 @@ class Article:
     source: str
     raw: str
     content_type: str  # "text/plain" or "text/html"
+    data_sha256: str = ""  # of the bytes read, before decoding ("" when built from text)
 
     @property
     def sha256(self) -> str:
@@ -90,8 +91,14 @@ def article_from_bytes(
     if not text.strip():
         raise InputError(f"{source} is empty", "pass a file, URL or stdin that holds the article")
     content_type = "text/html" if looks_like_html(data) else "text/plain"
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    return Article(id=article_id or digest, source=source, raw=text, content_type=content_type)
+    digest = hashlib.sha256(data).hexdigest()
+    return Article(
+        id=article_id or digest[:16],
+        source=source,
+        raw=text,
+        content_type=content_type,
+        data_sha256=digest,
+    )
 
 
 def fetch(url: str, *, timeout: float = FETCH_TIMEOUT) -> Article:

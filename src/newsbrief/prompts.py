@@ -8,9 +8,6 @@ empty string. The sha256 of a version covers every file in its folder.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,10 +26,11 @@ from pydantic import (
 )
 
 from .errors import PromptError
+from .quick import PROMPT_REF, find_prompt_dir, hash_dir
+from .quick import available_prompts as available
 from .schemas import PARTS, Stance
 
 SENTENCE_PARTS = ("pledges", "positions")
-_REF = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)(@v?(?P<version>\d+))?$")
 # Markers that delimit the article; occurrences inside the article are defused.
 ARTICLE_OPEN, ARTICLE_CLOSE = "<article>", "</article>"
 
@@ -173,26 +171,6 @@ def _environment(directory: Path) -> SandboxedEnvironment:
     return env
 
 
-def builtin_prompt_dirs() -> list[Path]:
-    """Where released prompts live: the installed package data, or the source checkout."""
-    here = Path(__file__).resolve().parent
-    candidates = [here / "_data" / "prompts", here.parents[1] / "prompts"]
-    return [p for p in candidates if p.is_dir()]
-
-
-def prompt_dirs() -> list[Path]:
-    extra = os.environ.get("NEWSBRIEF_PROMPTS_DIR")
-    dirs = [Path(extra)] if extra else []
-    return dirs + builtin_prompt_dirs()
-
-
-def _hash_dir(directory: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(p for p in directory.iterdir() if p.is_file()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def load_version(directory: Path) -> Prompt:
     meta = directory / "prompt.yaml"
     try:
@@ -213,18 +191,7 @@ def load_version(directory: Path) -> Prompt:
     for name in [spec.system, *(t.template for t in spec.tasks)]:
         if not (directory / name).is_file():
             raise PromptError(f"{meta} names a missing template {name}", "add it or fix the name")
-    return Prompt(spec=spec, directory=directory, sha256=_hash_dir(directory))
-
-
-def available() -> dict[str, list[int]]:
-    """Prompt id -> released versions, over every prompt folder."""
-    found: dict[str, set[int]] = {}
-    for root in prompt_dirs():
-        for version_dir in root.glob("*/v*/prompt.yaml"):
-            match = re.fullmatch(r"v(\d+)", version_dir.parent.name)
-            if match:
-                found.setdefault(version_dir.parent.parent.name, set()).add(int(match.group(1)))
-    return {name: sorted(versions) for name, versions in sorted(found.items())}
+    return Prompt(spec=spec, directory=directory, sha256=hash_dir(directory))
 
 
 def _choices() -> str:
@@ -234,18 +201,15 @@ def _choices() -> str:
 
 def load_prompt(ref: str) -> Prompt:
     """Load ``id@N`` (or ``id`` for its newest version)."""
-    match = _REF.match(ref.strip())
+    match = PROMPT_REF.match(ref.strip())
     if not match:
         raise PromptError(
             f"bad prompt reference {ref!r}", f"write it as id@version, e.g. brief@1 ({_choices()})"
         )
     name, version = match.group("id"), match.group("version")
-    versions = available().get(name)
-    if not versions:
+    if not available().get(name):
         raise PromptError(f"unknown prompt {name!r}", f"available: {_choices()}")
-    number = int(version) if version else versions[-1]
-    for root in prompt_dirs():
-        directory = root / name / f"v{number}"
-        if (directory / "prompt.yaml").is_file():
-            return load_version(directory)
-    raise PromptError(f"unknown prompt version {name}@{number}", f"available: {_choices()}")
+    directory = find_prompt_dir(name, int(version) if version else None)
+    if directory is not None:
+        return load_version(directory)
+    raise PromptError(f"unknown prompt version {name}@{version}", f"available: {_choices()}")

@@ -58,6 +58,14 @@ MIGRATIONS: list[tuple[str, str]] = [
             PRIMARY KEY (raw_sha256, cleaner)
         )""",
     ),
+    (
+        "004_fastpath",
+        """CREATE TABLE fastpath (
+            key TEXT PRIMARY KEY,
+            result_key TEXT NOT NULL,
+            article TEXT NOT NULL
+        )""",
+    ),
 ]
 
 _SECRET = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}|\bBearer\s+[A-Za-z0-9._-]{8,}")
@@ -169,6 +177,13 @@ class Store:
         self.db.execute(
             "INSERT OR REPLACE INTO cache (key, version, created, value) VALUES (?, ?, ?, ?)",
             (key, CACHE_VERSION, _now(), json.dumps(value, ensure_ascii=False)),
+        )
+
+    def fastpath_put(self, key: str, result_key: str, article: dict[str, Any]) -> None:
+        """Let the CLI's fast path (:mod:`newsbrief.quick`) find ``result_key`` by ``key``."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO fastpath (key, result_key, article) VALUES (?, ?, ?)",
+            (key, result_key, json.dumps(article, ensure_ascii=False)),
         )
 
     # --- cleaned articles ------------------------------------------------------------------
