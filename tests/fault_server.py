@@ -56,6 +56,22 @@ class FaultServer:
     fault_rate: float = 0.0
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     faults: int = 0
+    # Refuse, as llama.cpp's server words it, requests over this many tokens (4 chars each).
+    context_limit: int | None = None
+
+    def overflow(self, request: dict[str, Any]) -> bytes | None:
+        if self.context_limit is None:
+            return None
+        prompt = sum(len(m.get("content") or "") for m in request.get("messages", [])) // 4
+        if prompt < self.context_limit:
+            return None
+        message = (
+            f"This model's maximum context length is {self.context_limit} tokens. However, you "
+            f"requested {prompt + request.get('max_tokens', 0)} tokens ({prompt} in the messages, "
+            f"{request.get('max_tokens', 0)} in the completion). Please reduce the length of the "
+            "messages or completion."
+        )
+        return json.dumps({"error": {"message": message, "type": "invalid_request_error"}}).encode()
 
     def next_fault(self) -> Fault:
         if self.script:
@@ -107,7 +123,8 @@ def fault_server() -> Iterator[FaultServer]:
             length = int(self.headers.get("Content-Length", 0))
             request = json.loads(self.rfile.read(length) or b"{}")
             state.requests.append(request)
-            fault = state.next_fault()
+            refused = state.overflow(request)
+            fault = Fault("status", 400) if refused else state.next_fault()
             if fault.kind == "drop":
                 self.close_connection = True
                 self.connection.shutdown(2)
@@ -115,7 +132,10 @@ def fault_server() -> Iterator[FaultServer]:
             if fault.kind == "stall":
                 time.sleep(fault.seconds)
             if fault.kind == "status":
-                body = json.dumps({"error": {"message": f"scripted {fault.status}"}}).encode()
+                body = (
+                    refused
+                    or json.dumps({"error": {"message": f"scripted {fault.status}"}}).encode()
+                )
                 self.send_response(fault.status)
             else:
                 body = _completion(fault.reply or auto_reply(request))

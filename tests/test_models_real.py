@@ -38,6 +38,16 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory, 8192)
+
+
+@pytest.fixture(scope="module")
+def small_window_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same server with a 1,024-token window: the seed (about 1,700 tokens) overflows it."""
+    yield from _serve(tmp_path_factory, 1024)
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory, n_ctx: int) -> Iterator[str]:
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     command = [
@@ -45,7 +55,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "--model", str(embedded_model_path()),
         "--model_alias", "smollm2",
         "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "8192",
+        "--n_ctx", str(n_ctx),
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
@@ -112,6 +122,24 @@ def test_summarize_through_a_real_openai_compatible_server(
     assert len(brief["summary"].split()) >= 5
     assert brief["pledges"] and brief["positions"]
     print(json.dumps(data, indent=1, ensure_ascii=False))
+
+
+def test_a_real_server_window_is_learned_and_the_article_cut_to_fit(
+    small_window_server: str, seed_path: Path
+) -> None:
+    """No window is configured: newsbrief learns it from llama.cpp's 400, then reads the
+    article in pieces. Every quote and evidence of the brief is still grounded."""
+    result = api.summarize(
+        str(seed_path),
+        model="openai:smollm2",
+        base_url=small_window_server,
+        cache=False,
+        log=False,
+    )
+    jsonschema.validate(result.brief.model_dump(mode="json"), SCHEMA)
+    assert result.meta["pieces"] >= 2
+    assert result.meta["grounding"]["ungrounded"] == []
+    assert len(result.brief.summary.split()) >= 5
 
 
 def test_local_model_in_process_on_the_seed(seed_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The cached-summarize fast path: same output as the full CLI, misses fall through, light imports."""
+"""The cached-summarize fast path: the full CLI's output, misses fall through, light imports."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def test_a_config_file_the_full_path_would_reject_falls_through(
     cached_seed: Path, isolated_home: Path
 ) -> None:
     base = ["summarize", str(cached_seed), "-m", "fake:x", "-f", "json"]
-    (isolated_home / "config.toml").write_text('timeout = 30\n')
+    (isolated_home / "config.toml").write_text("timeout = 30\n")
     assert fast(*base)[0]
     (isolated_home / "config.toml").write_text('modle = "typo"\n')
     assert not fast(*base)[0]

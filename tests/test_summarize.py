@@ -36,9 +36,9 @@ def test_json_output_follows_the_contract(fake_provider: FakeProvider, seed_path
     meta = data["meta"]
     assert set(meta) == {
         "prompt", "prompt_sha256", "model", "usage", "latency_ms", "attempts", "grounding",
-        "cached", "newsbrief_version",
+        "cached", "pieces", "newsbrief_version",
     }  # fmt: skip
-    assert meta["cached"] is False
+    assert meta["cached"] is False and meta["pieces"] == 1
     assert meta["prompt"] == "brief@1"
     assert len(meta["prompt_sha256"]) == 64
     assert meta["model"] == "fake:test"
@@ -132,6 +132,33 @@ def test_reasks_are_bounded_and_the_error_carries_details(seed_path: Path) -> No
     assert "3 attempts" in str(info.value)
 
 
+def test_reasks_stop_before_passing_the_token_budget(seed_path: Path) -> None:
+    """Each fake request costs 120 tokens and may reply 160: a re-ask is expected to cost
+    120 + 160. A budget of 450 allows the first ask and one re-ask (120 + 280 <= 450) and
+    refuses a third request (240 + 280 > 450) before it is sent."""
+    provider = FakeProvider(["not json at all"] * 3)
+    llm = LLM(provider, max_reasks=2, reask_tokens=450)
+    with pytest.raises(LLMError, match="re-ask budget of 450") as info:
+        api.summarize(str(seed_path), llm=llm)
+    assert len(provider.requests) == 2 and info.value.attempts == 2
+    assert info.value.usage == {"prompt_tokens": 200, "completion_tokens": 40}
+    assert "NEWSBRIEF_REASK_TOKENS" in str(info.value)
+
+
+def test_reask_budget_from_the_environment(
+    fake_provider: FakeProvider, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBRIEF_REASK_TOKENS", "200")
+    fake_provider.queue("not json", SUMMARY)
+    with pytest.raises(LLMError, match="re-ask budget of 200"):
+        api.summarize(str(seed_path), model="fake:x", cache=False)
+    assert len(fake_provider.requests) == 1
+    monkeypatch.setenv("NEWSBRIEF_REASK_TOKENS", "1000")
+    fake_provider.queue("not json", SUMMARY, NAMES)
+    result = api.summarize(str(seed_path), model="fake:x", cache=False)
+    assert result.brief.summary == SUMMARY["summary"]
+
+
 def test_truncated_reply_is_an_error_not_a_result(seed_path: Path) -> None:
     truncated = completion('{"summary": "Premier Li', finish_reason="length")
     provider = FakeProvider([truncated, truncated])
@@ -192,6 +219,7 @@ def test_a_long_article_is_read_in_pieces_and_merged(seed_path: Path) -> None:
     assert all(len(u.split()) < 900 for u in users)
     assert "Part 1 of the story." in users[3] and "Part 3 of the story." in users[3]
     assert result.brief.summary == "The whole story. It ends well."
+    assert result.meta["pieces"] == 3
     assert [e.name for e in result.brief.quoted_experts] == [
         "Yang Jin", "Zhao Huirong", "Cui Hongjian",
     ]  # fmt: skip

@@ -4,12 +4,14 @@ permanent ones fail at once. Waits are checked through an injected clock, never 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from newsbrief import api
 from newsbrief.config import resolve_settings
-from newsbrief.errors import LLMError, LLMUnavailableError
-from newsbrief.llm import LLM, build_provider
+from newsbrief.errors import ContextOverflowError, LLMError, LLMUnavailableError
+from newsbrief.llm import LLM, build_provider, parse_context_overflow
 from newsbrief.retry import RetryPolicy
 from newsbrief.schemas import SummaryPart
 
@@ -139,3 +141,55 @@ def test_api_key_never_appears_in_errors(
     with pytest.raises(LLMError) as info:
         _ask(_llm(server, []))
     assert "sk-secret" not in str(info.value) and "sk-secret" not in repr(info.value.details())
+
+
+def test_a_remote_window_is_learned_from_the_overflow_error(
+    server: FaultServer, seed_path: Path
+) -> None:
+    """The server refuses the whole seed (about 1,700 tokens at 4 chars each) with llama.cpp's
+    wording; newsbrief learns the window and the server's chars per token, cuts the article
+    into pieces that fit, and asks again: one refused request, then none."""
+    server.context_limit = 1000
+    settings = resolve_settings(
+        model="openai:fault", base_url=server.base_url, mode="json_schema", timeout=5.0
+    )
+    llm = LLM(build_provider(settings), retry=POLICY, sleep=[].append)
+    result = api.summarize(str(seed_path), llm=llm, cache=False, log=False)
+    sizes = [sum(len(m["content"]) for m in r["messages"]) // 4 for r in server.requests]
+    assert sizes[0] >= 1000 and all(size < 1000 for size in sizes[1:])
+    assert result.meta["pieces"] >= 2
+    assert result.meta["attempts"] == len(server.requests)
+    assert result.brief.summary
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("This model's maximum context length is 8192 tokens. However, your messages resulted "
+         "in 9000 tokens. Please reduce the length of the messages.", (8192, 9000)),
+        ("This model's maximum context length is 2048 tokens. However, you requested 2100 "
+         "tokens (2000 in the messages, 100 in the completion).", (2048, 2000)),
+        ("This model's maximum context length is 4096 tokens. However, your request has 5000 "
+         "input tokens. Please reduce the length of the input messages.", (4096, 5000)),
+        ("Requested tokens (3000) exceed context window of 2048", (2048, 3000)),
+        ("the context length is 512", (512, None)),
+        ("Invalid value for 'temperature'", None),
+    ],
+)  # fmt: skip
+def test_overflow_messages_are_understood(
+    message: str, expected: tuple[int, int | None] | None
+) -> None:
+    assert parse_context_overflow(message) == expected
+
+
+def test_an_overflow_that_teaches_nothing_new_is_one_clear_error(server: FaultServer) -> None:
+    server.context_limit = 10
+    settings = resolve_settings(
+        model="openai:fault", base_url=server.base_url, mode="json_schema", timeout=5.0
+    )
+    llm = LLM(build_provider(settings), retry=POLICY, sleep=[].append)
+    long = [{"role": "user", "content": "word " * 20}]
+    with pytest.raises(ContextOverflowError, match="context window of 10 tokens") as info:
+        llm.extract(long, SummaryPart, max_tokens=50)
+    assert info.value.window == 10 and info.value.prompt_tokens == 25
+    assert len(server.requests) == 1, "a 400 is not retried"

@@ -68,7 +68,7 @@ def make_llm(settings: Settings | None = None, **overrides: Any) -> LLM:
     from .llm import LLM, build_provider
 
     settings = settings or resolve_settings(**overrides)
-    return LLM(build_provider(settings), retry=settings.retry)
+    return LLM(build_provider(settings), retry=settings.retry, reask_tokens=settings.reask_tokens)
 
 
 def brief_article(
@@ -89,6 +89,7 @@ def brief_article(
         "usage": run.usage,
         "latency_ms": int((time.perf_counter() - started) * 1000),
         "attempts": run.calls,
+        "pieces": run.pieces,
         "grounding": grounding,
         "cached": False,
         "newsbrief_version": __version__,

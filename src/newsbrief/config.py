@@ -10,6 +10,7 @@ platform's user config folder)::
     retry_attempts = 5     # tries per request after 429 / 5xx / timeouts / dropped connections
     retry_initial = 1.0    # first backoff in seconds, doubling
     retry_total = 120      # most seconds spent waiting between tries of one request
+    reask_tokens = 32000   # most tokens one question may spend, re-asks of invalid replies included
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from .errors import ConfigError
 from .quick import config_path, first, pick_model
 from .retry import RetryPolicy
 
+# Most tokens (prompt + reply, every request) one question may spend before newsbrief stops
+# re-asking: re-asks resend the conversation, so on a long article each one costs the article again.
+DEFAULT_REASK_TOKENS = 32_000
+
 
 class FileConfig(BaseModel):
     """What config.toml may hold. Unknown keys are an error, so typos do not pass silently."""
@@ -39,6 +44,7 @@ class FileConfig(BaseModel):
     retry_attempts: int | None = Field(default=None, ge=1, le=20)
     retry_initial: float | None = Field(default=None, ge=0)
     retry_total: float | None = Field(default=None, ge=0)
+    reask_tokens: int | None = Field(default=None, ge=1)
 
 
 def load_file_config(path: Path | None = None) -> FileConfig:
@@ -67,6 +73,7 @@ class Settings:
     n_ctx: int | None
     n_threads: int | None
     retry: RetryPolicy
+    reask_tokens: int = DEFAULT_REASK_TOKENS
 
 
 def resolve_settings(
@@ -99,6 +106,9 @@ def resolve_settings(
         n_ctx=file.n_ctx,
         n_threads=file.n_threads,
         retry=retry,
+        reask_tokens=int(
+            first(_env_number("NEWSBRIEF_REASK_TOKENS"), file.reask_tokens, DEFAULT_REASK_TOKENS)
+        ),
     )
 
 

@@ -83,3 +83,26 @@ class LLMUnavailableError(LLMError):
 
 class InvalidReplyError(LLMError):
     """The model answered, but never with a valid reply (bad JSON, wrong shape, truncated)."""
+
+
+class ContextOverflowError(LLMError):
+    """The prompt does not fit the model's context window.
+
+    ``window`` and ``prompt_tokens`` are what the model (or the server's error) said, when it
+    said it; the strategy uses them to cut the article into pieces and ask again.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        window: int | None = None,
+        prompt_tokens: int | None = None,
+        sent_chars: int = 0,
+        **details: Any,
+    ) -> None:
+        super().__init__(message, hint, **details)
+        self.window = window
+        self.prompt_tokens = prompt_tokens
+        self.sent_chars = sent_chars

@@ -32,7 +32,13 @@ import instructor
 from pydantic import BaseModel
 
 from .config import Settings
-from .errors import ConfigError, InvalidReplyError, LLMError, LLMUnavailableError
+from .errors import (
+    ConfigError,
+    ContextOverflowError,
+    InvalidReplyError,
+    LLMError,
+    LLMUnavailableError,
+)
 from .retry import BudgetSpent, Retrier, RetryPolicy
 
 T = TypeVar("T", bound=BaseModel)
@@ -200,6 +206,8 @@ class OpenAIProvider:
         self.model = model
         self.base_url = settings.base_url
         self.mode = _mode(settings.mode, "tools")
+        self.window: int | None = settings.n_ctx
+        self.chars_per_token = 3.0  # cautious for English until the server tells us better
         # newsbrief retries transient failures itself (retry.py); the client must not as well.
         self._client = openai.OpenAI(
             api_key=api_key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0
@@ -207,10 +215,27 @@ class OpenAIProvider:
 
     @property
     def context_window(self) -> int | None:
-        return None
+        """The window set in config (n_ctx), or learned from the server's overflow error."""
+        return self.window
 
     def count_tokens(self, messages: list[dict[str, str]]) -> int | None:
-        return None
+        """An estimate from characters (the server's tokenizer is out of reach), None until a
+        window is known: without one there is nothing to check the count against."""
+        if self.window is None:
+            return None
+        chars = sum(len(m["content"]) for m in messages)
+        return int(chars / self.chars_per_token) + 8 * len(messages)
+
+    def learn_window(self, error: ContextOverflowError) -> bool:
+        """Take the window (and the tokens per character) from a server's overflow error, so
+        the article can be cut to fit; False when there is nothing new to learn."""
+        if error.window is None or self.window is not None:
+            return False
+        self.window = error.window
+        if error.prompt_tokens and error.sent_chars:
+            # 10% below the measured ratio: the pieces' own text tokenizes a little differently.
+            self.chars_per_token = 0.9 * error.sent_chars / error.prompt_tokens
+        return True
 
     def create(self, **kwargs: Any) -> Any:
         kwargs.setdefault("model", self.model)
@@ -253,6 +278,29 @@ def build_provider(settings: Settings) -> Provider:
     return factory(rest, settings)
 
 
+_WINDOW = re.compile(
+    r"maximum context length is (\d+)|context (?:window|length) (?:of|is) (\d+)", re.IGNORECASE
+)
+_PROMPT_TOKENS = re.compile(
+    r"\((\d+) in the messages|has (\d+) input tokens|messages resulted in (\d+) tokens"
+    r"|requested tokens \((\d+)\)",
+    re.IGNORECASE,
+)
+
+
+def parse_context_overflow(message: str) -> tuple[int, int | None] | None:
+    """(window, prompt tokens or None) from a server's context-overflow error, else None.
+
+    Understands the OpenAI API's, vLLM's and llama.cpp server's wordings.
+    """
+    window = _WINDOW.search(message)
+    if window is None:
+        return None
+    prompt = _PROMPT_TOKENS.search(message)
+    prompt_tokens = int(next(g for g in prompt.groups() if g)) if prompt else None
+    return int(next(g for g in window.groups() if g)), prompt_tokens
+
+
 # --- the instructor code path ------------------------------------------------------------------
 
 
@@ -266,9 +314,22 @@ class CallResult:
     waits: list[float] = field(default_factory=list)  # backoffs after transient failures
 
 
+class ReaskBudgetSpent(Exception):
+    """Another request for the same question would pass the re-ask token budget."""
+
+    def __init__(self, spent: int, next_request: int, budget: int) -> None:
+        super().__init__(
+            f"another try would need about {next_request} more tokens on top of the {spent} "
+            f"spent, past the re-ask budget of {budget}"
+        )
+
+
 @dataclass
 class _Counter:
     calls: int = 0
+    requests: int = 0  # instructor-level requests (first ask, re-asks), not transport retries
+    sent_chars: int = 0  # characters of the question's messages
+    last_tokens: int = 0
     last: Any = None
     usage: dict[str, int] = field(
         default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0}
@@ -294,11 +355,13 @@ class LLM:
         provider: Provider,
         *,
         max_reasks: int = 2,
+        reask_tokens: int | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.provider = provider
         self.max_reasks = max_reasks
+        self.reask_tokens = reask_tokens
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         # Called with one record per extract() (the run log); None logs nothing.
@@ -311,7 +374,19 @@ class LLM:
         return self.provider.name
 
     def _counted_create(self, **kwargs: Any) -> Any:
-        """One request, tried again after transient failures; every try counts as an attempt."""
+        """One request, tried again after transient failures; every try counts as an attempt.
+
+        A request after the first for the same question (a re-ask, or the larger budget after a
+        truncated reply) resends the conversation: it is refused when its likely cost (the last
+        request's tokens plus its reply budget) would take the question past ``reask_tokens``.
+        """
+        counter = self._counter
+        if counter.requests and self.reask_tokens is not None:
+            spent = counter.usage["prompt_tokens"] + counter.usage["completion_tokens"]
+            next_request = counter.last_tokens + int(kwargs.get("max_tokens") or 0)
+            if spent + next_request > self.reask_tokens:
+                raise ReaskBudgetSpent(spent, next_request, self.reask_tokens)
+        counter.requests += 1
 
         def once() -> Any:
             self._counter.calls += 1
@@ -325,8 +400,10 @@ class LLM:
         self._counter.last = completion
         usage = getattr(completion, "usage", None)
         if usage is not None:
-            self._counter.usage["prompt_tokens"] += int(usage.prompt_tokens or 0)
-            self._counter.usage["completion_tokens"] += int(usage.completion_tokens or 0)
+            prompt, reply = int(usage.prompt_tokens or 0), int(usage.completion_tokens or 0)
+            self._counter.usage["prompt_tokens"] += prompt
+            self._counter.usage["completion_tokens"] += reply
+            self._counter.last_tokens = prompt + reply
         return completion
 
     def extract(
@@ -353,14 +430,16 @@ class LLM:
         if window is not None:
             needed = self.provider.count_tokens(messages)
             if needed is not None and needed + max_tokens > window:
-                raise LLMError(
+                raise ContextOverflowError(
                     f"the article needs {needed} prompt tokens, over {self.model}'s context window "
                     f"of {window} with {max_tokens} tokens left for the reply",
                     "shorten the article or use a model with a larger window",
+                    window=window,
+                    prompt_tokens=needed,
                 )
             if needed is not None:
                 budgets[1] = min(budgets[1], window - needed)
-        self._counter = _Counter()
+        self._counter = _Counter(sent_chars=sum(len(m["content"]) for m in messages))
         started = time.perf_counter()
         try:
             for budget in budgets:
@@ -427,8 +506,10 @@ class LLM:
 
         if isinstance(exc, (LLMError, ConfigError)):
             return exc
-        if isinstance(exc, InstructorRetryException) and isinstance(exc.__cause__, openai.APIError):
-            exc = exc.__cause__  # a transport or HTTP error, not a validation failure
+        if isinstance(exc, InstructorRetryException) and isinstance(
+            exc.__cause__, (openai.APIError, ReaskBudgetSpent)
+        ):
+            exc = exc.__cause__  # a transport error or our own stop, not a validation failure
         counter = self._counter
 
         def error(cls: type[LLMError], message: str, hint: str | None) -> LLMError:
@@ -442,6 +523,23 @@ class LLM:
 
         where = getattr(self.provider, "base_url", None) or "the OpenAI API"
         tries = f"{counter.calls} attempt{'s' if counter.calls != 1 else ''}"
+        overflow = (
+            parse_context_overflow(str(exc)) if isinstance(exc, openai.BadRequestError) else None
+        )
+        if overflow is not None:
+            window, prompt_tokens = overflow
+            return ContextOverflowError(
+                f"{where} says the request does not fit {self.model}'s context window of {window} "
+                f"tokens" + (f" (the prompt was {prompt_tokens})" if prompt_tokens else ""),
+                "use a model with a larger window, or set n_ctx in config.toml so newsbrief "
+                "cuts the article to fit",
+                window=window,
+                prompt_tokens=prompt_tokens,
+                sent_chars=counter.sent_chars,
+                attempts=counter.calls,
+                last_reply=_reply_text(counter.last),
+                usage=dict(counter.usage),
+            )
         status = getattr(exc, "status_code", None)
         budget = exc.__cause__ if isinstance(exc.__cause__, BudgetSpent) else None
         first_line = (str(exc.__cause__ or exc).splitlines() or [""])[0]
@@ -472,6 +570,9 @@ class LLM:
              lambda: f"{self.model} stopped at the token limit before finishing its reply, "
              f"twice (the second time with double the budget; {tries})",
              "the prompt's max_tokens is too small for this article, or the model rambled"),
+            (ReaskBudgetSpent, InvalidReplyError,
+             lambda: f"{self.model} gave no valid reply in {tries}; {exc}",
+             "raise NEWSBRIEF_REASK_TOKENS (reask_tokens in config.toml), or use a stronger model"),
             (InstructorRetryException, InvalidReplyError,
              lambda: f"{self.model} gave no valid reply in {counter.calls} attempts "
              f"({first_line[:200]})",

@@ -35,7 +35,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # What config.toml may hold (config.FileConfig validates them; a test keeps the two in step).
 FILE_KEYS = frozenset(
     {"model", "base_url", "mode", "timeout", "n_ctx", "n_threads", "retry_attempts",
-     "retry_initial", "retry_total"}
+     "retry_initial", "retry_total", "reask_tokens"}
 )  # fmt: skip
 # Libraries whose version changes the cleaned text or the schema text.
 _FINGERPRINT_LIBS = ("trafilatura", "wordfreq", "ftfy", "pydantic")

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from . import extract
 from .clean import CleanArticle
-from .errors import InvalidReplyError, LLMError
+from .errors import ContextOverflowError, InvalidReplyError, LLMError
 from .grounding import check_brief, drop_ungrounded
 from .llm import LLM
 from .prompts import Prompt, Task
@@ -47,6 +47,7 @@ class Run:
         default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0}
     )
     dropped: list[dict[str, str]] = field(default_factory=list)
+    pieces: int = 1  # most pieces the article was cut into to fit the model's window
 
     def drop(self, part: str, text: str, reason: str) -> None:
         self.dropped.append({"part": part, "text": text, "reason": reason})
@@ -82,12 +83,12 @@ class _Runner:
                 context={**self.context, "task": task.part},
             )
         except InvalidReplyError as exc:
-            self._count(exc.attempts, exc.usage)
+            self.count(exc.attempts, exc.usage)
             raise
-        self._count(result.attempts, result.usage)
+        self.count(result.attempts, result.usage)
         return result.parsed
 
-    def _count(self, attempts: int, usage: dict[str, int]) -> None:
+    def count(self, attempts: int, usage: dict[str, int]) -> None:
         self.run.calls += attempts
         for key in self.run.usage:
             self.run.usage[key] += usage.get(key, 0)
@@ -126,7 +127,9 @@ class _Runner:
             else:
                 pieces += extract.split_sentences(paragraph)
         sizes = [tokens(p) + 2 for p in pieces]
-        return ["\n\n".join(pieces[a:b]) for a, b in extract.pack(sizes, budget)]
+        chunks = ["\n\n".join(pieces[a:b]) for a, b in extract.pack(sizes, budget)]
+        self.run.pieces = max(self.run.pieces, len(chunks))
+        return chunks
 
     def article_task(self, task: Task) -> BaseModel:
         model = PARTS[task.part]
@@ -269,5 +272,18 @@ def run_prompt(prompt: Prompt, cleaned: CleanArticle, llm: LLM) -> tuple[Brief, 
         "names": runner.names_task,
         "sentence": runner.sentence_task,
     }
-    parts = {task.part: handlers[task.scope](task) for task in prompt.spec.tasks}
+
+    def run_task(task: Task) -> BaseModel:
+        try:
+            return handlers[task.scope](task)
+        except ContextOverflowError as exc:
+            # A remote model's window is learned from its first overflow error; then the
+            # article is cut to fit (self.chunks) and the task asked again.
+            learn = getattr(llm.provider, "learn_window", None)
+            if learn is None or not learn(exc):
+                raise
+            runner.count(exc.attempts, exc.usage)
+            return handlers[task.scope](task)
+
+    parts = {task.part: run_task(task) for task in prompt.spec.tasks}
     return assemble_brief(parts), runner.run
