@@ -45,6 +45,8 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     reply: dict[str, Any] | None = None
+    content: str | None = None  # raw reply text instead of a JSON reply (e.g. broken JSON)
+    finish_reason: str = "stop"
 
 
 @dataclass
@@ -90,7 +92,7 @@ class FaultServer:
         return self
 
 
-def _completion(reply: dict[str, Any]) -> bytes:
+def _completion(reply: dict[str, Any], content: str | None = None, finish: str = "stop") -> bytes:
     body = {
         "id": "chatcmpl-fault",
         "object": "chat.completion",
@@ -99,8 +101,11 @@ def _completion(reply: dict[str, Any]) -> bytes:
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": json.dumps(reply)},
-                "finish_reason": "stop",
+                "message": {
+                    "role": "assistant",
+                    "content": json.dumps(reply) if content is None else content,
+                },
+                "finish_reason": finish,
             }
         ],
         "usage": {"prompt_tokens": 50, "completion_tokens": 10, "total_tokens": 60},
@@ -138,7 +143,9 @@ def fault_server() -> Iterator[FaultServer]:
                 )
                 self.send_response(fault.status)
             else:
-                body = _completion(fault.reply or auto_reply(request))
+                body = _completion(
+                    fault.reply or auto_reply(request), fault.content, fault.finish_reason
+                )
                 self.send_response(200)
             for name, value in fault.headers.items():
                 self.send_header(name, value)

@@ -3,6 +3,7 @@ permanent ones fail at once. Waits are checked through an injected clock, never 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,12 +11,19 @@ import pytest
 
 from newsbrief import api
 from newsbrief.config import resolve_settings
-from newsbrief.errors import ContextOverflowError, LLMError, LLMUnavailableError
+from newsbrief.errors import (
+    ContextOverflowError,
+    InvalidReplyError,
+    LLMError,
+    LLMUnavailableError,
+)
 from newsbrief.llm import LLM, build_provider, parse_context_overflow
 from newsbrief.retry import RetryPolicy
 from newsbrief.schemas import SummaryPart
+from newsbrief.store import Store
 
-from .fault_server import Fault, FaultServer, fault_server
+from .fault_server import ANSWER, Fault, FaultServer, fault_server
+from .test_grounding import INVENTED, REAL, _pledge, whole_parts_prompt  # noqa: F401
 
 MESSAGES = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}]
 POLICY = RetryPolicy(attempts=4, initial=1.0, maximum=30.0, total=60.0, jitter=0.0)
@@ -193,3 +201,70 @@ def test_an_overflow_that_teaches_nothing_new_is_one_clear_error(server: FaultSe
         llm.extract(long, SummaryPart, max_tokens=50)
     assert info.value.window == 10 and info.value.prompt_tokens == 25
     assert len(server.requests) == 1, "a 400 is not retried"
+
+
+# --- replies that arrive but are wrong: re-asked, bounded, logged once per question -------------
+
+
+def _logged_llm(server: FaultServer, store: Store) -> LLM:
+    llm = _llm(server, [])
+    llm.log = store.log_call
+    return llm
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [Fault("ok", content='{"summary": "The council'), Fault("ok", reply={"headline": "x"})],
+    ids=["invalid-json", "schema-invalid"],
+)
+def test_a_bad_reply_is_reasked_with_the_error(server: FaultServer, bad: Fault) -> None:
+    store = Store()
+    server.then(bad)
+    result = _logged_llm(server, store).extract(MESSAGES, SummaryPart, max_tokens=50)
+    assert isinstance(result.parsed, SummaryPart) and result.attempts == 2
+    assert result.parsed.summary == ANSWER["summary"]
+    reask = server.requests[1]["messages"]
+    assert len(reask) > len(MESSAGES) and "summary" in json.dumps(reask[len(MESSAGES) :])
+    rows = store.calls()
+    assert len(rows) == 1 and rows[0]["attempts"] == 2 and rows[0]["error"] is None
+    assert rows[0]["prompt_tokens"] == 100, "usage of both tries is counted"
+
+
+def test_bad_replies_run_out_of_reasks(server: FaultServer) -> None:
+    store = Store()
+    server.then(*[Fault("ok", content="not json")] * 3)
+    with pytest.raises(InvalidReplyError, match="no valid reply in 3 attempts") as info:
+        _logged_llm(server, store).extract(MESSAGES, SummaryPart, max_tokens=50)
+    assert info.value.attempts == 3 == len(server.requests)
+    rows = store.calls()
+    assert len(rows) == 1 and rows[0]["error"] and rows[0]["raw_reply"] == "not json"
+
+
+def test_a_truncated_reply_gets_one_larger_budget(server: FaultServer) -> None:
+    cut = Fault("ok", content='{"summary": "The coun', finish_reason="length")
+    server.then(cut)
+    result = _llm(server, []).extract(MESSAGES, SummaryPart, max_tokens=50)
+    assert isinstance(result.parsed, SummaryPart) and result.parsed.summary == ANSWER["summary"]
+    assert [r["max_tokens"] for r in server.requests] == [50, 100]
+    server.requests.clear()
+    server.then(cut, cut)
+    with pytest.raises(InvalidReplyError, match="token limit"):
+        _llm(server, []).extract(MESSAGES, SummaryPart, max_tokens=50)
+    assert [r["max_tokens"] for r in server.requests] == [50, 100]
+
+
+@pytest.mark.usefixtures("whole_parts_prompt")
+def test_an_ungrounded_item_from_the_server_is_reasked_then_dropped(
+    server: FaultServer, seed_path: Path
+) -> None:
+    invented = {"pledges": [_pledge(REAL), _pledge(INVENTED)]}
+    server.then(Fault("ok"), Fault("ok", reply=invented), Fault("ok", reply=invented))
+    llm = _llm(server, [])
+    store = Store()
+    llm.log = store.log_call
+    result = api.summarize(str(seed_path), llm=llm, prompt="brief@2", cache=False)
+    assert [p.evidence for p in result.brief.pledges] == [REAL]
+    assert INVENTED in json.dumps(server.requests[2]["messages"][-1])
+    assert [d["text"] for d in result.meta["grounding"]["dropped"]] == [INVENTED]
+    assert result.meta["grounding"]["ungrounded"] == []
+    assert len(store.calls()) == 4 == len(server.requests)  # summary, pledges x2, experts
