@@ -6,6 +6,7 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -175,7 +176,6 @@ def summarize(
     started = time.perf_counter()
     article = read_source(source, stdin=stdin)
     loaded = load_prompt(prompt)
-    settings = None
     if llm is None:
         settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
         identity = quick.model_identity(settings.model, settings.base_url, settings.mode)
@@ -183,28 +183,52 @@ def summarize(
         identity = llm.model
     store = _open_store() if (cache or log) else None
     try:
-        # bad input fails here, before any model is loaded
-        cleaned = _cleaned(article, store if cache else None)
-        key = cache_key(cleaned, loaded, identity)
-        if store is not None and cache:
-            stored = store.cache_get(key)
-            if stored is not None:
-                result = _from_cache(stored, article, cleaned, started)
-                _remember_fast(store, result, key, identity, loaded)
-                return result
-        if llm is None:
-            llm = make_llm(settings)
-        if store is not None and log:
-            llm.log = store.log_call
-        result = brief_article(article, llm=llm, prompt=loaded, cleaned=cleaned)
-        if store is not None and cache:
-            store.cache_put(
-                key, {"brief": result.brief.model_dump(mode="json"), "meta": result.meta}
-            )
-            _remember_fast(store, result, key, identity, loaded)
-        return result
+        return summarize_article(
+            article,
+            prompt=loaded,
+            identity=identity,
+            make=(lambda: llm) if llm is not None else (lambda: make_llm(settings)),
+            store=store,
+            cache=cache,
+            log=log,
+            started=started,
+        )
     finally:
         if store is not None:
-            if llm is not None:
-                llm.log = None
             store.close()
+
+
+def summarize_article(
+    article: Article,
+    *,
+    prompt: Prompt,
+    identity: str,
+    make: Callable[[], LLM],
+    store: Store | None,
+    cache: bool = True,
+    log: bool = True,
+    started: float | None = None,
+) -> BriefResult:
+    """The brief of one read article: from the cache when it holds one for the same cleaned
+    text, prompt, schema and model ``identity``, else from the LLM ``make`` returns (called
+    only on a miss, so a cached run loads no model). Bad input fails before any model is made.
+    """
+    started = time.perf_counter() if started is None else started
+    cleaned = _cleaned(article, store if cache else None)
+    key = cache_key(cleaned, prompt, identity)
+    if store is not None and cache:
+        stored = store.cache_get(key)
+        if stored is not None:
+            result = _from_cache(stored, article, cleaned, started)
+            _remember_fast(store, result, key, identity, prompt)
+            return result
+    llm = make()
+    llm.log = store.log_call if store is not None and log else None
+    try:
+        result = brief_article(article, llm=llm, prompt=prompt, cleaned=cleaned)
+    finally:
+        llm.log = None
+    if store is not None and cache:
+        store.cache_put(key, {"brief": result.brief.model_dump(mode="json"), "meta": result.meta})
+        _remember_fast(store, result, key, identity, prompt)
+    return result

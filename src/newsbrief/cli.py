@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -149,6 +150,157 @@ def summarize(
         log=not no_log,
     )
     render.emit(result.to_dict(), output.value)
+
+
+@app.command()
+@handle_errors
+def batch(
+    inputs: list[str] = typer.Argument(
+        ..., help="Files, folders, globs, .jsonl(.gz), .csv, .zip, .tar(.gz), .warc(.gz)."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="results.jsonl or results.sqlite."),
+    model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    prompt: str = typer.Option(api.DEFAULT_PROMPT, "--prompt", "-p", help="Prompt id@version."),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
+    mode: str | None = typer.Option(None, "--mode", help="instructor mode."),
+    timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
+    concurrency: int = typer.Option(
+        8, "--concurrency", "-c", min=1, help="Articles in flight (the local model runs one)."
+    ),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Stop after N articles."),
+    resume: bool = typer.Option(False, "--resume", help="Finish the run already in --out."),
+    shard: str | None = typer.Option(None, "--shard", help="Only shard I of N, e.g. 2/4."),
+    fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first failure."),
+    text_field: str = typer.Option("text", "--text-field", help="JSONL/CSV text field."),
+    id_field: str = typer.Option("id", "--id-field", help="JSONL/CSV id field."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
+    no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
+) -> None:
+    """Brief many articles into one results file; resumable, one failure never stops it.
+
+    Exit codes: 0 every article succeeded; 3 the run finished but some articles failed (their
+    records say why); 130 interrupted (rerun with --resume); 2 bad usage.
+    """
+    from . import batch as batch_module
+
+    parsed_shard = batch_module.parse_shard(shard) if shard else None
+    total = None if quiet else batch_module.count_inputs(inputs)
+    if total is not None and limit is not None:
+        total = min(total, limit)
+    view = _BatchView(quiet=quiet)
+    with view:
+        counts = batch_module.run(
+            inputs,
+            out,
+            prompt=prompt,
+            model=model,
+            base_url=base_url,
+            mode=mode,
+            timeout=timeout,
+            concurrency=concurrency,
+            limit=limit,
+            resume=resume,
+            shard=parsed_shard,
+            fail_fast=fail_fast,
+            cache=not no_cache,
+            log=not no_log,
+            text_field=text_field,
+            id_field=id_field,
+            progress=view.update,
+            total=total,
+        )
+    if not quiet:
+        view.summary(counts, out)
+    if counts.interrupted:
+        again = " ".join(sys.argv[1:]).replace(" --resume", "")
+        typer.echo(
+            f"interrupted: {counts.done + counts.failed} articles written this run; "
+            f"finish with: newsbrief {again} --resume",
+            err=True,
+        )
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)  # threads still in flight must not hold the exit; resume redoes them
+    if counts.exit_code:
+        raise typer.Exit(counts.exit_code)
+
+
+class _BatchView:
+    """A rich progress bar on a terminal; a plain line every few seconds otherwise."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.console = Console(stderr=True)
+        self.live = not quiet and self.console.is_terminal
+        self.every = float(os.environ.get("NEWSBRIEF_PROGRESS_EVERY", "10"))
+        self.last = 0.0
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _BatchView:
+        if self.live:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn("[bold]batch"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[line]}"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=self.console,
+            )
+            self.bar.__enter__()
+            self.task = self.bar.add_task("batch", total=None, line="")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+    @staticmethod
+    def line(counts: Any) -> str:
+        return (
+            f"{counts.done} done, {counts.failed} failed, {counts.cached} cached, "
+            f"{counts.resumed} already done, {counts.rate:.2f}/s, {counts.tokens:,} tokens"
+        )
+
+    def update(self, counts: Any) -> None:
+        if self.quiet:
+            return
+        finished = counts.done + counts.failed + counts.resumed
+        if self.bar is not None:
+            self.bar.update(self.task, completed=finished, total=counts.total,
+                            line=self.line(counts))  # fmt: skip
+            return
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last = now
+            eta = ""
+            if counts.total and counts.rate > 0:
+                left = max(counts.total - finished, 0) / counts.rate
+                eta = f", ETA {int(left // 60)}m{int(left % 60):02d}s"
+            typer.echo(f"batch: {self.line(counts)}{eta}", err=True)
+
+    def summary(self, counts: Any, out: Path) -> None:
+        table = Table("Articles", "Count", title=f"batch → {out}")
+        table.add_row("succeeded", str(counts.done))
+        table.add_row("  of which cached", str(counts.cached))
+        table.add_row("failed", str(counts.failed))
+        for kind, number in sorted(counts.failures.items()):
+            table.add_row(f"  {kind}", str(number))
+        table.add_row("already done (resume)", str(counts.resumed))
+        table.add_row("tokens", f"{counts.tokens:,}")
+        table.add_row("time", f"{counts.elapsed:.1f} s ({counts.rate:.2f} articles/s)")
+        _stdout().print(table)
 
 
 @app.command("clean")

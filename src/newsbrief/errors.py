@@ -12,6 +12,7 @@ from typing import Any
 EXIT_OK = 0
 EXIT_RUNTIME = 1
 EXIT_USAGE = 2
+EXIT_SOME_FAILED = 3  # batch: the run finished, but some articles failed (see their records)
 
 
 class NewsbriefError(Exception):

@@ -1,0 +1,447 @@
+"""Batch runs: many articles through the same stages as ``summarize``, concurrently, resumable.
+
+Articles stream in from :func:`newsbrief.ingest.iter_articles`; at most ``concurrency`` are in
+flight at once (the embedded local model, CPU-bound and not thread-safe, runs one at a time).
+The LLM calls are synchronous (the openai client, tenacity's backoff), so the workers are
+threads, each with its own :class:`~newsbrief.llm.LLM` and SQLite connection, sharing one
+provider (one HTTP connection pool). Results are written by the dispatching thread alone, one
+record at a time as soon as it is done: a flushed JSON line, or one SQLite transaction. A rerun
+with ``resume`` skips every id already written and repairs a torn last line, so after a crash
+or Ctrl-C no article is lost and none is written twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from . import api, quick
+from .config import Settings, resolve_settings
+from .errors import EXIT_SOME_FAILED, InputError, NewsbriefError, UsageError
+from .ingest import Article, Item, Unreadable, iter_articles
+from .prompts import Prompt, load_prompt
+from .store import Store
+
+if TYPE_CHECKING:
+    from .llm import LLM, Provider
+
+RECORD_VERSION = 1
+
+
+# --- shards ------------------------------------------------------------------------------------
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``I/N`` (1 <= I <= N) -> (I, N)."""
+    index, slash, count = text.partition("/")
+    if slash and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count):
+        return int(index), int(count)
+    raise UsageError(f"bad --shard {text!r}", "write it as I/N with 1 <= I <= N, e.g. 2/4")
+
+
+def in_shard(article_id: str, shard: tuple[int, int] | None) -> bool:
+    """Deterministic split by id: the same id lands in the same shard on every machine."""
+    if shard is None:
+        return True
+    index, count = shard
+    bucket = int(hashlib.sha256(article_id.encode()).hexdigest()[:12], 16) % count
+    return bucket == index - 1
+
+
+# --- result sinks ------------------------------------------------------------------------------
+
+
+class Sink(Protocol):
+    path: Path
+
+    def done_ids(self) -> set[str]: ...
+    def write(self, record: dict[str, Any]) -> None: ...
+    def close(self) -> None: ...
+
+
+class JsonlSink:
+    """One JSON object per line, flushed after each; a torn last line is cut on resume."""
+
+    def __init__(self, path: Path, *, resume: bool) -> None:
+        self.path = path
+        self.repaired = 0  # bytes of a torn last line cut off on resume
+        self._done: set[str] = set()
+        if path.exists() and path.stat().st_size and not resume:
+            raise UsageError(
+                f"{path} already holds results",
+                "pass --resume to finish that run, or choose another --out",
+            )
+        if resume and path.exists():
+            self._done = self._read_and_repair()
+        self._handle = path.open("a", encoding="utf-8")
+
+    def _read_and_repair(self) -> set[str]:
+        done: set[str] = set()
+        keep = 0  # bytes up to the end of the last complete, valid line
+        with self.path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.endswith(b"\n"):
+                    break  # torn by a crash mid-write: the article is redone
+                try:
+                    done.add(str(json.loads(line)["id"]))
+                except (ValueError, KeyError, TypeError) as exc:
+                    if handle.read(1):  # damage before the end is not ours to repair
+                        raise UsageError(
+                            f"line {number} of {self.path} is not a result record ({exc})",
+                            "fix or remove that line, then resume",
+                        ) from exc
+                    break
+                keep += len(line)
+        size = self.path.stat().st_size
+        if size > keep:
+            self.repaired = size - keep
+            with self.path.open("r+b") as handle:
+                handle.truncate(keep)
+        return done
+
+    def done_ids(self) -> set[str]:
+        return self._done
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class SqliteSink:
+    """A ``results`` table, one transaction per record (WAL: a crash loses nothing committed)."""
+
+    def __init__(self, path: Path, *, resume: bool) -> None:
+        self.path = path
+        self.repaired = 0
+        existed = path.exists() and path.stat().st_size > 0
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS results (id TEXT PRIMARY KEY, status TEXT NOT NULL, "
+            "written TEXT NOT NULL, record TEXT NOT NULL)"
+        )
+        count = self.db.execute("SELECT count(*) FROM results").fetchone()[0]
+        if existed and count and not resume:
+            self.db.close()
+            raise UsageError(
+                f"{path} already holds {count} results",
+                "pass --resume to finish that run, or choose another --out",
+            )
+
+    def done_ids(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT id FROM results")}
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO results (id, status, written, record) VALUES (?, ?, ?, ?)",
+            (
+                record["id"],
+                record["status"],
+                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                json.dumps(record, ensure_ascii=False),
+            ),
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_sink(path: Path, *, resume: bool) -> JsonlSink | SqliteSink:
+    if path.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
+        return SqliteSink(path, resume=resume)
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        return JsonlSink(path, resume=resume)
+    raise UsageError(f"--out {path}: unknown result format", "name it *.jsonl or *.sqlite")
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """Where a run is. ``skipped``: already in the output (resume) or outside the shard."""
+
+    done: int = 0
+    failed: int = 0
+    cached: int = 0
+    resumed: int = 0
+    tokens: int = 0
+    in_flight: int = 0
+    total: int | None = None
+    started: float = field(default_factory=time.monotonic)
+    failures: dict[str, int] = field(default_factory=dict)
+    interrupted: bool = False
+    stopped_early: bool = False  # --fail-fast
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def rate(self) -> float:
+        """Articles per second finished by this run (cached ones included)."""
+        return (self.done + self.failed) / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return 130
+        return EXIT_SOME_FAILED if self.failed else 0
+
+
+Progress = Callable[[Counts], None]
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def _failure(item_id: str, source: str, exc: BaseException, kind: str) -> dict[str, Any]:
+    message = str(exc) if isinstance(exc, NewsbriefError) else f"{type(exc).__name__}: {exc}"
+    return {
+        "version": RECORD_VERSION,
+        "id": item_id,
+        "status": "failed",
+        "article": {"id": item_id, "source": source},
+        "error": {"kind": kind, "type": type(exc).__name__, "message": message},
+    }
+
+
+def _kind(exc: BaseException) -> str:
+    if isinstance(exc, InputError):
+        return "input"
+    if isinstance(exc, NewsbriefError):
+        return "llm"
+    return "internal"
+
+
+@dataclass
+class Batch:
+    """One batch run's fixed parts: prompt, model, store use, and the per-thread workers."""
+
+    prompt: Prompt
+    settings: Settings
+    cache: bool = True
+    log: bool = True
+    llm: LLM | None = None  # tests and benchmarks inject one (then one worker at a time)
+    _provider: Provider | None = None
+    _provider_lock: threading.Lock = field(default_factory=threading.Lock)
+    _local: threading.local = field(default_factory=threading.local)
+    _stores: list[Store] = field(default_factory=list)
+
+    @property
+    def identity(self) -> str:
+        if self.llm is not None:
+            return self.llm.model
+        s = self.settings
+        return quick.model_identity(s.model, s.base_url, s.mode)
+
+    @property
+    def serial(self) -> bool:
+        """One article at a time: the in-process local model, or an injected LLM."""
+        return self.llm is not None or self.settings.model.split(":", 1)[0] == "local"
+
+    def _make_llm(self) -> LLM:
+        if self.llm is not None:
+            return self.llm
+        llm: LLM | None = getattr(self._local, "llm", None)
+        if llm is None:
+            from .llm import LLM, build_provider
+
+            with self._provider_lock:  # one provider (model file, HTTP pool) for every thread
+                if self._provider is None:
+                    self._provider = build_provider(self.settings)
+            llm = LLM(
+                self._provider,
+                retry=self.settings.retry,
+                reask_tokens=self.settings.reask_tokens,
+            )
+            self._local.llm = llm
+        return llm
+
+    def _store(self) -> Store | None:
+        if not (self.cache or self.log):
+            return None
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = Store()
+            self._local.store = store
+            with self._provider_lock:
+                self._stores.append(store)
+        return store
+
+    def process(self, article: Article) -> dict[str, Any]:
+        """The result record of one article; failures become records, never exceptions."""
+        try:
+            result = api.summarize_article(
+                article,
+                prompt=self.prompt,
+                identity=self.identity,
+                make=self._make_llm,
+                store=self._store(),
+                cache=self.cache,
+                log=self.log,
+            )
+        except Exception as exc:  # one article's failure never stops the batch
+            return _failure(article.id, article.source, exc, _kind(exc))
+        return {"version": RECORD_VERSION, "id": article.id, "status": "ok", **result.to_dict()}
+
+    def close(self) -> None:
+        for store in self._stores:
+            store.close()
+
+
+def _selected(
+    items: Iterable[Item], shard: tuple[int, int] | None, limit: int | None
+) -> Iterator[Item]:
+    count = 0
+    for item in items:
+        if not in_shard(item.id, shard):
+            continue
+        if limit is not None and count >= limit:
+            return
+        count += 1
+        yield item
+
+
+def run(
+    inputs: list[str],
+    out: Path,
+    *,
+    prompt: str = api.DEFAULT_PROMPT,
+    model: str | None = None,
+    base_url: str | None = None,
+    mode: str | None = None,
+    timeout: float | None = None,
+    concurrency: int = 8,
+    limit: int | None = None,
+    resume: bool = False,
+    shard: tuple[int, int] | None = None,
+    fail_fast: bool = False,
+    cache: bool = True,
+    log: bool = True,
+    text_field: str = "text",
+    id_field: str = "id",
+    llm: LLM | None = None,
+    progress: Progress | None = None,
+    total: int | None = None,
+) -> Counts:
+    """Brief every article of ``inputs`` into ``out`` (``.jsonl`` or ``.sqlite``).
+
+    Returns the run's :class:`Counts`; ``counts.exit_code`` is 0 when every article succeeded,
+    ``EXIT_SOME_FAILED`` when some failed (each failure is a record in ``out``), 130 when
+    interrupted (the first Ctrl-C lets the articles in flight finish and be written).
+    """
+    if concurrency < 1:
+        raise UsageError(f"--concurrency {concurrency}", "use 1 or more")
+    loaded = load_prompt(prompt)
+    settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
+    batch = Batch(loaded, settings, cache=cache, log=log, llm=llm)
+    workers = 1 if batch.serial else concurrency
+    sink = open_sink(out, resume=resume)
+    counts = Counts(total=total)
+    report = progress or (lambda _: None)
+    done_before = sink.done_ids()
+    seen: dict[str, str] = {}
+    pending: dict[Future[dict[str, Any]], Article] = {}
+
+    def record(result: dict[str, Any]) -> None:
+        sink.write(result)
+        if result["status"] == "ok":
+            counts.done += 1
+            meta = result["meta"]
+            counts.cached += bool(meta.get("cached"))
+            counts.tokens += sum(meta["usage"].values())
+        else:
+            counts.failed += 1
+            kind = result["error"]["kind"]
+            counts.failures[kind] = counts.failures.get(kind, 0) + 1
+            if fail_fast:
+                counts.stopped_early = True
+        report(counts)
+
+    def collect(block: bool) -> None:
+        if not pending:
+            return
+        finished, _ = wait(list(pending), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for future in finished:
+            pending.pop(future)
+            record(future.result())
+        counts.in_flight = len(pending)
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsbrief-batch")
+    try:
+        try:
+            for item in _selected(iter_articles(inputs, text_field=text_field, id_field=id_field),
+                                  shard, limit):  # fmt: skip
+                if counts.stopped_early:
+                    break
+                if item.id in done_before:
+                    counts.resumed += 1
+                    continue
+                if item.id in seen:
+                    record(_failure(item.id, item.source, InputError(
+                        f"duplicate id {item.id!r} (first from {seen[item.id]})",
+                        "give every article its own id (--id-field)"), "input"))  # fmt: skip
+                    continue
+                seen[item.id] = item.source
+                if isinstance(item, Unreadable):
+                    record(_failure(item.id, item.source, item.error, "input"))
+                    continue
+                while len(pending) >= workers:
+                    collect(block=True)
+                pending[pool.submit(batch.process, item)] = item
+                counts.in_flight = len(pending)
+                collect(block=False)
+            while pending:
+                collect(block=True)
+        except KeyboardInterrupt:
+            counts.interrupted = True
+            for future in list(pending):
+                if future.cancel():
+                    pending.pop(future)
+            report(counts)
+            try:
+                while pending:  # the articles in flight finish and are written
+                    collect(block=True)
+            except KeyboardInterrupt:
+                pass  # a second Ctrl-C: abandon them; resume redoes them
+    finally:
+        sink.close()
+        pool.shutdown(wait=not counts.interrupted, cancel_futures=True)
+        batch.close()
+    report(counts)
+    return counts
+
+
+def count_inputs(inputs: list[str]) -> int | None:
+    """How many article files the inputs hold, when that is cheap to know (directories and
+    single article files); None for archives and JSONL, whose count needs a full read."""
+    from .ingest import ARTICLE_SUFFIXES
+
+    total = 0
+    for given in inputs:
+        path = Path(given)
+        if path.is_dir():
+            total += sum(
+                1
+                for _, _, files in os.walk(path)
+                for name in files
+                if Path(name).suffix.lower() in ARTICLE_SUFFIXES
+            )
+        elif path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES:
+            total += 1
+        else:
+            return None
+    return total
