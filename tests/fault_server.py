@@ -58,6 +58,7 @@ class FaultServer:
     fault_rate: float = 0.0
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     faults: int = 0
+    latency: float = 0.0  # seconds before every answer
     # Refuse, as llama.cpp's server words it, requests over this many tokens (4 chars each).
     context_limit: int | None = None
 
@@ -136,6 +137,8 @@ def fault_server() -> Iterator[FaultServer]:
                 return
             if fault.kind == "stall":
                 time.sleep(fault.seconds)
+            elif state.latency:
+                time.sleep(state.latency)
             if fault.kind == "status":
                 body = (
                     refused

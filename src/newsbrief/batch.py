@@ -401,6 +401,8 @@ def run(
                     continue
                 while len(pending) >= workers:
                     collect(block=True)
+                if counts.stopped_early:
+                    break
                 pending[pool.submit(batch.process, item)] = item
                 counts.in_flight = len(pending)
                 collect(block=False)
