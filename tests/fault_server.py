@@ -158,11 +158,23 @@ def fault_server() -> Iterator[FaultServer]:
             with suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
 
+        def do_GET(self) -> None:
+            """``/requests``: every request body so far (benchmarks replay them raw)."""
+            body = json.dumps(state.requests if self.path.endswith("/requests") else []).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 512  # many clients connect at once in the batch benchmark
+
+    server = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     state.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
@@ -171,3 +183,16 @@ def fault_server() -> Iterator[FaultServer]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+if __name__ == "__main__":  # a standalone server for benchmarks: prints its base URL
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Run the fault server until killed.")
+    parser.add_argument("--latency", type=float, default=0.0)
+    args = parser.parse_args()
+    with fault_server() as running:
+        running.latency = args.latency
+        print(running.base_url, flush=True)
+        while True:
+            time.sleep(3600)

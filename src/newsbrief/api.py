@@ -192,6 +192,7 @@ def summarize(
             cache=cache,
             log=log,
             started=started,
+            remember_fast=True,
         )
     finally:
         if store is not None:
@@ -208,10 +209,12 @@ def summarize_article(
     cache: bool = True,
     log: bool = True,
     started: float | None = None,
+    remember_fast: bool = False,
 ) -> BriefResult:
     """The brief of one read article: from the cache when it holds one for the same cleaned
     text, prompt, schema and model ``identity``, else from the LLM ``make`` returns (called
     only on a miss, so a cached run loads no model). Bad input fails before any model is made.
+    ``remember_fast`` records the row the CLI's cached-summarize fast path looks for.
     """
     started = time.perf_counter() if started is None else started
     cleaned = _cleaned(article, store if cache else None)
@@ -220,7 +223,8 @@ def summarize_article(
         stored = store.cache_get(key)
         if stored is not None:
             result = _from_cache(stored, article, cleaned, started)
-            _remember_fast(store, result, key, identity, prompt)
+            if remember_fast:
+                _remember_fast(store, result, key, identity, prompt)
             return result
     llm = make()
     llm.log = store.log_call if store is not None and log else None
@@ -230,5 +234,6 @@ def summarize_article(
         llm.log = None
     if store is not None and cache:
         store.cache_put(key, {"brief": result.brief.model_dump(mode="json"), "meta": result.meta})
-        _remember_fast(store, result, key, identity, prompt)
+        if remember_fast:
+            _remember_fast(store, result, key, identity, prompt)
     return result

@@ -348,6 +348,8 @@ def run(
     loaded = load_prompt(prompt)
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
     batch = Batch(loaded, settings, cache=cache, log=log, llm=llm)
+    if cache or log:
+        api._open_store().close()  # create and migrate the store once, before the workers
     workers = 1 if batch.serial else concurrency
     sink = open_sink(out, resume=resume)
     counts = Counts(total=total)

@@ -191,14 +191,13 @@ def _article_or_unreadable(
 def _capped(read: Callable[[int], bytes], source: str, article_id: str) -> Unreadable | bytes:
     """Read at most one article's worth; more (a bomb, an archive) is reported, not read."""
     data = read(MAX_ARTICLE_BYTES + 1)
-    if len(data) > MAX_ARTICLE_BYTES:
-        limit = MAX_ARTICLE_BYTES // (1024 * 1024)
-        return Unreadable(
-            article_id,
-            source,
-            InputError(f"{source} is over {limit} MB uncompressed", "is it an article?"),
-        )
-    return data
+    return _too_big(source, article_id) if len(data) > MAX_ARTICLE_BYTES else data
+
+
+def _too_big(source: str, article_id: str) -> Unreadable:
+    limit = MAX_ARTICLE_BYTES // (1024 * 1024)
+    error = InputError(f"{source} is over {limit} MB uncompressed", "is it an article?")
+    return Unreadable(article_id, source, error)
 
 
 def _file_item(path: Path, article_id: str) -> Item:
@@ -296,42 +295,44 @@ def _csv(path: Path, *, text_field: str, id_field: str) -> Iterator[Item]:
             yield Unreadable(source, source, InputError(f"{path}: {exc}", "fix the CSV"))
 
 
+def _member(archive: Path, name: str, size: int, read: Callable[[int], bytes]) -> Item:
+    """One archive member, read in memory; its declared size is checked before reading, and
+    the read is capped too (a declared size can lie: zip bombs)."""
+    source, article_id = f"{archive}!{name}", _member_id(name)
+    if size > MAX_ARTICLE_BYTES:
+        return _too_big(source, article_id)
+    try:
+        data = _capped(read, source, article_id)
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, RuntimeError, zlib.error) as exc:
+        return Unreadable(article_id, source, InputError(f"{source}: {exc}", "skip it"))
+    if isinstance(data, Unreadable):
+        return data
+    return _article_or_unreadable(data, source=source, article_id=article_id)
+
+
+def _is_article_name(name: str) -> bool:
+    return Path(name).suffix.lower() in ARTICLE_SUFFIXES
+
+
 def _zip(path: Path) -> Iterator[Item]:
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
-            if info.is_dir() or Path(info.filename).suffix.lower() not in ARTICLE_SUFFIXES:
-                continue
-            source, article_id = f"{path}!{info.filename}", _member_id(info.filename)
-            if info.file_size > MAX_ARTICLE_BYTES:
-                error = InputError(f"{source} is over 5 MB uncompressed", "is it an article?")
-                yield Unreadable(article_id, source, error)
-                continue
-            try:
-                with archive.open(info) as member:
-                    data = _capped(member.read, source, article_id)
-            except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
-                yield Unreadable(article_id, source, InputError(f"{source}: {exc}", "skip it"))
-                continue
-            yield (
-                data
-                if isinstance(data, Unreadable)
-                else _article_or_unreadable(data, source=source, article_id=article_id)
-            )
+            if not info.is_dir() and _is_article_name(info.filename):
+
+                def read(limit: int, info: zipfile.ZipInfo = info) -> bytes:
+                    with archive.open(info) as member:
+                        return member.read(limit)
+
+                yield _member(path, info.filename, info.file_size, read)
 
 
 def _tar(path: Path) -> Iterator[Item]:
     with tarfile.open(path, "r|*") as archive:  # a stream: members are read in order, once
-        for member in archive:
-            if not member.isfile() or Path(member.name).suffix.lower() not in ARTICLE_SUFFIXES:
-                continue
-            source, article_id = f"{path}!{member.name}", _member_id(member.name)
-            if member.size > MAX_ARTICLE_BYTES:
-                error = InputError(f"{source} is over 5 MB", "is it an article?")
-                yield Unreadable(article_id, source, error)
-                continue
-            handle = archive.extractfile(member)
-            data = handle.read() if handle is not None else b""
-            yield _article_or_unreadable(data, source=source, article_id=article_id)
+        for entry in archive:
+            if entry.isfile() and _is_article_name(entry.name):
+                handle = archive.extractfile(entry)
+                read = handle.read if handle is not None else (lambda _: b"")
+                yield _member(path, entry.name, entry.size, read)
 
 
 def _http_body(payload: bytes) -> tuple[int, dict[str, str], bytes]:

@@ -18,6 +18,7 @@ the same code.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -131,6 +132,7 @@ def hash_dir(directory: Path) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """Changes whenever newsbrief's code or an installed cleaner/schema library changes."""
     digest = hashlib.sha256()

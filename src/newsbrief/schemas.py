@@ -221,6 +221,7 @@ def schema_text() -> str:
     return json.dumps(brief_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+@cache
 def schema_sha256() -> str:
     return hashlib.sha256(schema_text().encode()).hexdigest()
 

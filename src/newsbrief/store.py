@@ -103,7 +103,10 @@ class Store:
         )
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA busy_timeout = 30000")
-        self.db.execute("PRAGMA journal_mode = WAL")
+        # Switching to WAL takes an exclusive lock that does not wait on the busy timeout: only
+        # the first connection to a new database does it; the mode is then persistent.
+        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.migrate()
 

@@ -1,0 +1,183 @@
+"""Benchmark: batch throughput, overhead vs the raw client, cached re-runs and memory.
+
+Against tests/fault_server.py run as its own process (an OpenAI-compatible server answering
+every request after a fixed latency):
+
+1. throughput at concurrency 1, 8, 32 and 64 with 200 ms latency, as a fraction of the ideal
+   (concurrency / latency requests per second);
+2. at zero latency, newsbrief's articles/s next to the raw AsyncOpenAI client sending the very
+   same request bodies at the same concurrency, in the same run;
+3. a fully cached re-run of the same articles;
+4. peak RSS of `newsbrief batch` over a JSONL.gz of N and 10 x N articles (flat = streaming).
+
+    python bench/batch.py [--articles 2000] [--big 20000] [--latency 0.2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = sorted((ROOT / "bench" / "corpus").glob("*.txt"))
+
+
+def short_articles(count: int) -> Iterator[dict[str, str]]:
+    """Distinct short articles: a corpus article's first three sentences and a numbered line."""
+    openings = []
+    for path in CORPUS:
+        body = path.read_text(encoding="utf-8").split("\n\n", 1)[-1]
+        openings.append(" ".join(re.split(r"(?<=[.!?])\s+", body)[:3]))
+    for number in range(count):
+        text = f"{openings[number % len(openings)]}\n\nFiled as report {number}."
+        yield {"id": f"a{number}", "text": text}
+
+
+def write_jsonl(path: Path, count: int) -> Path:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "wt", encoding="utf-8") as handle:  # type: ignore[operator]
+        for record in short_articles(count):
+            handle.write(json.dumps(record) + "\n")
+    return path
+
+
+@contextmanager
+def server(latency: float) -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "fault_server.py"), "--latency", str(latency)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def newsbrief_run(source: Path, out: Path, base_url: str, concurrency: int) -> tuple[float, int]:
+    """(seconds, requests) of one in-process batch run."""
+    from newsbrief import batch
+
+    started = time.perf_counter()
+    counts = batch.run([str(source)], out, model="openai:fault", base_url=base_url,
+                       mode="json_schema", concurrency=concurrency)  # fmt: skip
+    seconds = time.perf_counter() - started
+    assert counts.failed == 0, counts.failures
+    requests = 0
+    with out.open(encoding="utf-8") as handle:
+        for line in handle:
+            requests += json.loads(line)["meta"]["attempts"]
+    return seconds, requests
+
+
+def raw_replay(base_url: str, bodies: list[dict[str, object]], concurrency: int) -> float:
+    """Seconds for the raw AsyncOpenAI client to send ``bodies`` at ``concurrency``."""
+    import openai
+
+    async def main() -> float:
+        client = openai.AsyncOpenAI(base_url=base_url, api_key="x", max_retries=0)
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(body: dict[str, object]) -> None:
+            async with gate:
+                await client.chat.completions.create(**body)  # type: ignore[call-overload]
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(body) for body in bodies))
+        seconds = time.perf_counter() - started
+        await client.close()
+        return seconds
+
+    return asyncio.run(main())
+
+
+def peak_rss(source: Path, out: Path, base_url: str, home: str) -> tuple[float, float]:
+    """(peak RSS in MB, seconds) of a `newsbrief batch` process."""
+    command = [sys.executable, "-m", "newsbrief", "batch", str(source), "--out", str(out),
+               "-m", "openai:fault", "--base-url", base_url, "--mode", "json_schema",
+               "--concurrency", "16", "--quiet"]  # fmt: skip
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env={**os.environ, "NEWSBRIEF_HOME": home})
+    _, status, usage = os.wait4(process.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return usage.ru_maxrss / 1024, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--big", type=int, default=20000)
+    parser.add_argument("--latency", type=float, default=0.2)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="newsbrief-bench-"))
+    os.environ["NEWSBRIEF_HOME"] = str(work / "home")
+    n = args.articles
+    source = write_jsonl(work / "articles.jsonl", n)
+
+    print(f"1. throughput, {args.latency * 1000:.0f} ms latency (fraction of concurrency/latency)")
+    with server(args.latency) as base_url:
+        for concurrency, count in ((1, 40), (8, 320), (32, n), (64, n)):
+            subset = write_jsonl(work / f"c{concurrency}.jsonl", count)
+            os.environ["NEWSBRIEF_HOME"] = str(work / f"home-c{concurrency}")
+            seconds, requests = newsbrief_run(subset, work / f"c{concurrency}.out.jsonl",
+                                              base_url, concurrency)  # fmt: skip
+            ideal = concurrency / args.latency
+            print(
+                f"   concurrency {concurrency:>2}: {count} articles, {requests} requests in "
+                f"{seconds:.1f} s = {requests / seconds:.1f} req/s, ideal {ideal:.0f}: "
+                f"{requests / seconds / ideal:.2f} of ideal, {count / seconds:.1f} articles/s"
+            )
+
+    print("2. zero latency, concurrency 32: newsbrief vs the raw AsyncOpenAI client")
+    os.environ["NEWSBRIEF_HOME"] = str(work / "home-zero")
+    with server(0.0) as base_url:
+        seconds, requests = newsbrief_run(source, work / "zero.out.jsonl", base_url, 32)
+        with urllib.request.urlopen(f"{base_url}/requests") as response:
+            bodies = json.loads(response.read())
+        raw = raw_replay(base_url, bodies, 32)
+        ours, theirs = n / seconds, n / raw
+        print(
+            f"   newsbrief: {n} articles ({requests} requests) in {seconds:.1f} s = "
+            f"{ours:.0f} articles/s"
+        )
+        print(
+            f"   raw client: the same {len(bodies)} requests in {raw:.1f} s = "
+            f"{theirs:.0f} articles/s;  ratio {ours / theirs:.2f} (target >= 0.5)"
+        )
+
+        print("3. fully cached re-run of the same articles")
+        seconds, requests = newsbrief_run(source, work / "cached.out.jsonl", base_url, 32)
+        print(
+            f"   {n} articles in {seconds:.2f} s = {n / seconds:.0f} articles/s, "
+            f"{requests} requests (target >= 1000/s)"
+        )
+
+        print("4. peak RSS of `newsbrief batch` (process), zero latency, concurrency 16")
+        for count in (n, args.big):
+            big = write_jsonl(work / f"big{count}.jsonl.gz", count)
+            rss, seconds = peak_rss(big, work / f"big{count}.out.jsonl", base_url,
+                                    str(work / f"home-big{count}"))  # fmt: skip
+            print(
+                f"   {count} articles: peak RSS {rss:.0f} MB, {seconds:.0f} s "
+                f"({count / seconds:.0f} articles/s)"
+            )
+    print(f"(work files in {work}; bench self RSS {resource.getrusage(0).ru_maxrss / 1024:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
