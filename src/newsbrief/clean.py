@@ -23,8 +23,10 @@ replaced it, and its offset in the text that pass worked on. Nothing is removed 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from typing import Any
@@ -268,12 +270,26 @@ def _tidy(text: str) -> str:
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*")
 
 
+_WORDLIST_LOCK = threading.Lock()
+
+
+@cache
+def _zipf_frequency() -> Callable[[str, str], float]:
+    """wordfreq's lookup, with its English list loaded once. wordfreq loads the list lazily
+    behind an unlocked cache: sixteen batch threads cleaning their first article at once each
+    loaded a copy (about 13 MB apiece, measured). Loading it here, under a lock, once, avoids
+    that."""
+    from wordfreq import zipf_frequency
+
+    with _WORDLIST_LOCK:
+        zipf_frequency("the", "en")
+    return zipf_frequency
+
+
 @cache
 def zipf(word: str) -> float:
     """How common an English word is (wordfreq's Zipf scale: 0 unknown, 3 = once per million)."""
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
+    return float(_zipf_frequency()(word, "en"))
 
 
 def _is_word(word: str, vocabulary: Counter[str], threshold: float = 2.5) -> bool:
