@@ -1,10 +1,11 @@
 """Benchmark: batch throughput, overhead vs the raw client, cached re-runs and memory.
 
-Against tests/fault_server.py run as its own process (an OpenAI-compatible server answering
-every request after a fixed latency):
+Against bench/latency_server.py run as its own process (a lean OpenAI-compatible server
+answering every request after a fixed latency):
 
 1. throughput at concurrency 1, 8, 32 and 64 with 200 ms latency, as a fraction of the ideal
-   (concurrency / latency requests per second);
+   (concurrency / latency requests per second), next to the raw AsyncOpenAI client sending the
+   same request bodies at the same concurrency (what this machine allows a Python client);
 2. at zero latency, newsbrief's articles/s next to the raw AsyncOpenAI client sending the very
    same request bodies at the same concurrency, in the same run;
 3. a fully cached re-run of the same articles;
@@ -57,7 +58,7 @@ def write_jsonl(path: Path, count: int) -> Path:
 @contextmanager
 def server(latency: float) -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "fault_server.py"), "--latency", str(latency)],
+        [sys.executable, str(ROOT / "bench" / "latency_server.py"), "--latency", str(latency)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -83,6 +84,11 @@ def newsbrief_run(source: Path, out: Path, base_url: str, concurrency: int) -> t
         for line in handle:
             requests += json.loads(line)["meta"]["attempts"]
     return seconds, requests
+
+
+def bodies_since(base_url: str, start: int) -> list[dict[str, object]]:
+    with urllib.request.urlopen(f"{base_url}/requests") as response:
+        return list(json.loads(response.read()))[start:]
 
 
 def raw_replay(base_url: str, bodies: list[dict[str, object]], concurrency: int) -> float:
@@ -147,8 +153,7 @@ def main() -> None:
     os.environ["NEWSBRIEF_HOME"] = str(work / "home-zero")
     with server(0.0) as base_url:
         seconds, requests = newsbrief_run(source, work / "zero.out.jsonl", base_url, 32)
-        with urllib.request.urlopen(f"{base_url}/requests") as response:
-            bodies = json.loads(response.read())
+        bodies = bodies_since(base_url, 0)
         raw = raw_replay(base_url, bodies, 32)
         ours, theirs = n / seconds, n / raw
         print(
