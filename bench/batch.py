@@ -137,17 +137,22 @@ def main() -> None:
 
     print(f"1. throughput, {args.latency * 1000:.0f} ms latency (fraction of concurrency/latency)")
     with server(args.latency) as base_url:
+        sent = 0  # requests the server has seen so far (newsbrief's, then the raw replay's)
         for concurrency, count in ((1, 40), (8, 320), (32, n), (64, n)):
             subset = write_jsonl(work / f"c{concurrency}.jsonl", count)
             os.environ["NEWSBRIEF_HOME"] = str(work / f"home-c{concurrency}")
             seconds, requests = newsbrief_run(subset, work / f"c{concurrency}.out.jsonl",
                                               base_url, concurrency)  # fmt: skip
+            bodies = bodies_since(base_url, sent)
+            raw = len(bodies) / raw_replay(base_url, bodies, concurrency)
+            sent += 2 * len(bodies)
             ideal = concurrency / args.latency
-            print(
-                f"   concurrency {concurrency:>2}: {count} articles, {requests} requests in "
-                f"{seconds:.1f} s = {requests / seconds:.1f} req/s, ideal {ideal:.0f}: "
-                f"{requests / seconds / ideal:.2f} of ideal, {count / seconds:.1f} articles/s"
-            )
+            ours = requests / seconds
+            print(f"   concurrency {concurrency:>2}: {count} articles, {requests} requests, "
+                  f"{ours:.1f} req/s = {ours / ideal:.2f} of ideal ({ideal:.0f}), "
+                  f"{count / seconds:.1f} articles/s; raw client on the same requests "
+                  f"{raw:.1f} req/s = {raw / ideal:.2f} of ideal; "
+                  f"newsbrief/raw {ours / raw:.2f}")  # fmt: skip
 
     print("2. zero latency, concurrency 32: newsbrief vs the raw AsyncOpenAI client")
     os.environ["NEWSBRIEF_HOME"] = str(work / "home-zero")

@@ -1,0 +1,1 @@
+"""The eval harness: hand-labelled fixtures, field-level scorers, runs and comparisons."""
