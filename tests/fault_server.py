@@ -31,6 +31,8 @@ def auto_reply(request: dict[str, Any]) -> dict[str, Any]:
     for name, spec in schema.get("properties", {}).items():
         if "enum" in spec:
             reply[name] = spec["enum"][0]
+        elif "const" in spec:
+            reply[name] = spec["const"]
         elif spec.get("type") == "array":
             reply[name] = []
         else:

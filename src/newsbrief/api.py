@@ -210,15 +210,17 @@ def summarize_article(
     log: bool = True,
     started: float | None = None,
     remember_fast: bool = False,
+    repeat: int = 0,
 ) -> BriefResult:
     """The brief of one read article: from the cache when it holds one for the same cleaned
     text, prompt, schema and model ``identity``, else from the LLM ``make`` returns (called
     only on a miss, so a cached run loads no model). Bad input fails before any model is made.
-    ``remember_fast`` records the row the CLI's cached-summarize fast path looks for.
+    ``remember_fast`` records the row the CLI's cached-summarize fast path looks for;
+    ``repeat`` > 0 asks again under its own cache key (eval repeats).
     """
     started = time.perf_counter() if started is None else started
     cleaned = _cleaned(article, store if cache else None)
-    key = cache_key(cleaned, prompt, identity)
+    key = cache_key(cleaned, prompt, identity, repeat)
     if store is not None and cache:
         stored = store.cache_get(key)
         if stored is not None:

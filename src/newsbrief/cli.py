@@ -23,7 +23,7 @@ from rich.table import Table
 
 from . import __version__, api, render
 from .clean import diff
-from .errors import EXIT_RUNTIME, NewsbriefError
+from .errors import EXIT_RUNTIME, InputError, NewsbriefError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,6 +40,10 @@ schema_app = typer.Typer(help="Export the Brief JSON Schema.", no_args_is_help=T
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(schema_app, name="schema")
 app.add_typer(logs_app, name="logs")
+eval_app = typer.Typer(
+    help="Score a prompt on the labelled fixtures, or compare two runs.",
+)
+app.add_typer(eval_app, name="eval")
 
 _state = {"debug": False}
 
@@ -301,6 +305,125 @@ class _BatchView:
         table.add_row("tokens", f"{counts.tokens:,}")
         table.add_row("time", f"{counts.elapsed:.1f} s ({counts.rate:.2f} articles/s)")
         _stdout().print(table)
+
+
+@eval_app.callback(invoke_without_command=True)
+@handle_errors
+def eval_run(
+    ctx: typer.Context,
+    prompt: str = typer.Option(api.DEFAULT_PROMPT, "--prompt", "-p", help="Prompt id@version."),
+    model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
+    mode: str | None = typer.Option(None, "--mode", help="instructor mode."),
+    repeats: int = typer.Option(1, "--repeats", "-k", min=1, help="Runs per fixture."),
+    fixtures: list[Path] = typer.Option(
+        [Path("evals/fixtures")], "--fixtures", help="Fixture folder (repeatable)."
+    ),
+    replay: Path | None = typer.Option(
+        None, "--replay", help="Re-score this run file's stored outputs; no model is asked."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Run file to write (default: evals/runs/<prompt>.<model>...)."
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
+) -> None:
+    """Run a prompt over every fixture and score it; writes a versioned run file."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from .evals import runner
+
+    if replay is not None:
+        run = runner.replay(runner.load_run(replay), fixtures)
+    else:
+        console = Console(stderr=True)
+        run = runner.run_eval(
+            prompt=prompt, model=model, base_url=base_url, mode=mode, repeats=repeats,
+            fixtures_dirs=fixtures, cache=not no_cache,
+            progress=lambda line: console.print(f"[dim]{line}[/dim]"),
+        )  # fmt: skip
+    path = out or runner.default_run_path(run)
+    runner.save_run(run, path)
+    table = Table("score", "mean", "micro P", "micro R", "micro F1", "n",
+                  title=f"{run['prompt']} on {run['model']}")  # fmt: skip
+    for name, entry in run["summary"].items():
+        if name == "cost":
+            continue
+        table.add_row(
+            name, _fmt(entry["mean"]), _fmt(entry.get("micro_precision")),
+            _fmt(entry.get("micro_recall")), _fmt(entry.get("micro_f1")), str(entry["n"]),
+        )  # fmt: skip
+    cost = run["summary"]["cost"]
+    console = _stdout()
+    console.print(table)
+    console.print(
+        f"{cost['n']} outputs, {cost['prompt_tokens']:,}+{cost['completion_tokens']:,} tokens, "
+        f"{cost['latency_ms'] / 1000:.1f} s of model time; run file: {path}"
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+@eval_app.command("compare")
+@handle_errors
+def eval_compare(
+    run_a: Path = typer.Argument(..., help="The baseline run file (A)."),
+    run_b: Path = typer.Argument(..., help="The candidate run file (B)."),
+    gate: bool = typer.Option(
+        False, "--gate", help="Exit 4 when B may be worse than A or a hard gate fails."
+    ),
+    delta: float = typer.Option(
+        0.02, "--delta", min=0, help="Tolerance: gate when a CI's lower bound is below -delta."
+    ),
+    report: list[Path] = typer.Option(
+        [], "--report", help="Also write a report: out.md or out.html (repeatable)."
+    ),
+    fixtures: list[Path] = typer.Option(
+        [Path("evals/fixtures")], "--fixtures", help="Fixture folder, for the HTML diffs."
+    ),
+) -> None:
+    """B against A per field: deltas, paired bootstrap 95% CIs, flips, verdict, gate.
+
+    Exit codes: 0 (or no --gate); 4 the gate failed; 2 bad input.
+    """
+    from .errors import EXIT_GATE
+    from .evals import compare as compare_module
+    from .evals import report as report_module
+    from .evals import runner
+
+    a, b = runner.load_run(run_a), runner.load_run(run_b)
+    result = compare_module.compare(a, b, tolerance=delta)
+    title = f"B {b['prompt']} on {b['model']} vs A {a['prompt']} on {a['model']}"
+    table = Table("field", "A", "B", "delta", "95% CI", "n", "gate", title=title)
+    for f in result.fields:
+        gate_cell = ("[red]FAIL[/red]" if f.failed else "ok") if f.gated else ""
+        ci = "–" if f.low is None else f"[{f.low:+.3f}, {f.high:+.3f}]"
+        delta_cell = "–" if f.delta is None else f"{f.delta:+.3f}"
+        table.add_row(f.name, _fmt(f.a), _fmt(f.b), delta_cell, ci, str(f.n), gate_cell)
+    console = _stdout()
+    console.print(table)
+    for hard in result.hard:
+        mark = "[green]ok[/green]" if hard["ok"] else "[red]FAIL[/red]"
+        console.print(f"{mark} {hard['gate']}" + (f" ({hard['why']})" if hard["why"] else ""))
+    for flip in result.flipped:
+        console.print(f"flipped: {flip['fixture']} {flip['field']} {flip['a']:.2f} -> "
+                      f"{flip['b']:.2f} ({flip['direction']})")  # fmt: skip
+    console.print(f"[bold]verdict:[/bold] {result.verdict}")
+    for path in report:
+        if path.suffix.lower() in (".html", ".htm"):
+            from .evals.dataset import load_fixtures
+
+            labels = {f.id: f.labels for f in load_fixtures(fixtures)}
+            text = report_module.to_html(result, a, b, labels)
+        elif path.suffix.lower() == ".md":
+            text = report_module.to_markdown(result)
+        else:
+            raise InputError(f"--report {path}: unknown format", "name it *.md or *.html")
+        path.write_text(text, encoding="utf-8")
+        console.print(f"wrote {path}")
+    if gate and result.gate_failed:
+        raise typer.Exit(EXIT_GATE)
 
 
 @app.command("clean")

@@ -13,6 +13,7 @@ EXIT_OK = 0
 EXIT_RUNTIME = 1
 EXIT_USAGE = 2
 EXIT_SOME_FAILED = 3  # batch: the run finished, but some articles failed (see their records)
+EXIT_GATE = 4  # eval compare --gate: B may be worse than A, or a hard gate failed
 
 
 class NewsbriefError(Exception):

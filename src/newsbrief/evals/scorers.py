@@ -296,6 +296,7 @@ def grounding_rate() -> Scorer:
             for q in expert.get("quotes") or []
             if q.get("kind") == "direct"
         ]
+        excerpts = [e for e in excerpts if e.strip()]  # a blank excerpt quotes nothing
         if not excerpts:
             return Score("grounding", None, "no quote or evidence to check")
         source = normalize(output.source)

@@ -1,0 +1,158 @@
+"""Compare two eval runs: per-field deltas with paired bootstrap confidence intervals, the
+fixtures that flipped, hard gates, and a verdict.
+
+Deltas are B minus A. Fixtures are paired by id (repeats averaged per fixture first), so the
+interval measures the change on the same articles, not the spread between articles. The
+bootstrap resamples fixtures with replacement (10,000 times, seeded: the same runs always give
+the same interval) and takes the 2.5th and 97.5th percentiles of the mean paired difference.
+
+The gate fails when the lower bound of any gated field's delta is below ``-delta`` (B may be
+worse by more than the tolerance), or a hard gate fails on B: a brief that is not schema-valid,
+a quote or evidence that is not in the source where A had none on that fixture, or a leak of
+removed chrome into a brief.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+GATED = ("rouge_l", "key_facts", "pledges", "positions", "stance", "experts", "quote_match")
+REPORTED = ("schema_valid", *GATED, "grounding", "no_leak")
+RESAMPLES = 10_000
+SEED = 20261128
+FLIP = 0.5  # a per-fixture change this large is listed as a flip
+
+
+@dataclass
+class FieldDelta:
+    name: str
+    a: float | None
+    b: float | None
+    delta: float | None
+    low: float | None
+    high: float | None
+    n: int
+    gated: bool
+    failed: bool = False
+
+
+@dataclass
+class Comparison:
+    a: dict[str, Any]
+    b: dict[str, Any]
+    fields: list[FieldDelta]
+    flipped: list[dict[str, Any]]
+    hard: list[dict[str, Any]]
+    verdict: str
+    gate_failed: bool
+    tolerance: float
+    resamples: int = RESAMPLES
+    seed: int = SEED
+    fixtures: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def per_fixture(run: dict[str, Any], name: str) -> dict[str, float]:
+    """Fixture id -> the score's value, averaged over repeats (None values left out)."""
+    values: dict[str, list[float]] = defaultdict(list)
+    for item in run["items"]:
+        for score in item["scores"]:
+            if score["name"] == name and score["value"] is not None:
+                values[item["id"]].append(float(score["value"]))
+    return {key: sum(v) / len(v) for key, v in values.items()}
+
+
+def paired_bootstrap(
+    a: list[float], b: list[float], *, resamples: int = RESAMPLES, seed: int = SEED
+) -> tuple[float, float, float]:
+    """(mean of b - a, low, high): a 95% percentile interval over resampled fixtures."""
+    import numpy as np
+
+    diffs = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+    if diffs.size == 0:
+        raise ValueError("no paired fixtures")
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, diffs.size, size=(resamples, diffs.size))
+    means = diffs[picks].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(diffs.mean()), float(low), float(high)
+
+
+def _meta(run: dict[str, Any]) -> dict[str, Any]:
+    keys = ("prompt", "prompt_sha256", "model", "created", "repeats", "newsbrief_version")
+    return {k: run.get(k) for k in keys}
+
+
+def _ungrounded(run: dict[str, Any]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for item in run["items"]:
+        for score in item["scores"]:
+            if score["name"] == "grounding":
+                counts[item["id"]] += int(score.get("fp", 0))
+    return counts
+
+
+def _hard_gates(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
+    invalid = [i["id"] for i in b["items"] for s in i["scores"]
+               if s["name"] == "schema_valid" and s["value"] != 1.0]  # fmt: skip
+    leaks = [f"{i['id']} ({s['explanation']})" for i in b["items"] for s in i["scores"]
+             if s["name"] == "no_leak" and s["value"] == 0.0]  # fmt: skip
+    before, after = _ungrounded(a), _ungrounded(b)
+    new = [f"{key} ({after[key]} vs {before.get(key, 0)})" for key in sorted(after)
+           if after[key] > before.get(key, 0)]  # fmt: skip
+    return [
+        {"gate": "schema valid 100%", "ok": not invalid, "why": ", ".join(invalid)},
+        {"gate": "no new ungrounded quote", "ok": not new, "why": ", ".join(new)},
+        {"gate": "no leak", "ok": not leaks, "why": "; ".join(leaks)},
+    ]
+
+
+def compare(
+    a: dict[str, Any],
+    b: dict[str, Any],
+    *,
+    tolerance: float = 0.02,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> Comparison:
+    """B against A, field by field; see the module docstring for the gate."""
+    fields: list[FieldDelta] = []
+    flipped: list[dict[str, Any]] = []
+    for name in REPORTED:
+        va, vb = per_fixture(a, name), per_fixture(b, name)
+        shared = sorted(set(va) & set(vb))
+        mean_a = sum(va.values()) / len(va) if va else None
+        mean_b = sum(vb.values()) / len(vb) if vb else None
+        if not shared:
+            fields.append(FieldDelta(name, mean_a, mean_b, None, None, None, 0, name in GATED))
+            continue
+        delta, low, high = paired_bootstrap([va[k] for k in shared], [vb[k] for k in shared],
+                                            resamples=resamples, seed=seed)  # fmt: skip
+        gated = name in GATED
+        fields.append(FieldDelta(name, mean_a, mean_b, delta, low, high, len(shared), gated,
+                                 failed=gated and low < -tolerance))  # fmt: skip
+        flipped += [
+            {"fixture": k, "field": name, "a": va[k], "b": vb[k],
+             "direction": "better" if vb[k] > va[k] else "worse"}
+            for k in shared if abs(vb[k] - va[k]) >= FLIP
+        ]  # fmt: skip
+    hard = _hard_gates(a, b)
+    worse = [f.name for f in fields if f.failed]
+    broken = [g["gate"] for g in hard if not g["ok"]]
+    better = [f.name for f in fields if f.gated and f.low is not None and f.low > 0]
+    if worse or broken:
+        verdict = "B fails the gate: " + "; ".join(
+            ([f"may be worse on {', '.join(worse)}"] if worse else [])
+            + ([f"hard gate: {', '.join(broken)}"] if broken else [])
+        )
+    elif better:
+        verdict = f"B is better on {', '.join(better)} (95% CI above 0), and no worse elsewhere"
+    else:
+        verdict = "no significant difference (every 95% CI includes 0 or stays within tolerance)"
+    ids = sorted({i["id"] for i in a["items"]} & {i["id"] for i in b["items"]})
+    return Comparison(_meta(a), _meta(b), fields, flipped, hard, verdict,
+                      bool(worse or broken), tolerance, resamples, seed, ids)  # fmt: skip

@@ -1,0 +1,182 @@
+"""Eval runs, replay, compare with paired bootstrap, the gate, and the reports (HTML in a real
+headless Chromium)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from newsbrief.cli import app
+from newsbrief.errors import EXIT_GATE
+from newsbrief.evals import compare, report, runner
+from newsbrief.evals.dataset import load_fixtures
+
+from .fault_server import FaultServer, fault_server
+
+ROOT = Path(__file__).resolve().parents[1]
+PICK = ("02_rate_decision", "03_climate_summit", "07_election_promises", "22_strike_noisy")
+
+
+@pytest.fixture
+def fixtures(tmp_path: Path) -> Path:
+    root = tmp_path / "fixtures"
+    for name in PICK:
+        shutil.copytree(ROOT / "evals" / "fixtures" / name, root / name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FaultServer]:
+    with fault_server() as state:
+        yield state
+
+
+def make_run(server: FaultServer, fixtures: Path, repeats: int = 1) -> dict[str, Any]:
+    return runner.run_eval(model="openai:fault", base_url=server.base_url, mode="json_schema",
+                           repeats=repeats, fixtures_dirs=[fixtures])  # fmt: skip
+
+
+def gold_run(fixtures: Path) -> dict[str, Any]:
+    """A run whose briefs are the gold labels themselves (every list score 1.0)."""
+    items = []
+    for fixture in load_fixtures([fixtures]):
+        labels = fixture.labels
+        text = fixture.article.read_text(encoding="utf-8")
+        brief = {
+            "summary": labels.summary,
+            "pledges": [{"actor": p.actor, "commitment": p.commitment, "condition": p.condition,
+                         "evidence": ""} for p in labels.pledges],
+            "positions": [{"actor": p.actor, "topic": p.topic, "stance": p.stance,
+                           "statement": p.topic, "evidence": ""} for p in labels.positions],
+            "quoted_experts": [e.model_dump() for e in labels.quoted_experts],
+        }  # fmt: skip
+        for expert in brief["quoted_experts"]:
+            expert.pop("aliases")
+        items.append({"id": fixture.id, "repeat": 0, "source_text": text, "brief": brief,
+                      "meta": {}, "error": None, "scores": []})  # fmt: skip
+    run = {"version": 1, "prompt": "gold@1", "model": "labels", "items": items}
+    return runner.replay(run, [fixtures])
+
+
+def test_a_run_scores_every_fixture_and_replays_identically(
+    server: FaultServer, fixtures: Path, tmp_path: Path
+) -> None:
+    run = make_run(server, fixtures, repeats=2)
+    assert [(i["id"], i["repeat"]) for i in run["items"]] == [(n, r) for n in PICK for r in (0, 1)]
+    assert run["prompt"] == "brief@1" and len(run["prompt_sha256"]) == 64
+    assert run["summary"]["schema_valid"]["mean"] == 1.0
+    assert {"micro_precision", "micro_recall", "micro_f1"} <= set(run["summary"]["pledges"])
+    path = tmp_path / "run.json"
+    runner.save_run(run, path)
+    again = runner.replay(runner.load_run(path), [fixtures])
+    assert again["summary"] == run["summary"]
+    assert [i["scores"] for i in again["items"]] == [i["scores"] for i in run["items"]]
+
+
+def test_the_bootstrap_ci_of_identical_runs_is_zero() -> None:
+    assert compare.paired_bootstrap([0.2, 0.5, 1.0], [0.2, 0.5, 1.0]) == (0.0, 0.0, 0.0)
+    delta, low, high = compare.paired_bootstrap([0.0] * 10, [0.1] * 10)
+    assert delta == pytest.approx(0.1) and low == pytest.approx(0.1) and high == pytest.approx(0.1)
+    mixed = compare.paired_bootstrap([0.0] * 5 + [1.0] * 5, [1.0] * 5 + [0.0] * 5)
+    assert mixed[0] == 0.0 and mixed[1] < 0 < mixed[2]
+    assert compare.paired_bootstrap([0, 1, 0.5], [1, 0, 0.2]) == compare.paired_bootstrap(
+        [0, 1, 0.5], [1, 0, 0.2]
+    ), "seeded: the same runs give the same interval"
+
+
+def test_a_better_run_passes_the_gate_and_a_worse_one_fails(
+    server: FaultServer, fixtures: Path
+) -> None:
+    weak, gold = make_run(server, fixtures), gold_run(fixtures)
+    better = compare.compare(weak, gold)
+    assert not better.gate_failed and better.verdict.startswith("B is better")
+    worse = compare.compare(gold, weak)
+    assert worse.gate_failed and "may be worse" in worse.verdict
+    same = compare.compare(gold, gold)
+    assert not same.gate_failed and same.verdict.startswith("no significant difference")
+    assert all(f.low == f.high == 0.0 for f in same.fields if f.n)
+    assert any(f["direction"] == "worse" for f in worse.flipped)
+
+
+def test_hard_gates_catch_leaks_invalid_briefs_and_new_ungrounded_quotes(fixtures: Path) -> None:
+    gold = gold_run(fixtures)
+    bad = copy.deepcopy(gold)
+    first, second = bad["items"][0], bad["items"][1]
+    first["brief"]["summary"] += " Harbour Daily reports more."
+    first["source_text"] = (ROOT / "evals/fixtures/22_strike_noisy/article.txt").read_text()
+    second["brief"] = None
+    second["error"] = "no valid reply"
+    third = bad["items"][3]
+    third["brief"]["quoted_experts"][0]["quotes"].append({"text": "Invented words.",
+                                                          "kind": "direct"})  # fmt: skip
+    bad["items"][0] = {**first, "id": "22_strike_noisy"}  # the leak belongs to that fixture
+    bad["items"][3] = {**third, "id": "02_rate_decision"}
+    result = compare.compare(gold, runner.replay(bad, [fixtures]))
+    hard = {g["gate"]: g for g in result.hard}
+    assert not hard["schema valid 100%"]["ok"]
+    assert not hard["no leak"]["ok"] and "Harbour Daily" in hard["no leak"]["why"]
+    assert not hard["no new ungrounded quote"]["ok"]
+    assert result.gate_failed
+
+
+def test_cli_eval_replay_compare_gate_and_reports(
+    server: FaultServer, fixtures: Path, tmp_path: Path
+) -> None:
+    weak, gold = tmp_path / "weak.json", tmp_path / "gold.json"
+    runner.save_run(make_run(server, fixtures), weak)
+    runner.save_run(gold_run(fixtures), gold)
+    replayed = tmp_path / "replayed.json"
+    result = CliRunner().invoke(
+        app, ["eval", "--replay", str(weak), "--fixtures", str(fixtures), "-o", str(replayed)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(replayed.read_text())["replayed"] is True
+    md, html = tmp_path / "r.md", tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["eval", "compare", str(gold), str(weak), "--gate",
+                                      "--report", str(md), "--report", str(html),
+                                      "--fixtures", str(fixtures)])  # fmt: skip
+    assert result.exit_code == EXIT_GATE, result.output
+    assert "verdict" in result.output and "FAIL" in md.read_text()
+    assert "<svg" in html.read_text()
+    result = CliRunner().invoke(app, ["eval", "compare", str(weak), str(gold), "--gate"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["eval", "compare", str(weak), str(tmp_path / "nope.json")])
+    assert result.exit_code == 2 and "cannot read run" in result.output
+
+
+def test_the_html_report_in_headless_chromium(fixtures: Path, tmp_path: Path) -> None:
+    webdriver = pytest.importorskip("selenium.webdriver")
+    if shutil.which("chromedriver") is None:
+        pytest.skip("chromium-driver is not installed (.ci/run installs it)")
+    gold = gold_run(fixtures)
+    worse = copy.deepcopy(gold)
+    worse["items"][0]["brief"]["pledges"] = []
+    worse = runner.replay(worse, [fixtures])
+    labels = {f.id: f.labels for f in load_fixtures([fixtures])}
+    page = tmp_path / "report.html"
+    page.write_text(report.to_html(compare.compare(gold, worse), gold, worse, labels))
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
+    driver = webdriver.Chrome(options=options, service=service)
+    try:
+        driver.get(page.as_uri())
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == []
+        chart = driver.find_element("id", "chart")
+        assert chart.is_displayed() and chart.size["width"] > 300
+        bars = driver.find_elements("css selector", "#chart rect.bar-b")
+        assert len(bars) >= 8 and any(float(b.get_attribute("width")) > 0 for b in bars)
+        assert "Verdict" in driver.find_element("id", "verdict").text
+        assert len(driver.find_elements("tag name", "details")) == len(PICK)
+    finally:
+        driver.quit()
