@@ -21,6 +21,7 @@ from newsbrief.evals.scorers import (
     positions_f1,
     prf,
     quote_match,
+    rouge_l,
     schema_valid,
     stance_accuracy,
     summary_rouge_l,
@@ -179,3 +180,12 @@ def test_token_f1_is_symmetric_and_bounded(a: str, b: str) -> None:
     assert token_f1(a, b) == pytest.approx(token_f1(b, a))
     assert 0.0 <= token_f1(a, b) <= 1.0
     assert token_f1(a, a) == 1.0
+
+
+@given(st.text(alphabet="abc dredging channels ran running, The.", max_size=80),
+       st.text(alphabet="abc dredged channel runs run. the", max_size=80))  # fmt: skip
+def test_rouge_l_equals_rouge_score(reference: str, summary: str) -> None:
+    from rouge_score import rouge_scorer
+
+    expected = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True).score(reference, summary)
+    assert rouge_l(reference, summary) == pytest.approx(expected["rougeL"].fmeasure)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,14 @@ LIST_SCORES = ("pledges", "positions", "experts")
 
 
 def _score_dicts(scores: Sequence[Score]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in asdict(s).items() if k != "details" or v} for s in scores]
+    out = []
+    for s in scores:
+        entry: dict[str, Any] = {"name": s.name, "value": s.value, "explanation": s.explanation,
+                 "tp": s.tp, "fp": s.fp, "fn": s.fn}  # fmt: skip
+        if s.details:
+            entry["details"] = s.details
+        out.append(entry)
+    return out
 
 
 def aggregate(items: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
