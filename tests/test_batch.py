@@ -349,11 +349,7 @@ def test_kill_9_then_resume_is_exactly_once(
     process.wait()
     written = out.read_bytes().count(b"\n")
     assert 10 <= written < 60
-    resumed = _spawn(server, slow_folder, out, "--resume")
-    _, stderr = resumed.communicate(timeout=120)
-    assert resumed.returncode == 0, stderr
-    got = [str(r["id"]) for r in records(out)]
-    assert len(got) == 60 == len(set(got))
+    _resume_to_the_end(server, slow_folder, out)
 
 
 def test_ctrl_c_stops_cleanly_and_says_how_to_resume(
@@ -367,7 +363,13 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(
     assert process.returncode == 130
     assert "--resume" in stderr and "Traceback" not in stderr
     assert out.read_bytes().endswith(b"\n"), "the articles in flight were finished and written"
-    resumed = _spawn(server, slow_folder, out, "--resume")
-    resumed.communicate(timeout=120)
+    _resume_to_the_end(server, slow_folder, out)
+
+
+def _resume_to_the_end(server: FaultServer, folder: Path, out: Path) -> None:
+    """A --resume run finishes the batch: all 60 articles, each exactly once."""
+    resumed = _spawn(server, folder, out, "--resume")
+    _, stderr = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0, stderr
     got = [str(r["id"]) for r in records(out)]
     assert len(got) == 60 == len(set(got))

@@ -51,6 +51,9 @@ def test_commitments_and_conditions() -> None:
     assert extract.condition_of("They will act now.") is None
     first = "Norway and Chile pledged to cut methane emissions by half, according to a statement."
     assert extract.commitment_options(first, PLEDGE_CUES) == ["cut methane emissions by half"]
+    quoted = '"Fares will rise unless a new competitor enters," Moreau told the Daily Planet.'
+    options = extract.commitment_options(quoted, PLEDGE_CUES)
+    assert options == ["rise unless a new competitor enters"]
 
 
 def test_views_split_at_the_next_cue_and_stances_follow_the_lexicon() -> None:

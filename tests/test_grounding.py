@@ -70,7 +70,7 @@ def test_check_brief_counts_and_explains() -> None:
 # --- re-ask once, then drop: a prompt that asks for whole parts over the article ---------------
 
 WHOLE_PARTS = """id: brief
-version: 2
+version: 9
 description: Whole parts over the article, for models strong enough to list them.
 system: system.j2
 tasks:
@@ -86,7 +86,7 @@ INVENTED = "Belarus promised to build a bridge to the moon"
 def whole_parts_prompt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "prompts"
     shutil.copytree(Path(__file__).resolve().parents[1] / "prompts", root)
-    version = root / "brief" / "v2"
+    version = root / "brief" / "v9"
     version.mkdir()
     for name in ("system.j2", "article.j2", "summary.j2"):
         shutil.copy(root / "brief" / "v1" / name, version / name)
@@ -123,7 +123,7 @@ def test_ungrounded_items_are_reasked_once_then_dropped(
         {"pledges": [_pledge(REAL), _pledge(INVENTED)]},  # still invented after the re-ask
         {"quoted_experts": [expert]},
     )
-    result = api.summarize(str(seed_path), model="fake:x", prompt="brief@2")
+    result = api.summarize(str(seed_path), model="fake:x", prompt="brief@9")
     assert [p.evidence for p in result.brief.pledges] == [REAL]
     reask = fake_provider.requests[2]["messages"]
     assert INVENTED in reask[-1]["content"] and "word for word" in reask[-1]["content"]
@@ -142,7 +142,7 @@ def test_a_reask_that_fixes_the_item_keeps_it(
         {"pledges": [_pledge(REAL)]},
         {"quoted_experts": []},
     )
-    result = api.summarize(str(seed_path), model="fake:x", prompt="brief@2")
+    result = api.summarize(str(seed_path), model="fake:x", prompt="brief@9")
     assert [p.evidence for p in result.brief.pledges] == [REAL]
     assert result.meta["grounding"]["dropped"] == []
 

@@ -262,7 +262,7 @@ def test_an_ungrounded_item_from_the_server_is_reasked_then_dropped(
     llm = _llm(server, [])
     store = Store()
     llm.log = store.log_call
-    result = api.summarize(str(seed_path), llm=llm, prompt="brief@2", cache=False)
+    result = api.summarize(str(seed_path), llm=llm, prompt="brief@9", cache=False)
     assert [p.evidence for p in result.brief.pledges] == [REAL]
     assert INVENTED in json.dumps(server.requests[2]["messages"][-1])
     assert [d["text"] for d in result.meta["grounding"]["dropped"]] == [INVENTED]

@@ -140,6 +140,7 @@ def actor_candidates(sentence: str, before: int | None = None, limit: int = 4) -
     return unique[:limit]
 
 
+_QUOTE_MARK = re.compile(r'["“”]')
 _CLAUSE_END = re.compile(
     r",\s+(?:and|but|which|while|according|so as|as well as|adding|regardless)\b|;|:|, said\b"
     r"|\s+(?:said|according to)\b|,\s+(?:[A-Z][\w-]*\s+){1,3}(?:said|says)\b"
@@ -149,8 +150,15 @@ _LEAD_IN = re.compile(r"^(?:to|that|further|also|continue to|jointly|firmly|\s)+
 
 
 def clause_after(sentence: str, start: int, stop: int | None = None, max_words: int = 30) -> str:
-    """The clause from ``start`` to its end (or ``stop``), cut to ``max_words`` at a comma."""
+    """The clause from ``start`` to its end (or ``stop``), cut to ``max_words`` at a comma.
+
+    A quotation mark ends it too: what follows a closing quote is the attribution ("...,"
+    Moreau told the Daily Planet), and a quote character in a choice broke llama.cpp's grammar.
+    """
     rest = sentence[start:stop]
+    quote = _QUOTE_MARK.search(rest)
+    if quote:
+        rest = rest[: quote.start()]
     end = _CLAUSE_END.search(rest)
     clause = rest[: end.start()] if end else rest
     clause = _TRAILING.sub("", clause.strip().rstrip(".,!?"))
