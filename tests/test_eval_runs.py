@@ -71,7 +71,7 @@ def test_a_run_scores_every_fixture_and_replays_identically(
 ) -> None:
     run = make_run(server, fixtures, repeats=2)
     assert [(i["id"], i["repeat"]) for i in run["items"]] == [(n, r) for n in PICK for r in (0, 1)]
-    assert run["prompt"] == "brief@1" and len(run["prompt_sha256"]) == 64
+    assert run["prompt"] == "brief@2" and len(run["prompt_sha256"]) == 64
     assert run["summary"]["schema_valid"]["mean"] == 1.0
     assert {"micro_precision", "micro_recall", "micro_f1"} <= set(run["summary"]["pledges"])
     path = tmp_path / "run.json"

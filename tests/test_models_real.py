@@ -112,7 +112,7 @@ def test_summarize_through_a_real_openai_compatible_server(
     jsonschema.validate(data["brief"], SCHEMA)
     meta = data["meta"]
     assert meta["model"] == "openai:smollm2"
-    assert meta["prompt"] == "brief@1"
+    assert meta["prompt"] == "brief@2"
     assert meta["attempts"] >= 4
     # Two questions over the whole article (about 1,700 tokens each), then short ones.
     assert meta["usage"]["prompt_tokens"] > 2 * 1500

@@ -49,13 +49,13 @@ def test_missing_variable_is_an_error() -> None:
 
 def test_invalid_front_matter_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _copy_prompts(tmp_path)
-    (root / "brief" / "v2").mkdir()
-    (root / "brief" / "v2" / "prompt.yaml").write_text(
-        "id: brief\nversion: 2\ndescription: x\nsystem: system.j2\ntasks: []\ncolour: red\n"
+    (root / "brief" / "v9").mkdir()
+    (root / "brief" / "v9" / "prompt.yaml").write_text(
+        "id: brief\nversion: 9\ndescription: x\nsystem: system.j2\ntasks: []\ncolour: red\n"
     )
     monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(root))
     with pytest.raises(PromptError, match="invalid"):
-        load_prompt("brief@2")
+        load_prompt("brief@9")
 
 
 def test_injected_instructions_stay_inside_the_delimiters() -> None:

@@ -90,7 +90,7 @@ def test_misses_fall_through(
     shutil.copytree(ROOT / "prompts", prompts)
     monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(prompts))
     assert fast(*base)[0], "an identical copy of the prompt folder has the same sha"
-    (prompts / "brief" / "v1" / "summary.j2").write_text("Say nothing.\n")
+    (prompts / "brief" / f"v{quick.DEFAULT_PROMPT[-1]}" / "summary.j2").write_text("Nothing\n")
     assert not fast(*base)[0]
 
 

@@ -62,7 +62,7 @@ def test_cache_key_covers_what_changes_the_output(
     assert len(fake_provider.requests) == 2 * per_run
     prompts = tmp_path / "prompts"
     shutil.copytree(Path(__file__).resolve().parents[1] / "prompts", prompts)
-    summary = prompts / "brief" / "v1" / "summary.j2"
+    summary = prompts / "brief" / "v2" / "summary.j2"  # the default prompt's
     summary.write_text(summary.read_text() + "\nBe brief.\n")
     monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(prompts))
     fake_provider.queue(SUMMARY, NAMES)
@@ -77,7 +77,7 @@ def test_cache_key_covers_what_changes_the_output(
 
 def test_every_call_is_logged_once(fake_provider: FakeProvider, seed_path: Path) -> None:
     fake_provider.queue(SUMMARY, {"names": "not a list"}, NAMES)
-    result = api.summarize(str(seed_path), model="fake:x")
+    result = api.summarize(str(seed_path), model="fake:x", prompt="brief@1")
     store = Store()
     calls = store.calls(100)
     store.close()

@@ -39,11 +39,11 @@ def test_json_output_follows_the_contract(fake_provider: FakeProvider, seed_path
         "cached", "pieces", "newsbrief_version",
     }  # fmt: skip
     assert meta["cached"] is False and meta["pieces"] == 1
-    assert meta["prompt"] == "brief@1"
+    assert meta["prompt"] == "brief@2"
     assert len(meta["prompt_sha256"]) == 64
     assert meta["model"] == "fake:test"
     calls = len(fake_provider.requests)
-    assert calls == 2 + 6 + 6  # summary, names, up to 6 sentences each for pledges and positions
+    assert calls == 2 + 8 + 6  # summary, names, up to 8 pledge and 6 position sentences
     assert meta["attempts"] == calls
     assert meta["usage"] == {"prompt_tokens": 100 * calls, "completion_tokens": 20 * calls}
     grounding = meta["grounding"]
@@ -101,7 +101,7 @@ def test_article_questions_share_one_prefix(fake_provider: FakeProvider, seed_pa
 
 def test_invalid_reply_is_reasked_and_counted(fake_provider: FakeProvider, seed_path: Path) -> None:
     fake_provider.queue(SUMMARY, {"names": "Zhao Huirong"}, NAMES)
-    result = api.summarize(str(seed_path), model="fake:x")
+    result = api.summarize(str(seed_path), model="fake:x", prompt="brief@1")
     calls = len(fake_provider.requests)
     assert result.meta["attempts"] == calls == 15
     assert result.meta["usage"]["prompt_tokens"] == 100 * calls
@@ -114,7 +114,7 @@ def test_an_unanswerable_sentence_is_dropped_not_fatal(
 ) -> None:
     bad = {"actor": "Nobody", "commitment": "nothing"}  # not among the options
     fake_provider.queue(SUMMARY, NAMES, bad, bad, bad)
-    result = api.summarize(str(seed_path), model="fake:x")
+    result = api.summarize(str(seed_path), model="fake:x", prompt="brief@1")
     assert len(result.brief.pledges) == 5
     dropped = [d for d in result.meta["grounding"]["dropped"] if d["part"] == "pledges"]
     assert len(dropped) == 1 and dropped[0]["reason"].startswith("no valid reply")

@@ -43,7 +43,7 @@ _FINGERPRINT_LIBS = ("trafilatura", "wordfreq", "ftfy", "pydantic")
 PROMPT_REF = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)(@v?(?P<version>\d+))?$")
 FORMATS = ("pretty", "json", "markdown")
 DEFAULT_MODEL = "local"
-DEFAULT_PROMPT = "brief@1"
+DEFAULT_PROMPT = "brief@2"
 
 
 # --- shared with the full code -------------------------------------------------------------
