@@ -183,3 +183,25 @@ def test_the_html_report_in_headless_chromium(fixtures: Path, tmp_path: Path) ->
         assert len(driver.find_elements("tag name", "details")) == len(PICK)
     finally:
         driver.quit()
+
+
+def test_the_judge_scores_key_facts_and_caches_its_answers(fixtures: Path) -> None:
+    from newsbrief.llm import LLM
+
+    from .conftest import FakeProvider
+
+    gold = gold_run(fixtures)
+    facts = sum(len(f.labels.key_facts) for f in load_fixtures([fixtures]))
+    provider = FakeProvider([{"answer": "yes"}, {"answer": "no"}] * facts)
+    judged = runner.replay(gold, [fixtures], judge="fake:judge", judge_llm=LLM(provider))
+    assert len(provider.requests) == facts
+    first = provider.requests[0]["messages"]
+    assert "Fact:" in first[-1]["content"] and first[0]["role"] == "system"
+    assert provider.requests[0]["temperature"] == 0.0
+    scores = [s for i in judged["items"] for s in i["scores"] if s["name"] == "key_facts_judge"]
+    assert len(scores) == len(PICK) and sum(s["tp"] for s in scores) == (facts + 1) // 2
+    again = runner.replay(gold, [fixtures], judge="fake:judge", judge_llm=LLM(provider))
+    assert len(provider.requests) == facts, "the second replay is served from the cache"
+    assert again["summary"]["key_facts_judge"] == judged["summary"]["key_facts_judge"]
+    assert "key_facts_judge" in {f.name for f in compare.compare(judged, again).fields}
+    assert "key_facts_judge" not in {f.name for f in compare.compare(gold, gold).fields}

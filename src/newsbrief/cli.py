@@ -326,6 +326,9 @@ def eval_run(
         None, "--out", "-o", help="Run file to write (default: evals/runs/<prompt>.<model>...)."
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
+    judge: str | None = typer.Option(
+        None, "--judge", help="Also ask this model whether each key fact is in the summary."
+    ),
 ) -> None:
     """Run a prompt over every fixture and score it; writes a versioned run file."""
     if ctx.invoked_subcommand is not None:
@@ -333,12 +336,12 @@ def eval_run(
     from .evals import runner
 
     if replay is not None:
-        run = runner.replay(runner.load_run(replay), fixtures)
+        run = runner.replay(runner.load_run(replay), fixtures, judge=judge)
     else:
         console = Console(stderr=True)
         run = runner.run_eval(
             prompt=prompt, model=model, base_url=base_url, mode=mode, repeats=repeats,
-            fixtures_dirs=fixtures, cache=not no_cache,
+            fixtures_dirs=fixtures, cache=not no_cache, judge=judge,
             progress=lambda line: console.print(f"[dim]{line}[/dim]"),
         )  # fmt: skip
     path = out or runner.default_run_path(run)

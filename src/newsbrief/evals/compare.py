@@ -18,7 +18,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-GATED = ("rouge_l", "key_facts", "pledges", "positions", "stance", "experts", "quote_match")
+GATED = ("rouge_l", "key_facts", "key_facts_judge", "pledges", "positions", "stance", "experts",
+         "quote_match")  # fmt: skip
 REPORTED = ("schema_valid", *GATED, "grounding", "no_leak")
 RESAMPLES = 10_000
 SEED = 20261128
@@ -124,6 +125,8 @@ def compare(
     flipped: list[dict[str, Any]] = []
     for name in REPORTED:
         va, vb = per_fixture(a, name), per_fixture(b, name)
+        if not va and not vb:
+            continue  # a score neither run has (e.g. the judge's, without --judge)
         shared = sorted(set(va) & set(vb))
         mean_a = sum(va.values()) / len(va) if va else None
         mean_b = sum(vb.values()) / len(vb) if vb else None

@@ -87,8 +87,11 @@ def run_eval(
     llm: LLM | None = None,
     cache: bool = True,
     progress: Callable[[str], None] | None = None,
+    judge: str | None = None,
+    judge_llm: LLM | None = None,
 ) -> dict[str, Any]:
-    """Run ``prompt`` on ``model`` over every fixture ``repeats`` times; returns the run."""
+    """Run ``prompt`` on ``model`` over every fixture ``repeats`` times; returns the run.
+    ``judge`` (a model) adds the judged key-fact score."""
     if repeats < 1:
         raise InputError(f"--repeats {repeats}", "use 1 or more")
     fixtures = load_fixtures(list(fixtures_dirs))
@@ -106,8 +109,8 @@ def run_eval(
             made.append(api.make_llm(settings))
         return made[0]
 
-    scorers = default_scorers()
     store = api._open_store() if cache else None
+    scorers = default_scorers(_judge(judge, judge_llm, store))
     items: list[dict[str, Any]] = []
     started = time.perf_counter()
     try:
@@ -143,6 +146,7 @@ def run_eval(
         "prompt_sha256": loaded.sha256,
         "model": made[0].model if made else identity.split("@", 1)[0],
         "repeats": repeats,
+        "judge": judge,
         "fixtures": [f.id for f in fixtures],
         "seconds": round(time.perf_counter() - started, 1),
         "items": items,
@@ -150,24 +154,43 @@ def run_eval(
     }
 
 
+def _judge(model: str | None, llm: LLM | None, store: Any) -> Callable[[str, str], bool] | None:
+    if model is None and llm is None:
+        return None
+    from .judge import make_judge
+
+    return make_judge(model or "local", store, llm=llm)
+
+
 def replay(
-    run: dict[str, Any], fixtures_dirs: Sequence[Path] = (DEFAULT_FIXTURES,)
+    run: dict[str, Any],
+    fixtures_dirs: Sequence[Path] = (DEFAULT_FIXTURES,),
+    *,
+    judge: str | None = None,
+    judge_llm: LLM | None = None,
 ) -> dict[str, Any]:
-    """``run`` re-scored from its stored outputs with the current scorers and labels."""
+    """``run`` re-scored from its stored outputs with the current scorers and labels (and a
+    judge model for key facts, when given; its answers are cached)."""
     labels = _labels_by_id(load_fixtures(list(fixtures_dirs)))
-    scorers = default_scorers()
-    items = []
-    for stored in run["items"]:
-        gold = labels.get(stored["id"])
-        if gold is None:
-            raise InputError(
-                f"the run has fixture {stored['id']!r}, which is not in the fixtures",
-                "pass the --fixtures the run was made with",
-            )
-        output = Output(stored["brief"], stored["source_text"], stored.get("meta") or {},
-                        stored.get("error"))  # fmt: skip
-        items.append({**stored, "scores": _score_dicts(score_output(gold, output, scorers))})
-    return {**run, "replayed": True, "items": items, "summary": aggregate(items)}
+    store = api._open_store() if (judge or judge_llm) else None
+    try:
+        scorers = default_scorers(_judge(judge, judge_llm, store))
+        items = []
+        for stored in run["items"]:
+            gold = labels.get(stored["id"])
+            if gold is None:
+                raise InputError(
+                    f"the run has fixture {stored['id']!r}, which is not in the fixtures",
+                    "pass the --fixtures the run was made with",
+                )
+            output = Output(stored["brief"], stored["source_text"], stored.get("meta") or {},
+                            stored.get("error"))  # fmt: skip
+            scores = _score_dicts(score_output(gold, output, scorers))
+            items.append({**stored, "scores": scores})
+    finally:
+        if store is not None:
+            store.close()
+    return {**run, "replayed": True, "judge": judge, "items": items, "summary": aggregate(items)}
 
 
 def load_run(path: Path) -> dict[str, Any]:

@@ -384,6 +384,23 @@ def key_fact_coverage(*, threshold: float = 0.6) -> Scorer:
     return score
 
 
+def key_fact_judge(ask: Callable[[str, str], bool]) -> Scorer:
+    """Share of the key facts a judge model says the summary states; ``ask(fact, summary)`` is
+    the judge (see :mod:`newsbrief.evals.judge`: cached, temperature 0)."""
+
+    def score(labels: Labels, output: Output) -> Score:
+        summary = str((output.brief or {}).get("summary") or "")
+        if not summary:
+            return Score("key_facts_judge", 0.0, "no summary", fn=len(labels.key_facts))
+        missed = [fact for fact in labels.key_facts if not ask(fact, summary)]
+        found, total = len(labels.key_facts) - len(missed), len(labels.key_facts)
+        return Score("key_facts_judge", found / total, f"judge: {found} of {total} key facts"
+                     + (f"; missing: {'; '.join(missed)}" if missed else ""),
+                     tp=found, fn=len(missed))  # fmt: skip
+
+    return score
+
+
 def leak_check() -> Scorer:
     """1.0 when no name or phrase from removed chrome (the labels' ``leaks``) is in the brief."""
 
@@ -428,9 +445,11 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def default_scorers() -> list[Scorer]:
-    """The scorers every eval run applies, in report order."""
+def default_scorers(judge: Callable[[str, str], bool] | None = None) -> list[Scorer]:
+    """The scorers every eval run applies, in report order (with a judge: one more)."""
+    extra = [key_fact_judge(judge)] if judge is not None else []
     return [
+        *extra,
         schema_valid(),
         summary_rouge_l(),
         key_fact_coverage(),

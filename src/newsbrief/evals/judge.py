@@ -1,0 +1,71 @@
+"""An LLM judge for key-fact coverage (``newsbrief eval --judge MODEL``).
+
+One short yes/no question per (key fact, summary), at temperature 0, answered under a schema
+(a two-choice Literal, so a small local model cannot ramble). Answers are cached in the store
+on the judge model, the judge prompt, the fact and the summary, so replays and re-runs of the
+same outputs cost nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .. import api, quick
+from ..config import resolve_settings
+from ..store import Store
+
+if TYPE_CHECKING:
+    from ..llm import LLM
+
+JUDGE_VERSION = 1
+SYSTEM = (
+    "You check a news summary against one fact. Answer yes only if the summary states the "
+    "fact, in any words; answer no if it is missing, different or only hinted at."
+)
+
+
+class JudgeAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer: Literal["yes", "no"]
+
+
+def judge_messages(fact: str, summary: str) -> list[dict[str, str]]:
+    user = f"Summary:\n{summary}\n\nFact:\n{fact}\n\nDoes the summary state this fact?"
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def make_judge(
+    model: str, store: Store | None, *, llm: LLM | None = None
+) -> Callable[[str, str], bool]:
+    """``ask(fact, summary) -> bool`` backed by ``model`` (``llm`` overrides, for tests)."""
+    settings = resolve_settings(model=model)
+    identity = llm.model if llm is not None else quick.model_identity(
+        settings.model, settings.base_url, settings.mode
+    )  # fmt: skip
+    made: list[LLM] = [llm] if llm is not None else []
+
+    def ask(fact: str, summary: str) -> bool:
+        parts = {"judge": JUDGE_VERSION, "model": identity, "system": SYSTEM, "fact": fact,
+                 "summary": summary}  # fmt: skip
+        key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+        if store is not None:
+            cached = store.cache_get(key)
+            if cached is not None:
+                return bool(cached["yes"])
+        if not made:
+            made.append(api.make_llm(settings))
+        result = made[0].extract(
+            judge_messages(fact, summary), JudgeAnswer, max_tokens=8,
+            sampling={"temperature": 0.0}, context={"task": "judge"},
+        )  # fmt: skip
+        answer = getattr(result.parsed, "answer", "no") == "yes"
+        if store is not None:
+            store.cache_put(key, {"yes": answer})
+        return answer
+
+    return ask
