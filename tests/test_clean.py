@@ -86,6 +86,7 @@ CHROME = [
     "Ministers at the summit / Getty Images",
     "Share this article",
     "Share on Facebook | Twitter | Email",
+    "Share this article: Facebook | X | Email",
     "Follow us on Twitter for the latest news",
     "Subscribe to our newsletter",
     "Sign up for our morning newsletter and get it in your inbox",

@@ -219,7 +219,7 @@ _CHROME_LINES = [
     r"(?:photo|image|picture|video)s? (?:by|courtesy of|credit)\b.{0,80}",
     r".{0,100}/\s*(?:getty images|reuters|afp|ap|ap photo|epa|xinhua|shutterstock)",
     # share, follow, subscribe, newsletters, cookies
-    r"(?:share|share this(?: article| story)?|share on|tweet|email|print|copy link)"
+    r"(?:share|share this(?: article| story)?|share on|tweet|email|print|copy link):?"
     r"(?:\s*(?:[|/·•,]\s*)?(?:facebook|twitter|x|linkedin|whatsapp|email|print|telegram))*",
     r"(?:follow us|like us|subscribe|sign up|join us|join our|download (?:our|the) app"
     r"|get the app|click here)\b.{0,100}",
