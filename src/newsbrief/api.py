@@ -72,6 +72,25 @@ def make_llm(settings: Settings | None = None, **overrides: Any) -> LLM:
     return LLM(build_provider(settings), retry=settings.retry, reask_tokens=settings.reask_tokens)
 
 
+class LazyLLM:
+    """The model for ``settings`` (or an injected ``llm``), made on the first call only, so a
+    run served from the cache loads no model; ``identity`` is the model as the cache sees it."""
+
+    def __init__(self, settings: Settings, llm: LLM | None = None) -> None:
+        self.settings = settings
+        self.made = llm
+        self.identity = (
+            llm.model
+            if llm is not None
+            else quick.model_identity(settings.model, settings.base_url, settings.mode)
+        )
+
+    def __call__(self) -> LLM:
+        if self.made is None:
+            self.made = make_llm(self.settings)
+        return self.made
+
+
 def brief_article(
     article: Article, *, llm: LLM, prompt: Prompt, cleaned: CleanArticle | None = None
 ) -> BriefResult:
@@ -176,18 +195,15 @@ def summarize(
     started = time.perf_counter()
     article = read_source(source, stdin=stdin)
     loaded = load_prompt(prompt)
-    if llm is None:
-        settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
-        identity = quick.model_identity(settings.model, settings.base_url, settings.mode)
-    else:
-        identity = llm.model
+    settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
+    lazy = LazyLLM(settings, llm)
     store = _open_store() if (cache or log) else None
     try:
         return summarize_article(
             article,
             prompt=loaded,
-            identity=identity,
-            make=(lambda: llm) if llm is not None else (lambda: make_llm(settings)),
+            identity=lazy.identity,
+            make=lazy,
             store=store,
             cache=cache,
             log=log,
@@ -211,15 +227,17 @@ def summarize_article(
     started: float | None = None,
     remember_fast: bool = False,
     repeat: int = 0,
+    cleaned: CleanArticle | None = None,
 ) -> BriefResult:
     """The brief of one read article: from the cache when it holds one for the same cleaned
     text, prompt, schema and model ``identity``, else from the LLM ``make`` returns (called
     only on a miss, so a cached run loads no model). Bad input fails before any model is made.
     ``remember_fast`` records the row the CLI's cached-summarize fast path looks for;
-    ``repeat`` > 0 asks again under its own cache key (eval repeats).
+    ``repeat`` > 0 asks again under its own cache key (eval repeats); ``cleaned`` is the
+    article already cleaned by the caller.
     """
     started = time.perf_counter() if started is None else started
-    cleaned = _cleaned(article, store if cache else None)
+    cleaned = cleaned or _cleaned(article, store if cache else None)
     key = cache_key(cleaned, prompt, identity, repeat)
     if store is not None and cache:
         stored = store.cache_get(key)

@@ -12,6 +12,7 @@ or Ctrl-C no article is lost and none is written twice.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -24,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from . import api, quick
+from . import api
 from .config import Settings, resolve_settings
 from .errors import EXIT_SOME_FAILED, InputError, NewsbriefError, UsageError
-from .ingest import Article, Item, Unreadable, iter_articles
+from .ingest import ARTICLE_SUFFIXES, Article, Item, Unreadable, iter_articles
 from .prompts import Prompt, load_prompt
 from .store import Store
 
@@ -68,18 +69,20 @@ class Sink(Protocol):
     def close(self) -> None: ...
 
 
+def _already_written(path: Path, what: str) -> UsageError:
+    return UsageError(
+        f"{path} already holds {what}", "pass --resume to finish that run, or choose another --out"
+    )
+
+
 class JsonlSink:
     """One JSON object per line, flushed after each; a torn last line is cut on resume."""
 
     def __init__(self, path: Path, *, resume: bool) -> None:
         self.path = path
-        self.repaired = 0  # bytes of a torn last line cut off on resume
         self._done: set[str] = set()
         if path.exists() and path.stat().st_size and not resume:
-            raise UsageError(
-                f"{path} already holds results",
-                "pass --resume to finish that run, or choose another --out",
-            )
+            raise _already_written(path, "results")
         if resume and path.exists():
             self._done = self._read_and_repair()
         self._handle = path.open("a", encoding="utf-8")
@@ -103,7 +106,6 @@ class JsonlSink:
                 keep += len(line)
         size = self.path.stat().st_size
         if size > keep:
-            self.repaired = size - keep
             with self.path.open("r+b") as handle:
                 handle.truncate(keep)
         return done
@@ -124,7 +126,6 @@ class SqliteSink:
 
     def __init__(self, path: Path, *, resume: bool) -> None:
         self.path = path
-        self.repaired = 0
         existed = path.exists() and path.stat().st_size > 0
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode = WAL")
@@ -135,10 +136,7 @@ class SqliteSink:
         count = self.db.execute("SELECT count(*) FROM results").fetchone()[0]
         if existed and count and not resume:
             self.db.close()
-            raise UsageError(
-                f"{path} already holds {count} results",
-                "pass --resume to finish that run, or choose another --out",
-            )
+            raise _already_written(path, f"{count} results")
 
     def done_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT id FROM results")}
@@ -240,12 +238,9 @@ class Batch:
     _local: threading.local = field(default_factory=threading.local)
     _stores: list[Store] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def identity(self) -> str:
-        if self.llm is not None:
-            return self.llm.model
-        s = self.settings
-        return quick.model_identity(s.model, s.base_url, s.mode)
+        return api.LazyLLM(self.settings, self.llm).identity
 
     @property
     def serial(self) -> bool:
@@ -432,8 +427,6 @@ def run(
 def count_inputs(inputs: list[str]) -> int | None:
     """How many article files the inputs hold, when that is cheap to know (directories and
     single article files); None for archives and JSONL, whose count needs a full read."""
-    from .ingest import ARTICLE_SUFFIXES
-
     total = 0
     for given in inputs:
         path = Path(given)

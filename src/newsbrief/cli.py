@@ -334,6 +334,7 @@ def eval_run(
     if ctx.invoked_subcommand is not None:
         return
     from .evals import runner
+    from .evals.report import number
 
     if replay is not None:
         run = runner.replay(runner.load_run(replay), fixtures, judge=judge)
@@ -352,8 +353,8 @@ def eval_run(
         if name == "cost":
             continue
         table.add_row(
-            name, _fmt(entry["mean"]), _fmt(entry.get("micro_precision")),
-            _fmt(entry.get("micro_recall")), _fmt(entry.get("micro_f1")), str(entry["n"]),
+            name, number(entry["mean"]), number(entry.get("micro_precision")),
+            number(entry.get("micro_recall")), number(entry.get("micro_f1")), str(entry["n"]),
         )  # fmt: skip
     cost = run["summary"]["cost"]
     console = _stdout()
@@ -362,10 +363,6 @@ def eval_run(
         f"{cost['n']} outputs, {cost['prompt_tokens']:,}+{cost['completion_tokens']:,} tokens, "
         f"{cost['latency_ms'] / 1000:.1f} s of model time; run file: {path}"
     )
-
-
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
 
 
 @eval_app.command("compare")
@@ -394,6 +391,7 @@ def eval_compare(
     from .evals import compare as compare_module
     from .evals import report as report_module
     from .evals import runner
+    from .evals.report import interval, number
 
     a, b = runner.load_run(run_a), runner.load_run(run_b)
     result = compare_module.compare(a, b, tolerance=delta)
@@ -401,9 +399,8 @@ def eval_compare(
     table = Table("field", "A", "B", "delta", "95% CI", "n", "gate", title=title)
     for f in result.fields:
         gate_cell = ("[red]FAIL[/red]" if f.failed else "ok") if f.gated else ""
-        ci = "–" if f.low is None else f"[{f.low:+.3f}, {f.high:+.3f}]"
-        delta_cell = "–" if f.delta is None else f"{f.delta:+.3f}"
-        table.add_row(f.name, _fmt(f.a), _fmt(f.b), delta_cell, ci, str(f.n), gate_cell)
+        table.add_row(f.name, number(f.a), number(f.b), number(f.delta, signed=True),
+                      interval(f.low, f.high), str(f.n), gate_cell)  # fmt: skip
     console = _stdout()
     console.print(table)
     for hard in result.hard:

@@ -386,8 +386,8 @@ def _warc(path: Path) -> Iterator[Item]:
                 "content-type", "application/http"
             )
             if not wanted or length > MAX_ARTICLE_BYTES + 65536:
-                while length > 0:
-                    length -= len(handle.read(min(length, 1 << 20)) or b"x" * length)
+                while length > 0 and (chunk := handle.read(min(length, 1 << 20))):
+                    length -= len(chunk)  # skipped without holding it
                 if wanted:
                     error = InputError(f"{source} is over 5 MB", "is it an article?")
                     yield Unreadable(uri or source, source, error)

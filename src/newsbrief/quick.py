@@ -32,6 +32,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .render import FORMATS
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 # What config.toml may hold (config.FileConfig validates them; a test keeps the two in step).
 FILE_KEYS = frozenset(
@@ -41,7 +43,6 @@ FILE_KEYS = frozenset(
 # Libraries whose version changes the cleaned text or the schema text.
 _FINGERPRINT_LIBS = ("trafilatura", "wordfreq", "ftfy", "pydantic")
 PROMPT_REF = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)(@v?(?P<version>\d+))?$")
-FORMATS = ("pretty", "json", "markdown")
 DEFAULT_MODEL = "local"
 DEFAULT_PROMPT = "brief@2"
 

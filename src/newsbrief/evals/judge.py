@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .. import api, quick
+from .. import api
 from ..config import resolve_settings
 from ..store import Store
 
@@ -43,23 +43,17 @@ def make_judge(
     model: str, store: Store | None, *, llm: LLM | None = None
 ) -> Callable[[str, str], bool]:
     """``ask(fact, summary) -> bool`` backed by ``model`` (``llm`` overrides, for tests)."""
-    settings = resolve_settings(model=model)
-    identity = llm.model if llm is not None else quick.model_identity(
-        settings.model, settings.base_url, settings.mode
-    )  # fmt: skip
-    made: list[LLM] = [llm] if llm is not None else []
+    lazy = api.LazyLLM(resolve_settings(model=model), llm)
 
     def ask(fact: str, summary: str) -> bool:
-        parts = {"judge": JUDGE_VERSION, "model": identity, "system": SYSTEM, "fact": fact,
+        parts = {"judge": JUDGE_VERSION, "model": lazy.identity, "system": SYSTEM, "fact": fact,
                  "summary": summary}  # fmt: skip
         key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
         if store is not None:
             cached = store.cache_get(key)
             if cached is not None:
                 return bool(cached["yes"])
-        if not made:
-            made.append(api.make_llm(settings))
-        result = made[0].extract(
+        result = lazy().extract(
             judge_messages(fact, summary), JudgeAnswer, max_tokens=8,
             sampling={"temperature": 0.0}, context={"task": "judge"},
         )  # fmt: skip

@@ -10,13 +10,13 @@ from .compare import Comparison
 from .dataset import Labels
 
 
-def _num(value: float | None, signed: bool = False) -> str:
+def number(value: float | None, signed: bool = False) -> str:
     if value is None:
         return "–"
     return f"{value:+.3f}" if signed else f"{value:.3f}"
 
 
-def _ci(low: float | None, high: float | None) -> str:
+def interval(low: float | None, high: float | None) -> str:
     return "–" if low is None or high is None else f"[{low:+.3f}, {high:+.3f}]"
 
 
@@ -39,8 +39,8 @@ def to_markdown(comparison: Comparison) -> str:
     ]
     for f in c.fields:
         gate = ("FAIL" if f.failed else "ok") if f.gated else ""
-        out.append(f"| {f.name} | {_num(f.a)} | {_num(f.b)} | {_num(f.delta, True)} | "
-                   f"{_ci(f.low, f.high)} | {f.n} | {gate} |")  # fmt: skip
+        out.append(f"| {f.name} | {number(f.a)} | {number(f.b)} | {number(f.delta, True)} | "
+                   f"{interval(f.low, f.high)} | {f.n} | {gate} |")  # fmt: skip
     out += ["", "## Hard gates (on B)", ""]
     out += [f"- {'ok' if g['ok'] else 'FAIL'}: {g['gate']}" + (f" ({g['why']})" if g["why"] else "")
             for g in c.hard]  # fmt: skip
@@ -65,7 +65,7 @@ def _chart(comparison: Comparison) -> str:
             parts.append(f'<rect class="{cls}" x="{label_w}" y="{y + offset}" '
                          f'width="{length:.1f}" height="11"/>')  # fmt: skip
         parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 16}" font-size="11">'
-                     f"{_num(f.delta, True)} {_ci(f.low, f.high)}</text>")  # fmt: skip
+                     f"{number(f.delta, True)} {interval(f.low, f.high)}</text>")  # fmt: skip
     parts.append("</svg>")
     return "".join(parts)
 
@@ -104,7 +104,7 @@ def _scores(item: dict[str, Any] | None) -> str:
     if item is None:
         return ""
     rows = "".join(
-        f"<tr><td>{escape(s['name'])}</td><td>{_num(s['value'])}</td>"
+        f"<tr><td>{escape(s['name'])}</td><td>{number(s['value'])}</td>"
         f"<td>{escape(s['explanation'])}</td></tr>"
         for s in item["scores"]
     )
@@ -121,8 +121,8 @@ def to_html(
     first_a = {i["id"]: i for i in reversed(run_a["items"])}  # repeat 0 of each fixture
     first_b = {i["id"]: i for i in reversed(run_b["items"])}
     rows = "".join(
-        f"<tr class='{'fail' if f.failed else ''}'><td>{escape(f.name)}</td><td>{_num(f.a)}</td>"
-        f"<td>{_num(f.b)}</td><td>{_num(f.delta, True)}</td><td>{_ci(f.low, f.high)}</td>"
+        f"<tr class='{'fail' if f.failed else ''}'><td>{escape(f.name)}</td><td>{number(f.a)}</td>"
+        f"<td>{number(f.b)}</td><td>{number(f.delta, True)}</td><td>{interval(f.low, f.high)}</td>"
         f"<td>{f.n}</td><td>{('FAIL' if f.failed else 'ok') if f.gated else ''}</td></tr>"
         for f in c.fields
     )

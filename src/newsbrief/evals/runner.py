@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__, api, quick
+from .. import __version__, api
 from ..config import resolve_settings
 from ..errors import InputError, NewsbriefError
 from ..ingest import read_source
@@ -96,19 +96,7 @@ def run_eval(
         raise InputError(f"--repeats {repeats}", "use 1 or more")
     fixtures = load_fixtures(list(fixtures_dirs))
     loaded = load_prompt(prompt)
-    settings = resolve_settings(model=model, base_url=base_url, mode=mode)
-    identity = (
-        llm.model
-        if llm is not None
-        else quick.model_identity(settings.model, settings.base_url, settings.mode)
-    )
-    made: list[LLM] = [llm] if llm is not None else []
-
-    def make() -> LLM:
-        if not made:
-            made.append(api.make_llm(settings))
-        return made[0]
-
+    lazy = api.LazyLLM(resolve_settings(model=model, base_url=base_url, mode=mode), llm)
     store = api._open_store() if cache else None
     scorers = default_scorers(_judge(judge, judge_llm, store))
     items: list[dict[str, Any]] = []
@@ -122,8 +110,8 @@ def run_eval(
                                         "source_text": cleaned.text}  # fmt: skip
                 try:
                     result = api.summarize_article(
-                        article, prompt=loaded, identity=identity, make=make, store=store,
-                        cache=cache, log=cache, repeat=repeat,
+                        article, prompt=loaded, identity=lazy.identity, make=lazy, store=store,
+                        cache=cache, log=cache, repeat=repeat, cleaned=cleaned,
                     )  # fmt: skip
                     item["brief"] = result.brief.model_dump(mode="json")
                     item["meta"] = result.meta
@@ -144,7 +132,7 @@ def run_eval(
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "prompt": loaded.ref,
         "prompt_sha256": loaded.sha256,
-        "model": made[0].model if made else identity.split("@", 1)[0],
+        "model": lazy.made.model if lazy.made else lazy.identity.split("@", 1)[0],
         "repeats": repeats,
         "judge": judge,
         "fixtures": [f.id for f in fixtures],
