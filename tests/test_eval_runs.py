@@ -194,14 +194,16 @@ def test_the_judge_scores_key_facts_and_caches_its_answers(fixtures: Path) -> No
     facts = sum(len(f.labels.key_facts) for f in load_fixtures([fixtures]))
     provider = FakeProvider([{"answer": "yes"}, {"answer": "no"}] * facts)
     judged = runner.replay(gold, [fixtures], judge="fake:judge", judge_llm=LLM(provider))
-    assert len(provider.requests) == facts
+    # Every key fact is judged twice: in the run's summary and in the no-model floor's lead.
+    assert len(provider.requests) == 2 * facts
     first = provider.requests[0]["messages"]
     assert "Fact:" in first[-1]["content"] and first[0]["role"] == "system"
     assert provider.requests[0]["temperature"] == 0.0
-    scores = [s for i in judged["items"] for s in i["scores"] if s["name"] == "key_facts_judge"]
-    assert len(scores) == len(PICK) and sum(s["tp"] for s in scores) == (facts + 1) // 2
+    items = judged["items"] + judged["floor"]["items"]
+    scores = [s for i in items for s in i["scores"] if s["name"] == "key_facts_judge"]
+    assert len(scores) == 2 * len(PICK) and sum(s["tp"] for s in scores) == facts
     again = runner.replay(gold, [fixtures], judge="fake:judge", judge_llm=LLM(provider))
-    assert len(provider.requests) == facts, "the second replay is served from the cache"
+    assert len(provider.requests) == 2 * facts, "the second replay is served from the cache"
     assert again["summary"]["key_facts_judge"] == judged["summary"]["key_facts_judge"]
     assert "key_facts_judge" in {f.name for f in compare.compare(judged, again).fields}
     assert "key_facts_judge" not in {f.name for f in compare.compare(gold, gold).fields}

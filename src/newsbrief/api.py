@@ -24,6 +24,17 @@ if TYPE_CHECKING:  # the LLM stack (instructor, openai) loads only when a model 
     from .llm import LLM
 
 DEFAULT_PROMPT = quick.DEFAULT_PROMPT
+# How a brief is made: "focused" runs the prompt's questions on the model; "floor" is the no-model
+# yardstick (fixed rules, zero LLM calls, see :mod:`newsbrief.floor`).
+STRATEGIES = ("focused", "floor")
+DEFAULT_STRATEGY = "focused"
+
+
+def check_strategy(name: str) -> str:
+    """``name`` if it is a known strategy, else an input error that lists the choices."""
+    if name not in STRATEGIES:
+        raise InputError(f"unknown strategy {name!r}", f"choose one of: {', '.join(STRATEGIES)}")
+    return name
 
 
 @dataclass
@@ -100,21 +111,50 @@ def brief_article(
     cleaned = cleaned or clean_source(article)
     started = time.perf_counter()
     brief, run = run_prompt(prompt, cleaned, llm)
+    meta = _meta(brief, cleaned, run.dropped, prompt=prompt.ref, prompt_sha256=prompt.sha256,
+                 model=llm.model, usage=run.usage, started=started, attempts=run.calls,
+                 pieces=run.pieces, strategy="focused")  # fmt: skip
+    return BriefResult(article=article, clean=cleaned, brief=brief, meta=meta)
+
+
+def floor_article(article: Article, *, cleaned: CleanArticle | None = None) -> BriefResult:
+    """The no-model floor's brief of ``article``: fixed rules, zero LLM calls."""
+    from .floor import REF, floor_brief, floor_sha256
+
+    cleaned = cleaned or clean_source(article)
+    started = time.perf_counter()
+    brief, dropped = floor_brief(cleaned)
+    usage = {"prompt_tokens": 0, "completion_tokens": 0}
+    meta = _meta(brief, cleaned, dropped, prompt=REF, prompt_sha256=floor_sha256(),
+                 model="none", usage=usage, started=started, attempts=0, pieces=1,
+                 strategy="floor")  # fmt: skip
+    return BriefResult(article=article, clean=cleaned, brief=brief, meta=meta)
+
+
+def _meta(
+    brief: Brief,
+    cleaned: CleanArticle,
+    dropped: list[dict[str, str]],
+    *,
+    started: float,
+    **fields: Any,
+) -> dict[str, Any]:
     grounding = check_brief(brief, cleaned.text).to_dict()
-    grounding["dropped"] = run.dropped
+    grounding["dropped"] = dropped
     meta = {
-        "prompt": prompt.ref,
-        "prompt_sha256": prompt.sha256,
-        "model": llm.model,
-        "usage": run.usage,
+        "prompt": fields["prompt"],
+        "prompt_sha256": fields["prompt_sha256"],
+        "model": fields["model"],
+        "strategy": fields["strategy"],
+        "usage": fields["usage"],
         "latency_ms": int((time.perf_counter() - started) * 1000),
-        "attempts": run.calls,
-        "pieces": run.pieces,
+        "attempts": fields["attempts"],
+        "pieces": fields["pieces"],
         "grounding": grounding,
         "cached": False,
         "newsbrief_version": __version__,
     }
-    return BriefResult(article=article, clean=cleaned, brief=brief, meta=meta)
+    return meta
 
 
 def cache_key(cleaned: CleanArticle, prompt: Prompt, model: str, repeat: int = 0) -> str:
@@ -185,15 +225,21 @@ def summarize(
     stdin: BinaryIO | None = None,
     cache: bool = True,
     log: bool = True,
+    strategy: str = DEFAULT_STRATEGY,
 ) -> BriefResult:
     """Summarize the article at ``source`` (a path, URL or ``-``) into a :class:`BriefResult`.
 
     Input and prompt are checked before any model is loaded, so bad input fails fast. A result
     cached for the same cleaned text, prompt, schema and model is returned without any LLM call
     (``meta.cached``); ``cache=False`` bypasses the cache, ``log=False`` the run log.
+    ``strategy="floor"`` makes the no-model floor's brief (no model, no cache: it takes
+    milliseconds).
     """
     started = time.perf_counter()
+    check_strategy(strategy)
     article = read_source(source, stdin=stdin)
+    if strategy == "floor":
+        return floor_article(article)
     loaded = load_prompt(prompt)
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
     lazy = LazyLLM(settings, llm)

@@ -46,6 +46,10 @@ eval_app = typer.Typer(
 app.add_typer(eval_app, name="eval")
 
 _state = {"debug": False}
+STRATEGY_HELP = (
+    "How the brief is made: focused (the prompt's questions, asked of the model) or floor "
+    "(no model: lead sentences and cue-sentence rules, the yardstick a model must beat)."
+)
 
 
 def _stdout() -> Console:
@@ -141,6 +145,7 @@ def summarize(
     timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
+    strategy: str = typer.Option(api.DEFAULT_STRATEGY, "--strategy", help=STRATEGY_HELP),
 ) -> None:
     """Summarize one article into a brief: summary, pledges, positions, quoted experts."""
     result = api.summarize(
@@ -152,6 +157,7 @@ def summarize(
         timeout=timeout,
         cache=not no_cache,
         log=not no_log,
+        strategy=strategy,
     )
     render.emit(result.to_dict(), output.value)
 
@@ -329,12 +335,24 @@ def eval_run(
     judge: str | None = typer.Option(
         None, "--judge", help="Also ask this model whether each key fact is in the summary."
     ),
+    articles_from: Path | None = typer.Option(
+        None,
+        "--articles-from",
+        envvar="NEWSBRIEF_ARTICLES_FROM",
+        help="Folder holding the articles of external fixture sets (<id>.txt).",
+    ),  # fmt: skip
+    strategy: str = typer.Option(api.DEFAULT_STRATEGY, "--strategy", help=STRATEGY_HELP),
+    keep_text: bool = typer.Option(
+        False,
+        "--keep-text",
+        help="Keep external articles' text and briefs in the run file (local use; never commit).",
+    ),  # fmt: skip
 ) -> None:
-    """Run a prompt over every fixture and score it; writes a versioned run file."""
+    """Run a prompt over every fixture and score it next to the no-model floor; writes a
+    versioned run file."""
     if ctx.invoked_subcommand is not None:
         return
     from .evals import runner
-    from .evals.report import number
 
     if replay is not None:
         run = runner.replay(runner.load_run(replay), fixtures, judge=judge)
@@ -342,33 +360,56 @@ def eval_run(
         console = Console(stderr=True)
         run = runner.run_eval(
             prompt=prompt, model=model, base_url=base_url, mode=mode, repeats=repeats,
-            fixtures_dirs=fixtures, cache=not no_cache, judge=judge,
+            fixtures_dirs=fixtures, articles_from=articles_from, cache=not no_cache, judge=judge,
+            strategy=strategy, keep_text=keep_text,
             progress=lambda line: console.print(f"[dim]{line}[/dim]"),
         )  # fmt: skip
     path = out or runner.default_run_path(run)
     runner.save_run(run, path)
-    table = Table("score", "mean", "micro P", "micro R", "micro F1", "n",
-                  title=f"{run['prompt']} on {run['model']}")  # fmt: skip
-    for name, entry in run["summary"].items():
-        if name == "cost":
-            continue
-        table.add_row(
-            name, number(entry["mean"]), number(entry.get("micro_precision")),
-            number(entry.get("micro_recall")), number(entry.get("micro_f1")), str(entry["n"]),
-        )  # fmt: skip
-    cost = run["summary"]["cost"]
     console = _stdout()
-    console.print(table)
+    console.print(_side_by_side(run))
+    cost = run["summary"]["cost"]
     console.print(
         f"{cost['n']} outputs, {cost['prompt_tokens']:,}+{cost['completion_tokens']:,} tokens, "
         f"{cost['latency_ms'] / 1000:.1f} s of model time; run file: {path}"
     )
 
 
+def _side_by_side(run: dict[str, Any]) -> Table:
+    """Per score: the floor's value next to the run's (micro F1 with P/R for list scores)."""
+    from .evals.report import number
+
+    floor = (run.get("floor") or {}).get("summary", {})
+    title = f"{run['prompt']} on {run['model']}, {len(run['fixtures'])} fixtures"
+    if run.get("external"):
+        title += f" ({len(run['external'])} external)"
+    table = Table("score", "floor (no model)", f"{run['prompt']}", "delta", "n", title=title)
+
+    def cell(entry: dict[str, Any] | None) -> tuple[str, float | None]:
+        if not entry:
+            return "", None
+        if entry.get("micro_f1") is not None:
+            value = entry["micro_f1"]
+            p, r = number(entry["micro_precision"]), number(entry["micro_recall"])
+            return f"{number(value)} (P {p} R {r})", value
+        return number(entry["mean"]), entry["mean"]
+
+    for name, entry in run["summary"].items():
+        if name == "cost":
+            continue
+        ours, value = cell(entry)
+        theirs, base = cell(floor.get(name)) if floor else ("", None)
+        delta = number(value - base, signed=True) if value is not None and base is not None else ""
+        table.add_row(name, theirs, ours, delta, str(entry["n"]))
+    return table
+
+
 @eval_app.command("compare")
 @handle_errors
 def eval_compare(
-    run_a: Path = typer.Argument(..., help="The baseline run file (A)."),
+    run_a: Path = typer.Argument(
+        ..., help="The baseline run file (A), or `floor` for the no-model floor scored in B."
+    ),
     run_b: Path = typer.Argument(..., help="The candidate run file (B)."),
     gate: bool = typer.Option(
         False, "--gate", help="Exit 4 when B may be worse than A or a hard gate fails."
@@ -393,7 +434,8 @@ def eval_compare(
     from .evals import runner
     from .evals.report import interval, number
 
-    a, b = runner.load_run(run_a), runner.load_run(run_b)
+    b = runner.load_run(run_b)
+    a = runner.floor_run(b) if str(run_a) == "floor" else runner.load_run(run_a)
     result = compare_module.compare(a, b, tolerance=delta)
     title = f"B {b['prompt']} on {b['model']} vs A {a['prompt']} on {a['model']}"
     table = Table("field", "A", "B", "delta", "95% CI", "n", "gate", title=title)
@@ -414,7 +456,7 @@ def eval_compare(
         if path.suffix.lower() in (".html", ".htm"):
             from .evals.dataset import load_fixtures
 
-            labels = {f.id: f.labels for f in load_fixtures(fixtures)}
+            labels = {f.id: f.labels for f in load_fixtures(fixtures, articles=False)}
             text = report_module.to_html(result, a, b, labels)
         elif path.suffix.lower() == ".md":
             text = report_module.to_markdown(result)

@@ -89,6 +89,8 @@ def _got(item: dict[str, Any] | None) -> str:
     if item is None:
         return "<p><i>not in this run</i></p>"
     brief = item.get("brief")
+    if item.get("redacted"):
+        return "<p><i>external article: its text and the brief are not kept in the run</i></p>"
     if not brief:
         return f"<p class='bad'>no brief: {escape(str(item.get('error')))}</p>"
     return "".join([

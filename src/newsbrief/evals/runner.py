@@ -8,19 +8,22 @@ current scorers; CI uses it to gate without a model.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__, api
+from ..clean import CleanArticle, guess_title
 from ..config import resolve_settings
 from ..errors import InputError, NewsbriefError
 from ..ingest import read_source
-from ..prompts import load_prompt
+from ..prompts import Prompt, load_prompt
 from .dataset import Fixture, Labels, load_fixtures
-from .scorers import Output, Score, default_scorers, prf, score_output
+from .scorers import Output, Score, Scorer, default_scorers, prf, score_output
 
 if TYPE_CHECKING:
     from ..llm import LLM
@@ -84,62 +87,165 @@ def run_eval(
     mode: str | None = None,
     repeats: int = 1,
     fixtures_dirs: Sequence[Path] = (DEFAULT_FIXTURES,),
+    articles_from: Path | None = None,
     llm: LLM | None = None,
     cache: bool = True,
     progress: Callable[[str], None] | None = None,
     judge: str | None = None,
     judge_llm: LLM | None = None,
+    strategy: str = api.DEFAULT_STRATEGY,
+    keep_text: bool = False,
 ) -> dict[str, Any]:
     """Run ``prompt`` on ``model`` over every fixture ``repeats`` times; returns the run.
-    ``judge`` (a model) adds the judged key-fact score."""
+
+    Every run also scores the no-model floor on the same cleaned articles (``run["floor"]``;
+    :func:`floor_run` turns it into a run of its own), so a report always shows what the model
+    adds. With ``strategy="floor"`` the floor is the run and no model is made. ``judge`` (a
+    model) adds the judged key-fact score. External fixtures read their articles from
+    ``articles_from``; their text never goes into the run unless ``keep_text`` (local use).
+    """
     if repeats < 1:
         raise InputError(f"--repeats {repeats}", "use 1 or more")
-    fixtures = load_fixtures(list(fixtures_dirs))
-    loaded = load_prompt(prompt)
+    api.check_strategy(strategy)
+    fixtures = load_fixtures(list(fixtures_dirs), articles_from)
+    on_floor = strategy == "floor"
+    loaded = None if on_floor else load_prompt(prompt)
     lazy = api.LazyLLM(resolve_settings(model=model, base_url=base_url, mode=mode), llm)
-    store = api._open_store() if cache else None
+    store = api._open_store() if cache and not on_floor else None
     scorers = default_scorers(_judge(judge, judge_llm, store))
     items: list[dict[str, Any]] = []
+    floor_items: list[dict[str, Any]] = []
     started = time.perf_counter()
     try:
         for fixture in fixtures:
             article = read_source(str(fixture.article))
             cleaned = api.clean_source(article)
-            for repeat in range(repeats):
-                item: dict[str, Any] = {"id": fixture.id, "repeat": repeat,
-                                        "source_text": cleaned.text}  # fmt: skip
-                try:
-                    result = api.summarize_article(
-                        article, prompt=loaded, identity=lazy.identity, make=lazy, store=store,
+            make_floor = partial(api.floor_article, article, cleaned=cleaned)
+            floor_items.append(_item(fixture, 0, cleaned, make_floor, scorers, keep_text))
+            for repeat in range(0 if on_floor else repeats):
+                assert loaded is not None
+
+                def ask(repeat: int = repeat, prompt: Prompt = loaded) -> api.BriefResult:
+                    return api.summarize_article(
+                        article, prompt=prompt, identity=lazy.identity, make=lazy, store=store,
                         cache=cache, log=cache, repeat=repeat, cleaned=cleaned,
                     )  # fmt: skip
-                    item["brief"] = result.brief.model_dump(mode="json")
-                    item["meta"] = result.meta
-                    item["error"] = None
-                except NewsbriefError as exc:
-                    item.update(brief=None, meta={}, error=str(exc))
-                output = Output(item["brief"], cleaned.text, item["meta"], item["error"])
-                item["scores"] = _score_dicts(score_output(fixture.labels, output, scorers))
+
+                item = _item(fixture, repeat, cleaned, ask, scorers, keep_text)
                 items.append(item)
                 if progress is not None:
-                    progress(f"{fixture.id} #{repeat}: " + ("ok" if item["brief"] else "failed"))
+                    progress(f"{fixture.id} #{repeat}: " + ("ok" if item["ok"] else "failed"))
+            if on_floor and progress is not None:
+                progress(f"{fixture.id}: floor")
     finally:
         if store is not None:
             store.close()
+    floor = _floor_block(floor_items)
+    if on_floor:
+        return _as_floor_run(_run_header(floor["prompt"], floor["prompt_sha256"], "none", 1, judge,
+                                         fixtures, started), floor)  # fmt: skip
+    assert loaded is not None
+    made = lazy.made.model if lazy.made else lazy.identity.split("@", 1)[0]
+    run = _run_header(loaded.ref, loaded.sha256, made, repeats, judge, fixtures, started)
+    return {**run, "strategy": strategy, "items": items, "summary": aggregate(items),
+            "floor": floor}  # fmt: skip
+
+
+def _run_header(
+    prompt: str,
+    sha: str,
+    model: str,
+    repeats: int,
+    judge: str | None,
+    fixtures: Sequence[Fixture],
+    started: float,
+) -> dict[str, Any]:
     return {
         "version": RUN_VERSION,
         "newsbrief_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "prompt": loaded.ref,
-        "prompt_sha256": loaded.sha256,
-        "model": lazy.made.model if lazy.made else lazy.identity.split("@", 1)[0],
+        "prompt": prompt,
+        "prompt_sha256": sha,
+        "model": model,
         "repeats": repeats,
         "judge": judge,
         "fixtures": [f.id for f in fixtures],
+        "external": sorted(f.id for f in fixtures if f.external),
         "seconds": round(time.perf_counter() - started, 1),
-        "items": items,
-        "summary": aggregate(items),
     }
+
+
+def _item(
+    fixture: Fixture,
+    repeat: int,
+    cleaned: CleanArticle,
+    make: Callable[[], api.BriefResult],
+    scorers: Sequence[Scorer],
+    keep_text: bool,
+) -> dict[str, Any]:
+    """One scored output: the brief ``make`` returns (or its error) for one fixture."""
+    item: dict[str, Any] = {"id": fixture.id, "repeat": repeat, "source_title": cleaned.title,
+                            "source_text": cleaned.text}  # fmt: skip
+    try:
+        result = make()
+        item.update(brief=result.brief.model_dump(mode="json"), meta=result.meta, error=None)
+    except NewsbriefError as exc:
+        item.update(brief=None, meta={}, error=str(exc))
+    output = Output(item["brief"], cleaned.text, item["meta"], item["error"])
+    item["scores"] = _score_dicts(score_output(fixture.labels, output, scorers))
+    item["ok"] = item["brief"] is not None
+    if fixture.external and not keep_text:
+        item = redact(item)
+    return item
+
+
+def redact(item: dict[str, Any]) -> dict[str, Any]:
+    """``item`` without any text of its article: no source text, no brief (its evidence and
+    quotes are the article's sentences), no explanations; scores, counts and costs stay, so
+    the item can still be aggregated and compared, but not replayed."""
+    meta = item.get("meta") or {}
+    grounding = meta.get("grounding") or {}
+    kept_meta = {k: v for k, v in meta.items() if k != "grounding"}
+    if grounding:
+        kept_meta["grounding"] = {"checked": grounding.get("checked", 0),
+                                  "grounded": grounding.get("grounded", 0),
+                                  "dropped": len(grounding.get("dropped", []))}  # fmt: skip
+    text = item.get("source_text") or ""
+    scores = [{k: v for k, v in s.items() if k not in ("explanation", "details")}
+              | {"explanation": "(external article: text not kept)"}
+              for s in item["scores"]]  # fmt: skip
+    return {
+        "id": item["id"], "repeat": item["repeat"], "redacted": True,
+        "source_sha256": hashlib.sha256(text.encode()).hexdigest(), "brief": None,
+        "ok": item.get("ok", item.get("brief") is not None), "meta": kept_meta,
+        "error": item.get("error"), "scores": scores,
+    }  # fmt: skip
+
+
+def _floor_block(items: list[dict[str, Any]]) -> dict[str, Any]:
+    from ..floor import REF, floor_sha256
+
+    return {"prompt": REF, "prompt_sha256": floor_sha256(), "items": items,
+            "summary": aggregate(items)}  # fmt: skip
+
+
+def _as_floor_run(run: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:
+    return {**run, "prompt": floor["prompt"], "prompt_sha256": floor["prompt_sha256"],
+            "model": "none", "strategy": "floor", "repeats": 1, "items": floor["items"],
+            "summary": floor["summary"], "floor": None}  # fmt: skip
+
+
+def floor_run(run: dict[str, Any]) -> dict[str, Any]:
+    """The no-model floor scored beside ``run``, as a run of its own (for ``eval compare``)."""
+    if run.get("strategy") == "floor":
+        return run
+    floor = run.get("floor")
+    if not floor:
+        raise InputError(
+            "this run file has no floor (it was written before the floor existed)",
+            "re-score it with `newsbrief eval --replay RUN --out NEW`, which adds the floor",
+        )
+    return _as_floor_run(run, floor)
 
 
 def _judge(model: str | None, llm: LLM | None, store: Any) -> Callable[[str, str], bool] | None:
@@ -158,12 +264,13 @@ def replay(
     judge_llm: LLM | None = None,
 ) -> dict[str, Any]:
     """``run`` re-scored from its stored outputs with the current scorers and labels (and a
-    judge model for key facts, when given; its answers are cached)."""
-    labels = _labels_by_id(load_fixtures(list(fixtures_dirs)))
+    judge model for key facts, when given; its answers are cached). The floor is made again
+    from the stored cleaned text with today's rules, so a replay always carries it."""
+    labels = _labels_by_id(load_fixtures(list(fixtures_dirs), articles=False))
     store = api._open_store() if (judge or judge_llm) else None
     try:
         scorers = default_scorers(_judge(judge, judge_llm, store))
-        items = []
+        items, floor_items = [], []
         for stored in run["items"]:
             gold = labels.get(stored["id"])
             if gold is None:
@@ -171,14 +278,39 @@ def replay(
                     f"the run has fixture {stored['id']!r}, which is not in the fixtures",
                     "pass the --fixtures the run was made with",
                 )
+            if stored.get("redacted"):
+                raise InputError(
+                    f"the run holds external fixture {stored['id']!r} without its text "
+                    "(scores only), so it cannot be re-scored",
+                    "run `newsbrief eval` again with --articles-from",
+                )
             output = Output(stored["brief"], stored["source_text"], stored.get("meta") or {},
                             stored.get("error"))  # fmt: skip
             scores = _score_dicts(score_output(gold, output, scorers))
             items.append({**stored, "scores": scores})
+            if stored.get("repeat", 0) == 0 and run.get("strategy") != "floor":
+                cleaned = CleanArticle(
+                    title=stored.get("source_title") or guess_title(stored["source_text"]),
+                    text=stored["source_text"],
+                )
+                fixture = Fixture(stored["id"], Path(), Path(), gold)
+                floor_items.append(_item(fixture, 0, cleaned, partial(_floor_of, cleaned), scorers,
+                                         keep_text=True))  # fmt: skip
     finally:
         if store is not None:
             store.close()
-    return {**run, "replayed": True, "judge": judge, "items": items, "summary": aggregate(items)}
+    replayed = {**run, "replayed": True, "judge": judge, "items": items,
+                "summary": aggregate(items)}  # fmt: skip
+    if run.get("strategy") != "floor":
+        replayed["floor"] = _floor_block(floor_items)
+    return replayed
+
+
+def _floor_of(cleaned: CleanArticle) -> api.BriefResult:
+    from ..ingest import Article
+
+    article = Article(id="replay", source="<replay>", raw=cleaned.text, content_type="text/plain")
+    return api.floor_article(article, cleaned=cleaned)
 
 
 def load_run(path: Path) -> dict[str, Any]:

@@ -1,0 +1,175 @@
+"""The no-model floor: a Brief made by fixed rules, with zero LLM calls.
+
+It is the yardstick every model and prompt must beat. A summary that states fewer facts than
+the article's own first sentences, or pledges found less often than by "the nearest name before
+'will'", is not worth its tokens. The rules are deliberately plain and fixed (``FLOOR_VERSION``
+changes when they do), so the floor measures the articles, not our tuning:
+
+- summary: the first ``LEAD_SENTENCES`` sentences of the body (the title line left out);
+- pledges: every sentence with a commitment cue ("will", "pledged", "agreed to", ...), the actor
+  the nearest name before the cue, the commitment the clause after it, the condition an
+  "if/unless/provided that" clause of the sentence;
+- positions: every sentence with a stance cue ("supports", "condemned", ...), the same actor rule,
+  the stance the cue's polarity, the topic the words after the cue;
+- experts: people introduced as "NAME, ROLE at ORG, said" (or "said NAME, ROLE at ORG") whose role
+  reads like an independent specialist, with the quotes the article attributes to them.
+
+Everything is a span of the cleaned article, so evidence and quotes are verbatim; the brief then
+goes through the same grounding as a model's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+from . import extract
+from .clean import CleanArticle
+from .grounding import drop_ungrounded
+from .schemas import Brief, Pledge, Position, QuotedExpert
+
+FLOOR_VERSION = 1
+NAME = "floor"
+REF = f"{NAME}@{FLOOR_VERSION}"
+LEAD_SENTENCES = 3
+MAX_ITEMS = 10  # per list: enough for long articles, few enough to stay a brief
+
+PLEDGE_CUES = (
+    "will", "would", "shall", "aims to", "aim to", "pledge", "pledged", "pledges", "commit",
+    "commits", "committed", "agreed", "agree", "agrees", "vow", "vowed", "vows", "promise",
+    "promised", "promises", "stands ready", "ready to", "plans to", "plan to", "intends to",
+    "willing to",
+)  # fmt: skip
+STANCE_CUES = {
+    "supports": (
+        "support", "supports", "supported", "welcome", "welcomes", "welcomed", "backs", "backed",
+        "endorse", "endorses", "endorsed", "favour", "favor", "favours", "favors", "praised",
+        "praises", "urged", "urges", "called for", "calls for",
+    ),
+    "opposes": (
+        "oppose", "opposes", "opposed", "condemn", "condemns", "condemned", "reject", "rejects",
+        "rejected", "criticize", "criticizes", "criticized", "criticised", "denounced",
+        "denounces", "warned against",
+    ),
+}  # fmt: skip
+
+_PERSON = r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}"
+_SPEECH = r"(?:said|says|told|added|noted|warned|explained|argued|wrote)"
+_PROFILE = r"(?:an?\s+|the\s+)?(?P<profile>[^.;:“”\"()]{3,160}?)"
+_INTRODUCED = (
+    re.compile(rf"(?P<name>{_PERSON}),\s+{_PROFILE},?\s+{_SPEECH}\b"),
+    re.compile(rf"\b(?:{_SPEECH}|according to)\s+(?P<name>{_PERSON}),\s+{_PROFILE}[,.]"),
+)
+_SPECIALIST = re.compile(
+    r"\b(?:professor|lecturer|scholar|researcher|research|fellow|analyst|economist|expert"
+    r"|scientist|specialist|consultant|strategist|historian|epidemiologist|virologist"
+    r"|physician|doctor|academic|director of (?:the )?\w+ (?:institute|centre|center|program"
+    r"|programme)|university|institute|academy|college|think tank|observatory)\b",
+    re.IGNORECASE,
+)
+
+
+def _body_sentences(cleaned: CleanArticle) -> list[str]:
+    """Sentences of the article's body: the title line and one-line fragments left out."""
+    paragraphs = [p for p in cleaned.text.split("\n\n") if p.strip()]
+    if paragraphs and cleaned.title and paragraphs[0].strip() == cleaned.title.strip():
+        paragraphs = paragraphs[1:]
+    sentences = extract.split_sentences("\n\n".join(paragraphs))
+    return [s for s in sentences if len(s.split()) >= 3 and s.endswith((".", "!", "?", "”", '"'))]
+
+
+def lead_summary(cleaned: CleanArticle, count: int = LEAD_SENTENCES) -> str:
+    """The first ``count`` sentences of the body."""
+    return " ".join(_body_sentences(cleaned)[:count])
+
+
+def _pledges(sentences: list[str]) -> list[Pledge]:
+    cues = extract.cue_pattern(PLEDGE_CUES)
+    found: list[Pledge] = []
+    for sentence in sentences:
+        cue = cues.search(sentence)
+        if cue is None or len(sentence.split()) < 6:
+            continue
+        actors = extract.actor_candidates(sentence, cue.start())
+        options = extract.commitment_options(sentence, cues)
+        if actors and options:
+            found.append(
+                Pledge(actor=actors[0], commitment=options[0],
+                       condition=extract.condition_of(sentence), evidence=sentence)
+            )  # fmt: skip
+    return found[:MAX_ITEMS]
+
+
+def _positions(sentences: list[str]) -> list[Position]:
+    polarity = {w: stance for stance, words in STANCE_CUES.items() for w in words}
+    cues = extract.cue_pattern(polarity)
+    found: list[Position] = []
+    for sentence in sentences:
+        cue = cues.search(sentence)
+        if cue is None or len(sentence.split()) < 6:
+            continue
+        actors = extract.actor_candidates(sentence, cue.start())
+        views = extract.stance_options(sentence, cues)
+        if not actors or not views:
+            continue
+        view = views[0]
+        stance = extract.stance_choices([view], polarity)[0]
+        found.append(
+            Position(actor=actors[0], topic=extract.topic_of(view), stance=stance,
+                     statement=f"{actors[0]} {view}.", evidence=sentence)
+        )  # fmt: skip
+    return found[:MAX_ITEMS]
+
+
+def _split_profile(profile: str) -> tuple[str | None, str | None]:
+    split = re.search(r"\s(?:at|of|from|with)\s+(?:the\s+)?", profile)
+    if not split:
+        return profile.strip() or None, None
+    return (profile[: split.start()].strip() or None, profile[split.end() :].strip() or None)
+
+
+def _experts(text: str) -> list[QuotedExpert]:
+    experts: list[QuotedExpert] = []
+    seen: set[str] = set()
+    introductions = sorted(
+        (match for pattern in _INTRODUCED for match in pattern.finditer(text)),
+        key=lambda m: m.start(),
+    )
+    for match in introductions:
+        name, profile = match.group("name").strip(), match.group("profile").strip()
+        if name in seen or not _SPECIALIST.search(profile) or extract.is_official(name, text):
+            continue
+        seen.add(name)
+        quotes = extract.expert_quotes(name, text)
+        if not quotes:
+            continue
+        role, affiliation = _split_profile(profile)
+        experts.append(QuotedExpert(name=name, role=role, affiliation=affiliation, quotes=quotes))
+    return experts[:MAX_ITEMS]
+
+
+@cache
+def floor_sha256() -> str:
+    """Identifies the floor's rules: this module and the text helpers it uses."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(extract.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def floor_brief(cleaned: CleanArticle) -> tuple[Brief, list[dict[str, str]]]:
+    """The floor's brief of ``cleaned`` and what grounding dropped from it (normally nothing:
+    every field is a span of the article)."""
+    sentences = _body_sentences(cleaned)
+    brief = Brief(
+        summary=lead_summary(cleaned),
+        pledges=_pledges(sentences),
+        positions=_positions(sentences),
+        quoted_experts=_experts(cleaned.text),
+    )
+    kept, dropped = drop_ungrounded(brief, cleaned.text)
+    return kept, [
+        {"part": d["path"].split("[", 1)[0], "text": d["text"], "reason": d["reason"]}
+        for d in dropped
+    ]
