@@ -100,3 +100,22 @@ def test_every_floor_excerpt_is_in_the_article(paragraphs: list[list[str]]) -> N
         assert is_grounded(expert.name, source)
         assert all(q.kind == "indirect" or is_grounded(q.text, source) for q in expert.quotes)
     assert all(s in cleaned.text for s in brief.summary.split(". ") if s) or not brief.summary
+
+
+def test_the_floor_finds_experts_introduced_the_ways_news_does() -> None:
+    cleaned = clean_article(
+        "Dam talks stall again\n\n"
+        "Officials met on Monday. “The river is running out of time,” said hydrologist Dr. "
+        "Paula Brandt of the Lowland Water Institute. Northfield University economist Sam Ortega "
+        "said the costs would double by 2030.\n\n"
+        "Lena Fischer of the University of Ostmark said, “Nobody has priced the risk.” "
+        "Finance Minister Karl Weber of the Ostmark Party said taxes would stay.\n"
+    )
+    brief, _ = floor_brief(cleaned)
+    found = {e.name: e for e in brief.quoted_experts}
+    assert set(found) == {"Paula Brandt", "Sam Ortega", "Lena Fischer"}  # not the minister
+    assert found["Sam Ortega"].role == "economist"
+    assert found["Sam Ortega"].affiliation == "Northfield University"
+    assert found["Lena Fischer"].affiliation == "University of Ostmark"
+    assert [q.text for q in found["Lena Fischer"].quotes] == ["Nobody has priced the risk."]
+    assert found["Paula Brandt"].quotes[0].kind == "direct"

@@ -28,7 +28,7 @@ from pathlib import Path
 from . import extract
 from .clean import CleanArticle
 from .grounding import drop_ungrounded
-from .schemas import Brief, Pledge, Position, QuotedExpert
+from .schemas import Brief, Pledge, Position, Quote, QuotedExpert
 
 FLOOR_VERSION = 1
 NAME = "floor"
@@ -58,9 +58,23 @@ STANCE_CUES = {
 _PERSON = r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}"
 _SPEECH = r"(?:said|says|told|added|noted|warned|explained|argued|wrote)"
 _PROFILE = r"(?:an?\s+|the\s+)?(?P<profile>[^.;:“”\"()]{3,160}?)"
+_ORG = r"[A-Z][\w’'-]+(?:\s+(?:of|for|and|the|on|de|du|der)?\s*[A-Z][\w’'-]+)*"
+_TITLE_WORDS = (
+    r"professor|lecturer|scholar|researcher|fellow|analyst|economist|expert|scientist"
+    r"|specialist|consultant|strategist|historian|epidemiologist|virologist|hydrologist"
+    r"|sociologist|psychologist|author|candidate"
+)
 _INTRODUCED = (
+    # "NAME, a ROLE at ORG, said" and "said NAME, a ROLE at ORG."
     re.compile(rf"(?P<name>{_PERSON}),\s+{_PROFILE},?\s+{_SPEECH}\b"),
     re.compile(rf"\b(?:{_SPEECH}|according to)\s+(?P<name>{_PERSON}),\s+{_PROFILE}[,.]"),
+    # "ORG political scientist NAME said": the title before the name.
+    re.compile(
+        rf"(?P<profile>(?:{_ORG}\s+)?(?:[a-z][\w-]+\s+){{0,3}}(?:{_TITLE_WORDS})s?)"
+        rf"\s+(?P<name>{_PERSON})(?=,?\s+(?:{_SPEECH})\b|,\s)"
+    ),
+    # "NAME of the University of X said" / "said NAME of ORG".
+    re.compile(rf"(?P<name>{_PERSON})\s+(?P<profile>of\s+(?:the\s+)?{_ORG})(?=[,.\s])"),
 )
 _SPECIALIST = re.compile(
     r"\b(?:professor|lecturer|scholar|researcher|research|fellow|analyst|economist|expert"
@@ -124,10 +138,38 @@ def _positions(sentences: list[str]) -> list[Position]:
 
 
 def _split_profile(profile: str) -> tuple[str | None, str | None]:
+    if profile.startswith("of "):
+        return None, re.sub(r"^of\s+(?:the\s+)?", "", profile).strip() or None
+    title = re.search(rf"^(?P<org>{_ORG})\s+(?P<role>[a-z].*)$", profile)
+    if title:  # "Rutgers University political scholar"
+        return title.group("role").strip(), title.group("org").strip()
     split = re.search(r"\s(?:at|of|from|with)\s+(?:the\s+)?", profile)
     if not split:
         return profile.strip() or None, None
     return (profile[: split.start()].strip() or None, profile[split.end() :].strip() or None)
+
+
+def _speaks_near(name: str, text: str, at: int) -> bool:
+    """The introduction is followed, in the same sentence, by a speech verb (or is itself
+    one of the "said NAME" forms): a name with a title but no statement is not quoted."""
+    end = text.find(".", at)
+    sentence = text[max(0, at - 200) : end if end >= 0 else len(text)]
+    return name in sentence and re.search(rf"\b{_SPEECH}\b|according to", sentence) is not None
+
+
+def _introducing_quotes(text: str, at: int) -> list[Quote]:
+    """What the sentence that introduces an expert says: its quoted words (direct), else the
+    sentence itself (indirect)."""
+    for sentence in extract.split_sentences(text):
+        start = text.find(sentence)
+        if start <= at < start + len(sentence):
+            region = text[start : start + len(sentence) + 2]  # with a closing quotation mark
+            quoted = re.finditer(r"[“\"]([^”\"]{12,}?)[”\"]", region)
+            direct = [m.group(1).strip() for m in quoted]
+            if direct:
+                return [Quote(text=q, kind="direct") for q in direct]
+            return [Quote(text=sentence, kind="indirect")]
+    return []
 
 
 def _experts(text: str) -> list[QuotedExpert]:
@@ -139,10 +181,13 @@ def _experts(text: str) -> list[QuotedExpert]:
     )
     for match in introductions:
         name, profile = match.group("name").strip(), match.group("profile").strip()
+        name = re.sub(r"^(?:Professor|Prof\.|Dr\.?)\s+", "", name)
+        if not _speaks_near(name, text, match.end()):
+            continue
         if name in seen or not _SPECIALIST.search(profile) or extract.is_official(name, text):
             continue
         seen.add(name)
-        quotes = extract.expert_quotes(name, text)
+        quotes = extract.expert_quotes(name, text) or _introducing_quotes(text, match.start())
         if not quotes:
             continue
         role, affiliation = _split_profile(profile)
