@@ -35,9 +35,10 @@ def test_json_output_follows_the_contract(fake_provider: FakeProvider, seed_path
     jsonschema.validate(data["brief"], SCHEMA)
     meta = data["meta"]
     assert set(meta) == {
-        "prompt", "prompt_sha256", "model", "usage", "latency_ms", "attempts", "grounding",
-        "cached", "pieces", "newsbrief_version",
+        "prompt", "prompt_sha256", "model", "strategy", "usage", "latency_ms", "attempts",
+        "grounding", "cached", "pieces", "newsbrief_version",
     }  # fmt: skip
+    assert meta["strategy"] == "focused"
     assert meta["cached"] is False and meta["pieces"] == 1
     assert meta["prompt"] == "brief@2"
     assert len(meta["prompt_sha256"]) == 64
