@@ -383,15 +383,16 @@ def _side_by_side(run: dict[str, Any]) -> Table:
     title = f"{run['prompt']} on {run['model']}, {len(run['fixtures'])} fixtures"
     if run.get("external"):
         title += f" ({len(run['external'])} external)"
-    table = Table("score", "floor (no model)", f"{run['prompt']}", "delta", "n", title=title)
+    table = Table("score", "floor (no model)", f"{run['prompt']}", "delta", "n", title=title,
+                  caption="pledges, positions, experts: micro F1 (precision/recall)")  # fmt: skip
 
     def cell(entry: dict[str, Any] | None) -> tuple[str, float | None]:
         if not entry:
             return "", None
         if entry.get("micro_f1") is not None:
             value = entry["micro_f1"]
-            p, r = number(entry["micro_precision"]), number(entry["micro_recall"])
-            return f"{number(value)} (P {p} R {r})", value
+            p, r = entry["micro_precision"], entry["micro_recall"]
+            return f"{number(value)} ({p:.2f}/{r:.2f})", value
         return number(entry["mean"]), entry["mean"]
 
     for name, entry in run["summary"].items():
