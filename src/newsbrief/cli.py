@@ -340,13 +340,13 @@ def eval_run(
         "--articles-from",
         envvar="NEWSBRIEF_ARTICLES_FROM",
         help="Folder holding the articles of external fixture sets (<id>.txt).",
-    ),  # fmt: skip
+    ),
     strategy: str = typer.Option(api.DEFAULT_STRATEGY, "--strategy", help=STRATEGY_HELP),
     keep_text: bool = typer.Option(
         False,
         "--keep-text",
         help="Keep external articles' text and briefs in the run file (local use; never commit).",
-    ),  # fmt: skip
+    ),
 ) -> None:
     """Run a prompt over every fixture and score it next to the no-model floor; writes a
     versioned run file."""

@@ -21,7 +21,7 @@ from ..clean import CleanArticle, guess_title
 from ..config import resolve_settings
 from ..errors import InputError, NewsbriefError
 from ..ingest import read_source
-from ..prompts import Prompt, load_prompt
+from ..prompts import load_prompt
 from .dataset import Fixture, Labels, load_fixtures
 from .scorers import Output, Score, Scorer, default_scorers, prf, score_output
 
@@ -124,13 +124,10 @@ def run_eval(
             floor_items.append(_item(fixture, 0, cleaned, make_floor, scorers, keep_text))
             for repeat in range(0 if on_floor else repeats):
                 assert loaded is not None
-
-                def ask(repeat: int = repeat, prompt: Prompt = loaded) -> api.BriefResult:
-                    return api.summarize_article(
-                        article, prompt=prompt, identity=lazy.identity, make=lazy, store=store,
-                        cache=cache, log=cache, repeat=repeat, cleaned=cleaned,
-                    )  # fmt: skip
-
+                ask = partial(
+                    api.summarize_article, article, prompt=loaded, identity=lazy.identity,
+                    make=lazy, store=store, cache=cache, log=cache, repeat=repeat, cleaned=cleaned,
+                )  # fmt: skip
                 item = _item(fixture, repeat, cleaned, ask, scorers, keep_text)
                 items.append(item)
                 if progress is not None:
