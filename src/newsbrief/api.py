@@ -45,13 +45,17 @@ class BriefResult:
     meta: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``summarize --format json`` contract of DESIGN.md."""
+        """The ``summarize --format json`` contract of DESIGN.md (plus ``final_url`` for a
+        fetched URL that redirected elsewhere)."""
+        article: dict[str, Any] = {
+            "id": self.article.id,
+            "source": self.article.source,
+            "title": self.clean.title,
+        }
+        if self.article.final_url and self.article.final_url != self.article.source:
+            article["final_url"] = self.article.final_url
         return {
-            "article": {
-                "id": self.article.id,
-                "source": self.article.source,
-                "title": self.clean.title,
-            },
+            "article": article,
             "brief": self.brief.model_dump(mode="json"),
             "meta": self.meta,
         }

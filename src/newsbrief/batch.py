@@ -8,14 +8,21 @@ provider (one HTTP connection pool). Results are written by the dispatching thre
 record at a time as soon as it is done: a flushed JSON line, or one SQLite transaction. A rerun
 with ``resume`` skips every id already written and repairs a torn last line, so after a crash
 or Ctrl-C no article is lost and none is written twice.
+
+Guarantees beyond one article: the results file is locked for the life of the run (a second
+writer is refused, naming the holder); cleaning one article has a time budget; and after
+``circuit_breaker`` endpoint failures in a row the run stops (those articles are not written,
+so ``--resume`` redoes them) instead of spending every remaining article's retries.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
+import socket
 import sqlite3
 import threading
 import time
@@ -25,10 +32,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import filelock
+
 from . import api
+from .clean import time_budget
 from .config import Settings, resolve_settings
-from .errors import EXIT_SOME_FAILED, InputError, NewsbriefError, UsageError
-from .ingest import ARTICLE_SUFFIXES, Article, Item, Unreadable, iter_articles
+from .errors import (
+    EXIT_RUNTIME,
+    EXIT_SOME_FAILED,
+    InputError,
+    LLMUnavailableError,
+    NewsbriefError,
+    UsageError,
+    mask_secrets,
+)
+from .ingest import ARTICLE_SUFFIXES, Article, Item, Unreadable, check_inputs, iter_articles
 from .prompts import Prompt, load_prompt
 from .store import Store
 
@@ -67,6 +85,46 @@ class Sink(Protocol):
     def done_ids(self) -> set[str]: ...
     def write(self, record: dict[str, Any]) -> None: ...
     def close(self) -> None: ...
+
+
+class ResultsLock:
+    """An exclusive lock on a results file for the life of a run: ``filelock`` on
+    ``<out>.lock``, released by the operating system if the process dies. Who holds it (pid,
+    host, start time) is written to ``<out>.lock.holder`` for the message a second writer gets.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.lock = filelock.FileLock(f"{out}.lock", timeout=0)
+        self.holder = Path(f"{out}.lock.holder")
+
+    def acquire(self) -> None:
+        try:
+            self.lock.acquire(timeout=0)
+        except filelock.Timeout:
+            raise UsageError(
+                f"{self.out} is being written by another batch ({self._holder()})",
+                "wait for that run to finish, or choose another --out",
+            ) from None
+        except OSError as exc:
+            raise UsageError(
+                f"cannot lock {self.out}: {exc.strerror or exc}", "choose a writable --out folder"
+            ) from exc
+        started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        holder = {"pid": os.getpid(), "host": socket.gethostname(), "started": started}
+        with contextlib.suppress(OSError):  # the lock holds without it; others are told less
+            self.holder.write_text(json.dumps(holder) + "\n", encoding="utf-8")
+
+    def _holder(self) -> str:
+        try:
+            found = json.loads(self.holder.read_text(encoding="utf-8"))
+            return f"pid {found['pid']} on {found['host']}, since {found['started']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return "a process that did not say who it is"
+
+    def release(self) -> None:
+        self.holder.unlink(missing_ok=True)
+        self.lock.release()
 
 
 def _already_written(path: Path, what: str) -> UsageError:
@@ -156,12 +214,28 @@ class SqliteSink:
         self.db.close()
 
 
+_SQLITE = (".sqlite", ".sqlite3", ".db")
+_JSONL = (".jsonl", ".ndjson", ".json")
+
+
+def check_out(path: Path) -> None:
+    """A usable ``--out``: a known format, in a folder that exists (it is not created: a typo
+    in the path should not make folders)."""
+    if path.suffix.lower() not in _SQLITE + _JSONL:
+        raise UsageError(f"--out {path}: unknown result format", "name it *.jsonl or *.sqlite")
+    if not path.parent.is_dir():
+        raise UsageError(
+            f"--out {path}: the folder {path.parent} does not exist",
+            f"create it first (mkdir -p {path.parent}) or choose another --out",
+        )
+
+
 def open_sink(path: Path, *, resume: bool) -> JsonlSink | SqliteSink:
-    if path.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
+    """The sink for ``path``; the caller holds its :class:`ResultsLock`."""
+    check_out(path)
+    if path.suffix.lower() in _SQLITE:
         return SqliteSink(path, resume=resume)
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        return JsonlSink(path, resume=resume)
-    raise UsageError(f"--out {path}: unknown result format", "name it *.jsonl or *.sqlite")
+    return JsonlSink(path, resume=resume)
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -182,6 +256,10 @@ class Counts:
     failures: dict[str, int] = field(default_factory=dict)
     interrupted: bool = False
     stopped_early: bool = False  # --fail-fast
+    # The circuit breaker: why the run stopped after endpoint failures in a row, and how many
+    # articles it left unwritten for --resume to redo.
+    breaker: str | None = None
+    held_back: int = 0
 
     @property
     def elapsed(self) -> float:
@@ -196,6 +274,8 @@ class Counts:
     def exit_code(self) -> int:
         if self.interrupted:
             return 130
+        if self.breaker is not None:
+            return EXIT_RUNTIME
         return EXIT_SOME_FAILED if self.failed else 0
 
 
@@ -207,6 +287,7 @@ Progress = Callable[[Counts], None]
 
 def _failure(item_id: str, source: str, exc: BaseException, kind: str) -> dict[str, Any]:
     message = str(exc) if isinstance(exc, NewsbriefError) else f"{type(exc).__name__}: {exc}"
+    message = mask_secrets(message)
     return {
         "version": RECORD_VERSION,
         "id": item_id,
@@ -277,17 +358,19 @@ class Batch:
         return store
 
     def process(self, article: Article) -> dict[str, Any]:
-        """The result record of one article; failures become records, never exceptions."""
+        """The result record of one article; failures become records, never exceptions.
+        Cleaning it may take at most ``settings.clean_budget`` seconds."""
         try:
-            result = api.summarize_article(
-                article,
-                prompt=self.prompt,
-                identity=self.identity,
-                make=self._make_llm,
-                store=self._store(),
-                cache=self.cache,
-                log=self.log,
-            )
+            with time_budget(self.settings.clean_budget):
+                result = api.summarize_article(
+                    article,
+                    prompt=self.prompt,
+                    identity=self.identity,
+                    make=self._make_llm,
+                    store=self._store(),
+                    cache=self.cache,
+                    log=self.log,
+                )
         except Exception as exc:  # one article's failure never stops the batch
             return _failure(article.id, article.source, exc, _kind(exc))
         return {"version": RECORD_VERSION, "id": article.id, "status": "ok", **result.to_dict()}
@@ -295,6 +378,11 @@ class Batch:
     def close(self) -> None:
         for store in self._stores:
             store.close()
+
+
+# Failures of the endpoint itself (unreachable, down, rate-limiting past every retry), as opposed
+# to one article's bad input or invalid replies: these count toward the circuit breaker.
+ENDPOINT_ERRORS = frozenset({LLMUnavailableError.__name__})
 
 
 def _selected(
@@ -340,20 +428,53 @@ def run(
     """
     if concurrency < 1:
         raise UsageError(f"--concurrency {concurrency}", "use 1 or more")
+    check_out(out)
+    check_inputs(inputs)
     loaded = load_prompt(prompt)
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
     batch = Batch(loaded, settings, cache=cache, log=log, llm=llm)
     if cache or log:
         api._open_store().close()  # create and migrate the store once, before the workers
     workers = 1 if batch.serial else concurrency
-    sink = open_sink(out, resume=resume)
+    lock = ResultsLock(out)
+    lock.acquire()
+    try:
+        sink = open_sink(out, resume=resume)
+    except BaseException:
+        lock.release()
+        raise
     counts = Counts(total=total)
     report = progress or (lambda _: None)
     done_before = sink.done_ids()
     seen: dict[str, str] = {}
     pending: dict[Future[dict[str, Any]], Article] = {}
+    # Endpoint failures in a row, not yet written: if the breaker trips they are dropped, so
+    # --resume redoes those articles; any other result writes them first.
+    unreachable: list[dict[str, Any]] = []
 
     def record(result: dict[str, Any]) -> None:
+        if result["status"] == "failed" and result["error"]["type"] in ENDPOINT_ERRORS:
+            if counts.breaker is not None:
+                counts.held_back += 1
+                return
+            unreachable.append(result)
+            if settings.circuit_breaker and len(unreachable) >= settings.circuit_breaker:
+                counts.breaker = (
+                    f"{len(unreachable)} articles in a row could not reach the model "
+                    f"({result['error']['message']})"
+                )
+                counts.held_back += len(unreachable)
+                unreachable.clear()
+                report(counts)
+            return
+        flush_unreachable()
+        write(result)
+
+    def flush_unreachable() -> None:
+        while unreachable:
+            write(unreachable.pop(0))
+
+    def write(result: dict[str, Any]) -> None:
         sink.write(result)
         if result["status"] == "ok":
             counts.done += 1
@@ -382,7 +503,7 @@ def run(
         try:
             for item in _selected(iter_articles(inputs, text_field=text_field, id_field=id_field),
                                   shard, limit):  # fmt: skip
-                if counts.stopped_early:
+                if counts.stopped_early or counts.breaker is not None:
                     break
                 if item.id in done_before:
                     counts.resumed += 1
@@ -398,13 +519,14 @@ def run(
                     continue
                 while len(pending) >= workers:
                     collect(block=True)
-                if counts.stopped_early:
+                if counts.stopped_early or counts.breaker is not None:
                     break
                 pending[pool.submit(batch.process, item)] = item
                 counts.in_flight = len(pending)
                 collect(block=False)
             while pending:
                 collect(block=True)
+            flush_unreachable()
         except KeyboardInterrupt:
             counts.interrupted = True
             for future in list(pending):
@@ -416,8 +538,10 @@ def run(
                     collect(block=True)
             except KeyboardInterrupt:
                 pass  # a second Ctrl-C: abandon them; resume redoes them
+            flush_unreachable()
     finally:
         sink.close()
+        lock.release()
         pool.shutdown(wait=not counts.interrupted, cancel_futures=True)
         batch.close()
     report(counts)

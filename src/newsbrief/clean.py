@@ -18,18 +18,89 @@ The passes run in this order, each on the output of the one before:
 
 Every removal or repair is recorded as a :class:`Removal` with the text it removed, what
 replaced it, and its offset in the text that pass worked on. Nothing is removed silently.
+
+Every pass runs in time linear in the text, whatever it holds (one 3 MB word, 5 MB of short
+lines, deeply nested HTML): the word-level passes look at bounded windows only, and words too
+long to be words are left as they are. Under :func:`time_budget` a clean that still takes too
+long stops with :class:`~newsbrief.errors.TimeBudgetError` instead of stalling its caller.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from typing import Any
+
+from .errors import TimeBudgetError
+
+# --- time budget ---------------------------------------------------------------------------------
+
+_BUDGET = threading.local()  # per thread: batch workers clean their own articles
+CHECK_EVERY = 2048  # ticks (lines, words) between two looks at the clock
+
+
+def _monotonic() -> float:
+    return time.monotonic()
+
+
+@contextmanager
+def time_budget(seconds: float | None, clock: Callable[[], float] | None = None) -> Iterator[None]:
+    """Inside this block, each :func:`clean_article` or :func:`clean_text` call in this thread
+    must finish within ``seconds`` (``None``: no limit), or it raises
+    :class:`~newsbrief.errors.TimeBudgetError`. The passes look at ``clock`` (default: the
+    monotonic clock) between steps."""
+    previous = getattr(_BUDGET, "limit", None)
+    _BUDGET.limit = (seconds, clock or _monotonic) if seconds is not None else None
+    try:
+        yield
+    finally:
+        _BUDGET.limit = previous
+
+
+@contextmanager
+def _budgeted() -> Iterator[None]:
+    """Start the clock of one clean (an outer call's clock keeps running for inner calls)."""
+    limit = getattr(_BUDGET, "limit", None)
+    if limit is None or getattr(_BUDGET, "deadline", None) is not None:
+        yield
+        return
+    seconds, clock = limit
+    _BUDGET.deadline, _BUDGET.ticks = clock() + seconds, 0
+    try:
+        yield
+    finally:
+        _BUDGET.deadline = None
+
+
+def _check_budget() -> None:
+    deadline = getattr(_BUDGET, "deadline", None)
+    if deadline is None:
+        return
+    seconds, clock = _BUDGET.limit
+    if clock() > deadline:
+        raise TimeBudgetError(
+            f"cleaning the article took over its time budget of {seconds:g} s",
+            "it is pathological (check it with `newsbrief clean`), or raise "
+            "NEWSBRIEF_CLEAN_BUDGET (clean_budget in config.toml)",
+        )
+
+
+def _tick() -> None:
+    """One step of a pass; every ``CHECK_EVERY`` steps the budget is checked."""
+    if getattr(_BUDGET, "deadline", None) is None:
+        return
+    _BUDGET.ticks += 1
+    if _BUDGET.ticks >= CHECK_EVERY:
+        _BUDGET.ticks = 0
+        _check_budget()
+
 
 # --- records ------------------------------------------------------------------------------------
 
@@ -116,6 +187,7 @@ def fix_mojibake(text: str) -> tuple[str, list[Removal]]:
     removed: list[Removal] = []
     offset = 0
     for line in text.split("\n"):
+        _tick()
         fixed = ftfy.fix_text(line, config) if not line.isascii() else line
         if fixed != line:
             removed.append(Removal("mojibake", line, offset, fixed))
@@ -194,6 +266,7 @@ def cut_footer(text: str) -> tuple[str, list[Removal]]:
     """Drop everything from the first footer line on (after ``FOOTER_MIN_SHARE`` of the text)."""
     offset = 0
     for line in text.split("\n"):
+        _tick()
         if offset >= FOOTER_MIN_SHARE * len(text) and _FOOTER.match(line):
             return text[:offset].rstrip(), [Removal("footer", text[offset:], offset)]
         offset += len(line) + 1
@@ -246,6 +319,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
     title_seen = False
     in_teaser = False
     for line in text.split("\n"):
+        _tick()
         is_title = title is not None and line == title
         in_teaser = bool(line) and (in_teaser or bool(_TEASER.match(line)))
         if in_teaser or (is_title and title_seen):
@@ -322,6 +396,14 @@ def _capitalized_before(words: list[str], i: int) -> list[str]:
     return before
 
 
+# Bounds that keep the watermark search linear: a watermark is a short phrase, glued once into
+# a word of ordinary length; longer tokens, and words with many case changes, are not looked at.
+MARK_MAX_CHARS = 48
+WORD_MAX_CHARS = 64
+WORD_MAX_JOINS = 3
+WATERMARK_MAX_ROUNDS = 8
+
+
 def _candidates(text: str) -> Counter[str]:
     """Capitalized phrases seen glued to other letters, counted by how often they recur.
 
@@ -333,19 +415,28 @@ def _candidates(text: str) -> Counter[str]:
     seen: Counter[str] = Counter()
     words = text.split()
     for i, word in enumerate(words):
+        _tick()
         core = word.strip(".,;:!?\"'“”‘’()")
-        for j in range(1, len(core)):
+        if len(core) > WORD_MAX_CHARS:
+            continue
+        joins = [
+            j
+            for j in range(1, len(core))
             # "mutWorld", or "MWorld" (a capital glued before a capitalized word)
-            capital_run = core[j - 1].isupper() and core[j + 1 : j + 2].islower()
-            if core[j].isupper() and (core[j - 1].islower() or capital_run):
-                phrase = " ".join([core[j:], *words[i + 1 : i + 4]])
-                for k in range(len(phrase), 3, -1):
-                    seen[phrase[:k]] += 1
-                if core[0].isupper():
-                    before = _capitalized_before(words, i)
-                    for start in range(len(before) + 1):
-                        seen[" ".join([*before[start:], core[:j]])] += 1
-        if re.fullmatch(r"[A-Z][a-z]{2,}", core) and zipf(core) < 2.0:
+            if core[j].isupper()
+            and (core[j - 1].islower() or (core[j - 1].isupper() and core[j + 1 : j + 2].islower()))
+        ]
+        if len(joins) > WORD_MAX_JOINS:
+            continue
+        for j in joins:
+            phrase = " ".join([core[j:], *words[i + 1 : i + 4]])[:MARK_MAX_CHARS]
+            for k in range(len(phrase), 3, -1):
+                seen[phrase[:k]] += 1
+            if core[0].isupper():
+                before = _capitalized_before(words, i)
+                for start in range(len(before) + 1):
+                    seen[" ".join([*before[start:], core[:j]])[-MARK_MAX_CHARS:]] += 1
+        if len(core) <= 30 and re.fullmatch(r"[A-Z][a-z]{2,}", core) and zipf(core) < 2.0:
             for j in range(2, len(core) - 1):
                 head, rest = core[:j], core[j:]
                 if zipf(head) >= 2.0 and zipf(rest) >= 3.0:
@@ -427,10 +518,12 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
     the World Times").
     """
     removed: list[Removal] = []
-    while True:
+    for _ in range(WATERMARK_MAX_ROUNDS):
+        _check_budget()
         vocabulary = _plain_vocabulary(text)
         best: tuple[int, int, list[_Occurrence]] | None = None
         for mark, count in _candidates(text).most_common(200):
+            _tick()
             if count < WATERMARK_MIN_REPAIRS or len(mark) < 4 or mark != mark.strip():
                 continue
             occurrences = _occurrences(text, mark, vocabulary)
@@ -467,10 +560,15 @@ GLUE_MARGIN = 2.5  # and much rarer than its halves ("nowhere" 4.6 vs "no"/"wher
 # "theXinhua": only a very common word may run into a name ("the" 7.7; not "por" 3.6).
 GLUE_CAMEL_LEFT_MIN_ZIPF = 5.0
 _INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
+# Two common English words glued together are rarely longer than 25 letters; a longer run of
+# letters is not split (trying every split point of a 3 MB "word" was quadratic).
+GLUE_MAX_CHARS = 40
 
 
 def _split(token: str, vocabulary: Counter[str]) -> str | None:
     """The two words ``token`` is glued from, or None when it should stay as it is."""
+    if len(token) > GLUE_MAX_CHARS:
+        return None
     rarity = zipf(token)
     if vocabulary[token] > 1 or rarity >= GLUE_MAX_ZIPF:
         return None
@@ -511,6 +609,7 @@ def split_glued(text: str) -> tuple[str, list[Removal]]:
     out: list[str] = []
     last = 0
     for match in re.finditer(r"(?<![\w-])[A-Za-z]{5,}(?![\w-])", text):
+        _tick()
         split = _split(match.group(), vocabulary)
         if split:
             removed.append(Removal("glued", match.group(), match.start(), split))
@@ -574,14 +673,21 @@ def clean_article(raw: str, content_type: str = "text/plain") -> CleanArticle:
     """Clean an article of either content type: HTML is extracted first, then cleaned as text."""
     if content_type != "text/html":
         return clean_text(raw)
-    text, metadata = extract_html(raw)
-    cleaned = clean_text(text, title=metadata.pop("title", None))
+    with _budgeted():
+        text, metadata = extract_html(raw)
+        _check_budget()
+        cleaned = clean_text(text, title=metadata.pop("title", None))
     stats = {"html_chars": len(raw), "extracted_chars": len(text), **cleaned.stats}
     return replace(cleaned, stats=stats, metadata=metadata)
 
 
 def clean_text(raw: str, *, title: str | None = None) -> CleanArticle:
     """Run every cleaning pass over ``raw``; ``title`` when the source gave one (HTML)."""
+    with _budgeted():
+        return _clean_text(raw, title)
+
+
+def _clean_text(raw: str, title: str | None) -> CleanArticle:
     removed: list[Removal] = []
     text = raw
     for _ in range(3):  # repairing mojibake can expose more of it; stop at a fixed point
@@ -589,12 +695,14 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanArticle:
         for step in (fix_mojibake, normalize):
             text, found = step(text)
             removed += found
+            _check_budget()
         if text == before:
             break
     text, found = cut_footer(text)
     removed += found
     title = title or guess_title(text)
     for step in (lambda t: remove_chrome(t, title), remove_watermarks, split_glued):
+        _check_budget()
         text, found = step(text)
         removed += found
     title = title or guess_title(text)

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from . import __version__, api, render
 from .clean import diff
-from .errors import EXIT_RUNTIME, InputError, NewsbriefError
+from .errors import EXIT_RUNTIME, InputError, NewsbriefError, mask_secrets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,8 +57,19 @@ def _stdout() -> Console:
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {mask_secrets(message)}", err=True)
     return typer.Exit(code)
+
+
+def quiet_closed_pipe() -> None:
+    """The reader of stdout went away (``newsbrief logs --json | head``): point stdout at
+    /dev/null so nothing more is written, not even when Python flushes it on exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass  # stdout is no real file (tests): nothing is left to flush to it
 
 
 def handle_errors(func: F) -> F:
@@ -76,6 +87,9 @@ def handle_errors(func: F) -> F:
             raise _fail("interrupted", 130) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            quiet_closed_pipe()  # a closed pipe is the reader's choice, not a failure
+            raise typer.Exit(0) from None
         except Exception as exc:
             if _state["debug"]:
                 raise
@@ -190,7 +204,9 @@ def batch(
     """Brief many articles into one results file; resumable, one failure never stops it.
 
     Exit codes: 0 every article succeeded; 3 the run finished but some articles failed (their
-    records say why); 130 interrupted (rerun with --resume); 2 bad usage.
+    records say why); 1 stopped by the circuit breaker (the endpoint kept failing; rerun with
+    --resume); 130 interrupted (rerun with --resume); 2 bad usage, or --out is being written by
+    another batch.
     """
     from . import batch as batch_module
 
@@ -222,6 +238,14 @@ def batch(
         )
     if not quiet:
         view.summary(counts, out)
+    if counts.breaker is not None:
+        again = " ".join(a for a in sys.argv[1:] if a != "--resume")
+        typer.echo(
+            f"error: stopped: {mask_secrets(counts.breaker)}; {counts.held_back} articles were "
+            f"not written; fix the endpoint, then finish with: newsbrief {again} --resume",
+            err=True,
+        )
+        raise typer.Exit(counts.exit_code)
     if counts.interrupted:
         again = " ".join(sys.argv[1:]).replace(" --resume", "")
         typer.echo(
@@ -502,7 +526,7 @@ def models() -> None:
         status = f"missing: {exc}"
     table.add_row("local", "SmolLM2-135M-Instruct, embedded, runs on the CPU", status)
     table.add_row("local:<path.gguf>", "any GGUF model file, run by llama-cpp-python", "")
-    endpoint = settings.base_url or "https://api.openai.com/v1"
+    endpoint = mask_secrets(settings.base_url or "https://api.openai.com/v1")
     key = "key set" if settings.api_key else "no OPENAI_API_KEY"
     table.add_row("openai:<model>", f"OpenAI-compatible endpoint {endpoint}", key)
     console = _stdout()
@@ -608,5 +632,9 @@ def main() -> None:
     """Console-script entry point."""
     if os.environ.get("NEWSBRIEF_DEBUG") in ("1", "true", "yes"):
         _state["debug"] = True
-    app(prog_name="newsbrief")
+    try:
+        app(prog_name="newsbrief")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_closed_pipe()
     sys.exit(0)

@@ -11,14 +11,21 @@ platform's user config folder)::
     retry_initial = 1.0    # first backoff in seconds, doubling
     retry_total = 120      # most seconds spent waiting between tries of one request
     reask_tokens = 32000   # most tokens one question may spend, re-asks of invalid replies included
+    clean_budget = 30      # batch: most seconds cleaning one article may take
+    circuit_breaker = 5    # batch: endpoint failures in a row that stop the run (0: never)
+
+Every numeric key can also be set as NEWSBRIEF_<KEY> (e.g. NEWSBRIEF_RETRY_ATTEMPTS); flags,
+variables and the file go through the same bounds, and a bad value is an error (exit 2).
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,19 +39,56 @@ DEFAULT_REASK_TOKENS = 32_000
 
 
 class FileConfig(BaseModel):
-    """What config.toml may hold. Unknown keys are an error, so typos do not pass silently."""
+    """Every setting and its bounds, whatever its source: config.toml is validated by this
+    model, and so are NEWSBRIEF_* variables and flags (:func:`resolve_settings`). Unknown keys
+    are an error, so typos do not pass silently; NaN and infinity are never a number here."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     model: str | None = None
     base_url: str | None = None
     mode: str | None = None
-    timeout: float | None = Field(default=None, gt=0)
-    n_ctx: int | None = Field(default=None, ge=512)
-    n_threads: int | None = Field(default=None, ge=1)
+    timeout: float | None = Field(default=None, gt=0, le=3600)
+    n_ctx: int | None = Field(default=None, ge=512, le=1_048_576)
+    n_threads: int | None = Field(default=None, ge=1, le=1024)
     retry_attempts: int | None = Field(default=None, ge=1, le=20)
-    retry_initial: float | None = Field(default=None, ge=0)
-    retry_total: float | None = Field(default=None, ge=0)
-    reask_tokens: int | None = Field(default=None, ge=1)
+    retry_initial: float | None = Field(default=None, ge=0, le=600)
+    retry_total: float | None = Field(default=None, ge=0, le=86_400)
+    reask_tokens: int | None = Field(default=None, ge=1, le=10_000_000)
+    clean_budget: float | None = Field(default=None, gt=0, le=3600)
+    circuit_breaker: int | None = Field(default=None, ge=0, le=100_000)
+
+
+# What each numeric setting must be, for the hint of an error.
+BOUNDS = {
+    "timeout": "a number of seconds above 0, at most 3600",
+    "n_ctx": "a whole number of tokens from 512 to 1048576",
+    "n_threads": "a whole number from 1 to 1024",
+    "retry_attempts": "a whole number of tries from 1 to 20",
+    "retry_initial": "a number of seconds from 0 to 600",
+    "retry_total": "a number of seconds from 0 to 86400",
+    "reask_tokens": "a whole number of tokens from 1 to 10000000",
+    "clean_budget": "a number of seconds above 0, at most 3600",
+    "circuit_breaker": "a whole number of failures in a row (0 turns it off), at most 100000",
+}
+# Each numeric setting's environment variable.
+ENV_VARS = {name: f"NEWSBRIEF_{name.upper()}" for name in BOUNDS}
+DEFAULT_CLEAN_BUDGET = 30.0  # seconds to clean one article in a batch before it is a failure
+DEFAULT_CIRCUIT_BREAKER = 5  # endpoint failures in a row that stop a batch
+
+
+def _validated(values: dict[str, Any], describe: Callable[[str], str]) -> FileConfig:
+    """``values`` checked against :class:`FileConfig`; the first bad one is a ConfigError
+    that ``describe`` names (a flag, a variable or a key of config.toml)."""
+    try:
+        return FileConfig.model_validate(values)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        bounds = BOUNDS.get(name)
+        raise ConfigError(
+            f"{describe(name)} is invalid: {problem['msg']}",
+            f"set it to {bounds}" if bounds else "fix or remove it",
+        ) from exc
 
 
 def load_file_config(path: Path | None = None) -> FileConfig:
@@ -53,14 +97,25 @@ def load_file_config(path: Path | None = None) -> FileConfig:
         return FileConfig()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return FileConfig.model_validate(data)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text (byte {exc.object[exc.start]:#x} at offset "
+            f"{exc.start})",
+            "save it as UTF-8",
+        ) from exc
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}", "fix or delete it") from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(
-            f"config file {path} is invalid ({problems})", "fix or delete it"
-        ) from exc
+    return _validated(data, lambda name: f"{name} = {data.get(name)!r} in config file {path}")
+
+
+def env_config() -> FileConfig:
+    """The numeric NEWSBRIEF_* variables that are set, under the same bounds as the file."""
+    values = {
+        name: value.strip()
+        for name, var in ENV_VARS.items()
+        if (value := os.environ.get(var, "")).strip()
+    }
+    return _validated(values, lambda name: f"{ENV_VARS[name]}={values.get(name)!r}")
 
 
 @dataclass(frozen=True)
@@ -74,6 +129,8 @@ class Settings:
     n_threads: int | None
     retry: RetryPolicy
     reask_tokens: int = DEFAULT_REASK_TOKENS
+    clean_budget: float = DEFAULT_CLEAN_BUDGET
+    circuit_breaker: int = DEFAULT_CIRCUIT_BREAKER
 
 
 def resolve_settings(
@@ -83,17 +140,26 @@ def resolve_settings(
     mode: str | None = None,
     timeout: float | None = None,
 ) -> Settings:
-    """Merge flags (the arguments), environment and config file into one :class:`Settings`."""
+    """Merge flags (the arguments), environment and config file into one :class:`Settings`.
+
+    Each source is checked against the same bounds (:class:`FileConfig`); a bad value from any
+    of them is a :class:`ConfigError` (exit 2) that names it."""
     env = os.environ
+    flags = _validated({"timeout": timeout}, lambda name: f"--{name} {timeout!r}")
+    environment = env_config()
     file = load_file_config()
     defaults = RetryPolicy()
+
+    def pick(name: str, default: Any) -> Any:
+        return first(
+            getattr(flags, name, None), getattr(environment, name), getattr(file, name), default
+        )
+
     retry = RetryPolicy(
-        attempts=int(first(_env_number("NEWSBRIEF_RETRY_ATTEMPTS"), file.retry_attempts,
-                            defaults.attempts)),
-        initial=first(_env_number("NEWSBRIEF_RETRY_INITIAL"), file.retry_initial,
-                       defaults.initial),
-        total=first(_env_number("NEWSBRIEF_RETRY_TOTAL"), file.retry_total, defaults.total),
-    )  # fmt: skip
+        attempts=pick("retry_attempts", defaults.attempts),
+        initial=pick("retry_initial", defaults.initial),
+        total=pick("retry_total", defaults.total),
+    )
     chosen_model, chosen_url, chosen_mode = pick_model(
         {"model": model, "base_url": base_url, "mode": mode}, file.model_dump()
     )
@@ -102,24 +168,11 @@ def resolve_settings(
         base_url=chosen_url,
         api_key=first(env.get("OPENAI_API_KEY")),
         mode=chosen_mode,
-        timeout=first(timeout, _env_number("NEWSBRIEF_TIMEOUT"), file.timeout, 120.0),
-        n_ctx=file.n_ctx,
-        n_threads=file.n_threads,
+        timeout=pick("timeout", 120.0),
+        n_ctx=pick("n_ctx", None),
+        n_threads=pick("n_threads", None),
         retry=retry,
-        reask_tokens=int(
-            first(_env_number("NEWSBRIEF_REASK_TOKENS"), file.reask_tokens, DEFAULT_REASK_TOKENS)
-        ),
+        reask_tokens=pick("reask_tokens", DEFAULT_REASK_TOKENS),
+        clean_budget=pick("clean_budget", DEFAULT_CLEAN_BUDGET),
+        circuit_breaker=pick("circuit_breaker", DEFAULT_CIRCUIT_BREAKER),
     )
-
-
-def _env_number(name: str) -> float | None:
-    value = os.environ.get(name)
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={value!r} is not a number", f"set {name} to a number") from exc
-    if number < 0:
-        raise ConfigError(f"{name}={value!r} is negative", f"set {name} to 0 or more")
-    return number

@@ -7,6 +7,8 @@ a traceback unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import os
+import re
 from typing import Any
 
 EXIT_OK = 0
@@ -43,6 +45,10 @@ class UsageError(NewsbriefError):
 
 class InputError(UsageError):
     """The article (file, stdin) is missing, unreadable, empty or not text."""
+
+
+class TimeBudgetError(InputError):
+    """An article took longer than its time budget to clean (pathological input)."""
 
 
 class ConfigError(UsageError):
@@ -108,3 +114,42 @@ class ContextOverflowError(LLMError):
         self.window = window
         self.prompt_tokens = prompt_tokens
         self.sent_chars = sent_chars
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+_MASK = "[redacted]"
+_SECRET_PATTERNS = [
+    # user:password@ (or a token as the user) in any URL
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@"), rf"\1{_MASK}@"),
+    # query-string keys: ?api_key=..., &token=..., &sig=...
+    (
+        re.compile(
+            r"(?i)([?&](?:api[_-]?key|apikey|key|token|access[_-]?token|auth|secret|password"
+            r"|passwd|pwd|sig|signature|client[_-]?secret)=)[^&#\s\"']+"
+        ),
+        rf"\1{_MASK}",
+    ),
+    # headers, as "Name: value" or name=value
+    (
+        re.compile(
+            r"(?i)\b((?:proxy-)?authorization|x-api-key|api-key|openai-api-key|x-auth-token)"
+            r"(\"?\s*[:=]\s*\"?)(?:(?:bearer|basic|token)\s+)?[^\s\"',;]+"
+        ),
+        rf"\1\2{_MASK}",
+    ),
+    # bearer tokens and bare keys
+    (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}"), _MASK),
+    (re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}"), _MASK),
+]
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with credentials masked: userinfo in URLs, key-like query parameters,
+    authorization headers, API keys, and the value of OPENAI_API_KEY wherever it appears."""
+    key = os.environ.get("OPENAI_API_KEY")
+    if key and len(key) >= 6:
+        text = text.replace(key, _MASK)
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text

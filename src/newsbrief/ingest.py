@@ -5,38 +5,47 @@ tar archives (members read in memory, never extracted, their names never used as
 WARC(.gz) web archives. An item that cannot be read becomes an :class:`Unreadable` carrying
 the reason, so one bad article never stops a run.
 
-A source is a file path, ``-`` for standard input, or an http(s) URL (fetched with a timeout and
-a size limit). Bytes are decoded as UTF-8, else in the encoding a detector finds; HTML is
+A source is a file path, ``-`` for standard input, or an http(s) URL (fetched with a per-read
+timeout, a total deadline, a size limit and a redirect policy). Bytes are decoded as UTF-8, else
+in the encoding a detector finds (Western single-byte encodings win its ties); HTML is
 recognized by its content, whatever the file is called.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import gzip
 import hashlib
+import http.client
 import io
+import ipaddress
 import json
 import os
 import re
+import socket
 import sys
 import tarfile
+import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 from . import __version__
 from .errors import InputError
 
 # One article is at most a few hundred kilobytes of HTML; more is an archive or a wrong file.
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
-FETCH_TIMEOUT = 20.0
+FETCH_TIMEOUT = 20.0  # seconds one read of a URL may wait
+FETCH_DEADLINE = 60.0  # seconds a whole fetch may take, redirects included
+MAX_REDIRECTS = 5
 _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
     re.IGNORECASE | re.DOTALL,
@@ -54,6 +63,7 @@ class Article:
     raw: str
     content_type: str  # "text/plain" or "text/html"
     data_sha256: str = ""  # of the bytes read, before decoding ("" when built from text)
+    final_url: str = ""  # a fetched URL after its redirects ("" when not fetched)
 
     @property
     def sha256(self) -> str:
@@ -79,18 +89,57 @@ def decode(data: bytes, source: str, declared: str | None = None) -> str:
                 return data.decode(encoding)
             except (UnicodeDecodeError, LookupError):
                 continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[: 1024 * 1024]).best()
-    if best is not None and best.encoding:
+    for encoding in detect_encodings(data[: 1024 * 1024]):
         try:
-            return data.decode(best.encoding)
+            return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
-            pass
+            continue
     raise InputError(
         f"{source} is not text in any encoding newsbrief can detect",
         "convert it to UTF-8 (e.g. `iconv -f <encoding> -t UTF-8`) and retry",
     )
+
+
+# Western single-byte encodings: on Spanish, Portuguese or short French text the detector's
+# scores for cp1250 (Central European) and cp1252 tie, and taking cp1250 turned "año" into
+# "ańo". A tie is settled by which decoding spells more known words.
+WESTERN_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
+_TIE_LANGUAGES = ("fr", "es", "de", "pt", "it", "nl", "cs", "pl", "hu", "sk", "ro")
+_NON_ASCII_WORD = re.compile(r"\w*[^\x00-\x7f\W]\w*")
+
+
+def _known_words(text: str) -> int:
+    """How many distinct words with a non-ASCII letter ``text`` spells as some language does."""
+    from wordfreq import zipf_frequency
+
+    words = set(_NON_ASCII_WORD.findall(text[:200_000]))
+    return sum(
+        any(
+            zipf_frequency(w.lower(), language, wordlist="small") > 0 for language in _TIE_LANGUAGES
+        )
+        for w in list(words)[:300]
+    )
+
+
+def detect_encodings(data: bytes) -> list[str]:
+    """Encodings to try for ``data``, most likely first: charset-normalizer's ranking, except
+    that a Western encoding scored as likely as its first choice goes first when its decoding
+    spells at least as many known words."""
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return []
+    ranked = [m.encoding for m in matches if m.encoding]
+    if any(e in best.could_be_from_charset for e in WESTERN_ENCODINGS):
+        return ranked
+    for match in matches:
+        if match.chaos <= best.chaos and match.coherence >= best.coherence - 0.001:
+            western = [e for e in WESTERN_ENCODINGS if e in match.could_be_from_charset]
+            if western and _known_words(str(match)) >= _known_words(str(best)):
+                return [western[0], *ranked]
+    return ranked
 
 
 def article_from_bytes(
@@ -116,23 +165,189 @@ def article_from_bytes(
     )
 
 
-def fetch(url: str, *, timeout: float = FETCH_TIMEOUT) -> Article:
-    """Download one article page (at most ``MAX_ARTICLE_BYTES``)."""
-    request = urllib.request.Request(url, headers={"User-Agent": f"newsbrief/{__version__}"})
+class _Deadline:
+    """Shuts every socket of one fetch down when its total time is up: a server that drips a
+    byte now and then never trips the per-read timeout, but it cannot outlast this."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watched(base: type[http.client.HTTPConnection], deadline: _Deadline) -> Any:
+    """``base`` whose sockets are handed to ``deadline`` as soon as they connect (before TLS)."""
+
+    class Watched(base):  # type: ignore[valid-type, misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            create: Callable[..., socket.socket] = getattr(self, "_create_connection")  # noqa: B009
+
+            def create_watched(*a: Any, **k: Any) -> socket.socket:
+                sock = create(*a, **k)
+                deadline.watch(sock)
+                return sock
+
+            self._create_connection = create_watched
+
+    return Watched
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
+        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)
+
+
+class RedirectRefused(Exception):
+    """A redirect the fetch policy does not follow."""
+
+
+def _addresses(host: str) -> list[str]:
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            data = response.read(MAX_ARTICLE_BYTES + 1)
-            declared = response.headers.get_content_charset()
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"{url} answered {exc.code} {exc.reason}", "check the URL") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
+        return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+    except (OSError, UnicodeError):
+        return []
+
+
+def _is_public(host: str, resolve: Callable[[str], list[str]]) -> bool:
+    """Every address of ``host`` is a global one (not private, loopback, link-local, ...).
+    A host that does not resolve counts as public: fetching it fails anyway."""
+    for text in resolve(host):
+        try:
+            address = ipaddress.ip_address(text.split("%", 1)[0])
+        except ValueError:
+            continue
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            return False
+    return True
+
+
+def redirect_refusal(
+    source: str, target: str, resolve: Callable[[str], list[str]] | None = None
+) -> str | None:
+    """Why a redirect from ``source`` to ``target`` is not followed, or None when it may be.
+
+    Only http and https are followed; a public host may not send the fetch to a private,
+    loopback or link-local address (the URL the user typed is trusted whatever its host, so a
+    local server may redirect within the local network).
+    """
+    scheme = urllib.parse.urlsplit(target).scheme.lower()
+    if scheme not in ("http", "https"):
+        return f"to a {scheme or 'relative'} URL (only http and https redirects are followed)"
+    resolve = resolve or _addresses
+    source_host = urllib.parse.urlsplit(source).hostname or ""
+    target_host = urllib.parse.urlsplit(target).hostname or ""
+    if _is_public(source_host, resolve) and not _is_public(target_host, resolve):
+        return "from a public host to a private, loopback or link-local address"
+    return None
+
+
+class _RedirectPolicy(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> Any:
+        why = redirect_refusal(req.full_url, newurl)
+        if why is not None:
+            fp.close()
+            raise RedirectRefused(f"{req.full_url} redirects {why}: {newurl}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, deadline: float | None = None) -> Article:
+    """Download one article page (at most ``MAX_ARTICLE_BYTES``) within ``deadline`` seconds
+    in all (``FETCH_DEADLINE`` by default), each read waiting at most ``timeout``. Redirects
+    follow :func:`redirect_refusal`; the article's ``final_url`` is where they led."""
+    limit = FETCH_DEADLINE if deadline is None else deadline
+    request = urllib.request.Request(url, headers={"User-Agent": f"newsbrief/{__version__}"})
+    with _Deadline(limit) as watch:
+        opener = urllib.request.build_opener(
+            _HTTPHandler(watch), _HTTPSHandler(watch), _RedirectPolicy()
+        )
+        try:
+            with opener.open(request, timeout=min(timeout, limit)) as response:
+                final = str(response.geturl())
+                declared = response.headers.get_content_charset()
+                data = bytearray()
+                while len(data) <= MAX_ARTICLE_BYTES and not watch.expired:
+                    chunk = response.read1(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+        except RedirectRefused as exc:
+            raise InputError(
+                f"not following a redirect: {exc}",
+                "pass the final URL yourself if you trust it",
+            ) from exc
+        except urllib.error.HTTPError as exc:
+            if 300 <= exc.code < 400:  # urllib refused the scheme (file:, data:, ...)
+                raise InputError(
+                    f"not following a redirect of {url}: {exc.reason}",
+                    "pass the final URL yourself if you trust it",
+                ) from exc
+            raise InputError(f"{url} answered {exc.code} {exc.reason}", "check the URL") from exc
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            if watch.expired:
+                data, final, declared = bytearray(), url, None
+            else:
+                reason = getattr(exc, "reason", exc)
+                raise InputError(
+                    f"cannot fetch {url}: {reason}",
+                    "check the URL and your connection, or save the page and pass the file",
+                ) from exc
+    if watch.expired:
         raise InputError(
-            f"cannot fetch {url}: {reason}",
-            "check the URL and your connection, or save the page and pass the file",
-        ) from exc
+            f"{url} did not finish loading within {limit:g} s",
+            "the server is too slow: try again later, or save the page and pass the file",
+        )
     slug = re.sub(r"[^A-Za-z0-9]+", "-", url.split("://", 1)[1]).strip("-")[-60:]
-    return article_from_bytes(data, source=url, article_id=slug or None, declared=declared)
+    article = article_from_bytes(
+        bytes(data), source=url, article_id=slug or None, declared=declared
+    )
+    return replace(article, final_url=final)
 
 
 def read_source(source: str, stdin: BinaryIO | None = None) -> Article:
@@ -232,6 +447,9 @@ def _record_item(record: object, source: str, *, text_field: str, id_field: str)
         error = InputError(f"{source} is not a JSON object", "write one object per line")
         return Unreadable(source, source, error)
     given = record.get(id_field)
+    if not isinstance(given, str | int | float | None):
+        error = InputError(f"{source}: its {id_field!r} is not a string or a number", "fix it")
+        return Unreadable(source, source, error)
     text, html = record.get(text_field), record.get("html")
     content = text if isinstance(text, str) and text.strip() else html
     if not isinstance(content, str):
@@ -274,25 +492,83 @@ def _jsonl(path: Path, *, text_field: str, id_field: str) -> Iterator[Item]:
                 continue
             try:
                 record = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                error = InputError(f"line {number} of {path} is not JSON ({exc})", "fix the line")
+            except (ValueError, RecursionError) as exc:  # bad JSON or UTF-8, nested too deep
+                why = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+                error = InputError(f"line {number} of {path} is not JSON ({why})", "fix the line")
                 yield Unreadable(source, source, error)
                 continue
             yield _record_item(record, source, text_field=text_field, id_field=id_field)
 
 
+_CSV_SPECIAL = re.compile(r'[",\n]')
+_START, _FIELD, _QUOTED, _QUOTE_IN_QUOTED = range(4)
+
+
+def csv_records(text: TextIO, limit: int = MAX_ARTICLE_BYTES) -> Iterator[str | None]:
+    """The records of CSV ``text`` (a quoted field may span lines), or None for a record of
+    more than ``limit`` characters, skipped without holding it. The boundaries follow the csv
+    module's default dialect, so one oversized or malformed record never shifts the next."""
+    state, size, over = _START, 0, False
+    pieces: list[str] = []
+    while chunk := text.read(1 << 20):
+        start, last = 0, -1
+        for match in _CSV_SPECIAL.finditer(chunk):
+            at = match.start()
+            if at > last + 1 and state in (_START, _QUOTE_IN_QUOTED):
+                state = _FIELD  # ordinary characters came in between
+            last = at
+            char = chunk[at]
+            if state == _QUOTED:
+                state = _QUOTE_IN_QUOTED if char == '"' else _QUOTED
+            elif char == '"':
+                state = _FIELD if state == _FIELD else _QUOTED  # a quote inside a field is text
+            elif char == ",":
+                state = _START
+            else:  # a newline outside quotes ends the record
+                piece = chunk[start : at + 1]
+                over = over or size + len(piece) > limit
+                yield None if over else "".join([*pieces, piece])
+                state, pieces, size, over, start = _START, [], 0, False, at + 1
+        if len(chunk) > last + 1 and state in (_START, _QUOTE_IN_QUOTED):
+            state = _FIELD
+        rest = chunk[start:]
+        size += len(rest)
+        over = over or size > limit
+        pieces = [] if over else [*pieces, rest]
+    if over:
+        yield None
+    elif "".join(pieces):
+        yield "".join(pieces)  # the last record, without a final newline
+
+
 def _csv(path: Path, *, text_field: str, id_field: str) -> Iterator[Item]:
-    csv.field_size_limit(MAX_ARTICLE_BYTES)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_ARTICLE_BYTES + 1))
+    header: list[str] | None = None
     with _open_maybe_gzip(path) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
-        try:
-            for number, row in enumerate(csv.DictReader(text), start=2):
-                yield _record_item(
-                    row, f"{path}:{number}", text_field=text_field, id_field=id_field
-                )
-        except csv.Error as exc:
-            source = f"{path}"
-            yield Unreadable(source, source, InputError(f"{path}: {exc}", "fix the CSV"))
+        for number, record in enumerate(csv_records(text), start=1):
+            source = f"{path}:{number}"
+            if record is None:
+                what = "the header" if header is None else f"record {number}"
+                error = InputError(f"{what} of {path} is over 5 MB", "is it an article?")
+                yield Unreadable(source, source, error)
+                if header is None:
+                    return
+                continue
+            try:
+                row = next(csv.reader([record]), [])
+            except csv.Error as exc:
+                yield Unreadable(source, source, InputError(f"{source}: {exc}", "fix the CSV"))
+                continue
+            if not row:
+                continue  # a blank line
+            if header is None:
+                header = row
+                continue
+            yield _record_item(
+                dict(zip(header, row, strict=False)), source, text_field=text_field,
+                id_field=id_field,
+            )  # fmt: skip
 
 
 def _member(archive: Path, name: str, size: int, read: Callable[[int], bytes]) -> Item:
@@ -314,10 +590,42 @@ def _is_article_name(name: str) -> bool:
     return Path(name).suffix.lower() in ARTICLE_SUFFIXES
 
 
+# Members that hold other articles: never opened inside an archive (no archive within an
+# archive within an archive), each reported as one failed record instead.
+NESTED_SUFFIXES = (
+    ".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".jsonl", ".ndjson", ".csv", ".warc", ".7z",
+)  # fmt: skip
+
+
+def _is_nested_name(name: str) -> bool:
+    return name.lower().endswith(NESTED_SUFFIXES)
+
+
+def _not_read(archive: Path, name: str, what: str, hint: str) -> Unreadable:
+    source = f"{archive}!{name}"
+    return Unreadable(_member_id(name), source, InputError(f"{source} is {what}", hint))
+
+
+def _nested(archive: Path, name: str) -> Unreadable:
+    return _not_read(
+        archive, name, "an archive inside the archive, which is not opened",
+        "extract it and pass it as an input of its own",
+    )  # fmt: skip
+
+
 def _zip(path: Path) -> Iterator[Item]:
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
-            if not info.is_dir() and _is_article_name(info.filename):
+            if info.is_dir() or not (
+                _is_article_name(info.filename) or _is_nested_name(info.filename)
+            ):
+                continue
+            if (info.external_attr >> 16) & 0o170000 == 0o120000:
+                yield _not_read(path, info.filename, "a symbolic link, which is not followed",
+                                "store the article itself in the archive")  # fmt: skip
+            elif not _is_article_name(info.filename):
+                yield _nested(path, info.filename)
+            else:
 
                 def read(limit: int, info: zipfile.ZipInfo = info) -> bytes:
                     with archive.open(info) as member:
@@ -329,13 +637,29 @@ def _zip(path: Path) -> Iterator[Item]:
 def _tar(path: Path) -> Iterator[Item]:
     with tarfile.open(path, "r|*") as archive:  # a stream: members are read in order, once
         for entry in archive:
-            if entry.isfile() and _is_article_name(entry.name):
+            if not (_is_article_name(entry.name) or _is_nested_name(entry.name)):
+                continue
+            if entry.islnk() or entry.issym():
+                kind = "a hard link" if entry.islnk() else "a symbolic link"
+                yield _not_read(path, entry.name, f"{kind} to {entry.linkname!r}, which is not "
+                                "followed", "store the article itself in the archive")  # fmt: skip
+            elif not entry.isfile():
+                continue  # devices, fifos: nothing to read
+            elif not _is_article_name(entry.name):
+                yield _nested(path, entry.name)
+            else:
                 handle = archive.extractfile(entry)
                 read = handle.read if handle is not None else (lambda _: b"")
                 yield _member(path, entry.name, entry.size, read)
 
 
+class PayloadError(ValueError):
+    """A WARC record's HTTP payload is malformed or cut short."""
+
+
 def _http_body(payload: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of an HTTP response; raises :class:`PayloadError` when the
+    body is malformed or shorter than it says."""
     head, _, body = payload.partition(b"\r\n\r\n")
     lines = head.decode("iso-8859-1").split("\r\n")
     parts = lines[0].split(" ", 2)
@@ -346,53 +670,106 @@ def _http_body(payload: bytes) -> tuple[int, dict[str, str], bytes]:
         headers[name.strip().lower()] = value.strip()
     if "chunked" in headers.get("transfer-encoding", "").lower():
         body = _dechunk(body)
+    else:
+        declared = headers.get("content-length", "")
+        if re.fullmatch(r"[0-9]{1,15}", declared) and len(body) < int(declared):
+            raise PayloadError(f"truncated: {len(body)} of {declared} bytes of its body")
     if headers.get("content-encoding", "").lower() == "gzip":
         decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        body = decompressor.decompress(body, MAX_ARTICLE_BYTES + 1)
+        try:
+            body = decompressor.decompress(body, MAX_ARTICLE_BYTES + 1)
+        except zlib.error as exc:
+            raise PayloadError(f"its gzip body is damaged ({exc})") from exc
+        if not decompressor.eof and len(body) <= MAX_ARTICLE_BYTES:
+            raise PayloadError("truncated: its gzip body ends before the end of the stream")
     return status, headers, body
 
 
 def _dechunk(body: bytes) -> bytes:
+    """The body of a chunked transfer; raises :class:`PayloadError` on a malformed size or a
+    chunk cut short."""
     out, position = bytearray(), 0
     while position < len(body):
         end = body.find(b"\r\n", position)
         if end < 0:
-            break
-        size = int(body[position:end].split(b";")[0] or b"0", 16)
+            raise PayloadError("truncated: a chunk size line without its end")
+        text = body[position:end].split(b";")[0].strip()
+        if not re.fullmatch(rb"[0-9A-Fa-f]{1,15}", text):
+            raise PayloadError(f"bad chunk size {text[:20]!r}")
+        size = int(text, 16)
         if size == 0:
             break
+        if end + 2 + size > len(body):
+            raise PayloadError(f"truncated: a chunk of {size} bytes has {len(body) - end - 2}")
         out += body[end + 2 : end + 2 + size]
         position = end + 2 + size + 2
     return bytes(out)
 
 
 def _warc(path: Path) -> Iterator[Item]:
-    """Response records with an HTML payload; other records are skipped."""
+    """Response records with an HTML payload; other records are skipped. A record that is
+    malformed (bad Content-Length, bad chunking) or cut short is one failed record; the
+    reader then goes on at the next ``WARC/`` line."""
     with _open_maybe_gzip(path) as handle:
         while True:
             line = handle.readline(1 << 16)
             if not line:
                 return
             if not line.startswith(b"WARC/"):
-                continue  # the blank lines between records
+                continue  # the blank lines between records, or what a bad record left
             headers: dict[str, str] = {}
-            while (header := handle.readline(1 << 16)) not in (b"\r\n", b"\n", b""):
-                name, _, value = header.decode("utf-8", "replace").partition(":")
-                headers[name.strip().lower()] = value.strip()
-            length = int(headers.get("content-length", "0") or 0)
+            try:
+                while (header := handle.readline(1 << 16)) not in (b"\r\n", b"\n", b""):
+                    name, _, value = header.decode("utf-8", "replace").partition(":")
+                    headers[name.strip().lower()] = value.strip()
+            except (EOFError, OSError, zlib.error) as exc:
+                uri = headers.get("warc-target-uri", "")
+                source = f"{path}#{uri or 'the last record'}"
+                error = InputError(f"{source} is cut short ({exc})", "fetch the archive again")
+                yield Unreadable(uri or source, source, error)
+                return
             uri = headers.get("warc-target-uri", "")
             source = f"{path}#{uri or headers.get('warc-record-id', '?')}"
+            record_id = uri or source
             wanted = headers.get("warc-type") == "response" and "application/http" in headers.get(
                 "content-type", "application/http"
             )
+
+            def failed(message: str, hint: str, source: str = source, record_id: str = record_id
+                       ) -> Unreadable:  # fmt: skip
+                return Unreadable(record_id, source, InputError(f"{source} {message}", hint))
+
+            declared = headers.get("content-length", "0") or "0"
+            if not re.fullmatch(r"[0-9]{1,15}", declared):
+                if wanted:
+                    yield failed(f"has a bad Content-Length {declared[:40]!r}",
+                                 "the record is skipped; fix or drop it")  # fmt: skip
+                continue  # the loop looks for the next record's WARC/ line
+            length = int(declared)
             if not wanted or length > MAX_ARTICLE_BYTES + 65536:
                 while length > 0 and (chunk := handle.read(min(length, 1 << 20))):
                     length -= len(chunk)  # skipped without holding it
                 if wanted:
-                    error = InputError(f"{source} is over 5 MB", "is it an article?")
-                    yield Unreadable(uri or source, source, error)
+                    yield failed("is over 5 MB", "is it an article?")
                 continue
-            status, http_headers, body = _http_body(handle.read(length))
+            try:
+                payload = handle.read(length)
+            except (EOFError, OSError, zlib.error) as exc:
+                yield failed(f"is cut short ({exc})", "the archive is truncated; fetch it again")
+                return
+            if len(payload) < length:
+                yield failed(f"is truncated: {len(payload)} of {length} bytes",
+                             "the archive is cut short; fetch it again")  # fmt: skip
+                return
+            if headers.get("warc-truncated"):
+                yield failed(f"was truncated by the crawler ({headers['warc-truncated']})",
+                             "crawl the page again")  # fmt: skip
+                continue
+            try:
+                status, http_headers, body = _http_body(payload)
+            except PayloadError as exc:
+                yield failed(f"has a bad HTTP payload: {exc}", "the record is skipped")
+                continue
             content_type = http_headers.get("content-type", "")
             if status != 200 or "html" not in content_type.lower():
                 continue
@@ -424,6 +801,26 @@ def _one_input(path: Path, *, text_field: str, id_field: str) -> Iterator[Item]:
         # A corrupt or truncated archive: what was read before the damage stands.
         source = str(path)
         yield Unreadable(source, source, InputError(f"{path} is damaged: {exc}", "check the file"))
+    except (ValueError, RecursionError, MemoryError, csv.Error) as exc:
+        # A reader met bytes it has no rule for: the file's earlier records stand, and the run
+        # goes on with the next input.
+        source = str(path)
+        why = f"{type(exc).__name__}: {str(exc)[:200]}"
+        error = InputError(f"{path} could not be read past this point ({why})", "check the file")
+        yield Unreadable(source, source, error)
+
+
+def check_inputs(inputs: Iterable[str]) -> None:
+    """Refuse, before a run starts, an input path that does not exist or a glob that matches
+    nothing: a typo is a usage error, not a failed record."""
+    for given in inputs:
+        if Path(given).exists():
+            continue
+        if _GLOB_CHARS.search(given):
+            if not glob.glob(given, recursive=True):
+                raise InputError(f"{given} matches no file", "check the pattern")
+            continue
+        raise InputError(f"input {given}: no such file or directory", "check the path")
 
 
 def iter_articles(

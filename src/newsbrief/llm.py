@@ -40,6 +40,7 @@ from .errors import (
     InvalidReplyError,
     LLMError,
     LLMUnavailableError,
+    mask_secrets,
 )
 from .retry import BudgetSpent, Retrier, RetryPolicy
 
@@ -557,7 +558,7 @@ class LLM:
                 usage=dict(counter.usage),
             )
 
-        where = getattr(self.provider, "base_url", None) or "the OpenAI API"
+        where = mask_secrets(getattr(self.provider, "base_url", None) or "the OpenAI API")
         tries = f"{counter.calls} attempt{'s' if counter.calls != 1 else ''}"
         overflow = (
             parse_context_overflow(str(exc)) if isinstance(exc, openai.BadRequestError) else None
@@ -578,7 +579,15 @@ class LLM:
             )
         status = getattr(exc, "status_code", None)
         budget = exc.__cause__ if isinstance(exc.__cause__, BudgetSpent) else None
-        first_line = (str(exc.__cause__ or exc).splitlines() or [""])[0]
+        first_line = mask_secrets((str(exc.__cause__ or exc).splitlines() or [""])[0])
+        # Which limit ended the retries of a rate-limited request: the wait budget, or the tries.
+        retry_hint = (
+            "wait and run again, or raise NEWSBRIEF_RETRY_TOTAL (retry_total in config.toml, "
+            f"now {self.retry.total:g} s)"
+            if budget
+            else "wait and run again, or raise NEWSBRIEF_RETRY_ATTEMPTS (retry_attempts in "
+            f"config.toml, now {self.retry.attempts}, at most 20)"
+        )
         # (library exception, newsbrief error, message, what to do), most specific first.
         rules: list[tuple[type[BaseException], type[LLMError], Callable[[], str], str]] = [
             (openai.APITimeoutError, LLMUnavailableError,
@@ -590,7 +599,7 @@ class LLM:
             (openai.RateLimitError, LLMUnavailableError,
              lambda: f"{where} kept rate-limiting {self.model} (429, {tries}"
              + (f"; it {budget}" if budget else "") + ")",
-             "wait and run again, or raise NEWSBRIEF_RETRY_TOTAL"),
+             retry_hint),
             (openai.InternalServerError, LLMUnavailableError,
              lambda: f"{where} failed with {status} for {self.model} ({tries})",
              "the server is down or overloaded: try again later"),
@@ -617,4 +626,6 @@ class LLM:
         for library_error, newsbrief_error, message, hint in rules:
             if isinstance(exc, library_error):
                 return error(newsbrief_error, message(), hint)
-        return error(LLMError, f"{self.model} failed: {type(exc).__name__}: {exc}", None)
+        return error(
+            LLMError, mask_secrets(f"{self.model} failed: {type(exc).__name__}: {exc}"), None
+        )

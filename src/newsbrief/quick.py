@@ -38,7 +38,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # What config.toml may hold (config.FileConfig validates them; a test keeps the two in step).
 FILE_KEYS = frozenset(
     {"model", "base_url", "mode", "timeout", "n_ctx", "n_threads", "retry_attempts",
-     "retry_initial", "retry_total", "reask_tokens"}
+     "retry_initial", "retry_total", "reask_tokens", "clean_budget", "circuit_breaker"}
 )  # fmt: skip
 # Libraries whose version changes the cleaned text or the schema text.
 _FINGERPRINT_LIBS = ("trafilatura", "wordfreq", "ftfy", "pydantic")
@@ -295,7 +295,14 @@ def try_fast(args: Sequence[str]) -> bool:
 def main(argv: Iterable[str] | None = None) -> None:
     """Console-script entry point."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if try_fast(args):
+    try:
+        served = try_fast(args)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`... | head`): nothing is wrong
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    if served:
         sys.exit(0)
     from .cli import main as cli_main
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from .errors import mask_secrets
 
 CACHE_VERSION = 1  # bump when the stored result's shape changes; old rows are then ignored
 
@@ -68,17 +69,10 @@ MIGRATIONS: list[tuple[str, str]] = [
     ),
 ]
 
-_SECRET = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}|\bBearer\s+[A-Za-z0-9._-]{8,}")
-
 
 def redact(text: str | None) -> str | None:
-    """``text`` with anything that looks like an API key, or the configured key, masked."""
-    if text is None:
-        return None
-    key = os.environ.get("OPENAI_API_KEY")
-    if key and len(key) >= 6:
-        text = text.replace(key, "[redacted]")
-    return _SECRET.sub("[redacted]", text)
+    """``text`` with credentials masked (:func:`newsbrief.errors.mask_secrets`)."""
+    return None if text is None else mask_secrets(text)
 
 
 def default_path() -> Path:
@@ -146,7 +140,7 @@ class Store:
             "error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 _now(),
-                record["model"],
+                redact(record["model"]),
                 record.get("prompt"),
                 record.get("prompt_sha256"),
                 record.get("article_sha256"),
