@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -99,18 +100,26 @@ def lead_summary(cleaned: CleanArticle, count: int = LEAD_SENTENCES) -> str:
     return " ".join(_body_sentences(cleaned)[:count])
 
 
-def _pledges(sentences: list[str]) -> list[Pledge]:
-    cues = extract.cue_pattern(PLEDGE_CUES)
-    found: list[Pledge] = []
+def _cued(sentences: list[str], cues: re.Pattern[str]) -> Iterator[tuple[str, str]]:
+    """(sentence, actor) for each sentence of six words or more with a cue and an actor: the
+    nearest name or group before the first cue."""
     for sentence in sentences:
         cue = cues.search(sentence)
         if cue is None or len(sentence.split()) < 6:
             continue
         actors = extract.actor_candidates(sentence, cue.start())
+        if actors:
+            yield sentence, actors[0]
+
+
+def _pledges(sentences: list[str]) -> list[Pledge]:
+    cues = extract.cue_pattern(PLEDGE_CUES)
+    found: list[Pledge] = []
+    for sentence, actor in _cued(sentences, cues):
         options = extract.commitment_options(sentence, cues)
-        if actors and options:
+        if options:
             found.append(
-                Pledge(actor=actors[0], commitment=options[0],
+                Pledge(actor=actor, commitment=options[0],
                        condition=extract.condition_of(sentence), evidence=sentence)
             )  # fmt: skip
     return found[:MAX_ITEMS]
@@ -120,19 +129,14 @@ def _positions(sentences: list[str]) -> list[Position]:
     polarity = {w: stance for stance, words in STANCE_CUES.items() for w in words}
     cues = extract.cue_pattern(polarity)
     found: list[Position] = []
-    for sentence in sentences:
-        cue = cues.search(sentence)
-        if cue is None or len(sentence.split()) < 6:
-            continue
-        actors = extract.actor_candidates(sentence, cue.start())
+    for sentence, actor in _cued(sentences, cues):
         views = extract.stance_options(sentence, cues)
-        if not actors or not views:
+        if not views:
             continue
-        view = views[0]
-        stance = extract.stance_choices([view], polarity)[0]
+        stance = extract.stance_choices(views[:1], polarity)[0]
         found.append(
-            Position(actor=actors[0], topic=extract.topic_of(view), stance=stance,
-                     statement=f"{actors[0]} {view}.", evidence=sentence)
+            Position(actor=actor, topic=extract.topic_of(views[0]), stance=stance,
+                     statement=f"{actor} {views[0]}.", evidence=sentence)
         )  # fmt: skip
     return found[:MAX_ITEMS]
 
