@@ -40,8 +40,10 @@ def server() -> Iterator[FaultServer]:
 
 
 def make_run(server: FaultServer, fixtures: Path, repeats: int = 1) -> dict[str, Any]:
-    return runner.run_eval(model="openai:fault", base_url=server.base_url, mode="json_schema",
-                           repeats=repeats, fixtures_dirs=[fixtures])  # fmt: skip
+    return runner.run_eval(
+        prompt="brief@2", model="openai:fault", base_url=server.base_url, mode="json_schema",
+        repeats=repeats, fixtures_dirs=[fixtures],
+    )  # fmt: skip
 
 
 def gold_run(fixtures: Path) -> dict[str, Any]:

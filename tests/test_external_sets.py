@@ -104,8 +104,10 @@ def test_a_run_on_an_external_set_keeps_scores_and_no_article_text(
     assert {f.name for f in result.fields} >= {"pledges", "rouge_l", "key_facts"}
     with pytest.raises(InputError, match="without its text"):
         runner.replay(runner.load_run(path), [root])
-    kept = runner.run_eval(model="openai:fault", base_url=server.base_url, mode="json_schema",
-                           fixtures_dirs=[root], articles_from=articles, keep_text=True)  # fmt: skip
+    kept = runner.run_eval(
+        model="openai:fault", base_url=server.base_url, mode="json_schema",
+        fixtures_dirs=[root], articles_from=articles, keep_text=True,
+    )  # fmt: skip
     assert all(i["source_text"] and not i.get("redacted") for i in kept["items"])
 
 
@@ -124,11 +126,15 @@ def test_cli_eval_prints_the_floor_beside_the_model_and_compares_against_it(
     assert result.exit_code == 0, result.output
     assert "vs A floor@1 on none" in result.output
     floor_out = tmp_path / "floor.json"
-    result = CliRunner().invoke(app, ["eval", "--strategy", "floor", "--fixtures", str(root),
-                                      "--articles-from", str(articles), "-o", str(floor_out)])  # fmt: skip
+    result = CliRunner().invoke(app, [
+        "eval", "--strategy", "floor", "--fixtures", str(root),
+        "--articles-from", str(articles), "-o", str(floor_out),
+    ])  # fmt: skip
     assert result.exit_code == 0, result.output
     floor = json.loads(floor_out.read_text())
     assert floor["model"] == "none" and floor["summary"]["cost"]["prompt_tokens"] == 0
-    result = CliRunner().invoke(app, ["eval", "--fixtures", str(root)],
-                                env={"NEWSBRIEF_ARTICLES_FROM": str(tmp_path / "none")})  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["eval", "--fixtures", str(root)],
+        env={"NEWSBRIEF_ARTICLES_FROM": str(tmp_path / "none")},
+    )  # fmt: skip
     assert result.exit_code == 2 and "fetch.py" in result.output

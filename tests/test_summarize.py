@@ -35,8 +35,8 @@ def test_json_output_follows_the_contract(fake_provider: FakeProvider, seed_path
     jsonschema.validate(data["brief"], SCHEMA)
     meta = data["meta"]
     assert set(meta) == {
-        "prompt", "prompt_sha256", "model", "usage", "latency_ms", "attempts", "grounding",
-        "cached", "pieces", "newsbrief_version",
+        "prompt", "prompt_sha256", "model", "strategy", "strategy_version", "usage",
+        "latency_ms", "attempts", "grounding", "cached", "pieces", "newsbrief_version",
     }  # fmt: skip
     assert meta["cached"] is False and meta["pieces"] == 1
     assert meta["prompt"] == "brief@2"

@@ -47,9 +47,12 @@ app.add_typer(eval_app, name="eval")
 
 _state = {"debug": False}
 STRATEGY_HELP = (
-    "How the brief is made: focused (the prompt's questions, asked of the model) or floor "
-    "(no model: lead sentences and cue-sentence rules, the yardstick a model must beat)."
+    "How the brief is made: focused (many small questions, for the embedded 135M model), whole "
+    "(the article and one question per part, for capable models) or floor (no model: the "
+    "yardstick). Default: the --prompt's strategy, then NEWSBRIEF_STRATEGY, then config.toml, "
+    "then by model (openai: whole; local: focused)."
 )
+PROMPT_HELP = "Prompt id@version. Default: the strategy's (focused brief@2, whole brief@3)."
 
 
 def _stdout() -> Console:
@@ -132,7 +135,7 @@ MODEL_HELP = (
 def summarize(
     source: str = typer.Argument(..., help="Article file, or - to read stdin."),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
-    prompt: str = typer.Option(api.DEFAULT_PROMPT, "--prompt", "-p", help="Prompt id@version."),
+    prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
     output: OutputFormat = typer.Option(
         OutputFormat.pretty, "--format", "-f", help="Output format."
     ),
@@ -145,7 +148,7 @@ def summarize(
     timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
-    strategy: str = typer.Option(api.DEFAULT_STRATEGY, "--strategy", help=STRATEGY_HELP),
+    strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
 ) -> None:
     """Summarize one article into a brief: summary, pledges, positions, quoted experts."""
     result = api.summarize(
@@ -170,7 +173,7 @@ def batch(
     ),
     out: Path = typer.Option(..., "--out", "-o", help="results.jsonl or results.sqlite."),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
-    prompt: str = typer.Option(api.DEFAULT_PROMPT, "--prompt", "-p", help="Prompt id@version."),
+    prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
     mode: str | None = typer.Option(None, "--mode", help="instructor mode."),
     timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
@@ -186,6 +189,7 @@ def batch(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
+    strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
 ) -> None:
     """Brief many articles into one results file; resumable, one failure never stops it.
 
@@ -219,6 +223,7 @@ def batch(
             id_field=id_field,
             progress=view.update,
             total=total,
+            strategy=strategy,
         )
     if not quiet:
         view.summary(counts, out)
@@ -317,7 +322,7 @@ class _BatchView:
 @handle_errors
 def eval_run(
     ctx: typer.Context,
-    prompt: str = typer.Option(api.DEFAULT_PROMPT, "--prompt", "-p", help="Prompt id@version."),
+    prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
     mode: str | None = typer.Option(None, "--mode", help="instructor mode."),
@@ -340,13 +345,13 @@ def eval_run(
         "--articles-from",
         envvar="NEWSBRIEF_ARTICLES_FROM",
         help="Folder holding the articles of external fixture sets (<id>.txt).",
-    ),  # fmt: skip
-    strategy: str = typer.Option(api.DEFAULT_STRATEGY, "--strategy", help=STRATEGY_HELP),
+    ),
+    strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
     keep_text: bool = typer.Option(
         False,
         "--keep-text",
         help="Keep external articles' text and briefs in the run file (local use; never commit).",
-    ),  # fmt: skip
+    ),
 ) -> None:
     """Run a prompt over every fixture and score it next to the no-model floor; writes a
     versioned run file."""

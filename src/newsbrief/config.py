@@ -11,6 +11,7 @@ platform's user config folder)::
     retry_initial = 1.0    # first backoff in seconds, doubling
     retry_total = 120      # most seconds spent waiting between tries of one request
     reask_tokens = 32000   # most tokens one question may spend, re-asks of invalid replies included
+    strategy = "whole"     # how briefs are made when --strategy and --prompt say nothing
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .base import config_path, configured_strategy, first, pick_model, read_config
 from .errors import ConfigError
-from .quick import config_path, first, pick_model
 from .retry import RetryPolicy
 
 # Most tokens (prompt + reply, every request) one question may spend before newsbrief stops
@@ -45,16 +46,14 @@ class FileConfig(BaseModel):
     retry_initial: float | None = Field(default=None, ge=0)
     retry_total: float | None = Field(default=None, ge=0)
     reask_tokens: int | None = Field(default=None, ge=1)
+    strategy: str | None = None
 
 
 def load_file_config(path: Path | None = None) -> FileConfig:
     path = path or config_path()
-    if not path.is_file():
-        return FileConfig()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return FileConfig.model_validate(data)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return FileConfig.model_validate(read_config(path))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}", "fix or delete it") from exc
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
@@ -74,6 +73,7 @@ class Settings:
     n_threads: int | None
     retry: RetryPolicy
     reask_tokens: int = DEFAULT_REASK_TOKENS
+    strategy: str | None = None  # NEWSBRIEF_STRATEGY or config.toml's; None: by model
 
 
 def resolve_settings(
@@ -94,8 +94,9 @@ def resolve_settings(
                        defaults.initial),
         total=first(_env_number("NEWSBRIEF_RETRY_TOTAL"), file.retry_total, defaults.total),
     )  # fmt: skip
+    values = file.model_dump()
     chosen_model, chosen_url, chosen_mode = pick_model(
-        {"model": model, "base_url": base_url, "mode": mode}, file.model_dump()
+        {"model": model, "base_url": base_url, "mode": mode}, values
     )
     return Settings(
         model=chosen_model,
@@ -109,6 +110,7 @@ def resolve_settings(
         reask_tokens=int(
             first(_env_number("NEWSBRIEF_REASK_TOKENS"), file.reask_tokens, DEFAULT_REASK_TOKENS)
         ),
+        strategy=configured_strategy(values),
     )
 
 
