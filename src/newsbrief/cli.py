@@ -428,8 +428,13 @@ def eval_compare(
     fixtures: list[Path] = typer.Option(
         [Path("evals/fixtures")], "--fixtures", help="Fixture folder, for the HTML diffs."
     ),
+    shared_only: bool = typer.Option(
+        False, "--shared-only", help="Runs on different fixture sets: compare the shared ones."
+    ),
 ) -> None:
     """B against A per field: deltas, paired bootstrap 95% CIs, flips, verdict, gate.
+
+    Runs made on different fixture sets are refused unless --shared-only.
 
     Exit codes: 0 (or no --gate); 4 the gate failed; 2 bad input.
     """
@@ -441,8 +446,16 @@ def eval_compare(
 
     b = runner.load_run(run_b)
     a = runner.floor_run(b) if str(run_a) == "floor" else runner.load_run(run_a)
+    if not shared_only:
+        compare_module.check_same_fixtures(a, b)
     result = compare_module.compare(a, b, tolerance=delta)
-    title = f"B {b['prompt']} on {b['model']} vs A {a['prompt']} on {a['model']}"
+
+    def named(run: dict[str, Any]) -> str:
+        return f"{run['prompt']} on {run['model']} ({run.get('strategy') or 'focused'})"
+
+    title = f"B {named(b)} vs A {named(a)}"
+    if shared_only and {i["id"] for i in a["items"]} != {i["id"] for i in b["items"]}:
+        title += f", on the {len(result.fixtures)} fixtures both runs have"
     table = Table("field", "A", "B", "delta", "95% CI", "n", "gate", title=title)
     for f in result.fields:
         gate_cell = ("[red]FAIL[/red]" if f.failed else "ok") if f.gated else ""
