@@ -524,7 +524,10 @@ def models() -> None:
     table.add_row("openai:<model>", f"OpenAI-compatible endpoint {endpoint}", key)
     console = _stdout()
     console.print(table)
-    console.print(f"default: {settings.model}")
+    from .base import pick_strategy
+
+    strategy = pick_strategy(None, None, settings.strategy, settings.model)
+    console.print(f"default: {settings.model}, strategy {strategy}")
 
 
 @prompts_app.command("list")
@@ -533,13 +536,13 @@ def prompts_list() -> None:
     """List every prompt version."""
     from .prompts import available, load_prompt
 
-    table = Table("Prompt", "Tasks", "sha256", "Description")
+    table = Table("Prompt", "Strategy", "Tasks", "sha256", "Description")
     for name, versions in available().items():
         for number in versions:
             loaded = load_prompt(f"{name}@{number}")
             tasks = ", ".join(t.part for t in loaded.spec.tasks)
             summary = loaded.spec.description.split(". ")[0].rstrip(".") + "."
-            table.add_row(loaded.ref, tasks, loaded.sha256[:12], summary)
+            table.add_row(loaded.ref, loaded.spec.strategy, tasks, loaded.sha256[:12], summary)
     _stdout().print(table)
 
 
