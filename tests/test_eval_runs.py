@@ -40,8 +40,10 @@ def server() -> Iterator[FaultServer]:
 
 
 def make_run(server: FaultServer, fixtures: Path, repeats: int = 1) -> dict[str, Any]:
-    return runner.run_eval(model="openai:fault", base_url=server.base_url, mode="json_schema",
-                           repeats=repeats, fixtures_dirs=[fixtures])  # fmt: skip
+    return runner.run_eval(
+        prompt="brief@2", model="openai:fault", base_url=server.base_url, mode="json_schema",
+        repeats=repeats, fixtures_dirs=[fixtures],
+    )  # fmt: skip
 
 
 def gold_run(fixtures: Path) -> dict[str, Any]:
@@ -150,6 +152,31 @@ def test_cli_eval_replay_compare_gate_and_reports(
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(app, ["eval", "compare", str(weak), str(tmp_path / "nope.json")])
     assert result.exit_code == 2 and "cannot read run" in result.output
+
+
+def test_compare_refuses_runs_of_different_fixture_sets_unless_asked(
+    server: FaultServer, fixtures: Path, tmp_path: Path
+) -> None:
+    full, part = tmp_path / "full.json", tmp_path / "part.json"
+    run = make_run(server, fixtures)
+    runner.save_run(run, full)
+    dropped = run["fixtures"][0]
+    def kept(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [i for i in items if i["id"] != dropped]
+
+    floor = {**run["floor"], "items": kept(run["floor"]["items"])}
+    runner.save_run(
+        {**run, "fixtures": run["fixtures"][1:], "items": kept(run["items"]), "floor": floor}, part
+    )
+    result = CliRunner().invoke(app, ["eval", "compare", str(full), str(part)])
+    assert result.exit_code == 2, result.output
+    assert f"different fixture sets (only A has {dropped})" in result.output
+    assert "--shared-only" in result.output and result.output.count("\n") == 1
+    result = CliRunner().invoke(app, ["eval", "compare", str(full), str(part), "--shared-only"])
+    assert result.exit_code == 0 and "fixtures both runs have" in result.output
+    result = CliRunner().invoke(app, ["eval", "compare", "floor", str(part)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(full.read_text())["strategy"] == "focused"
 
 
 def test_the_html_report_in_headless_chromium(fixtures: Path, tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def test_cli_summarize_with_the_floor_and_a_bad_strategy() -> None:
     assert json.loads(result.output)["meta"]["model"] == "none"
     result = CliRunner().invoke(app, ["summarize", str(SEED), "--strategy", "nope"])
     assert result.exit_code == 2
-    assert "unknown strategy 'nope'" in result.output and "focused, floor" in result.output
+    assert "unknown strategy 'nope'" in result.output and "focused, whole, floor" in result.output
 
 
 WORDS = st.sampled_from(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newsbrief import api, quick
+from newsbrief import api, base, quick
 from newsbrief.cli import app
 from newsbrief.config import FileConfig
 
@@ -44,7 +44,7 @@ def cached_seed(fake_provider: FakeProvider, seed_path: Path) -> Path:
 
 
 def test_file_keys_match_the_config_model() -> None:
-    assert set(FileConfig.model_fields) == quick.FILE_KEYS
+    assert set(FileConfig.model_fields) == base.FILE_KEYS
 
 
 def test_cached_summarize_is_served_with_the_full_cli_output(cached_seed: Path) -> None:
@@ -75,23 +75,24 @@ def test_model_from_the_environment_counts(
 def test_misses_fall_through(
     cached_seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    base = ["summarize", str(cached_seed), "-m", "fake:x", "-f", "json"]
-    assert fast(*base)[0]
-    assert not fast(*base, "--no-cache")[0]
-    assert not fast(*base[:-1], "yaml")[0]
-    assert not fast(*base, "--timeout", "0")[0]
+    args = ["summarize", str(cached_seed), "-m", "fake:x", "-f", "json"]
+    assert fast(*args)[0]
+    assert not fast(*args, "--no-cache")[0]
+    assert not fast(*args[:-1], "yaml")[0]
+    assert not fast(*args, "--timeout", "0")[0]
     assert not fast("summarize", "-", "-m", "fake:x")[0]
-    assert not fast(*base, "-p", "brief@9")[0]
-    assert not fast(*base[:3], "-m", "fake:y")[0]
+    assert not fast(*args, "-p", "brief@9")[0]
+    assert not fast(*args, "--strategy", "whole")[0]
+    assert not fast(*args[:3], "-m", "fake:y")[0]
     copy = tmp_path / cached_seed.name
     copy.write_bytes(cached_seed.read_bytes() + b"\n")
     assert not fast("summarize", str(copy), "-m", "fake:x", "-f", "json")[0]
     prompts = tmp_path / "prompts"
     shutil.copytree(ROOT / "prompts", prompts)
     monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(prompts))
-    assert fast(*base)[0], "an identical copy of the prompt folder has the same sha"
-    (prompts / "brief" / f"v{quick.DEFAULT_PROMPT[-1]}" / "summary.j2").write_text("Nothing\n")
-    assert not fast(*base)[0]
+    assert fast(*args)[0], "an identical copy of the prompt folder has the same sha"
+    (prompts / "brief" / f"v{base.DEFAULT_PROMPT[-1]}" / "summary.j2").write_text("Nothing\n")
+    assert not fast(*args)[0]
 
 
 def test_a_config_file_the_full_path_would_reject_falls_through(

@@ -11,8 +11,8 @@ from newsbrief.cli import app
 from newsbrief.schemas import (
     SCHEMA_FILENAME,
     Brief,
-    PledgesPart,
-    SummaryPart,
+    BriefPledges,
+    BriefSummary,
     assemble_brief,
     schema_text,
 )
@@ -41,5 +41,13 @@ def test_every_field_has_guidance_for_the_model() -> None:
 
 
 def test_assemble_brief_keeps_missing_parts_empty() -> None:
-    brief = assemble_brief({"summary": SummaryPart(summary="S."), "pledges": PledgesPart()})
+    brief = assemble_brief({"summary": BriefSummary(summary="S."), "pledges": BriefPledges()})
     assert brief == Brief(summary="S.")
+
+
+def test_the_public_parts_have_no_tiny_model_limits() -> None:
+    """The focused strategy's limits (400 characters, 8 items) are its own, not the schema's."""
+    long = "A sentence of the summary. " * 40
+    pledge = {"actor": "A", "commitment": "act", "evidence": "A will act."}
+    assert BriefSummary(summary=long).summary == long
+    assert len(BriefPledges.model_validate({"pledges": [pledge] * 30}).pledges) == 30

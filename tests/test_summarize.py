@@ -13,11 +13,17 @@ from newsbrief import api
 from newsbrief.cli import app
 from newsbrief.errors import LLMError, NewsbriefError
 from newsbrief.llm import LLM
+from newsbrief.prompts import load_prompt
 
-from .conftest import NAMES, SUMMARY, FakeProvider, completion
+from .conftest import NAMES, SUMMARY, FakeProvider, completion, request_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schemas" / "brief.v1.schema.json").read_text(encoding="utf-8"))
+def titles(provider: FakeProvider) -> list[str]:
+    """The response model each request asked for, in order."""
+    return [request_schema(r)["title"] for r in provider.requests]
+
+
 SEED_TITLE = "China-Belarus high-level development of partnership ‘exemplary model’"
 
 
@@ -35,8 +41,8 @@ def test_json_output_follows_the_contract(fake_provider: FakeProvider, seed_path
     jsonschema.validate(data["brief"], SCHEMA)
     meta = data["meta"]
     assert set(meta) == {
-        "prompt", "prompt_sha256", "model", "strategy", "usage", "latency_ms", "attempts",
-        "grounding", "cached", "pieces", "newsbrief_version",
+        "prompt", "prompt_sha256", "model", "strategy", "strategy_version", "usage",
+        "latency_ms", "attempts", "grounding", "cached", "pieces", "newsbrief_version",
     }  # fmt: skip
     assert meta["strategy"] == "focused"
     assert meta["cached"] is False and meta["pieces"] == 1
@@ -44,7 +50,11 @@ def test_json_output_follows_the_contract(fake_provider: FakeProvider, seed_path
     assert len(meta["prompt_sha256"]) == 64
     assert meta["model"] == "fake:test"
     calls = len(fake_provider.requests)
-    assert calls == 2 + 8 + 6  # summary, names, up to 8 pledge and 6 position sentences
+    asked = titles(fake_provider)
+    assert asked[:2] == ["SummaryPart", "NamesAnswer"]  # then one question per cue sentence
+    limits = {t.part: t.select.limit for t in load_prompt("brief@2").spec.tasks if t.select}
+    assert 0 < asked.count("PledgeAnswer") <= limits["pledges"]
+    assert 0 < asked.count("PositionAnswer") <= limits["positions"]
     assert meta["attempts"] == calls
     assert meta["usage"] == {"prompt_tokens": 100 * calls, "completion_tokens": 20 * calls}
     grounding = meta["grounding"]
@@ -100,11 +110,18 @@ def test_article_questions_share_one_prefix(fake_provider: FakeProvider, seed_pa
     assert all(r["temperature"] == 0.0 for r in fake_provider.requests)
 
 
+def questions(seed_path: Path, prompt: str) -> int:
+    """How many requests ``prompt`` makes on the seed when every reply is valid."""
+    provider = FakeProvider([SUMMARY, NAMES])
+    api.summarize(str(seed_path), llm=LLM(provider), prompt=prompt, cache=False, log=False)
+    return len(provider.requests)
+
+
 def test_invalid_reply_is_reasked_and_counted(fake_provider: FakeProvider, seed_path: Path) -> None:
     fake_provider.queue(SUMMARY, {"names": "Zhao Huirong"}, NAMES)
     result = api.summarize(str(seed_path), model="fake:x", prompt="brief@1")
     calls = len(fake_provider.requests)
-    assert result.meta["attempts"] == calls == 15
+    assert result.meta["attempts"] == calls == questions(seed_path, "brief@1") + 1  # a re-ask
     assert result.meta["usage"]["prompt_tokens"] == 100 * calls
     reask = fake_provider.requests[2]["messages"]
     assert len(reask) > 2 and "names" in json.dumps(reask[2:])
@@ -119,7 +136,9 @@ def test_an_unanswerable_sentence_is_dropped_not_fatal(
     assert len(result.brief.pledges) == 5
     dropped = [d for d in result.meta["grounding"]["dropped"] if d["part"] == "pledges"]
     assert len(dropped) == 1 and dropped[0]["reason"].startswith("no valid reply")
-    assert result.meta["attempts"] == len(fake_provider.requests) == 16
+    # the bad sentence is asked three times (two re-asks), the others once
+    expected = questions(seed_path, "brief@1") + 2
+    assert result.meta["attempts"] == len(fake_provider.requests) == expected
 
 
 def test_reasks_are_bounded_and_the_error_carries_details(seed_path: Path) -> None:

@@ -19,8 +19,8 @@ from newsbrief.errors import (
 )
 from newsbrief.llm import LLM, build_provider, parse_context_overflow
 from newsbrief.retry import RetryPolicy
-from newsbrief.schemas import SummaryPart
 from newsbrief.store import Store
+from newsbrief.strategies.focused import SummaryPart
 
 from .fault_server import ANSWER, Fault, FaultServer, fault_server
 from .test_grounding import INVENTED, REAL, _pledge, whole_parts_prompt  # noqa: F401
@@ -206,12 +206,6 @@ def test_an_overflow_that_teaches_nothing_new_is_one_clear_error(server: FaultSe
 # --- replies that arrive but are wrong: re-asked, bounded, logged once per question -------------
 
 
-def _logged_llm(server: FaultServer, store: Store) -> LLM:
-    llm = _llm(server, [])
-    llm.log = store.log_call
-    return llm
-
-
 @pytest.mark.parametrize(
     "bad",
     [Fault("ok", content='{"summary": "The council'), Fault("ok", reply={"headline": "x"})],
@@ -220,7 +214,7 @@ def _logged_llm(server: FaultServer, store: Store) -> LLM:
 def test_a_bad_reply_is_reasked_with_the_error(server: FaultServer, bad: Fault) -> None:
     store = Store()
     server.then(bad)
-    result = _logged_llm(server, store).extract(MESSAGES, SummaryPart, max_tokens=50)
+    result = _llm(server, []).extract(MESSAGES, SummaryPart, max_tokens=50, log=store.log_call)
     assert isinstance(result.parsed, SummaryPart) and result.attempts == 2
     assert result.parsed.summary == ANSWER["summary"]
     reask = server.requests[1]["messages"]
@@ -234,7 +228,7 @@ def test_bad_replies_run_out_of_reasks(server: FaultServer) -> None:
     store = Store()
     server.then(*[Fault("ok", content="not json")] * 3)
     with pytest.raises(InvalidReplyError, match="no valid reply in 3 attempts") as info:
-        _logged_llm(server, store).extract(MESSAGES, SummaryPart, max_tokens=50)
+        _llm(server, []).extract(MESSAGES, SummaryPart, max_tokens=50, log=store.log_call)
     assert info.value.attempts == 3 == len(server.requests)
     rows = store.calls()
     assert len(rows) == 1 and rows[0]["error"] and rows[0]["raw_reply"] == "not json"
@@ -260,9 +254,8 @@ def test_an_ungrounded_item_from_the_server_is_reasked_then_dropped(
     invented = {"pledges": [_pledge(REAL), _pledge(INVENTED)]}
     server.then(Fault("ok"), Fault("ok", reply=invented), Fault("ok", reply=invented))
     llm = _llm(server, [])
-    store = Store()
-    llm.log = store.log_call
     result = api.summarize(str(seed_path), llm=llm, prompt="brief@9", cache=False)
+    store = Store()  # summarize logged every question there
     assert [p.evidence for p in result.brief.pledges] == [REAL]
     assert INVENTED in json.dumps(server.requests[2]["messages"][-1])
     assert [d["text"] for d in result.meta["grounding"]["dropped"]] == [INVENTED]

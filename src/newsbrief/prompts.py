@@ -1,7 +1,8 @@
 """Versioned prompts: load, validate, hash and render ``prompts/<id>/v<N>/``.
 
 A prompt version is a folder holding ``prompt.yaml`` (its front matter: id, version, description,
-sampling parameters and the list of focused tasks) and the Jinja templates it names. Templates
+the strategy it is written for, sampling parameters and the list of tasks) and the Jinja
+templates it names. Templates
 render in a sandbox with strict undefined variables, so a missing variable is an error, not an
 empty string. The sha256 of a version covers every file in its folder.
 """
@@ -25,12 +26,13 @@ from pydantic import (
     model_validator,
 )
 
+from .base import PROMPT_REF, UNDECLARED_STRATEGY, declared_strategy, find_prompt_dir, hash_dir
+from .base import available_prompts as available
 from .errors import PromptError
-from .quick import PROMPT_REF, find_prompt_dir, hash_dir
-from .quick import available_prompts as available
 from .schemas import PARTS, Stance
 
 SENTENCE_PARTS = ("pledges", "positions")
+WHOLE_BRIEF = "brief"  # a task part that asks for the whole Brief in one question
 # Markers that delimit the article; occurrences inside the article are defused.
 ARTICLE_OPEN, ARTICLE_CLOSE = "<article>", "</article>"
 
@@ -80,13 +82,15 @@ class Select(BaseModel):
 
 
 class Task(BaseModel):
-    """One focused question.
+    """One question.
 
     scope ``article``: one call over the whole article, answered with the part's full model.
     scope ``sentence``: one short call per selected sentence (pledges, positions); the sentence
     becomes the evidence and the actor is chosen from the names the sentence contains.
     scope ``names``: one call over the article for the experts' names (quoted_experts); names
     not in the article are dropped, and quotes and profile are read from the article itself.
+    part ``brief`` (scope article): the whole Brief in one question (the whole strategy).
+    Which scopes and parts a prompt may use depends on its strategy (``strategy.check_prompt``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -100,8 +104,9 @@ class Task(BaseModel):
     @field_validator("part")
     @classmethod
     def _known_part(cls, value: str) -> str:
-        if value not in PARTS:
-            raise ValueError(f"unknown part {value!r}; choose from {', '.join(PARTS)}")
+        if value not in PARTS and value != WHOLE_BRIEF:
+            choices = ", ".join([*PARTS, WHOLE_BRIEF])
+            raise ValueError(f"unknown part {value!r}; choose from {choices}")
         return value
 
     @model_validator(mode="after")
@@ -112,6 +117,8 @@ class Task(BaseModel):
             )
         if self.scope == "names" and self.part != "quoted_experts":
             raise ValueError("scope names is for part quoted_experts")
+        if self.part == WHOLE_BRIEF and self.scope != "article":
+            raise ValueError("part brief is asked over the article (scope article)")
         return self
 
 
@@ -120,6 +127,7 @@ class PromptSpec(BaseModel):
     id: str
     version: int = Field(ge=1)
     description: str
+    strategy: str = UNDECLARED_STRATEGY  # the strategy the templates are written for
     sampling: Sampling = Field(default_factory=Sampling)
     system: str
     tasks: list[Task] = Field(min_length=1)
@@ -191,6 +199,11 @@ def load_version(directory: Path) -> Prompt:
     for name in [spec.system, *(t.template for t in spec.tasks)]:
         if not (directory / name).is_file():
             raise PromptError(f"{meta} names a missing template {name}", "add it or fix the name")
+    if declared_strategy(directory) != spec.strategy:
+        raise PromptError(
+            f"{meta}: write its strategy key on one line, as `strategy: {spec.strategy}`",
+            "the fast path reads it without a YAML parser",
+        )
     return Prompt(spec=spec, directory=directory, sha256=hash_dir(directory))
 
 

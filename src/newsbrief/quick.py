@@ -2,29 +2,27 @@
 
 Importing the full CLI (typer, pydantic, jinja2, the cleaner's word lists) costs about half a
 second before the cache is even consulted. A cached brief needs none of it: this module, which
-imports only the standard library and newsbrief's light modules, recognizes a plain
-``newsbrief summarize FILE [options]``, looks the file up in the store's ``fastpath`` table and
+imports only the standard library and newsbrief's light modules (:mod:`newsbrief.base`,
+:mod:`newsbrief.store`, :mod:`newsbrief.render`), recognizes a plain
+``newsbrief summarize FILE [options]``, asks the store for the ``fastpath`` row of its key and
 prints the stored brief. Anything it does not recognize, and every miss, falls through to the
 full CLI, which checks everything and records the ``fastpath`` row for next time.
 
-A ``fastpath`` row maps a *fast key* to the result cache key. The fast key covers what the full
-path would use to build that cache key, in a form that needs no heavy import: the source as
-given and the sha256 of its bytes (the cleaned text follows from them and the cleaner), the
-model with its endpoint and mode, the prompt folder's sha256, and a fingerprint of the code
-(newsbrief's own source files, and the installed files of the libraries the cleaner and schema
-depend on). The settings precedence and prompt-folder lookups live here so that both paths use
-the same code.
+A ``fastpath`` row maps a *fast key* (:func:`newsbrief.base.fast_key`) to the result cache key.
+The fast key covers what the full path would use to build that cache key, in a form that needs
+no heavy import: the source as given and the sha256 of its bytes (the cleaned text follows from
+them and the cleaner), the model with its endpoint and mode, the prompt folder's sha256, the
+strategy and its version, and fingerprints of the code. Settings precedence, prompt lookup and
+the keys live in :mod:`newsbrief.base`, so both paths use the same code.
+
+Nothing in newsbrief imports this module: it is the top of the import graph.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.util
-import json
 import os
 import re
-import sqlite3
 import sys
 import time
 import tomllib
@@ -32,145 +30,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .render import FORMATS
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-# What config.toml may hold (config.FileConfig validates them; a test keeps the two in step).
-FILE_KEYS = frozenset(
-    {"model", "base_url", "mode", "timeout", "n_ctx", "n_threads", "retry_attempts",
-     "retry_initial", "retry_total", "reask_tokens", "clean_budget", "circuit_breaker"}
-)  # fmt: skip
-# Libraries whose version changes the cleaned text or the schema text.
-_FINGERPRINT_LIBS = ("trafilatura", "wordfreq", "ftfy", "pydantic")
-PROMPT_REF = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)(@v?(?P<version>\d+))?$")
-DEFAULT_MODEL = "local"
-DEFAULT_PROMPT = "brief@2"
-
-
-# --- shared with the full code -------------------------------------------------------------
-
-
-def first(*values: Any) -> Any:
-    """The first value that is neither None nor empty."""
-    return next((v for v in values if v not in (None, "")), None)
-
-
-def model_identity(model: str, base_url: str | None, mode: str | None) -> str:
-    """The model as the cache sees it: name, endpoint and instructor mode."""
-    return f"{model}@{base_url or ''}@{mode or ''}"
-
-
-def pick_model(flags: dict[str, Any], file: dict[str, Any]) -> tuple[str, str | None, str | None]:
-    """Model, base URL and mode by precedence: flag > environment > config file > default."""
-    env = os.environ
-    return (
-        first(flags.get("model"), env.get("NEWSBRIEF_MODEL"), file.get("model"), DEFAULT_MODEL),
-        first(
-            flags.get("base_url"),
-            env.get("NEWSBRIEF_BASE_URL"),
-            env.get("OPENAI_BASE_URL"),
-            file.get("base_url"),
-        ),
-        first(flags.get("mode"), env.get("NEWSBRIEF_MODE"), file.get("mode")),
-    )
-
-
-def home_dir() -> Path:
-    """NEWSBRIEF_HOME, else the platform's user config folder."""
-    explicit = os.environ.get("NEWSBRIEF_HOME")
-    if explicit:
-        return Path(explicit).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("newsbrief", appauthor=False))
-
-
-def config_path() -> Path:
-    return home_dir() / "config.toml"
-
-
-def builtin_prompt_dirs() -> list[Path]:
-    """Where released prompts live: the installed package data, or the source checkout."""
-    candidates = [PACKAGE_DIR / "_data" / "prompts", PACKAGE_DIR.parents[1] / "prompts"]
-    return [p for p in candidates if p.is_dir()]
-
-
-def prompt_dirs() -> list[Path]:
-    extra = os.environ.get("NEWSBRIEF_PROMPTS_DIR")
-    return ([Path(extra)] if extra else []) + builtin_prompt_dirs()
-
-
-def available_prompts() -> dict[str, list[int]]:
-    """Prompt id -> released versions, over every prompt folder."""
-    found: dict[str, set[int]] = {}
-    for root in prompt_dirs():
-        for meta in root.glob("*/v*/prompt.yaml"):
-            match = re.fullmatch(r"v(\d+)", meta.parent.name)
-            if match:
-                found.setdefault(meta.parent.parent.name, set()).add(int(match.group(1)))
-    return {name: sorted(versions) for name, versions in sorted(found.items())}
-
-
-def find_prompt_dir(name: str, version: int | None) -> Path | None:
-    """The folder of ``name@version`` (newest version when None), or None."""
-    if version is None:
-        versions = available_prompts().get(name)
-        if not versions:
-            return None
-        version = versions[-1]
-    for root in prompt_dirs():
-        directory = root / name / f"v{version}"
-        if (directory / "prompt.yaml").is_file():
-            return directory
-    return None
-
-
-def hash_dir(directory: Path) -> str:
-    """sha256 over every file of a prompt version folder (names and contents)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in directory.iterdir() if p.is_file()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-@functools.cache
-def code_fingerprint() -> str:
-    """Changes whenever newsbrief's code or an installed cleaner/schema library changes."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for name in _FINGERPRINT_LIBS:
-        spec = importlib.util.find_spec(name)
-        origin = spec.origin if spec else None
-        if origin:
-            stat = os.stat(origin)
-            digest.update(f"{name}:{origin}:{stat.st_mtime_ns}:{stat.st_size}".encode())
-    return digest.hexdigest()
-
-
-def fast_key(source: str, data_sha256: str, identity: str, prompt_sha256: str) -> str:
-    parts = {
-        "source": source,
-        "data": data_sha256,
-        "model": identity,
-        "prompt": prompt_sha256,
-        "code": code_fingerprint(),
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def cached_meta(stored: dict[str, Any], started: float) -> dict[str, Any]:
-    """The meta of a brief served from the cache: no tokens, no calls, this run's latency."""
-    return {
-        **stored,
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0},
-        "attempts": 0,
-        "latency_ms": int((time.perf_counter() - started) * 1000),
-        "cached": True,
-    }
-
-
-# --- the fast path ---------------------------------------------------------------------------
+from . import base, render, store
 
 _VALUE_OPTIONS = {
     "--model": "model",
@@ -182,6 +42,7 @@ _VALUE_OPTIONS = {
     "--base-url": "base_url",
     "--mode": "mode",
     "--timeout": "timeout",
+    "--strategy": "strategy",
 }
 
 
@@ -206,7 +67,7 @@ def parse_summarize(args: Sequence[str]) -> dict[str, str] | None:
             return None  # --help, --no-cache, stdin, an unknown flag, two sources: the full CLI
         else:
             found["source"] = arg
-    if "source" not in found or found.get("format", "pretty") not in FORMATS:
+    if "source" not in found or found.get("format", "pretty") not in render.FORMATS:
         return None
     if "timeout" in found:
         try:
@@ -219,58 +80,58 @@ def parse_summarize(args: Sequence[str]) -> dict[str, str] | None:
 
 def _file_config() -> dict[str, Any] | None:
     """config.toml as a dict, or None when it has anything the full path should look at."""
-    path = config_path()
-    if not path.is_file():
-        return {}
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = base.read_config()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
-    if not set(data) <= FILE_KEYS:
+    if not set(data) <= base.FILE_KEYS:
         return None
-    if any(not isinstance(data.get(k, ""), str) for k in ("model", "base_url", "mode")):
+    if any(not isinstance(data.get(k, ""), str) for k in ("model", "base_url", "mode", "strategy")):
         return None
     return data
 
 
+def _prompt_dir(ref: str) -> Path | None:
+    match = base.PROMPT_REF.match(ref.strip())
+    if match is None:
+        return None
+    version = match.group("version")
+    return base.find_prompt_dir(match.group("id"), int(version) if version else None)
+
+
 def lookup(options: dict[str, str], started: float) -> dict[str, Any] | None:
     """The ``summarize --format json`` object for a cached run of ``options``, or None."""
-    from .store import CACHE_VERSION, default_path
-
     source = options["source"]
     if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.IGNORECASE):
         return None
-    ref = PROMPT_REF.match(options.get("prompt", DEFAULT_PROMPT).strip())
     file = _file_config()
-    db_path = default_path()
-    if ref is None or file is None or not db_path.is_file():
-        return None
-    version = ref.group("version")
-    directory = find_prompt_dir(ref.group("id"), int(version) if version else None)
     path = Path(source)
-    if directory is None or not path.is_file():
+    if file is None or not path.is_file():
         return None
-    data = path.read_bytes()
-    identity = model_identity(*pick_model(options, file))
-    key = fast_key(str(path), hashlib.sha256(data).hexdigest(), identity, hash_dir(directory))
-    db = sqlite3.connect(db_path, timeout=5)
-    try:
-        row = db.execute(
-            "SELECT f.article, c.value FROM fastpath f JOIN cache c ON c.key = f.result_key "
-            "WHERE f.key = ? AND c.version = ?",
-            (key, CACHE_VERSION),
-        ).fetchone()
-    except sqlite3.Error:
-        return None  # no fastpath table yet: the full path migrates the store
-    finally:
-        db.close()
-    if row is None:
+    model, base_url, mode = base.pick_model(options, file)
+    given = _prompt_dir(options["prompt"]) if "prompt" in options else None
+    if "prompt" in options and given is None:
         return None
-    stored = json.loads(row[1])
+    declared = base.declared_strategy(given) if given is not None else None
+    strategy = base.pick_strategy(
+        options.get("strategy"), declared, base.configured_strategy(file), model
+    )
+    if strategy not in base.DEFAULT_PROMPTS:
+        return None  # the floor (never cached), or an unknown name the full CLI reports
+    directory = given or _prompt_dir(base.DEFAULT_PROMPTS[strategy])
+    if directory is None or base.declared_strategy(directory) != strategy:
+        return None  # a prompt written for another strategy: the full CLI says so
+    identity = base.model_identity(model, base_url, mode)
+    data_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    key = base.fast_key(str(path), data_sha, identity, base.hash_dir(directory), strategy)
+    found = store.fastpath_lookup(key)
+    if found is None:
+        return None
+    article, stored = found
     return {
-        "article": json.loads(row[0]),
+        "article": article,
         "brief": stored["brief"],
-        "meta": cached_meta(stored["meta"], started),
+        "meta": base.cached_meta(stored["meta"], started),
     }
 
 
@@ -286,14 +147,12 @@ def try_fast(args: Sequence[str]) -> bool:
         return False
     if result is None:
         return False
-    from . import render
-
     render.emit(result, options.get("format", "pretty"))
     return True
 
 
 def main(argv: Iterable[str] | None = None) -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the fast path, else the full CLI."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         served = try_fast(args)

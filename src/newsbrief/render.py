@@ -32,8 +32,9 @@ def _footer(result: dict[str, Any]) -> str:
     usage = meta["usage"]
     grounding = meta["grounding"]
     cached = " · cached" if meta.get("cached") else ""
+    strategy = f" ({meta['strategy']})" if meta.get("strategy") else ""
     return (
-        f"{meta['model']} · {meta['prompt']} · {meta['latency_ms'] / 1000:.1f} s · "
+        f"{meta['model']} · {meta['prompt']}{strategy} · {meta['latency_ms'] / 1000:.1f} s · "
         f"{usage['prompt_tokens']}+{usage['completion_tokens']} tokens · "
         f"{meta['attempts']} calls · grounded {grounding['grounded']}/{grounding['checked']}"
         f"{cached}"

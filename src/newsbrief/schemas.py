@@ -4,8 +4,8 @@ Field descriptions are written for the model: instructor sends them with the JSO
 are the most direct guidance the model gets about each field. ``schemas/brief.v1.schema.json`` is
 generated from these models by ``newsbrief schema export``; a test fails when it is stale.
 
-The prompt strategy asks for one part at a time (see prompts/brief/v1/prompt.yaml), so each part
-also exists as a small response model; :func:`assemble_brief` puts the parts together.
+A strategy may ask for one part at a time, so each part also exists as a model of its own;
+:func:`assemble_brief` puts the parts together.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import hashlib
 import json
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
 
@@ -107,90 +107,42 @@ class Brief(_Model):
     )
 
 
-# --- parts: one response model per focused call --------------------------------------------------
+# --- parts: the Brief one part at a time ---------------------------------------------------------
+# A strategy may ask for one part per question. These carry no limits beyond the Brief's own: the
+# focused strategy's tiny-model limits live in its own response models (strategies/focused.py).
 
 
-class SummaryPart(_Model):
-    summary: str = Field(
-        max_length=400,
-        description="Two sentences: who did what, and why it matters, from the article only.",
-    )
+class BriefSummary(_Model):
+    summary: str = Field(description=Brief.model_fields["summary"].description)
 
 
-class PledgesPart(_Model):
+class BriefPledges(_Model):
     pledges: list[Pledge] = Field(
         default_factory=list,
-        max_length=8,
-        description="Commitments to act made in the article; an empty list if there are none.",
+        description="Every commitment to act made in the article; an empty list if none.",
     )
 
 
-class PositionsPart(_Model):
+class BriefPositions(_Model):
     positions: list[Position] = Field(
         default_factory=list,
-        max_length=8,
-        description="Views stated in the article by named actors; an empty list if none.",
+        description="Every view stated in the article by a named actor; an empty list if none.",
     )
 
 
-class ExpertsPart(_Model):
+class BriefExperts(_Model):
     quoted_experts: list[QuotedExpert] = Field(
         default_factory=list,
-        max_length=8,
-        description="Independent experts quoted in the article; an empty list if none.",
+        description="Every independent expert quoted in the article; an empty list if none.",
     )
 
 
 PARTS: dict[str, type[BaseModel]] = {
-    "summary": SummaryPart,
-    "pledges": PledgesPart,
-    "positions": PositionsPart,
-    "quoted_experts": ExpertsPart,
+    "summary": BriefSummary,
+    "pledges": BriefPledges,
+    "positions": BriefPositions,
+    "quoted_experts": BriefExperts,
 }
-
-
-# --- answers: what a focused question asks the model for ----------------------------------------
-# Short, bounded fields: a grammar-constrained local model cannot ramble past maxLength, and a
-# reply that breaks a bound is re-asked with the validation error.
-
-
-class NamesAnswer(_Model):
-    names: list[Annotated[str, StringConstraints(max_length=60)]] = Field(
-        max_length=6, description="Full names exactly as written in the article."
-    )
-
-
-def _choice(options: list[str]) -> Any:
-    return Literal[tuple(options)]
-
-
-def pledge_answer_model(actors: list[str], commitments: list[str]) -> type[BaseModel]:
-    """The question about one sentence that holds a pledge: who, and which commitment.
-
-    Both answers are choices among spans of the sentence, so a grammar-constrained model cannot
-    invent them, and a strong model's choice is still checked by validation.
-    """
-    fields = Pledge.model_fields
-    return create_model(
-        "PledgeAnswer",
-        __base__=_Model,
-        actor=(_choice(actors), Field(description=fields["actor"].description)),
-        commitment=(_choice(commitments), Field(description=fields["commitment"].description)),
-    )
-
-
-def position_answer_model(
-    actors: list[str], statements: list[str], stances: list[str]
-) -> type[BaseModel]:
-    """The question about one sentence that states a position: who, which view, which stance."""
-    fields = Position.model_fields
-    return create_model(
-        "PositionAnswer",
-        __base__=_Model,
-        actor=(_choice(actors), Field(description=fields["actor"].description)),
-        view=(_choice(statements), Field(description="The view the actor states.")),
-        stance=(_choice(stances), Field(description=fields["stance"].description)),
-    )
 
 
 def assemble_brief(parts: dict[str, BaseModel]) -> Brief:

@@ -8,15 +8,13 @@ locking each other out. Every migration is applied once, in order, and recorded.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from .errors import mask_secrets
+from .base import data_dir
+from .errors import NewsbriefError, mask_secrets
 
 CACHE_VERSION = 1  # bump when the stored result's shape changes; old rows are then ignored
 
@@ -76,9 +74,42 @@ def redact(text: str | None) -> str | None:
 
 
 def default_path() -> Path:
-    home = os.environ.get("NEWSBRIEF_HOME")
-    root = Path(home).expanduser() if home else Path(platformdirs.user_data_dir("newsbrief"))
-    return root / "newsbrief.db"
+    return data_dir() / "newsbrief.db"
+
+
+def open_store(path: Path | None = None) -> Store:
+    """The run log and cache, created and migrated if needed; one clear error if it cannot be."""
+    try:
+        return Store(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise NewsbriefError(
+            f"cannot open the run log and cache: {exc}",
+            "set NEWSBRIEF_HOME to a writable folder, or pass --no-cache --no-log",
+        ) from exc
+
+
+def fastpath_lookup(
+    key: str, path: Path | None = None
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(article, stored result) for a fast-path key, read without migrating or creating
+    anything (the fast path must never write); None on a miss or a store that is not there."""
+    path = path or default_path()
+    if not path.is_file():
+        return None
+    db = sqlite3.connect(path, timeout=5)
+    try:
+        row = db.execute(
+            "SELECT f.article, c.value FROM fastpath f JOIN cache c ON c.key = f.result_key "
+            "WHERE f.key = ? AND c.version = ?",
+            (key, CACHE_VERSION),
+        ).fetchone()
+    except sqlite3.Error:
+        return None  # no fastpath table yet: the full path migrates the store
+    finally:
+        db.close()
+    if row is None:
+        return None
+    return json.loads(row[0]), json.loads(row[1])
 
 
 def _now() -> str:

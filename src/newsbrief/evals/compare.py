@@ -18,6 +18,8 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..errors import UsageError
+
 GATED = ("rouge_l", "key_facts", "key_facts_judge", "pledges", "positions", "stance", "experts",
          "quote_match")  # fmt: skip
 REPORTED = ("schema_valid", *GATED, "grounding", "no_leak")
@@ -84,8 +86,29 @@ def paired_bootstrap(
 
 
 def _meta(run: dict[str, Any]) -> dict[str, Any]:
-    keys = ("prompt", "prompt_sha256", "model", "created", "repeats", "newsbrief_version")
+    keys = ("prompt", "prompt_sha256", "model", "strategy", "strategy_version", "created",
+            "repeats", "newsbrief_version")  # fmt: skip
     return {k: run.get(k) for k in keys}
+
+
+def check_same_fixtures(a: dict[str, Any], b: dict[str, Any]) -> None:
+    """Raise a usage error when A and B were made on different fixture sets: their averages
+    would not be over the same articles."""
+    ids_a, ids_b = ({item["id"] for item in run["items"]} for run in (a, b))
+    if ids_a == ids_b:
+        return
+    only_a, only_b = sorted(ids_a - ids_b), sorted(ids_b - ids_a)
+
+    def listed(ids: list[str]) -> str:
+        return ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+
+    parts = ([f"only A has {listed(only_a)}"] if only_a else []) + (
+        [f"only B has {listed(only_b)}"] if only_b else [])  # fmt: skip
+    raise UsageError(
+        f"runs A and B were made on different fixture sets ({'; '.join(parts)})",
+        "re-run one with the other's --fixtures, or pass --shared-only to compare the "
+        f"{len(ids_a & ids_b)} fixtures both have",
+    )
 
 
 def _ungrounded(run: dict[str, Any]) -> dict[str, int]:

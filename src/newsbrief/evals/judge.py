@@ -8,14 +8,13 @@ same outputs cost nothing.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from .. import api
+from ..base import digest
 from ..config import resolve_settings
 from ..store import Store
 
@@ -48,7 +47,7 @@ def make_judge(
     def ask(fact: str, summary: str) -> bool:
         parts = {"judge": JUDGE_VERSION, "model": lazy.identity, "system": SYSTEM, "fact": fact,
                  "summary": summary}  # fmt: skip
-        key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+        key = digest(parts)
         if store is not None:
             cached = store.cache_get(key)
             if cached is not None:

@@ -16,12 +16,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__, api
+from .. import __version__, api, base
 from ..clean import CleanArticle, guess_title
 from ..config import resolve_settings
 from ..errors import InputError, NewsbriefError
 from ..ingest import read_source
-from ..prompts import load_prompt
+from ..store import open_store
 from .dataset import Fixture, Labels, load_fixtures
 from .scorers import Output, Score, Scorer, default_scorers, prf, score_output
 
@@ -81,7 +81,7 @@ def _labels_by_id(fixtures: Sequence[Fixture]) -> dict[str, Labels]:
 
 def run_eval(
     *,
-    prompt: str = api.DEFAULT_PROMPT,
+    prompt: str | None = None,
     model: str | None = None,
     base_url: str | None = None,
     mode: str | None = None,
@@ -93,25 +93,28 @@ def run_eval(
     progress: Callable[[str], None] | None = None,
     judge: str | None = None,
     judge_llm: LLM | None = None,
-    strategy: str = api.DEFAULT_STRATEGY,
+    strategy: str | None = None,
     keep_text: bool = False,
 ) -> dict[str, Any]:
     """Run ``prompt`` on ``model`` over every fixture ``repeats`` times; returns the run.
 
     Every run also scores the no-model floor on the same cleaned articles (``run["floor"]``;
     :func:`floor_run` turns it into a run of its own), so a report always shows what the model
-    adds. With ``strategy="floor"`` the floor is the run and no model is made. ``judge`` (a
+    adds. Strategy and prompt are chosen as for ``summarize`` (:func:`newsbrief.api.plan`: by
+    default ``whole`` for ``openai:`` models, ``focused`` otherwise); with
+    ``strategy="floor"`` the floor is the run and no model is made. ``judge`` (a
     model) adds the judged key-fact score. External fixtures read their articles from
     ``articles_from``; their text never goes into the run unless ``keep_text`` (local use).
     """
     if repeats < 1:
         raise InputError(f"--repeats {repeats}", "use 1 or more")
-    api.check_strategy(strategy)
+    settings = resolve_settings(model=model, base_url=base_url, mode=mode)
+    chosen = api.plan(prompt, strategy, settings)
     fixtures = load_fixtures(list(fixtures_dirs), articles_from)
-    on_floor = strategy == "floor"
-    loaded = None if on_floor else load_prompt(prompt)
-    lazy = api.LazyLLM(resolve_settings(model=model, base_url=base_url, mode=mode), llm)
-    store = api._open_store() if cache and not on_floor else None
+    loaded = chosen.prompt
+    on_floor = loaded is None
+    lazy = api.LazyLLM(settings, llm)
+    store = open_store() if cache and not on_floor else None
     scorers = default_scorers(_judge(judge, judge_llm, store))
     items: list[dict[str, Any]] = []
     floor_items: list[dict[str, Any]] = []
@@ -125,8 +128,9 @@ def run_eval(
             for repeat in range(0 if on_floor else repeats):
                 assert loaded is not None
                 ask = partial(
-                    api.summarize_article, article, prompt=loaded, identity=lazy.identity,
-                    make=lazy, store=store, cache=cache, log=cache, repeat=repeat, cleaned=cleaned,
+                    api.summarize_article, article, prompt=loaded, strategy=chosen.strategy,
+                    identity=lazy.identity, make=lazy, store=store, cache=cache, log=cache,
+                    repeat=repeat, cleaned=cleaned,
                 )  # fmt: skip
                 item = _item(fixture, repeat, cleaned, ask, scorers, keep_text)
                 items.append(item)
@@ -144,8 +148,9 @@ def run_eval(
     assert loaded is not None
     made = lazy.made.model if lazy.made else lazy.identity.split("@", 1)[0]
     run = _run_header(loaded.ref, loaded.sha256, made, repeats, judge, fixtures, started)
-    return {**run, "strategy": strategy, "items": items, "summary": aggregate(items),
-            "floor": floor}  # fmt: skip
+    return {**run, "strategy": chosen.strategy.name,
+            "strategy_version": chosen.strategy.version, "items": items,
+            "summary": aggregate(items), "floor": floor}  # fmt: skip
 
 
 def _run_header(
@@ -229,7 +234,8 @@ def _floor_block(items: list[dict[str, Any]]) -> dict[str, Any]:
 def _as_floor_run(run: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:
     return {**run, "prompt": floor["prompt"], "prompt_sha256": floor["prompt_sha256"],
             "model": "none", "strategy": "floor", "repeats": 1, "items": floor["items"],
-            "summary": floor["summary"], "floor": None}  # fmt: skip
+            "strategy_version": base.strategy_version("floor"), "summary": floor["summary"],
+            "floor": None}  # fmt: skip
 
 
 def floor_run(run: dict[str, Any]) -> dict[str, Any]:
@@ -264,7 +270,7 @@ def replay(
     judge model for key facts, when given; its answers are cached). The floor is made again
     from the stored cleaned text with today's rules, so a replay always carries it."""
     labels = _labels_by_id(load_fixtures(list(fixtures_dirs), articles=False))
-    store = api._open_store() if (judge or judge_llm) else None
+    store = open_store() if (judge or judge_llm) else None
     try:
         scorers = default_scorers(_judge(judge, judge_llm, store))
         items, floor_items = [], []

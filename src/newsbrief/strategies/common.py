@@ -1,0 +1,186 @@
+"""The strategy seam: what a strategy is, what it returns, and the parts strategies share.
+
+A strategy turns one cleaned article into a Brief. It has a ``name`` (how users choose it), a
+``version`` (bumped when it makes something else of the same replies; it goes into meta, the
+eval run files and the cache keys) and says whether it ``needs_llm``; ``run`` takes the cleaned
+article, the prompt (None for strategies that need none) and the LLM (None when it needs none),
+and returns the Brief with what the run cost and what grounding dropped. Observers get events
+passed in (``log``: one record per question for the run log), not attributes set on the LLM.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pydantic import BaseModel
+
+from .. import extract
+from ..clean import CleanArticle
+from ..errors import ContextOverflowError, InvalidReplyError, LLMError
+from ..prompts import Prompt, Task
+from ..schemas import Brief
+
+if TYPE_CHECKING:  # the LLM stack (instructor, openai) loads only when a model is needed
+    from ..llm import LLM
+
+LogSink = Callable[[dict[str, Any]], Any]
+
+
+@dataclass
+class Run:
+    """What running a strategy cost and what it dropped."""
+
+    calls: int = 0
+    usage: dict[str, int] = field(
+        default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0}
+    )
+    dropped: list[dict[str, str]] = field(default_factory=list)
+    pieces: int = 1  # most pieces the article was cut into to fit the model's window
+
+    def drop(self, part: str, text: str, reason: str) -> None:
+        self.dropped.append({"part": part, "text": text, "reason": reason})
+
+
+@dataclass
+class Outcome:
+    brief: Brief
+    run: Run
+    # What the brief was made from when the strategy uses no prompt (the floor's rules).
+    prompt: str | None = None
+    prompt_sha256: str | None = None
+
+
+class Strategy(Protocol):
+    """How a brief is made; registered by name in :mod:`newsbrief.strategies`."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def needs_llm(self) -> bool: ...
+
+    def check_prompt(self, prompt: Prompt) -> None:
+        """Raise PromptError when ``prompt`` is not written for this strategy."""
+        ...
+
+    def run(
+        self,
+        cleaned: CleanArticle,
+        *,
+        prompt: Prompt | None,
+        llm: LLM | None,
+        log: LogSink | None = None,
+    ) -> Outcome: ...
+
+
+class Asker:
+    """Asks one prompt's questions about one article and counts what they cost."""
+
+    def __init__(
+        self, prompt: Prompt, cleaned: CleanArticle, llm: LLM, log: LogSink | None
+    ) -> None:
+        self.prompt = prompt
+        self.cleaned = cleaned
+        self.llm = llm
+        self.log = log
+        self.run = Run()
+        self.variables: dict[str, Any] = {"title": cleaned.title, "text": cleaned.text}
+        self.context = {
+            "prompt": prompt.ref,
+            "prompt_sha256": prompt.sha256,
+            "article_sha256": hashlib.sha256(cleaned.text.encode()).hexdigest(),
+        }
+
+    def ask(
+        self,
+        task: Task,
+        model: type[BaseModel],
+        messages: list[dict[str, str]] | None = None,
+        **extra: Any,
+    ) -> BaseModel:
+        sampling = self.prompt.spec.sampling.merged(task.sampling)
+        try:
+            result = self.llm.extract(
+                messages or self.prompt.render(task, {**self.variables, **extra}),
+                model,
+                max_tokens=task.max_tokens,
+                sampling=sampling.as_kwargs(),
+                context={**self.context, "task": task.part},
+                log=self.log,
+            )
+        except InvalidReplyError as exc:
+            self.count(exc.attempts, exc.usage)
+            raise
+        self.count(result.attempts, result.usage)
+        return result.parsed
+
+    def count(self, attempts: int, usage: dict[str, int]) -> None:
+        self.run.calls += attempts
+        for key in self.run.usage:
+            self.run.usage[key] += usage.get(key, 0)
+
+    def chunks(self, task: Task) -> list[str]:
+        """The article in pieces that each fit the model's window with this task's question.
+
+        One piece when the window is unknown (remote models) or the whole article fits. Pieces
+        follow paragraph boundaries, then sentence boundaries inside an oversized paragraph.
+        """
+        text = self.cleaned.text
+        llm = self.llm
+        window = llm.context_window
+        if window is None:
+            return [text]
+
+        def tokens(content: str) -> int:
+            counted = llm.count_tokens([{"role": "user", "content": content}])
+            return counted if counted is not None else len(content) // 3
+
+        overhead = llm.count_tokens(self.prompt.render(task, {**self.variables, "text": ""}))
+        # Room for the reply, and for the one retry with double the budget after a truncation.
+        budget = int(0.95 * (window - (overhead or 0) - 2 * task.max_tokens))
+        if budget < 50:
+            raise LLMError(
+                f"{llm.model}'s context window of {window} tokens has no room for an article "
+                f"next to prompt {self.prompt.ref}'s {task.part} question",
+                "use a model with a larger window",
+            )
+        if tokens(text) <= budget:
+            return [text]
+        pieces: list[str] = []
+        for paragraph in text.split("\n\n"):
+            if tokens(paragraph) <= budget:
+                pieces.append(paragraph)
+            else:
+                pieces += extract.split_sentences(paragraph)
+        sizes = [tokens(p) + 2 for p in pieces]
+        chunks = ["\n\n".join(pieces[a:b]) for a, b in extract.pack(sizes, budget)]
+        self.run.pieces = max(self.run.pieces, len(chunks))
+        return chunks
+
+    def fitting(self, ask: Callable[[], BaseModel]) -> BaseModel:
+        """``ask()``; when a remote model's window turns out too small, the window is learned
+        from its overflow error (so :meth:`chunks` cuts the article to fit) and asked again."""
+        try:
+            return ask()
+        except ContextOverflowError as exc:
+            if not self.llm.learn_window(exc):
+                raise
+            self.count(exc.attempts, exc.usage)
+            return ask()
+
+
+def regrounding_request(problems: list[dict[str, str]]) -> str:
+    """The follow-up that tells the model which excerpts are not in the article."""
+    listed = "\n".join(f'- {p["path"]}: "{p["text"]}"' for p in problems)
+    return (
+        "These are not copied exactly from the article:\n"
+        f"{listed}\n"
+        "Answer again: copy evidence, direct quotes and names word for word from the article, "
+        "or leave the item out."
+    )

@@ -1,0 +1,295 @@
+"""The ``focused`` strategy: many small, grammar-bound questions, for a 135M model.
+
+Each task of the prompt is a short question (see :class:`newsbrief.prompts.Task` for the
+scopes). Tasks over the whole article send the same system message and article first, so a
+local llama.cpp model reads the article once and answers later questions from its KV cache.
+Sentence tasks are short prompts of their own, whose answers are choices among spans of the
+sentence. What the model names is checked against the article; what it cannot ground is dropped
+and reported in ``meta.grounding.dropped``.
+
+The tiny model's limits (a 400-character summary, lists of at most 8, names of at most 60
+characters) live in this module's response models, not in the public schema: a grammar-bound
+local model cannot ramble past them, and a reply that breaks one is re-asked with the error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+from .. import base, extract
+from ..clean import CleanArticle
+from ..errors import InvalidReplyError, PromptError
+from ..grounding import check_brief, drop_ungrounded
+from ..prompts import Prompt, Task
+from ..schemas import Pledge, Position, QuotedExpert, assemble_brief
+from .common import Asker, LogSink, Outcome, regrounding_request
+
+if TYPE_CHECKING:
+    from ..llm import LLM
+
+
+# --- response models: one per focused question --------------------------------------------------
+# Their class names and fields are what the model sees (schema titles, tool names): they are the
+# ones brief@1 and brief@2 were measured with, and must stay as they are.
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SummaryPart(_Model):
+    summary: str = Field(
+        max_length=400,
+        description="Two sentences: who did what, and why it matters, from the article only.",
+    )
+
+
+class PledgesPart(_Model):
+    pledges: list[Pledge] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Commitments to act made in the article; an empty list if there are none.",
+    )
+
+
+class PositionsPart(_Model):
+    positions: list[Position] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Views stated in the article by named actors; an empty list if none.",
+    )
+
+
+class ExpertsPart(_Model):
+    quoted_experts: list[QuotedExpert] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Independent experts quoted in the article; an empty list if none.",
+    )
+
+
+PARTS: dict[str, type[BaseModel]] = {
+    "summary": SummaryPart,
+    "pledges": PledgesPart,
+    "positions": PositionsPart,
+    "quoted_experts": ExpertsPart,
+}
+
+
+class NamesAnswer(_Model):
+    names: list[Annotated[str, StringConstraints(max_length=60)]] = Field(
+        max_length=6, description="Full names exactly as written in the article."
+    )
+
+
+def _choice(options: list[str]) -> Any:
+    return Literal[tuple(options)]
+
+
+def pledge_answer_model(actors: list[str], commitments: list[str]) -> type[BaseModel]:
+    """The question about one sentence that holds a pledge: who, and which commitment.
+
+    Both answers are choices among spans of the sentence, so a grammar-constrained model cannot
+    invent them, and a strong model's choice is still checked by validation.
+    """
+    fields = Pledge.model_fields
+    return create_model(
+        "PledgeAnswer",
+        __base__=_Model,
+        actor=(_choice(actors), Field(description=fields["actor"].description)),
+        commitment=(_choice(commitments), Field(description=fields["commitment"].description)),
+    )
+
+
+def position_answer_model(
+    actors: list[str], statements: list[str], stances: list[str]
+) -> type[BaseModel]:
+    """The question about one sentence that states a position: who, which view, which stance."""
+    fields = Position.model_fields
+    return create_model(
+        "PositionAnswer",
+        __base__=_Model,
+        actor=(_choice(actors), Field(description=fields["actor"].description)),
+        view=(_choice(statements), Field(description="The view the actor states.")),
+        stance=(_choice(stances), Field(description=fields["stance"].description)),
+    )
+
+
+# --- the questions ------------------------------------------------------------------------------
+
+
+class _Runner(Asker):
+    def article_task(self, task: Task) -> BaseModel:
+        model = PARTS[task.part]
+        chunks = self.chunks(task)
+        if len(chunks) > 1:
+            return self.chunked_task(task, model, chunks)
+        answer = self.ask(task, model)
+        if isinstance(answer, SummaryPart):
+            # A reply cut at the schema's maxLength ends mid-sentence: keep whole sentences.
+            return SummaryPart(summary=extract.whole_sentences(answer.summary))
+        text = self.cleaned.text
+        problems = check_brief(assemble_brief({task.part: answer}), text).ungrounded
+        if problems:
+            # Re-ask once with the reason; what is still not in the article is then dropped.
+            messages = self.prompt.render(task, self.variables)
+            messages += [
+                {"role": "assistant", "content": answer.model_dump_json()},
+                {"role": "user", "content": regrounding_request(problems)},
+            ]
+            answer = self.ask(task, model, messages=messages)
+        kept, dropped = drop_ungrounded(assemble_brief({task.part: answer}), text)
+        for item in dropped:
+            self.run.drop(task.part, item["text"], f"{item['reason']} ({item['path']})")
+        return model.model_validate({task.part: getattr(kept, task.part)})
+
+    def chunked_task(self, task: Task, model: type[BaseModel], chunks: list[str]) -> BaseModel:
+        """A long article: ask per piece, then merge (summaries are summarized once more)."""
+        answers = [self.ask(task, model, text=chunk) for chunk in chunks]
+        if model is SummaryPart:
+            partial = "\n\n".join(
+                extract.whole_sentences(a.model_dump()["summary"]) for a in answers
+            )
+            final = self.ask(task, model, text=partial)
+            return SummaryPart(summary=extract.whole_sentences(final.model_dump()["summary"]))
+        merged: list[Any] = []
+        for answer in answers:
+            for item in getattr(answer, task.part):
+                if item not in merged:
+                    merged.append(item)
+        brief = assemble_brief({task.part: model.model_validate({task.part: merged})})
+        kept, dropped = drop_ungrounded(brief, self.cleaned.text)
+        for item in dropped:
+            self.run.drop(task.part, item["text"], f"{item['reason']} ({item['path']})")
+        return model.model_validate({task.part: getattr(kept, task.part)})
+
+    def names_task(self, task: Task) -> BaseModel:
+        text = self.cleaned.text
+        names = [
+            name
+            for chunk in self.chunks(task)
+            for name in self.ask(task, NamesAnswer, text=chunk).model_dump()["names"]
+        ]
+        kept = extract.ground_names(names, text)
+        for name in names:
+            if name.strip() and not any(name.strip() in k for k in kept):
+                self.run.drop(task.part, name, "name not in the article")
+        experts = []
+        for name in kept:
+            if extract.is_official(name, text):
+                self.run.drop(task.part, name, "an official, not an independent expert")
+                continue
+            quotes = extract.expert_quotes(name, text)
+            if not quotes:
+                self.run.drop(task.part, name, "no statement attributed to this name")
+                continue
+            role, affiliation = extract.expert_profile(name, text)
+            experts.append(
+                QuotedExpert(name=name, role=role, affiliation=affiliation, quotes=quotes)
+            )
+        return ExpertsPart(quoted_experts=experts)
+
+    def sentence_task(self, task: Task) -> BaseModel:
+        assert task.select is not None  # guaranteed by Task's validator
+        cues = extract.cue_pattern(task.select.all_cues)
+        polarity = {w.lower(): stance for stance, ws in task.select.stances.items() for w in ws}
+        items: list[Any] = []
+        for sentence in extract.select_sentences(self.cleaned.text, cues, task.select.limit):
+            first_cue = cues.search(sentence)
+            actors = extract.actor_candidates(sentence, first_cue.start() if first_cue else None)
+            if task.part == "pledges":
+                options = extract.commitment_options(sentence, cues)
+            else:
+                options = extract.stance_options(sentence, cues)
+            if not actors or not options:
+                reason = "names no actor" if not actors else "has no clause after its cue"
+                self.run.drop(task.part, sentence, f"the sentence {reason}")
+                continue
+            if task.part == "pledges":
+                model = pledge_answer_model(actors, options)
+            else:
+                stances = extract.stance_choices(options, polarity)
+                model = position_answer_model(actors, options, stances)
+            try:
+                answer = self.ask(
+                    task, model, sentence=sentence, actors=actors, options=options
+                ).model_dump()
+            except InvalidReplyError as exc:
+                self.run.drop(task.part, sentence, f"no valid reply: {exc.message}")
+                continue
+            items.append(self._item(task.part, answer, sentence))
+        if task.part == "pledges":
+            return PledgesPart(pledges=items)
+        return PositionsPart(positions=items)
+
+    @staticmethod
+    def _item(part: str, answer: dict[str, Any], sentence: str) -> Pledge | Position:
+        if part == "pledges":
+            return Pledge(
+                actor=answer["actor"],
+                commitment=answer["commitment"],
+                condition=extract.condition_of(sentence),
+                evidence=sentence,
+            )
+        view = answer["view"]
+        return Position(
+            actor=answer["actor"],
+            topic=extract.topic_of(view),
+            stance=answer["stance"],
+            statement=f"{answer['actor']} {view}.",
+            evidence=sentence,
+        )
+
+
+class Focused:
+    """Today's tiny-model pipeline (brief@1, brief@2): see the module docstring."""
+
+    name = "focused"
+    needs_llm = True
+
+    @property
+    def version(self) -> int:
+        return base.strategy_version(self.name)
+
+    def check_prompt(self, prompt: Prompt) -> None:
+        if prompt.spec.strategy != self.name:
+            raise PromptError(
+                f"prompt {prompt.ref} is written for the {prompt.spec.strategy} strategy, "
+                f"not {self.name}",
+                f"pass --strategy {prompt.spec.strategy}, or a focused prompt such as "
+                f"{base.DEFAULT_PROMPTS[self.name]}",
+            )
+        wholes = [t.part for t in prompt.spec.tasks if t.part not in PARTS]
+        if wholes:
+            raise PromptError(
+                f"prompt {prompt.ref} asks for the whole brief in one question, which the "
+                "focused strategy cannot ask",
+                "declare `strategy: whole` in its prompt.yaml",
+            )
+
+    def run(
+        self,
+        cleaned: CleanArticle,
+        *,
+        prompt: Prompt | None,
+        llm: LLM | None,
+        log: LogSink | None = None,
+    ) -> Outcome:
+        """Ask every task of ``prompt`` about ``cleaned``; the brief and the run's costs."""
+        assert prompt is not None and llm is not None  # api.brief_article checks both
+        runner = _Runner(prompt, cleaned, llm, log)
+        handlers: dict[str, Callable[[Task], BaseModel]] = {
+            "article": runner.article_task,
+            "names": runner.names_task,
+            "sentence": runner.sentence_task,
+        }
+        parts = {
+            task.part: runner.fitting(partial(handlers[task.scope], task))
+            for task in prompt.spec.tasks
+        }
+        return Outcome(assemble_brief(parts), runner.run)
+

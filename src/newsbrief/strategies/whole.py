@@ -1,0 +1,158 @@
+"""The ``whole`` strategy: the article and one question per part, or one for the whole Brief,
+for capable models.
+
+The model reads the whole article (in pieces when it exceeds the window) and answers in its own
+words, with the evidence sentences and the direct quotes copied from the article. Grounding then
+checks those verbatim: what is not in the article is named back to the model, which answers
+once more; what is still not in the article is dropped and reported in
+``meta.grounding.dropped``. The lists have no limit but the task's token budget (``max_tokens``
+in prompt.yaml); a reply cut at that budget is asked again with double the budget, as every
+question is, and a list part with no valid reply is dropped (and reported) rather than failing
+the other parts. A summary with no valid reply fails the brief.
+
+A long article is asked about piece by piece: list items are merged (the same evidence, or the
+same expert, once), and the pieces' summaries are summarized once more (or, for a one-question
+Brief, joined).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from .. import base
+from ..clean import CleanArticle
+from ..errors import InvalidReplyError, PromptError
+from ..grounding import check_brief, drop_ungrounded, normalize
+from ..prompts import WHOLE_BRIEF, Prompt, Task
+from ..schemas import PARTS, Brief, QuotedExpert, assemble_brief
+from .common import Asker, LogSink, Outcome, regrounding_request
+
+if TYPE_CHECKING:
+    from ..llm import LLM
+
+
+def _as_brief(answer: BaseModel, part: str) -> Brief:
+    if isinstance(answer, Brief):
+        return answer
+    return assemble_brief({part: answer})
+
+
+def _merge(briefs: list[Brief]) -> Brief:
+    """The pieces' briefs as one: list items in order, each evidence (or expert) once."""
+    pledges: dict[str, Any] = {}
+    positions: dict[str, Any] = {}
+    experts: dict[str, QuotedExpert] = {}
+    for brief in briefs:
+        for pledge in brief.pledges:
+            pledges.setdefault(normalize(f"{pledge.actor}|{pledge.evidence}"), pledge)
+        for position in brief.positions:
+            positions.setdefault(normalize(f"{position.actor}|{position.evidence}"), position)
+        for expert in brief.quoted_experts:
+            key = normalize(expert.name)
+            known = experts.get(key)
+            if known is None:
+                experts[key] = expert
+                continue
+            quotes = known.quotes + [q for q in expert.quotes if q not in known.quotes]
+            experts[key] = known.model_copy(update={
+                "quotes": quotes, "role": known.role or expert.role,
+                "affiliation": known.affiliation or expert.affiliation,
+            })  # fmt: skip
+    summaries = [b.summary.strip() for b in briefs if b.summary.strip()]
+    return Brief(
+        summary=" ".join(summaries),
+        pledges=list(pledges.values()),
+        positions=list(positions.values()),
+        quoted_experts=list(experts.values()),
+    )
+
+
+class _Runner(Asker):
+    def task(self, task: Task) -> Brief:
+        """One task's answer as a (partial) Brief, grounded: re-asked once, then dropped."""
+        model: type[BaseModel] = Brief if task.part == WHOLE_BRIEF else PARTS[task.part]
+        chunks = self.chunks(task)
+        pieces = [None] if len(chunks) == 1 else chunks
+        try:
+            briefs = [_as_brief(self.grounded(task, model, piece), task.part) for piece in pieces]
+        except InvalidReplyError as exc:
+            if task.part in (WHOLE_BRIEF, "summary"):
+                raise
+            self.run.drop(task.part, "", f"no valid reply: {exc.message}")
+            return Brief(summary="")
+        brief = _merge(briefs)
+        if task.part == "summary" and len(briefs) > 1:
+            final = self.ask(task, model, text="\n\n".join(b.summary for b in briefs))
+            brief = _as_brief(final, task.part)
+        kept, dropped = drop_ungrounded(brief, self.cleaned.text)
+        for item in dropped:
+            part = item["path"].split("[", 1)[0]
+            self.run.drop(part, item["text"], f"{item['reason']} ({item['path']})")
+        return kept
+
+    def grounded(self, task: Task, model: type[BaseModel], piece: str | None) -> BaseModel:
+        """The model's answer about the article (or one piece of it); when it holds excerpts
+        that are not in the article, the model is told which, and asked once more."""
+        variables = {**self.variables, **({"text": piece} if piece is not None else {})}
+        answer = self.ask(task, model, messages=self.prompt.render(task, variables))
+        problems = check_brief(_as_brief(answer, task.part), self.cleaned.text).ungrounded
+        if not problems:
+            return answer
+        messages = [
+            *self.prompt.render(task, variables),
+            {"role": "assistant", "content": answer.model_dump_json()},
+            {"role": "user", "content": regrounding_request(problems)},
+        ]
+        try:
+            return self.ask(task, model, messages=messages)
+        except InvalidReplyError as exc:
+            # Keep the first answer: its ungrounded items are dropped, the rest stands.
+            self.run.drop(task.part, "", f"no valid reply to the re-ask: {exc.message}")
+            return answer
+
+
+class Whole:
+    """See the module docstring."""
+
+    name = "whole"
+    needs_llm = True
+
+    @property
+    def version(self) -> int:
+        return base.strategy_version(self.name)
+
+    def check_prompt(self, prompt: Prompt) -> None:
+        if prompt.spec.strategy != self.name:
+            raise PromptError(
+                f"prompt {prompt.ref} is written for the {prompt.spec.strategy} strategy, "
+                f"not {self.name}",
+                f"pass a whole prompt such as {base.DEFAULT_PROMPTS[self.name]}, or "
+                f"--strategy {prompt.spec.strategy}",
+            )
+        scoped = [f"{t.part} ({t.scope})" for t in prompt.spec.tasks if t.scope != "article"]
+        if scoped:
+            raise PromptError(
+                f"prompt {prompt.ref} has tasks the whole strategy cannot ask: {', '.join(scoped)}",
+                "give every task scope article",
+            )
+
+    def run(
+        self,
+        cleaned: CleanArticle,
+        *,
+        prompt: Prompt | None,
+        llm: LLM | None,
+        log: LogSink | None = None,
+    ) -> Outcome:
+        assert prompt is not None and llm is not None  # api.brief_article checks both
+        runner = _Runner(prompt, cleaned, llm, log)
+        data: dict[str, Any] = {"summary": ""}
+        for task in prompt.spec.tasks:
+            brief = runner.fitting(partial(runner.task, task))
+            assert isinstance(brief, Brief)
+            parts = Brief.model_fields if task.part == WHOLE_BRIEF else (task.part,)
+            data.update({part: getattr(brief, part) for part in parts})
+        return Outcome(Brief.model_validate(data), runner.run)

@@ -1,0 +1,223 @@
+"""The scripts in bench/ check what their numbers rest on (bench/_valid.py).
+
+Each one runs here in its tiny mode, so a bench that breaks, or that measures the wrong thing,
+fails the build; the checks themselves are shown to stop a bench, with exit status 3 and a
+message, on measurements that are not valid (a cache hit, unequal tokens, missing requests).
+Nothing here looks at how long anything took.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+HELPERS = {"_valid.py", "latency_server.py"}  # not benchmarks: the checks and a test server
+
+# Each bench, and a line that shows it printed its number.
+TINY = {
+    "batch.py": r"raw client: the same \d+ requests in [\d.]+ s = \d+ articles/s;  ratio \d+\.\d\d",
+    "cache.py": r"cached summarize: median \d+ ms",
+    "clean_quality.py": r"word precision \d\.\d{4}  recall \d\.\d{4}  F1 \d\.\d{4}",
+    "eval_scoring.py": r"scored 20 outputs x \d+ scorers in [\d.]+ s",
+    "fault_tolerance.py": r"time ratio faulty/no-fault: \d+\.\d\d",
+    "long_article.py": r"pieces: \d+; summary asked \d+ times",
+    "summarize_local.py": r"overhead ratio newsbrief/raw: median \d+\.\d{3}",
+}
+SLOW = {"long_article.py", "summarize_local.py"}  # they run the embedded model
+
+
+def test_every_bench_has_a_tiny_run() -> None:
+    scripts = {path.name for path in BENCH.glob("*.py")} - HELPERS
+    assert scripts == set(TINY)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [pytest.param(name, marks=[pytest.mark.slow] if name in SLOW else []) for name in TINY],
+)
+def test_bench_runs_valid_in_tiny_mode(script: str, tmp_path: Path) -> None:
+    # TMPDIR: work files a bench keeps (batch.py) land in this test's folder.
+    env = {**os.environ, "NEWSBRIEF_HOME": str(tmp_path / "home"), "TMPDIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), "--tiny"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "invalid measurement" not in done.stderr
+    assert re.search(TINY[script], done.stdout), done.stdout
+
+
+# --- the checks stop a bench on a measurement that is not valid ---------------------------------
+
+
+@pytest.fixture
+def bench(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Import a bench script as a module (its checks are plain functions)."""
+    monkeypatch.syspath_prepend(str(BENCH))
+
+    def load(name: str) -> ModuleType:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look it up there
+        spec.loader.exec_module(module)
+        return module
+
+    return load
+
+
+def invalid(capsys: pytest.CaptureFixture[str], check: Any, *args: Any, **kwargs: Any) -> str:
+    """Run ``check``; it must exit with status 3. Returns what it printed on stderr."""
+    with pytest.raises(SystemExit) as stopped:
+        check(*args, **kwargs)
+    assert stopped.value.code == 3
+    return capsys.readouterr().err
+
+
+def test_require_exits_3_with_the_message_in_a_real_process() -> None:
+    code = "import _valid; _valid.require(1 + 1 == 3, 'arithmetic is off'); print('went on')"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=BENCH, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 3
+    assert done.stderr == "invalid measurement: arithmetic is off\n"
+    assert done.stdout == ""
+
+
+def test_checks_report_every_failure_and_pass_when_all_hold(
+    bench: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    valid = bench("_valid")
+    checks = valid.Checks()
+    checks.that(True, "not reported")
+    checks.equal(2, 2, "not reported either")
+    checks.verify()  # all hold: returns
+    checks.that(False, "first problem")
+    checks.equal(3, 4, "calls")
+    err = invalid(capsys, checks.verify)
+    assert err.splitlines() == [
+        "invalid measurement: first problem",
+        "invalid measurement: calls: got 3, expected 4",
+    ]
+
+
+def _llama_runs(module: ModuleType) -> tuple[list[dict[str, Any]], list[Any]]:
+    requests = [{"messages": [{"role": "user", "content": q}], "max_tokens": 9} for q in "ab"]
+    Run = module.Run
+    runs = [
+        Run("cold", 3.0, (120, 30), list(requests), 2),
+        Run("raw", 2.0, (120, 30), list(requests), 2),
+        Run("newsbrief", 2.1, (120, 30), list(requests), 2),
+    ]
+    return requests, runs
+
+
+def test_summarize_local_accepts_a_valid_comparison(bench: Any) -> None:
+    module = bench("summarize_local")
+    requests, runs = _llama_runs(module)
+    module.check_runs(requests, runs)  # returns: nothing to report
+
+
+def test_summarize_local_stops_on_a_cache_hit(
+    bench: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bug this check was written for: the newsbrief side answered from the result cache,
+    with no llama call and no token, so the script printed an overhead ratio of 0.000."""
+    module = bench("summarize_local")
+    requests, runs = _llama_runs(module)
+    runs[2] = module.Run("newsbrief", 0.01, (0, 0), [], 0, cached=True)
+    err = invalid(capsys, module.check_runs, requests, runs)
+    assert "invalid measurement: newsbrief run 2 was answered from the result cache" in err
+    assert "invalid measurement: llama calls in newsbrief run 2: got 0, expected 2" in err
+    assert (
+        "invalid measurement: tokens (prompt, completion) of newsbrief run 2 vs the raw side: "
+        "got (0, 0), expected (120, 30)" in err
+    )
+
+
+def test_summarize_local_stops_on_unequal_tokens(
+    bench: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = bench("summarize_local")
+    requests, runs = _llama_runs(module)
+    runs[2].tokens = (120, 41)  # the same calls, but newsbrief's replies ran longer
+    err = invalid(capsys, module.check_runs, requests, runs)
+    assert err == (
+        "invalid measurement: tokens (prompt, completion) of newsbrief run 2 vs the raw side: "
+        "got (120, 41), expected (120, 30)\n"
+    )
+
+
+def test_batch_stops_when_the_raw_side_sent_fewer_requests(
+    bench: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = bench("batch")
+    ours = [{"messages": [{"role": "user", "content": f"article {n}"}]} for n in range(3)]
+    module.check_replay(ours, list(reversed(ours)))  # the same bodies in another order: valid
+    err = invalid(capsys, module.check_replay, ours, ours[:2])
+    assert "invalid measurement: requests of the raw client vs newsbrief's: got 2, expected 3" in (
+        err
+    )
+    assert "invalid measurement: the raw client sent other request bodies than newsbrief" in err
+
+
+def test_batch_stops_on_cached_records_in_a_measured_run(
+    bench: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = bench("batch")
+    measured = module.Measured(seconds=1.0, requests=12, records=4, ok=4, cached=1, failures={})
+    err = invalid(capsys, module.check_run, measured, 4, cached=False, served=12)
+    assert err == "invalid measurement: records served from the cache: got 1, expected 0\n"
+    err = invalid(capsys, module.check_run, measured, 5, cached=False, served=10)
+    assert "invalid measurement: records written: got 4, expected 5" in err
+    assert "invalid measurement: requests the server received vs the records' count" in err
+
+
+def test_fault_tolerance_stops_when_no_fault_was_injected(
+    bench: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = bench("fault_tolerance")
+    clean = module.Side(attempts=[4, 4], tokens=480, requests=8)
+    faulty = module.Side(attempts=[4, 4], tokens=480, requests=8)
+    err = invalid(capsys, module.check_sides, clean, faulty, 2, 0.3)
+    assert err == "invalid measurement: no fault was injected on the faulty side\n"
+    faulty = module.Side(attempts=[5, 6], tokens=480, requests=11, faults=3)
+    module.check_sides(clean, faulty, 2, 0.3)  # three faults, three more attempts: valid
+
+
+def test_cache_bench_stops_when_a_timed_run_was_not_cached(
+    bench: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = bench("cache")
+    brief = {"summary": "x"}
+    first = {"brief": brief, "meta": {"cached": False, "attempts": 3, "usage": {"p": 9}}}
+    hit = {"brief": brief, "meta": {"cached": True, "attempts": 0, "usage": {"p": 0}}}
+    module.check_runs(first, [hit, hit], 2, served=3)
+    err = invalid(capsys, module.check_runs, first, [hit, first], 2, served=6)
+    assert "invalid measurement: cached run 1 was not served from the cache" in err
+    assert "invalid measurement: requests the server saw (all from the first run)" in err
+
+
+def test_long_article_stops_when_the_article_fit(
+    bench: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = bench("long_article")
+    meta = {"cached": False, "pieces": 1, "attempts": 2, "usage": {"prompt_tokens": 900}}
+    calls = [{"task": task, "attempts": 1, "prompt_tokens": 450}
+             for task in ("summary", "quoted_experts")]  # fmt: skip
+    err = invalid(capsys, module.check_result, meta, calls)
+    assert "invalid measurement: the article fit the window: 1 piece" in err
