@@ -7,10 +7,14 @@ article's teaser), a watermark from several different strings injected inside an
 of words, and words glued together. The cleaner's output is compared with the clean original.
 
     python bench/clean_quality.py [--copies 10] [--seed 1]
+    python bench/clean_quality.py --tiny    # one copy, small sizes: checks the bench
 
 Prints word-level precision / recall / F1 (targets: F1 >= 0.995), watermark occurrences left
 (target 0), chrome lines left, legitimate outlet mentions lost (target 0), and the time per
-article; then cleaning time against input size, to show it grows linearly.
+article; then cleaning time against input size, to show it grows linearly. Before printing it
+checks that every article of the corpus was scored in every copy, that each noisy copy really
+holds its injected watermarks and chrome, that the corpus has outlet mentions to lose, and that
+no cleaned output is empty; otherwise it exits with status 3 (see bench/_valid.py).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from _valid import Checks, require
 
 from newsbrief.clean import clean_text, normalize
 
@@ -70,6 +76,7 @@ class Noisy:
     mark: str
     chrome: list[str]
     legit: list[str]
+    injected: int  # watermark insertions
 
 
 def _fill(template: str, rng: random.Random, titles: list[str]) -> str:
@@ -101,7 +108,8 @@ def make_noisy(original: str, rng: random.Random, titles: list[str]) -> Noisy:
     chosen: dict[str, tuple[int, int]] = {}
     for p, i in rng.sample(slots, min(len(slots), 20)):
         chosen.setdefault(words[p][i], (p, i))
-    for p, i in list(chosen.values())[: rng.randint(3, 8)]:
+    targets = list(chosen.values())[: rng.randint(3, 8)]
+    for p, i in targets:
         cut = rng.randrange(len(words[p][i]) - 1)
         words[p][i] = words[p][i][:cut] + mark + words[p][i][cut:]
     body = [" ".join(ws) for ws in words]
@@ -115,7 +123,7 @@ def make_noisy(original: str, rng: random.Random, titles: list[str]) -> Noisy:
     footer = _fill(rng.choice(FOOTERS), rng, titles)
     chrome += footer.split("\n")
     text = "\n".join(header) + "\n\n" + "\n\n".join(body) + "\n\n" + footer + "\n"
-    return Noisy(text, original, mark, chrome, LEGIT.findall(original))
+    return Noisy(text, original, mark, chrome, LEGIT.findall(original), len(targets))
 
 
 def word_scores(cleaned: str, original: str) -> tuple[int, int, int]:
@@ -126,15 +134,33 @@ def word_scores(cleaned: str, original: str) -> tuple[int, int, int]:
     return matched, len(got), len(want)
 
 
+def check_copy(checks: Checks, name: str, noisy: Noisy, cleaned: str) -> None:
+    """Record in ``checks`` whether this copy measures anything: the noise is really in the
+    noisy text, and the cleaner returned some text."""
+    added = noisy.text.count(noisy.mark) - noisy.original.count(noisy.mark)
+    checks.that(noisy.injected > 0, f"{name}: no watermark was injected")
+    checks.that(added >= noisy.injected,
+                f"{name}: {noisy.injected} watermarks injected, {added} in the text")  # fmt: skip
+    checks.that(bool(noisy.chrome) and all(line in noisy.text for line in noisy.chrome),
+                f"{name}: its chrome lines are not all in the noisy text")  # fmt: skip
+    checks.that(bool(cleaned.strip()), f"{name}: the cleaned output is empty")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--copies", type=int, default=10, help="noisy copies per article")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tiny", action="store_true", help="one copy, small sizes")
     args = parser.parse_args()
+    if args.tiny:
+        args.copies = 1
+    repeats = (1, 4) if args.tiny else (10, 40, 160, 640)
     rng = random.Random(args.seed)
     originals = [normalize(p.read_text(encoding="utf-8"))[0] for p in CORPUS]
     titles = [o.split("\n", 1)[0] for o in originals]
 
+    checks = Checks()
+    checks.that(len(CORPUS) > 0, "bench/corpus holds no article")
     matched = got = want = marks_left = chrome_left = legit_total = legit_lost = 0
     times: list[float] = []
     worst: list[tuple[float, str]] = []
@@ -144,6 +170,7 @@ def main() -> None:
             started = time.perf_counter()
             cleaned = clean_text(noisy.text).text
             times.append(time.perf_counter() - started)
+            check_copy(checks, f"{path.name} copy {copy}", noisy, cleaned)
             m, g, w = word_scores(cleaned, original)
             matched, got, want = matched + m, got + g, want + w
             marks_left += max(0, cleaned.count(noisy.mark) - original.count(noisy.mark))
@@ -153,10 +180,14 @@ def main() -> None:
             legit_lost += sum(1 for mention in noisy.legit if mention not in cleaned)
             f1 = 2 * m / (g + w)
             worst.append((f1, f"{path.name} copy {copy}"))
+    n = len(times)
+    checks.equal(n, args.copies * len(CORPUS), "noisy articles scored")
+    checks.that(legit_total > 0, "the corpus has no legitimate outlet mention that could be lost")
+    checks.that(got > 0 and want > 0, "no words to score")
+    checks.verify()
 
     precision, recall = matched / got, matched / want
     f1 = 2 * precision * recall / (precision + recall)
-    n = len(times)
     print(f"corpus: {len(CORPUS)} articles x {args.copies} noisy copies = {n} (seed {args.seed})")
     print(f"word precision {precision:.4f}  recall {recall:.4f}  F1 {f1:.4f}  (target F1 >= 0.995)")
     print(f"watermark occurrences left: {marks_left}  (target 0)")
@@ -168,11 +199,13 @@ def main() -> None:
 
     print("time against input size (one noisy article repeated):")
     unit = make_noisy(originals[0], random.Random(7), titles).text
-    for repeat in (10, 40, 160, 640):
+    for repeat in repeats:
         text = "\n\n".join([unit] * repeat)
         started = time.perf_counter()
-        clean_text(text)
+        cleaned = clean_text(text).text
         seconds = time.perf_counter() - started
+        kept, given = len(cleaned.split()), repeat * len(originals[0].split())
+        require(kept >= given // 2, f"{repeat} repeats: {kept} of {given} words kept")
         size = len(text.encode()) / 1e6
         print(f"  {size:6.2f} MB: {seconds:6.2f} s  ({seconds / size:.2f} s per MB)")
 

@@ -5,6 +5,11 @@ actors swapped, quotes reworded, a leak added) so that every scorer has real wor
 fuzzy names, ROUGE-L, grounding. No model runs.
 
     python bench/eval_scoring.py [--outputs 1000]
+    python bench/eval_scoring.py --tiny    # 20 outputs: checks the bench
+
+Before printing it checks that the scorers' caches were empty when the timed run started (and
+that it filled them anew), and that every output was scored by every default scorer without an
+error; otherwise it exits with status 3 (see bench/_valid.py).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import random
 import time
 from pathlib import Path
 from typing import Any
+
+from _valid import Checks
 
 from newsbrief.clean import clean_article
 from newsbrief.evals import scorers
@@ -48,10 +55,30 @@ def brief_from_labels(fixture: Fixture, rng: random.Random) -> dict[str, Any]:
             "quoted_experts": experts}  # fmt: skip
 
 
+def memo_caches() -> list[Any]:
+    """The scorers' memoizing functions (lru_cache): their caches must start empty."""
+    return [f for f in vars(scorers).values() if callable(getattr(f, "cache_info", None))]
+
+
+def check_scored(items: list[dict[str, Any]], outputs: int, scorer_count: int) -> None:
+    """Exit with status 3 unless ``outputs`` items were scored, each by every scorer, and no
+    output was scored as an error."""
+    checks = Checks()
+    checks.equal(len(items), outputs, "outputs scored")
+    checks.that(scorer_count > 0, "there is no default scorer")
+    for number, item in enumerate(items):
+        checks.equal(len(item["scores"]), scorer_count, f"scores of output {number}")
+        checks.that(item.get("error") is None, f"output {number} was an error: {item['error']}")
+    checks.verify()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--outputs", type=int, default=1000)
+    parser.add_argument("--tiny", action="store_true", help="20 outputs")
     args = parser.parse_args()
+    if args.tiny:
+        args.outputs = 20
     fixtures = load_fixtures([ROOT / "evals" / "fixtures"])
     texts = {}
     for fixture in fixtures:
@@ -66,11 +93,20 @@ def main() -> None:
                       "meta": {}, "error": None, "scores": []})  # fmt: skip
     run = {"version": 1, "prompt": "bench@1", "model": "labels", "items": items}
     replay(run, [ROOT / "evals" / "fixtures"])  # warm the imports (scipy, nltk, rapidfuzz)...
-    for cached in (scorers._tokens, scorers._bag, scorers._name_key, scorers.stem):
+    caches = memo_caches()
+    for cached in caches:
         cached.cache_clear()  # ...but not the caches: each text is tokenized and stemmed anew
+    checks = Checks()
+    checks.that(len(caches) > 0, "no memoizing scorer function found to clear")
+    checks.that(all(f.cache_info().currsize == 0 for f in caches), "a cache was not cleared")
+    checks.verify()
     started = time.perf_counter()
     scored = replay(run, [ROOT / "evals" / "fixtures"])
     seconds = time.perf_counter() - started
+    misses = sum(f.cache_info().misses for f in caches)
+    checks.that(misses > 0, "the timed run computed nothing anew (no cache miss)")
+    checks.verify()
+    check_scored(scored["items"], args.outputs, len(scorers.default_scorers()))
     summary = aggregate(scored["items"])
     count = len(scored["items"][0]["scores"])
     print(f"scored {len(items)} outputs x {count} scorers in {seconds:.2f} s "

@@ -5,6 +5,7 @@ more CPU per request than the client it measures on a 2-core machine; this one s
     python bench/latency_server.py --latency 0.2     # prints its base URL, serves until killed
 
 ``GET /v1/requests`` returns every request body so far (the benchmark replays them raw).
+``running()`` starts it from another script; ``requests_seen()`` reads that list.
 """
 
 from __future__ import annotations
@@ -12,12 +13,36 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import subprocess
 import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fault_server import _completion, auto_reply
+
+
+@contextmanager
+def running(latency: float = 0.0) -> Iterator[str]:
+    """This server in a process of its own; yields its base URL, stops it on the way out."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--latency", str(latency)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def requests_seen(base_url: str) -> list[dict[str, object]]:
+    """Every request body the server at ``base_url`` has received, in order."""
+    with urllib.request.urlopen(f"{base_url}/requests") as response:
+        return list(json.loads(response.read()))
 
 
 async def serve(latency: float) -> None:
