@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from .. import extract
 from ..clean import CleanArticle
-from ..errors import ContextOverflowError, InvalidReplyError, LLMError
+from ..errors import ContextOverflowError, InvalidReplyError, LLMError, PromptError
 from ..prompts import Prompt, Task
 from ..schemas import Brief
 
@@ -77,6 +77,15 @@ class Strategy(Protocol):
         llm: LLM | None,
         log: LogSink | None = None,
     ) -> Outcome: ...
+
+
+def require_prompt_strategy(prompt: Prompt, name: str, hint: str) -> None:
+    """A PromptError with ``hint`` unless ``prompt`` is written for the strategy ``name``."""
+    if prompt.spec.strategy != name:
+        raise PromptError(
+            f"prompt {prompt.ref} is written for the {prompt.spec.strategy} strategy, not {name}",
+            hint,
+        )
 
 
 class Asker:

@@ -26,7 +26,7 @@ from ..errors import InvalidReplyError, PromptError
 from ..grounding import check_brief, drop_ungrounded
 from ..prompts import Prompt, Task
 from ..schemas import Pledge, Position, QuotedExpert, assemble_brief
-from .common import Asker, LogSink, Outcome, regrounding_request
+from .common import Asker, LogSink, Outcome, regrounding_request, require_prompt_strategy
 
 if TYPE_CHECKING:
     from ..llm import LLM
@@ -256,13 +256,12 @@ class Focused:
         return base.strategy_version(self.name)
 
     def check_prompt(self, prompt: Prompt) -> None:
-        if prompt.spec.strategy != self.name:
-            raise PromptError(
-                f"prompt {prompt.ref} is written for the {prompt.spec.strategy} strategy, "
-                f"not {self.name}",
-                f"pass --strategy {prompt.spec.strategy}, or a focused prompt such as "
-                f"{base.DEFAULT_PROMPTS[self.name]}",
-            )
+        require_prompt_strategy(
+            prompt,
+            self.name,
+            f"pass --strategy {prompt.spec.strategy}, or a focused prompt such as "
+            f"{base.DEFAULT_PROMPTS[self.name]}",
+        )
         wholes = [t.part for t in prompt.spec.tasks if t.part not in PARTS]
         if wholes:
             raise PromptError(
@@ -292,4 +291,3 @@ class Focused:
             for task in prompt.spec.tasks
         }
         return Outcome(assemble_brief(parts), runner.run)
-

@@ -28,7 +28,7 @@ from ..errors import InvalidReplyError, PromptError
 from ..grounding import check_brief, drop_ungrounded, normalize
 from ..prompts import WHOLE_BRIEF, Prompt, Task
 from ..schemas import PARTS, Brief, QuotedExpert, assemble_brief
-from .common import Asker, LogSink, Outcome, regrounding_request
+from .common import Asker, LogSink, Outcome, regrounding_request, require_prompt_strategy
 
 if TYPE_CHECKING:
     from ..llm import LLM
@@ -125,13 +125,12 @@ class Whole:
         return base.strategy_version(self.name)
 
     def check_prompt(self, prompt: Prompt) -> None:
-        if prompt.spec.strategy != self.name:
-            raise PromptError(
-                f"prompt {prompt.ref} is written for the {prompt.spec.strategy} strategy, "
-                f"not {self.name}",
-                f"pass a whole prompt such as {base.DEFAULT_PROMPTS[self.name]}, or "
-                f"--strategy {prompt.spec.strategy}",
-            )
+        require_prompt_strategy(
+            prompt,
+            self.name,
+            f"pass a whole prompt such as {base.DEFAULT_PROMPTS[self.name]}, or "
+            f"--strategy {prompt.spec.strategy}",
+        )
         scoped = [f"{t.part} ({t.scope})" for t in prompt.spec.tasks if t.scope != "article"]
         if scoped:
             raise PromptError(
