@@ -619,7 +619,16 @@ def logs_list(
         for call in calls:
             typer.echo(json.dumps(call, ensure_ascii=False))
         return
-    table = Table("ID", "Time", "Model", "Prompt", "Task", "Tokens", "ms", "Tries", "Error")
+    # Identifying columns never wrap or shrink to an ellipsis on a narrow terminal; the
+    # prompt, task and error text wrap instead.
+    table = Table()
+    for name in ("ID", "Time", "Model"):
+        table.add_column(name, no_wrap=True)
+    for name in ("Prompt", "Task"):
+        table.add_column(name, overflow="fold")
+    for name in ("Tokens", "ms", "Tries"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("Error", overflow="fold")
     for c in calls:
         tokens = f"{c['prompt_tokens']}+{c['completion_tokens']}"
         table.add_row(
