@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsbrief import api
-from newsbrief.grounding import check_brief, drop_ungrounded, is_grounded, normalize
+from newsbrief.grounding import (
+    check_brief,
+    drop_ungrounded,
+    is_grounded,
+    normalize,
+    summary_support,
+)
 from newsbrief.schemas import Brief, Pledge, Quote, QuotedExpert
 
 from .conftest import SUMMARY, FakeProvider
@@ -161,3 +167,47 @@ def test_drop_ungrounded_is_pure_and_explains() -> None:
         "pledges[0].evidence", "quoted_experts[0].quotes[0].text", "quoted_experts[0]",
     ]  # fmt: skip
     assert brief.pledges  # the input is not changed
+
+
+# --- summary support --------------------------------------------------------------------------
+
+ARTICLE = (
+    "Premier Li Qiang arrived in Minsk on Tuesday for a two-day visit.\n\n"
+    "Beijing and Minsk pledged to expand trade to 8 billion dollars by 2030, the joint "
+    "communique said. The two countries also agreed to run more freight trains."
+)
+
+
+def test_summary_sentences_from_the_articles_facts_are_supported() -> None:
+    kept, unsupported = summary_support(
+        [
+            "Li Qiang visited Minsk, where both sides pledged to expand trade.",
+            "The countries agreed to run more freight trains by 2030.",
+        ],
+        ARTICLE,
+    )
+    assert len(kept) == 2 and unsupported == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("The deal has met fierce opposition in the Middle East.", "the name 'Middle'"),
+        ("Trade will reach 9 billion dollars.", "the number 9"),
+        ("Analysts fear sanctions could derail fragile reconciliation talks.", "words not in"),
+    ],
+)
+def test_invented_names_numbers_and_claims_are_not_supported(sentence: str, reason: str) -> None:
+    kept, unsupported = summary_support([sentence], ARTICLE)
+    assert kept == [] and unsupported[0][0] == sentence
+    assert unsupported[0][1].startswith(reason)
+
+
+@given(st.data())
+def test_every_sentence_of_the_article_supports_itself(data: st.DataObject) -> None:
+    from newsbrief.extract import split_sentences
+
+    sentences = split_sentences(ARTICLE)
+    chosen = data.draw(st.lists(st.sampled_from(sentences), min_size=1, max_size=3))
+    kept, unsupported = summary_support(chosen, ARTICLE)
+    assert kept == chosen and unsupported == []

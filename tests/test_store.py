@@ -125,7 +125,7 @@ def test_logs_commands(fake_provider: FakeProvider, seed_path: Path) -> None:
     listed = runner.invoke(app, ["logs", "-n", "3", "--json"])
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     assert len(rows) == 3 and rows[0]["id"] > rows[1]["id"]
-    table = runner.invoke(app, ["logs"])
+    table = runner.invoke(app, ["logs"], env={"COLUMNS": "120"})  # CI's width is not ours
     assert table.exit_code == 0 and "fake:test" in table.stdout
     shown = runner.invoke(app, ["logs", "show", str(rows[-1]["id"])])
     assert shown.exit_code == 0 and json.loads(shown.stdout)["messages"][0]["role"] == "system"

@@ -123,7 +123,7 @@ def test_whole_asks_one_question_per_part_over_the_whole_article(seed_path: Path
     assert result.brief.summary == WHOLE_SUMMARY["summary"]
     assert result.brief.quoted_experts[0].quotes[0].text == ZHAO
     meta = result.meta
-    assert (meta["strategy"], meta["strategy_version"], meta["prompt"]) == ("whole", 1, "brief@3")
+    assert (meta["strategy"], meta["strategy_version"], meta["prompt"]) == ("whole", 2, "brief@3")
     assert meta["attempts"] == 4 and meta["grounding"]["ungrounded"] == []
 
 
@@ -301,8 +301,9 @@ def test_a_code_or_strategy_change_misses_both_caches(
     monkeypatch.setattr(base, "code_fingerprint", lambda: "a heuristic in extract.py changed")
     assert hit() == (False, False)
     assert hit() == (True, True)
-    monkeypatch.setitem(base.STRATEGY_VERSIONS, "focused", 2)
-    assert get_strategy("focused").version == 2
+    bumped = base.STRATEGY_VERSIONS["focused"] + 1
+    monkeypatch.setitem(base.STRATEGY_VERSIONS, "focused", bumped)
+    assert get_strategy("focused").version == bumped
     assert hit() == (False, False)
     fake_provider.queue(*[WHOLE_SUMMARY, {"pledges": []}, {"positions": []},
                           {"quoted_experts": []}])  # fmt: skip
@@ -318,3 +319,84 @@ def test_the_cache_key_covers_strategy_and_cleaner(monkeypatch: pytest.MonkeyPat
     assert key != api.cache_key(cleaned, prompt, "m", 0, "whole")
     monkeypatch.setattr(api, "cleaner_version", lambda: "another cleaner")
     assert key != api.cache_key(cleaned, prompt, "m")
+
+
+# --- summaries the article supports, and brief@4's choices ----------------------------------------
+
+UNSUPPORTED = "The deal has met fierce opposition across the Middle East and North Africa."
+
+
+def test_focused_reasks_an_unsupported_summary_sentence_then_drops_it(seed_path: Path) -> None:
+    told = {"summary": f"Premier Li Qiang visited Belarus. {UNSUPPORTED}"}
+    provider = FakeProvider().queue(told, told, NAMES)
+    result = api.summarize(str(seed_path), llm=LLM(provider), cache=False, log=False)
+    assert result.brief.summary == "Premier Li Qiang visited Belarus."
+    reask = provider.requests[1]["messages"]
+    assert reask[-2]["role"] == "assistant" and "Middle" in reask[-1]["content"]
+    dropped = [d for d in result.meta["grounding"]["dropped"] if d["part"] == "summary"]
+    assert [d["text"] for d in dropped] == [UNSUPPORTED]
+    assert "not supported by the article: the name 'Middle'" in dropped[0]["reason"]
+
+
+def test_when_no_summary_sentence_is_supported_the_lead_stands_in_and_says_so(
+    seed_path: Path,
+) -> None:
+    told = {"summary": UNSUPPORTED}
+    provider = FakeProvider().queue(told, told, NAMES)
+    result = api.summarize(str(seed_path), llm=LLM(provider), cache=False, log=False)
+    text = seed_path.read_text(encoding="utf-8")
+    assert result.brief.summary and result.brief.summary.split(". ")[0] in text
+    reasons = [d["reason"] for d in result.meta["grounding"]["dropped"] if d["part"] == "summary"]
+    assert reasons[-1].startswith("no sentence of the summary is supported")
+
+
+def test_whole_drops_an_unsupported_summary_sentence(seed_path: Path) -> None:
+    told = {"summary": f"Premier Li Qiang visited Belarus. {UNSUPPORTED}"}
+    llm, _ = whole_llm(told, {"pledges": []}, {"positions": []}, {"quoted_experts": []})
+    result = api.summarize(str(seed_path), llm=llm, strategy="whole", cache=False, log=False)
+    assert result.brief.summary == "Premier Li Qiang visited Belarus."
+    assert UNSUPPORTED in [d["text"] for d in result.meta["grounding"]["dropped"]]
+
+
+def test_brief4_summary_is_the_chosen_sentences_verbatim_in_article_order(
+    seed_path: Path,
+) -> None:
+    experts = {"names": ["Zhao Huirong"]}
+    provider = FakeProvider().queue({"numbers": [5, 2]}, experts)
+    result = api.summarize(
+        str(seed_path), llm=LLM(provider), prompt="brief@4", cache=False, log=False
+    )
+    chosen = provider.requests[0]["messages"][-1]["content"]
+    numbered = dict(line.split(". ", 1) for line in chosen.splitlines() if line[:1].isdigit())
+    assert result.brief.summary == f"{numbered['2']} {numbered['5']}"
+    assert numbered["1"] in seed_path.read_text(encoding="utf-8")
+    assert [e.name for e in result.brief.quoted_experts] == ["Zhao Huirong"]
+    assert result.brief.quoted_experts[0].quotes  # read from the article, not the model
+    asked = [r["messages"][-1]["content"] for r in provider.requests[:2]]
+    assert "Zhao Huirong" in asked[1] and "Yang Jin" in asked[1]  # the candidates offered
+    left_out = [d["text"] for d in result.meta["grounding"]["dropped"]
+                if d["part"] == "quoted_experts"]  # fmt: skip
+    assert "Yang Jin" in left_out
+
+
+def test_brief4_asks_nothing_about_experts_when_the_article_introduces_none(
+    tmp_path: Path,
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Council approves budget\n\n"
+        "The city council approved its budget on Monday after a long debate. "
+        "The mayor said the plan would fund new buses. Residents welcomed the vote. "
+        "The budget grows by 4 percent. Work on the depot starts in May.",
+        encoding="utf-8",
+    )
+    provider = FakeProvider().queue({"numbers": [1]})
+    result = api.summarize(
+        str(article), llm=LLM(provider), prompt="brief@4", cache=False, log=False
+    )
+    assert result.brief.quoted_experts == []
+    assert "ChosenExperts" not in json.dumps([r.get("response_format") for r in provider.requests])
+    assert (
+        result.brief.summary
+        == "The city council approved its budget on Monday after a long debate."
+    )

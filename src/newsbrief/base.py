@@ -32,7 +32,7 @@ DEFAULT_MODEL = "local"
 # --- strategies: names, versions, defaults ------------------------------------------------------
 # A strategy's version is bumped when it changes what it makes of the same reply; it goes into
 # meta, the eval run files and both cache keys (the strategies read theirs from here).
-STRATEGY_VERSIONS: dict[str, int] = {"focused": 1, "whole": 1, "floor": 1}
+STRATEGY_VERSIONS: dict[str, int] = {"focused": 2, "whole": 2, "floor": 1}
 # The prompt a strategy uses when none is given (floor uses none).
 DEFAULT_PROMPTS: dict[str, str] = {"focused": "brief@2", "whole": "brief@3"}
 DEFAULT_PROMPT = DEFAULT_PROMPTS["focused"]

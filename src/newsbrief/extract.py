@@ -362,3 +362,27 @@ def pack(sizes: list[int], budget: int) -> list[tuple[int, int]]:
     if sizes:
         runs.append((start, len(sizes)))
     return runs
+
+
+_NUMBER = re.compile(r"\d")
+
+
+def summary_candidates(
+    sentences: list[str], title: str | None, lead: int = 4, limit: int = 8
+) -> list[str]:
+    """The sentences a summary may be chosen from, in the article's order.
+
+    The first ``lead`` sentences (news puts the main facts first), then the later sentences that
+    carry the most of what a summary needs: names, numbers and the title's words.
+    """
+    title_words = {w.casefold() for w in re.findall(r"\w{4,}", title or "")}
+
+    def weight(sentence: str) -> float:
+        names = {m.group() for m in _CAPITALIZED.finditer(sentence)} - _NOT_ACTORS
+        words = {w.casefold() for w in re.findall(r"\w{4,}", sentence)}
+        numbers = len(_NUMBER.findall(sentence)) > 0
+        return len(names) + float(numbers) + 2 * len(words & title_words) / max(1, len(title_words))
+
+    rest = sorted(range(lead, len(sentences)), key=lambda i: -weight(sentences[i]))
+    chosen = sorted([*range(min(lead, len(sentences))), *rest[: max(0, limit - lead)]])
+    return [sentences[i] for i in chosen]

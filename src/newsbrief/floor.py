@@ -86,7 +86,7 @@ _SPECIALIST = re.compile(
 )
 
 
-def _body_sentences(cleaned: CleanArticle) -> list[str]:
+def body_sentences(cleaned: CleanArticle) -> list[str]:
     """Sentences of the article's body: the title line and one-line fragments left out."""
     paragraphs = [p for p in cleaned.text.split("\n\n") if p.strip()]
     if paragraphs and cleaned.title and paragraphs[0].strip() == cleaned.title.strip():
@@ -97,7 +97,7 @@ def _body_sentences(cleaned: CleanArticle) -> list[str]:
 
 def lead_summary(cleaned: CleanArticle, count: int = LEAD_SENTENCES) -> str:
     """The first ``count`` sentences of the body."""
-    return " ".join(_body_sentences(cleaned)[:count])
+    return " ".join(body_sentences(cleaned)[:count])
 
 
 def _cued(sentences: list[str], cues: re.Pattern[str]) -> Iterator[tuple[str, str]]:
@@ -176,7 +176,9 @@ def _introducing_quotes(text: str, at: int) -> list[Quote]:
     return []
 
 
-def _experts(text: str) -> list[QuotedExpert]:
+def expert_candidates(text: str) -> list[QuotedExpert]:
+    """People the article introduces with a specialist's role and quotes: the floor's experts,
+    and the options among which a model may choose."""
     experts: list[QuotedExpert] = []
     seen: set[str] = set()
     introductions = sorted(
@@ -210,12 +212,12 @@ def floor_sha256() -> str:
 def floor_brief(cleaned: CleanArticle) -> tuple[Brief, list[dict[str, str]]]:
     """The floor's brief of ``cleaned`` and what grounding dropped from it (normally nothing:
     every field is a span of the article)."""
-    sentences = _body_sentences(cleaned)
+    sentences = body_sentences(cleaned)
     brief = Brief(
         summary=lead_summary(cleaned),
         pledges=_pledges(sentences),
         positions=_positions(sentences),
-        quoted_experts=_experts(cleaned.text),
+        quoted_experts=expert_candidates(cleaned.text),
     )
     kept, dropped = drop_ungrounded(brief, cleaned.text)
     return kept, [

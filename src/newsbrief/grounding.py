@@ -124,3 +124,91 @@ def drop_ungrounded(brief: Brief, source_text: str) -> tuple[Brief, list[dict[st
         update={"pledges": pledges, "positions": positions, "quoted_experts": experts}
     )
     return kept, dropped
+
+
+# --- summary support ------------------------------------------------------------------------------
+# A summary is written, not quoted, so it cannot be checked verbatim. A sentence of it is
+# *supported* when what a reader would take as fact is found in the article: every number, every
+# name (a capitalised word not at the start of the sentence), and most of its content words.
+
+_STOPWORDS = frozenset(
+    "a an the and or but if of in on at to for from by with as is are was were be been being has"
+    " have had do does did will would shall should can could may might must not no it its this"
+    " that these those there their they them he she his her we our you your i which who whom"
+    " whose what when where while also than then so such into over after before about between"
+    " against during under up down out more most other some any each both all many much very"
+    " said says say told".split()
+)
+_WORD = re.compile(r"[^\W\d_](?:[\w'-]*\w)?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+SUPPORT_SHARE = 0.75  # content words of a summary sentence that must be in the article
+
+
+def _stem(word: str) -> str:
+    """A crude stem: enough to match "pledged" with "pledge" and "countries" with "country".
+
+    nltk's Porter stemmer would do it better, but importing it takes 1.5 s here (measured with
+    ``python -X importtime``), for a check that only needs inflections to meet."""
+    word = word.casefold().removesuffix("'s")
+    for suffix in ("ies", "ied", "ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    # "approve"/"approved" and "city"/"cities" meet at "approv" and "cit".
+    return word[:-1] if len(word) > 4 and word[-1] in "ey" else word
+
+
+@dataclass(frozen=True)
+class ArticleVocabulary:
+    """The article's words, stems and numbers, computed once per article."""
+
+    words: frozenset[str]
+    stems: frozenset[str]
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> ArticleVocabulary:
+        source = normalize(text)
+        words = frozenset(_WORD.findall(source))
+        numbers = frozenset(n.replace(",", "") for n in _NUMBER.findall(source))
+        return cls(words, frozenset(_stem(w) for w in words), numbers)
+
+
+def unsupported_reason(sentence: str, vocabulary: ArticleVocabulary) -> str | None:
+    """Why ``sentence`` is not supported by the article, or None when it is."""
+    text = unicodedata.normalize("NFKC", sentence).translate(_QUOTES)
+    for number in _NUMBER.findall(text):
+        if number.replace(",", "") not in vocabulary.numbers:
+            return f"the number {number} is not in the article"
+    tokens = list(_WORD.finditer(text))
+    for i, match in enumerate(tokens):
+        word = match.group()
+        mid_sentence = i > 0 and not re.search(r"[.!?:]\s*$", text[: match.start()])
+        known = word.casefold() in vocabulary.words or _stem(word) in vocabulary.stems
+        if mid_sentence and word[0].isupper() and not known:
+            return f"the name {word!r} is not in the article"
+    content = [m.group() for m in tokens if m.group().casefold() not in _STOPWORDS]
+    if content:
+        found = sum(
+            1 for w in content if w.casefold() in vocabulary.words or _stem(w) in vocabulary.stems
+        )
+        if found / len(content) < SUPPORT_SHARE:
+            missing = [w for w in content if _stem(w) not in vocabulary.stems][:4]
+            return f"words not in the article: {', '.join(missing)}"
+    return None
+
+
+def summary_support(
+    sentences: list[str], source_text: str
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The summary ``sentences`` the article supports, and the others with the reason."""
+    vocabulary = ArticleVocabulary.of(source_text)
+    kept: list[str] = []
+    unsupported: list[tuple[str, str]] = []
+    for sentence in sentences:
+        reason = unsupported_reason(sentence, vocabulary)
+        if reason is None:
+            kept.append(sentence)
+        else:
+            unsupported.append((sentence, reason))
+    return kept, unsupported

@@ -81,6 +81,16 @@ class Select(BaseModel):
         return self
 
 
+class Choose(BaseModel):
+    """How a ``scope: choose`` summary is chosen: ``pick`` of ``candidates`` sentences, the
+    first ``lead`` of the article's body among them (see ``extract.summary_candidates``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    lead: int = Field(default=4, ge=0, le=20)
+    candidates: int = Field(default=8, ge=2, le=20)
+    pick: int = Field(default=3, ge=1, le=10)
+
+
 class Task(BaseModel):
     """One question.
 
@@ -89,6 +99,10 @@ class Task(BaseModel):
     becomes the evidence and the actor is chosen from the names the sentence contains.
     scope ``names``: one call over the article for the experts' names (quoted_experts); names
     not in the article are dropped, and quotes and profile are read from the article itself.
+    scope ``choose`` (summary): the model chooses, by number, among the article's own sentences
+    (a ``choose`` block says how many); the summary is those sentences, verbatim and in order.
+    scope ``candidates`` (quoted_experts): the model chooses among the people the article
+    introduces with a specialist's role; no call when there are none.
     part ``brief`` (scope article): the whole Brief in one question (the whole strategy).
     Which scopes and parts a prompt may use depends on its strategy (``strategy.check_prompt``).
     """
@@ -97,8 +111,9 @@ class Task(BaseModel):
     part: str
     template: str
     max_tokens: int = Field(gt=0, le=8192)
-    scope: Literal["article", "sentence", "names"] = "article"
+    scope: Literal["article", "sentence", "names", "choose", "candidates"] = "article"
     select: Select | None = None
+    choose: Choose | None = None
     sampling: Sampling | None = None  # overrides the prompt's sampling for this task
 
     @field_validator("part")
@@ -115,8 +130,12 @@ class Task(BaseModel):
             raise ValueError(
                 f"scope sentence needs part {' or '.join(SENTENCE_PARTS)} and a select block"
             )
-        if self.scope == "names" and self.part != "quoted_experts":
-            raise ValueError("scope names is for part quoted_experts")
+        if self.scope in ("names", "candidates") and self.part != "quoted_experts":
+            raise ValueError(f"scope {self.scope} is for part quoted_experts")
+        if self.scope == "choose" and self.part != "summary":
+            raise ValueError("scope choose is for part summary")
+        if self.choose is not None and self.scope != "choose":
+            raise ValueError("a choose block belongs to a task with scope choose")
         if self.part == WHOLE_BRIEF and self.scope != "article":
             raise ValueError("part brief is asked over the article (scope article)")
         return self

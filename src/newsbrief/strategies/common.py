@@ -20,6 +20,8 @@ from pydantic import BaseModel
 from .. import extract
 from ..clean import CleanArticle
 from ..errors import ContextOverflowError, InvalidReplyError, LLMError, PromptError
+from ..floor import lead_summary
+from ..grounding import summary_support
 from ..prompts import Prompt, Task
 from ..schemas import Brief
 
@@ -182,6 +184,34 @@ class Asker:
                 raise
             self.count(exc.attempts, exc.usage)
             return ask()
+
+
+def unsupported_summary_request(unsupported: list[tuple[str, str]]) -> str:
+    """The follow-up that tells the model which summary sentences the article does not support."""
+    listed = "\n".join(f'- "{sentence}": {reason}' for sentence, reason in unsupported)
+    return (
+        "These sentences of your summary are not supported by the article:\n"
+        f"{listed}\n"
+        "Answer again: use only names, numbers and facts that the article states."
+    )
+
+
+def lead_stand_in(cleaned: CleanArticle, count: int = 2) -> str:
+    """The article's first sentences: the summary when no sentence of the model's is supported."""
+    return lead_summary(cleaned, count)
+
+
+def settle_summary(run: Run, cleaned: CleanArticle, summary: str) -> str:
+    """``summary`` without the sentences the article does not support (each recorded in
+    ``run.dropped``); the article's lead stands in, and says so, when none is left."""
+    kept, unsupported = summary_support(extract.split_sentences(summary), cleaned.text)
+    for sentence, reason in unsupported:
+        run.drop("summary", sentence, f"not supported by the article: {reason}")
+    if kept or not summary.strip():
+        return " ".join(kept)
+    stand_in = lead_stand_in(cleaned)
+    run.drop("summary", "", "no sentence of the summary is supported; the article's lead stands in")
+    return stand_in
 
 
 def regrounding_request(problems: list[dict[str, str]]) -> str:

@@ -20,13 +20,21 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
-from .. import base, extract
+from .. import base, extract, floor
 from ..clean import CleanArticle
 from ..errors import InvalidReplyError, PromptError
-from ..grounding import check_brief, drop_ungrounded
-from ..prompts import Prompt, Task
+from ..grounding import check_brief, drop_ungrounded, summary_support
+from ..prompts import Choose, Prompt, Task
 from ..schemas import Pledge, Position, QuotedExpert, assemble_brief
-from .common import Asker, LogSink, Outcome, regrounding_request, require_prompt_strategy
+from .common import (
+    Asker,
+    LogSink,
+    Outcome,
+    regrounding_request,
+    require_prompt_strategy,
+    settle_summary,
+    unsupported_summary_request,
+)
 
 if TYPE_CHECKING:
     from ..llm import LLM
@@ -72,6 +80,23 @@ class ExpertsPart(_Model):
     )
 
 
+class SettledSummary(_Model):
+    """A summary after the checks: the model's supported sentences, the article's lead standing
+    in, or sentences chosen from the article (no tiny-model length limit applies to those)."""
+
+    summary: str
+
+
+class AskedPledges(_Model):
+    """Pledges found one sentence at a time: as many as the prompt's ``select.limit``."""
+
+    pledges: list[Pledge]
+
+
+class AskedPositions(_Model):
+    positions: list[Position]
+
+
 PARTS: dict[str, type[BaseModel]] = {
     "summary": SummaryPart,
     "pledges": PledgesPart,
@@ -86,7 +111,31 @@ class NamesAnswer(_Model):
     )
 
 
-def _choice(options: list[str]) -> Any:
+def chosen_sentences_model(count: int, pick: int) -> type[BaseModel]:
+    """The answer to a ``choose`` summary: the numbers of up to ``pick`` of ``count`` sentences."""
+    return create_model(
+        "ChosenSentences",
+        __base__=_Model,
+        numbers=(
+            list[_choice(list(range(1, count + 1)))],  # type: ignore[misc]
+            Field(min_length=1, max_length=pick, description="Numbers of the chosen sentences."),
+        ),
+    )
+
+
+def chosen_experts_model(names: list[str]) -> type[BaseModel]:
+    """The answer to a ``candidates`` experts question: names among ``names``, or none."""
+    return create_model(
+        "ChosenExperts",
+        __base__=_Model,
+        names=(
+            list[_choice(names)],  # type: ignore[misc]
+            Field(max_length=len(names), description="Names of the independent experts."),
+        ),
+    )
+
+
+def _choice(options: list[Any]) -> Any:
     return Literal[tuple(options)]
 
 
@@ -130,8 +179,7 @@ class _Runner(Asker):
             return self.chunked_task(task, model, chunks)
         answer = self.ask(task, model)
         if isinstance(answer, SummaryPart):
-            # A reply cut at the schema's maxLength ends mid-sentence: keep whole sentences.
-            return SummaryPart(summary=extract.whole_sentences(answer.summary))
+            return SettledSummary(summary=self.supported_summary(task, answer))
         text = self.cleaned.text
         problems = check_brief(assemble_brief({task.part: answer}), text).ungrounded
         if problems:
@@ -147,6 +195,26 @@ class _Runner(Asker):
             self.run.drop(task.part, item["text"], f"{item['reason']} ({item['path']})")
         return model.model_validate({task.part: getattr(kept, task.part)})
 
+    def supported_summary(self, task: Task, answer: SummaryPart) -> str:
+        """The summary's whole sentences that the article supports: re-asked once with the
+        reasons when some are not, then those still unsupported are dropped and reported."""
+        # A reply cut at the schema's maxLength ends mid-sentence: keep whole sentences.
+        summary = extract.whole_sentences(answer.summary)
+        _, unsupported = summary_support(extract.split_sentences(summary), self.cleaned.text)
+        if unsupported:
+            messages = self.prompt.render(task, self.variables)
+            messages += [
+                {"role": "assistant", "content": answer.model_dump_json()},
+                {"role": "user", "content": unsupported_summary_request(unsupported)},
+            ]
+            try:
+                again = self.ask(task, SummaryPart, messages=messages)
+                assert isinstance(again, SummaryPart)
+                summary = extract.whole_sentences(again.summary)
+            except InvalidReplyError as exc:
+                self.run.drop(task.part, "", f"no valid reply to the re-ask: {exc.message}")
+        return settle_summary(self.run, self.cleaned, summary)
+
     def chunked_task(self, task: Task, model: type[BaseModel], chunks: list[str]) -> BaseModel:
         """A long article: ask per piece, then merge (summaries are summarized once more)."""
         answers = [self.ask(task, model, text=chunk) for chunk in chunks]
@@ -155,7 +223,9 @@ class _Runner(Asker):
                 extract.whole_sentences(a.model_dump()["summary"]) for a in answers
             )
             final = self.ask(task, model, text=partial)
-            return SummaryPart(summary=extract.whole_sentences(final.model_dump()["summary"]))
+            # No re-ask here: the article does not fit beside the question to re-ask it.
+            summary = extract.whole_sentences(final.model_dump()["summary"])
+            return SettledSummary(summary=settle_summary(self.run, self.cleaned, summary))
         merged: list[Any] = []
         for answer in answers:
             for item in getattr(answer, task.part):
@@ -193,6 +263,37 @@ class _Runner(Asker):
             )
         return ExpertsPart(quoted_experts=experts)
 
+    def choose_task(self, task: Task) -> BaseModel:
+        """A summary of the article's own sentences: the model picks them by number."""
+        choose = task.choose or Choose()
+        sentences = floor.body_sentences(self.cleaned)
+        candidates = extract.summary_candidates(
+            sentences, self.cleaned.title, lead=choose.lead, limit=choose.candidates
+        )
+        if len(candidates) <= 1:
+            return SettledSummary(summary=" ".join(candidates))
+        model = chosen_sentences_model(len(candidates), choose.pick)
+        answer = self.ask(task, model, candidates=candidates, pick=choose.pick)
+        picked = sorted(set(answer.model_dump()["numbers"]))
+        return SettledSummary(summary=" ".join(candidates[n - 1] for n in picked))
+
+    def candidates_task(self, task: Task) -> BaseModel:
+        """Experts among the people the article introduces with a specialist's role."""
+        found = floor.expert_candidates(self.cleaned.text)
+        if not found:
+            return ExpertsPart(quoted_experts=[])
+        people = [
+            {"name": e.name, "role": e.role, "affiliation": e.affiliation,
+             "said": e.quotes[0].text}
+            for e in found
+        ]  # fmt: skip
+        model = chosen_experts_model([e.name for e in found])
+        names = set(self.ask(task, model, people=people).model_dump()["names"])
+        for expert in found:
+            if expert.name not in names:
+                self.run.drop(task.part, expert.name, "the model did not choose this candidate")
+        return ExpertsPart(quoted_experts=[e for e in found if e.name in names])
+
     def sentence_task(self, task: Task) -> BaseModel:
         assert task.select is not None  # guaranteed by Task's validator
         cues = extract.cue_pattern(task.select.all_cues)
@@ -223,8 +324,8 @@ class _Runner(Asker):
                 continue
             items.append(self._item(task.part, answer, sentence))
         if task.part == "pledges":
-            return PledgesPart(pledges=items)
-        return PositionsPart(positions=items)
+            return AskedPledges(pledges=items)
+        return AskedPositions(positions=items)
 
     @staticmethod
     def _item(part: str, answer: dict[str, Any], sentence: str) -> Pledge | Position:
@@ -285,6 +386,8 @@ class Focused:
             "article": runner.article_task,
             "names": runner.names_task,
             "sentence": runner.sentence_task,
+            "choose": runner.choose_task,
+            "candidates": runner.candidates_task,
         }
         parts = {
             task.part: runner.fitting(partial(handlers[task.scope], task))

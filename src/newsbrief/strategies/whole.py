@@ -28,7 +28,14 @@ from ..errors import InvalidReplyError, PromptError
 from ..grounding import check_brief, drop_ungrounded, normalize
 from ..prompts import WHOLE_BRIEF, Prompt, Task
 from ..schemas import PARTS, Brief, QuotedExpert, assemble_brief
-from .common import Asker, LogSink, Outcome, regrounding_request, require_prompt_strategy
+from .common import (
+    Asker,
+    LogSink,
+    Outcome,
+    regrounding_request,
+    require_prompt_strategy,
+    settle_summary,
+)
 
 if TYPE_CHECKING:
     from ..llm import LLM
@@ -91,6 +98,9 @@ class _Runner(Asker):
         for item in dropped:
             part = item["path"].split("[", 1)[0]
             self.run.drop(part, item["text"], f"{item['reason']} ({item['path']})")
+        if task.part in (WHOLE_BRIEF, "summary"):
+            summary = settle_summary(self.run, self.cleaned, kept.summary)
+            kept = kept.model_copy(update={"summary": summary})
         return kept
 
     def grounded(self, task: Task, model: type[BaseModel], piece: str | None) -> BaseModel:
