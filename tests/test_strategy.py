@@ -361,22 +361,45 @@ def test_whole_drops_an_unsupported_summary_sentence(seed_path: Path) -> None:
 def test_brief4_summary_is_the_chosen_sentences_verbatim_in_article_order(
     seed_path: Path,
 ) -> None:
-    experts = {"names": ["Zhao Huirong"]}
-    provider = FakeProvider().queue({"numbers": [5, 2]}, experts)
+    provider = FakeProvider().queue({"numbers": [5, 2]})
     result = api.summarize(
         str(seed_path), llm=LLM(provider), prompt="brief@4", cache=False, log=False
     )
     chosen = provider.requests[0]["messages"][-1]["content"]
     numbered = dict(line.split(". ", 1) for line in chosen.splitlines() if line[:1].isdigit())
+    assert len(numbered) == 8
     assert result.brief.summary == f"{numbered['2']} {numbered['5']}"
     assert numbered["1"] in seed_path.read_text(encoding="utf-8")
-    assert [e.name for e in result.brief.quoted_experts] == ["Zhao Huirong"]
-    assert result.brief.quoted_experts[0].quotes  # read from the article, not the model
-    asked = [r["messages"][-1]["content"] for r in provider.requests[:2]]
-    assert "Zhao Huirong" in asked[1] and "Yang Jin" in asked[1]  # the candidates offered
+    # All three are introduced as specialists ("research fellow with the Institute ...",
+    # "expert from the Chinese Academy ...", "professor from ..."): kept without a question.
+    experts = result.brief.quoted_experts
+    assert [e.name for e in experts] == ["Yang Jin", "Zhao Huirong", "Cui Hongjian"]
+    assert all(e.quotes for e in experts) and experts[2].role == "professor"
+    assert "ChosenExperts" not in json.dumps([r.get("response_format") for r in provider.requests])
+
+
+def test_brief4_asks_the_model_only_about_people_without_a_specialists_role(
+    tmp_path: Path,
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Port deal signed\n\n"
+        "The two ports signed a deal on Monday to share a rail terminal by 2027. "
+        "Mara Lind, a transport economist at the University of Osterby, said the deal was "
+        "overdue. Tomas Vik, a competition lawyer at Vik and Berg, said regulators would look "
+        "at it closely. Anna Holm, who runs a cafe near the docks, said she feared the noise.",
+        encoding="utf-8",
+    )
+    provider = FakeProvider().queue({"numbers": [1]}, {"names": ["Tomas Vik"]})
+    result = api.summarize(
+        str(article), llm=LLM(provider), prompt="brief@4", cache=False, log=False
+    )
+    asked = provider.requests[1]["messages"][-1]["content"]
+    assert "Tomas Vik" in asked and "Anna Holm" in asked and "Mara Lind" not in asked
+    assert [e.name for e in result.brief.quoted_experts] == ["Mara Lind", "Tomas Vik"]
     left_out = [d["text"] for d in result.meta["grounding"]["dropped"]
                 if d["part"] == "quoted_experts"]  # fmt: skip
-    assert "Yang Jin" in left_out
+    assert left_out == ["Anna Holm"]
 
 
 def test_brief4_asks_nothing_about_experts_when_the_article_introduces_none(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from .schemas import Quote
 
@@ -386,3 +387,134 @@ def summary_candidates(
     rest = sorted(range(lead, len(sentences)), key=lambda i: -weight(sentences[i]))
     chosen = sorted([*range(min(lead, len(sentences))), *rest[: max(0, limit - lead)]])
     return [sentences[i] for i in chosen]
+
+
+# --- people quoted, and how the article introduces them ---------------------------------------
+
+# Two to four capitalised words on one line ("J." as an initial), after an optional honorific.
+_NAME_WORD = r"(?:[A-Z][\w’'-]+|[A-Z]\.)"
+_PERSON = rf"(?:(?:Professor|Prof\.|Dr\.?) +)?{_NAME_WORD}(?: +{_NAME_WORD}){{1,3}}"
+_HONORIFIC = re.compile(r"^(?:Professor|Prof\.|Dr\.?) +")
+# Words that make a capitalised run an organisation or a place, not a person.
+_NOT_PERSON = re.compile(
+    r"\b(?:Association|Conference|Foundation|Institute|University|Court|House|Journal|Council"
+    r"|Committee|Ministry|Department|Agency|Bank|Group|Centre|Center|Organization|Organisation"
+    r"|Union|Party|Federation|Forum|Office|Commission|Secretary|Minister|President|Street"
+    r"|River|Sea|Republic|Kingdom|States|News|Times|Post)\b"
+)
+_SPEECH_VERB = (
+    r"(?:said|says|told|added|noted|warned|explained|argued|wrote|declared|stated|commented"
+    r"|observed|cautioned|estimated|predicted|believes|thinks)"
+)
+_PROFILE_TEXT = r"(?:an?\s+|the\s+)?(?P<profile>[^.;:“”\"()]{3,160}?)"
+_ORG_NAME = r"[A-Z][\w’'-]+(?:\s+(?:of|for|and|the|on|de|du|der)?\s*[A-Z][\w’'-]+)*"
+_TITLE = (
+    r"professor|lecturer|scholar|researcher|fellow|analyst|economist|expert|scientist"
+    r"|specialist|consultant|strategist|historian|author|candidate|director|\w+ologist"
+    r"|physician|doctor|correspondent|editor"
+)
+_INTRODUCTIONS = (
+    # "NAME, a ROLE at ORG, said" and "said NAME, a ROLE at ORG."
+    re.compile(rf"(?P<name>{_PERSON}),\s+{_PROFILE_TEXT},?\s+{_SPEECH_VERB}\b"),
+    re.compile(rf"\b(?:{_SPEECH_VERB}|according to)\s+(?P<name>{_PERSON}),\s+{_PROFILE_TEXT}[,.]"),
+    # "ORG political scientist NAME said", "ORG expert, NAME, said": the title before the name.
+    re.compile(
+        rf"(?P<profile>(?:{_ORG_NAME}\s+)?(?:[a-z][\w-]+\s+){{0,3}}(?i:{_TITLE})s?)"
+        rf"(?:\s+|,\s+)(?P<name>{_PERSON})(?=,?\s+(?:{_SPEECH_VERB})\b|,\s)"
+    ),
+    # "NAME of the University of X said" / "said NAME of ORG".
+    re.compile(rf"(?P<name>{_PERSON})\s+(?P<profile>of\s+(?:the\s+)?{_ORG_NAME})(?=[,.\s])"),
+)
+_SPECIALIST_ROLE = re.compile(
+    r"\b(?:professor|prof\.|dr\.?|lecturer|scholar|researcher|research|fellow|analyst|economist"
+    r"|expert|scientist|specialist|consultant|strategist|historian|\w+ologist|physician|doctor"
+    r"|doctoral|academic|lead author|co-author|study|university|institute|institut|academy"
+    r"|college|think tank|observatory|school of)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Introduced:
+    """A person the article introduces and reports speaking: name, the words introducing them."""
+
+    name: str
+    profile: str
+    at: int
+
+    @property
+    def specialist(self) -> bool:
+        return _SPECIALIST_ROLE.search(self.profile) is not None
+
+
+def introduced_people(text: str) -> list[Introduced]:
+    """People introduced with a role or affiliation next to a speech verb, first mention first.
+
+    A leading "Professor" or "Dr." is part of the introduction, not of the name.
+    """
+    found: dict[str, Introduced] = {}
+    matches = sorted(
+        (m for pattern in _INTRODUCTIONS for m in pattern.finditer(text)), key=lambda m: m.start()
+    )
+    for match in matches:
+        words = match.group("name").split()
+        titles: list[str] = []
+        # "Professor Leila Haddad", "Economist Yuki Tanaka": the title is introduction.
+        while words and (
+            _HONORIFIC.match(words[0] + " ")
+            or re.fullmatch(_TITLE, words[0].lower())
+            or words[0] in _NOT_ACTORS
+        ):
+            titles.append(words.pop(0))
+        name = " ".join(words)
+        profile = " ".join([*titles, match.group("profile")]).strip(" ,")
+        start = match.start("name")
+        if (
+            len(words) < 2
+            or _NOT_PERSON.search(name)
+            # "the Chinese Academy of ...", "of the Five Principles": a person needs no article.
+            or re.search(r"\b(?:the|of|an?)\s+$", text[max(0, start - 5) : start], re.IGNORECASE)
+            or name in found
+            or not _spoken_near(name, text, match.end())
+        ):
+            continue
+        found[name] = Introduced(name=name, profile=profile, at=match.start())
+    return list(found.values())
+
+
+def _spoken_near(name: str, text: str, at: int) -> bool:
+    """The introduction's sentence reports speech: a name with a title but no statement is not
+    quoted."""
+    end = text.find(".", at)
+    sentence = text[max(0, at - 200) : end if end >= 0 else len(text)]
+    speech = re.search(rf"\b{_SPEECH_VERB}\b|\b[Aa]ccording to\b", sentence)
+    return name in sentence and speech is not None
+
+
+def split_profile(profile: str) -> tuple[str | None, str | None]:
+    """(role, affiliation) of an introduction: "professor of law at X" gives ("professor of
+    law", "X"); "of the University of X" gives (None, "University of X")."""
+    if profile.startswith("of "):
+        return None, re.sub(r"^of\s+(?:the\s+)?", "", profile).strip() or None
+    title = re.search(rf"^(?P<org>{_ORG_NAME})\s+(?P<role>[a-z].*)$", profile)
+    if title:  # "Rutgers University political scholar"
+        return title.group("role").strip(), title.group("org").strip()
+    split = re.search(r"\s(?:at|of|from|with)\s+(?:the\s+)?", profile)
+    if not split:
+        return profile.strip() or None, None
+    return (profile[: split.start()].strip() or None, profile[split.end() :].strip() or None)
+
+
+def introducing_quotes(text: str, at: int) -> list[Quote]:
+    """What the sentence that introduces an expert says: its quoted words (direct), else the
+    sentence itself (indirect)."""
+    for sentence in split_sentences(text):
+        start = text.find(sentence)
+        if start <= at < start + len(sentence):
+            region = text[start : start + len(sentence) + 2]  # with a closing quotation mark
+            quoted = re.finditer(r"[“\"]([^”\"]{12,}?)[”\"]", region)
+            direct = [m.group(1).strip() for m in quoted]
+            if direct:
+                return [Quote(text=q, kind="direct") for q in direct]
+            return [Quote(text=sentence, kind="indirect")]
+    return []

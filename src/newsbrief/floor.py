@@ -29,7 +29,7 @@ from pathlib import Path
 from . import extract
 from .clean import CleanArticle
 from .grounding import drop_ungrounded
-from .schemas import Brief, Pledge, Position, Quote, QuotedExpert
+from .schemas import Brief, Pledge, Position, QuotedExpert
 
 FLOOR_VERSION = 1
 NAME = "floor"
@@ -141,39 +141,12 @@ def _positions(sentences: list[str]) -> list[Position]:
     return found[:MAX_ITEMS]
 
 
-def _split_profile(profile: str) -> tuple[str | None, str | None]:
-    if profile.startswith("of "):
-        return None, re.sub(r"^of\s+(?:the\s+)?", "", profile).strip() or None
-    title = re.search(rf"^(?P<org>{_ORG})\s+(?P<role>[a-z].*)$", profile)
-    if title:  # "Rutgers University political scholar"
-        return title.group("role").strip(), title.group("org").strip()
-    split = re.search(r"\s(?:at|of|from|with)\s+(?:the\s+)?", profile)
-    if not split:
-        return profile.strip() or None, None
-    return (profile[: split.start()].strip() or None, profile[split.end() :].strip() or None)
-
-
 def _speaks_near(name: str, text: str, at: int) -> bool:
     """The introduction is followed, in the same sentence, by a speech verb (or is itself
     one of the "said NAME" forms): a name with a title but no statement is not quoted."""
     end = text.find(".", at)
     sentence = text[max(0, at - 200) : end if end >= 0 else len(text)]
     return name in sentence and re.search(rf"\b{_SPEECH}\b|according to", sentence) is not None
-
-
-def _introducing_quotes(text: str, at: int) -> list[Quote]:
-    """What the sentence that introduces an expert says: its quoted words (direct), else the
-    sentence itself (indirect)."""
-    for sentence in extract.split_sentences(text):
-        start = text.find(sentence)
-        if start <= at < start + len(sentence):
-            region = text[start : start + len(sentence) + 2]  # with a closing quotation mark
-            quoted = re.finditer(r"[“\"]([^”\"]{12,}?)[”\"]", region)
-            direct = [m.group(1).strip() for m in quoted]
-            if direct:
-                return [Quote(text=q, kind="direct") for q in direct]
-            return [Quote(text=sentence, kind="indirect")]
-    return []
 
 
 def expert_candidates(text: str) -> list[QuotedExpert]:
@@ -193,10 +166,12 @@ def expert_candidates(text: str) -> list[QuotedExpert]:
         if name in seen or not _SPECIALIST.search(profile) or extract.is_official(name, text):
             continue
         seen.add(name)
-        quotes = extract.expert_quotes(name, text) or _introducing_quotes(text, match.start())
+        quotes = extract.expert_quotes(name, text) or extract.introducing_quotes(
+            text, match.start()
+        )
         if not quotes:
             continue
-        role, affiliation = _split_profile(profile)
+        role, affiliation = extract.split_profile(profile)
         experts.append(QuotedExpert(name=name, role=role, affiliation=affiliation, quotes=quotes))
     return experts[:MAX_ITEMS]
 

@@ -25,7 +25,7 @@ from ..clean import CleanArticle
 from ..errors import InvalidReplyError, PromptError
 from ..grounding import check_brief, drop_ungrounded, summary_support
 from ..prompts import Choose, Prompt, Task
-from ..schemas import Pledge, Position, QuotedExpert, assemble_brief
+from ..schemas import Pledge, Position, Quote, QuotedExpert, assemble_brief
 from .common import (
     Asker,
     LogSink,
@@ -278,21 +278,46 @@ class _Runner(Asker):
         return SettledSummary(summary=" ".join(candidates[n - 1] for n in picked))
 
     def candidates_task(self, task: Task) -> BaseModel:
-        """Experts among the people the article introduces with a specialist's role."""
-        found = floor.expert_candidates(self.cleaned.text)
-        if not found:
-            return ExpertsPart(quoted_experts=[])
+        """Experts among the people the article introduces next to a speech verb.
+
+        Officials are left out; people introduced with a specialist's role (professor,
+        researcher, "of the University of X") are kept without asking; the model is asked only
+        about the others ("competition lawyer at ...", "deputy director of ..."), and not at
+        all when there are none.
+        """
+        text = self.cleaned.text
         people = [
-            {"name": e.name, "role": e.role, "affiliation": e.affiliation,
-             "said": e.quotes[0].text}
-            for e in found
-        ]  # fmt: skip
-        model = chosen_experts_model([e.name for e in found])
-        names = set(self.ask(task, model, people=people).model_dump()["names"])
-        for expert in found:
-            if expert.name not in names:
-                self.run.drop(task.part, expert.name, "the model did not choose this candidate")
-        return ExpertsPart(quoted_experts=[e for e in found if e.name in names])
+            p for p in extract.introduced_people(text) if not extract.is_official(p.name, text)
+        ]
+        unsure = [p for p in people if not p.specialist]
+        chosen: set[str] = set()
+        if unsure:
+            model = chosen_experts_model([p.name for p in unsure])
+            shown = [
+                {"name": p.name, "profile": p.profile,
+                 "said": self._statements(p)[0].text if self._statements(p) else ""}
+                for p in unsure
+            ]  # fmt: skip
+            chosen = set(self.ask(task, model, people=shown).model_dump()["names"])
+            for person in unsure:
+                if person.name not in chosen:
+                    self.run.drop(task.part, person.name, "not chosen as an independent expert")
+        experts = []
+        for person in people:
+            quotes = self._statements(person)
+            if (person.specialist or person.name in chosen) and quotes:
+                role, affiliation = extract.split_profile(person.profile)
+                experts.append(
+                    QuotedExpert(name=person.name, role=role, affiliation=affiliation,
+                                 quotes=quotes)
+                )  # fmt: skip
+        return ExpertsPart(quoted_experts=experts[:8])
+
+    def _statements(self, person: extract.Introduced) -> list[Quote]:
+        text = self.cleaned.text
+        return extract.expert_quotes(person.name, text) or extract.introducing_quotes(
+            text, person.at
+        )
 
     def sentence_task(self, task: Task) -> BaseModel:
         assert task.select is not None  # guaranteed by Task's validator
