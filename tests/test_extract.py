@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -120,3 +121,55 @@ def test_officials_are_not_experts() -> None:
     assert extract.is_official("Sol Vega", text)
     assert not extract.is_official("Ana Ruiz", text)
     assert extract.is_official("Tom Ek", "Tom Ek, the foreign minister of Peru, said no.")
+
+
+# --- people introduced next to a speech verb ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "specialist"),
+    [
+        ("Professor Ilse Varga of Dunmore University declared the results robust.", "Ilse Varga",
+         True),
+        ("According to Dunmore University political scholar Rafe Okoro, turnout fell.",
+         "Rafe Okoro", True),
+        ("Coastal Research Institute Director Mina Saar said the water had warmed.", "Mina Saar",
+         True),
+        ("Harbour Studies geo strategy expert, Oren Tal, said the route was safer.", "Oren Tal",
+         True),
+        ("The report's lead author, doctoral candidate Lio Brandt, said the data held.",
+         "Lio Brandt", True),
+        ("Port health anthropologist Sade Ilori told reporters that fear spreads fast.",
+         "Sade Ilori", True),
+        ("Tomas Vik, a competition lawyer at Vik and Berg, said regulators would look.",
+         "Tomas Vik", False),
+    ],
+)  # fmt: skip
+def test_people_are_found_in_the_usual_forms_of_introduction(
+    sentence: str, name: str, specialist: bool
+) -> None:
+    people = extract.introduced_people(f"The deal was signed on Monday.\n\n{sentence}")
+    assert [p.name for p in people] == [name]
+    assert people[0].specialist is specialist
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Both sides backed the Five Principles of Peaceful Coexistence, the minister said.",
+        "A fellow of the Royal Academy of Arts said nothing.",
+        "The mayor said the Harbour Bridge of Osterby would reopen.",
+        "Monday.\n\nNew Port of Osterby officials said the quay was ready.",
+    ],
+)
+def test_organisations_places_and_text_across_lines_are_not_people(text: str) -> None:
+    assert extract.introduced_people(text) == []
+
+
+@given(st.lists(st.sampled_from(["Anna", "Berg", "said", "of", "the", "Institute", ",", ".",
+                                 "\n\n", "professor", "Dr.", "Osterby", "told"]), max_size=40))
+def test_introduced_names_are_written_on_one_line_of_the_text(words: list[str]) -> None:
+    text = " ".join(words)
+    for person in extract.introduced_people(text):
+        assert person.name in text and "\n" not in person.name
+        assert len(person.name.split()) >= 2

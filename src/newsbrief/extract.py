@@ -423,7 +423,11 @@ _INTRODUCTIONS = (
         rf"(?:\s+|,\s+)(?P<name>{_PERSON})(?=,?\s+(?:{_SPEECH_VERB})\b|,\s)"
     ),
     # "NAME of the University of X said" / "said NAME of ORG".
-    re.compile(rf"(?P<name>{_PERSON})\s+(?P<profile>of\s+(?:the\s+)?{_ORG_NAME})(?=[,.\s])"),
+    # "... of Osterby officials said": the organisation's people speak, not a person of it.
+    re.compile(
+        rf"(?P<name>{_PERSON})\s+(?P<profile>of\s+(?:the\s+)?{_ORG_NAME})"
+        rf"(?=[,.\s])(?!\s+[a-z]+\s+(?:{_SPEECH_VERB})\b)"
+    ),
 )
 _SPECIALIST_ROLE = re.compile(
     r"\b(?:professor|prof\.|dr\.?|lecturer|scholar|researcher|research|fellow|analyst|economist"
