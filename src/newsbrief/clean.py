@@ -312,12 +312,12 @@ def is_sentence(line: str) -> bool:
     return sum(1 for w in words if w[0].islower() and w.strip(",;:()\"'“”") in _FUNCTION) >= 2
 
 
-def _prose_words(lines: list[str]) -> list[int]:
-    """For each index i, how many words the sentence-like lines from ``lines[i]`` on hold (one
+def _prose_lines(lines: list[str]) -> list[int]:
+    """For each index i, how many sentence-like lines there are from ``lines[i]`` on (one
     backward pass, so every footer candidate is judged in constant time)."""
     after = [0] * (len(lines) + 1)
     for i in range(len(lines) - 1, -1, -1):
-        after[i] = after[i + 1] + (len(lines[i].split()) if is_sentence(lines[i]) else 0)
+        after[i] = after[i + 1] + is_sentence(lines[i])
     return after
 
 
@@ -351,12 +351,30 @@ _TEASER = re.compile(
 # A footer marker only counts after this share of the text, so an article that merely mentions
 # "related stories" early on is not cut ...
 FOOTER_MIN_SHARE = 0.3
-# ... and only when what follows it is not prose: at most this many words of sentence-like
-# lines (a teaser blurb or two). More prose after a marker means the marker sits in the body.
-FOOTER_MAX_PROSE_WORDS = 40
+# ... and only when no sentence-like line follows it: a teaser's blurb cannot be told from an
+# article's last paragraph, so a marker followed by prose cuts nothing (the chrome pass still
+# takes the marker and the headlines under it).
 
 
 FOOTER_CORROBORATION = 3  # or when this many footer markers, counting it, are in the tail
+
+
+BLURB_MIN_SHARED = 0.5  # of the headline's content words the blurb under it repeats
+
+
+def _content_words(line: str) -> set[str]:
+    return {w.lower() for w in _TOKEN.findall(line) if len(w) >= 4 and w.lower() not in _FUNCTION}
+
+
+def _is_blurb(line: str, above: str) -> bool:
+    """A sentence that summarizes the headline right above it: it repeats at least half of the
+    headline's content words (a teaser of another article, not the article's last paragraph)."""
+    if not above or is_sentence(above) or not is_sentence(line):
+        return False
+    headline = _content_words(above)
+    return len(headline) >= 2 and len(headline & _content_words(line)) >= BLURB_MIN_SHARED * len(
+        headline
+    )
 
 
 def _footer_marker(line: str) -> bool:
@@ -365,11 +383,16 @@ def _footer_marker(line: str) -> bool:
 
 def cut_footer(text: str) -> tuple[str, list[Removal]]:
     """Drop everything from the first footer line on, when it comes after ``FOOTER_MIN_SHARE``
-    of the text and what follows it is not article prose: at most ``FOOTER_MAX_PROSE_WORDS``
-    words of sentence-like lines (teaser lines do not count), or else several footer markers
-    in a row ("Content comes from ...", "Related Post", "Leave a Reply")."""
+    of the text and what follows it is not article prose: no sentence-like line (teaser lines
+    and blurbs that repeat the headline above them do not count as prose), or else several
+    footer markers in a row ("Content comes from ...", "Related Post", "Leave a Reply")."""
     lines = text.split("\n")
-    prose_after = _prose_words([line if not _TEASER.match(line) else "" for line in lines])
+    prose_after = _prose_lines(
+        [
+            "" if _TEASER.match(line) or (i > 0 and _is_blurb(line, lines[i - 1])) else line
+            for i, line in enumerate(lines)
+        ]
+    )
     markers_after = [0] * (len(lines) + 1)
     for i in range(len(lines) - 1, -1, -1):
         markers_after[i] = markers_after[i + 1] + _footer_marker(lines[i])
@@ -379,10 +402,7 @@ def cut_footer(text: str) -> tuple[str, list[Removal]]:
         if (
             offset >= FOOTER_MIN_SHARE * len(text)
             and _footer_marker(line)
-            and (
-                prose_after[i + 1] <= FOOTER_MAX_PROSE_WORDS
-                or markers_after[i] >= FOOTER_CORROBORATION
-            )
+            and (prose_after[i + 1] == 0 or markers_after[i] >= FOOTER_CORROBORATION)
         ):
             return text[:offset].rstrip(), [Removal("footer", text[offset:], offset)]
         offset += len(line) + 1
@@ -455,7 +475,8 @@ _LIST_HEADING = re.compile(
     r"^(?:most (?:read|popular|viewed|shared|commented)(?: (?:stories|articles|now|today))?"
     r"|trending(?: now| stories| articles| topics)?|popular (?:now|stories|articles)"
     r"|editor'?s? picks|top stories|latest (?:news|stories|headlines)|in other news"
-    r"|recommended(?: for you| stories| articles)?|more (?:stories|news|headlines))\s*:?$",
+    r"|recommended(?: for you| stories| articles)?|more (?:stories|news|headlines)"
+    r"|related(?: posts?| articles?| stories| news| content)?|you (?:may|might) also like)\s*:?$",
     re.IGNORECASE,
 )
 LIST_MAX_ITEMS = 12
@@ -728,13 +749,15 @@ def _occurrences(text: str, mark: str, vocabulary: Counter[str]) -> list[_Occurr
         lefts = left.group() if left else ""
         rights = right.group() if right else ""
         # The word as it stands must be unknown: "MacBook", "iPhone", "Nationally" are words.
-        as_written = [
-            (lefts + mark + rights) if " " not in mark else "",
-            (lefts + first) if glued_left else "",
-            (last + rights) if glued_right else "",
-        ]
-        unknown = all(zipf(w.lower().rstrip("'’s")) < WATERMARK_WORD_MAX_ZIPF
-                      for w in as_written if w)  # fmt: skip
+        if " " not in mark:
+            as_written = [lefts + mark + rights]
+        else:  # either side of a phrase may happen to make a word ("Hubers"); one must not
+            as_written = [w for w in ((lefts + first) * glued_left, (last + rights) * glued_right)]
+        unknown = any(
+            zipf(re.sub(r"['’]s?$", "", w).lower()) < WATERMARK_WORD_MAX_ZIPF
+            for w in as_written
+            if w
+        )
         # Glued only after a capital ("USSecretary"), it is two words run together, not
         # evidence of noise; inside a word ("MWorld Timesonday") it is.
         lower = glued_right or not glued_left or text[start - 1].islower()
