@@ -356,7 +356,9 @@ FOOTER_MIN_SHARE = 0.3
 # takes the marker and the headlines under it).
 
 
-FOOTER_CORROBORATION = 3  # or when this many footer markers, counting it, are in the tail
+# Or: a footer note followed by at most one prose line, with this many markers (counting it)
+# in its tail ("Content comes from ...", a teaser, "Related Post", "Leave a Reply").
+FOOTER_CORROBORATION = 3
 
 
 BLURB_MIN_SHARED = 0.5  # of the headline's content words the blurb under it repeats
@@ -402,7 +404,14 @@ def cut_footer(text: str) -> tuple[str, list[Removal]]:
         if (
             offset >= FOOTER_MIN_SHARE * len(text)
             and _footer_marker(line)
-            and (prose_after[i + 1] == 0 or markers_after[i] >= FOOTER_CORROBORATION)
+            and (
+                prose_after[i + 1] == 0
+                or (
+                    _FOOTER_NOTE.match(line)
+                    and prose_after[i + 1] <= 1
+                    and markers_after[i] >= FOOTER_CORROBORATION
+                )
+            )
         ):
             return text[:offset].rstrip(), [Removal("footer", text[offset:], offset)]
         offset += len(line) + 1
@@ -425,7 +434,8 @@ _STRONG_CHROME = [
     r".{0,200}\bmay not be (?:re)?(?:published|reproduced|redistributed|broadcast)\b.{0,200}",
     # reading time, audio players, ad breaks
     r"(?:\d{1,3}\s*-?\s*min(?:ute)?s?\.?\s+(?:read|listen)|listen to (?:this|the) "
-    r"(?:article|story|podcast)|listen(?: now)?\s*[\d:]+\s*(?:min(?:ute)?s?)?"
+    r"(?:article|story|podcast)(?:\s*[\d:]+\s*(?:min(?:ute)?s?)?)?"
+    r"|listen(?: now)?\s*[\d:]+\s*(?:min(?:ute)?s?)?"
     r"|audio (?:player|version).{0,60})",
     r"(?:the )?(?:story|article|text) continues (?:below|after)(?: (?:this|the))?"
     r" (?:advertisement|ad|video|image)s?|continue reading(?: below| the main story)?"
@@ -484,7 +494,7 @@ HEADLINE_MAX_WORDS = 20
 TEASER_MAX_BLURB_LINES = 2
 BLURB_MAX_WORDS = 35
 # A dateline glued to the first sentence: "WASHINGTON (Reuters) - The ...", "LONDON — ...",
-# "Monday, March 2, 2020 The ...". Only at the start of one of the first paragraphs.
+# "Monday, March 2, 2020 The ...". Only at the start of one of the first lines kept.
 _DATELINE_PREFIX = re.compile(
     r"^(?:(?:[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)?)?"
     r"|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)?)?"
@@ -494,7 +504,7 @@ _DATELINE_PREFIX = re.compile(
     rf"|(?i:(?:{_WEEKDAY}\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\s*[-–—:|]?\s+)"
     r"(?=[A-Z\"“‘'])"
 )
-DATELINE_PARAGRAPHS = 3
+DATELINE_LINES = 3  # among the first lines of text kept
 
 
 def is_chrome_line(line: str) -> bool:
@@ -530,7 +540,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
     kept: list[str] = []
     removed: list[Removal] = []
     offset = 0
-    paragraph = 0
+    opening = 0  # lines of text kept so far
     title_seen = False
     drop_until = -1  # lines up to this index are a teaser's blurb
     list_items = 0  # headline-like lines still allowed under a list heading
@@ -538,7 +548,6 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
         _tick()
         is_title = title is not None and line == title
         if not line:
-            paragraph += 1
             kept.append(line)
         elif i <= drop_until:
             removed.append(Removal("chrome", line, offset))
@@ -562,7 +571,8 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
         else:
             list_items = 0
             title_seen = title_seen or is_title
-            prefix = _DATELINE_PREFIX.match(line) if paragraph < DATELINE_PARAGRAPHS else None
+            prefix = _DATELINE_PREFIX.match(line) if opening < DATELINE_LINES else None
+            opening += 1
             if prefix and len(line[prefix.end() :].split()) >= 3:
                 removed.append(Removal("chrome", prefix.group(), offset))
                 line = line[prefix.end() :]
