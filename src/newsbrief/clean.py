@@ -312,12 +312,25 @@ def is_sentence(line: str) -> bool:
     return sum(1 for w in words if w[0].islower() and w.strip(",;:()\"'“”") in _FUNCTION) >= 2
 
 
+def _is_prose(line: str) -> bool:
+    """A sentence, or a short one ("Polls show the two parties almost level."): at least four
+    words, a final full stop and a function word in lower case."""
+    if is_sentence(line):
+        return True
+    words = line.split()
+    return (
+        len(words) >= 4
+        and bool(_TERMINAL.search(line))
+        and any(w[0].islower() and w.strip(",;:()\"'“”") in _FUNCTION for w in words)
+    )
+
+
 def _prose_lines(lines: list[str]) -> list[int]:
-    """For each index i, how many sentence-like lines there are from ``lines[i]`` on (one
-    backward pass, so every footer candidate is judged in constant time)."""
+    """For each index i, how many prose lines there are from ``lines[i]`` on (one backward
+    pass, so every footer candidate is judged in constant time)."""
     after = [0] * (len(lines) + 1)
     for i in range(len(lines) - 1, -1, -1):
-        after[i] = after[i + 1] + is_sentence(lines[i])
+        after[i] = after[i + 1] + _is_prose(lines[i])
     return after
 
 
@@ -391,7 +404,11 @@ def cut_footer(text: str) -> tuple[str, list[Removal]]:
     lines = text.split("\n")
     prose_after = _prose_lines(
         [
-            "" if _TEASER.match(line) or (i > 0 and _is_blurb(line, lines[i - 1])) else line
+            ""
+            if _TEASER.match(line)
+            or _footer_marker(line)
+            or (i > 0 and _is_blurb(line, lines[i - 1]))
+            else line
             for i, line in enumerate(lines)
         ]
     )
@@ -548,6 +565,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
         _tick()
         is_title = title is not None and line == title
         if not line:
+            list_items = 0  # a list of headlines ends with its block
             kept.append(line)
         elif i <= drop_until:
             removed.append(Removal("chrome", line, offset))
@@ -715,6 +733,9 @@ def _candidates(text: str) -> Counter[str]:
                 before = _capitalized_before(words, i)
                 for start in range(len(before) + 1):
                     seen[" ".join([*before[start:], core[:j]])[-MARK_MAX_CHARS:]] += 1
+        digits = re.fullmatch(r"([A-Z][A-Za-z]*\d+)([a-z]{3,})", core)
+        if digits and len(core) <= WORD_MAX_CHARS:  # "Post365several": a mark with digits
+            seen[digits.group(1)] += 1
         if len(core) <= 30 and re.fullmatch(r"[A-Z][a-z]{2,}", core) and zipf(core) < 2.0:
             for j in range(2, len(core) - 1):
                 head, rest = core[:j], core[j:]
@@ -938,7 +959,7 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
             continue
         low, high = sorted((zipf(left), zipf(right)))
         function = (
-            left in _FUNCTION and left not in _PREFIXES and (len(right) >= 4 or right in _FUNCTION)
+            left in _FUNCTION and left not in _PREFIXES and (len(right) >= 3 or right in _FUNCTION)
         ) or (right in _GLUED_AFTER and len(left) >= 3)
         if low < (GLUE_FUNCTION_PART_MIN_ZIPF if function else GLUE_PART_MIN_ZIPF):
             continue
