@@ -298,7 +298,7 @@ _FUNCTION = frozenset(
     "she they we you his her their our your who which what when where while after before than "
     "then so if because about over into said says told also there here".split()
 )
-_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+_TERMINAL = re.compile(r"[.!?…](?:\s?[\"'”’)\]])*$")
 SENTENCE_MIN_WORDS = 8
 
 
