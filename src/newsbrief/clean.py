@@ -107,10 +107,12 @@ def _tick() -> None:
 
 @dataclass(frozen=True)
 class Removal:
-    kind: str  # the pass: mojibake, invisible, control, footer, chrome, watermark, glued
+    kind: str  # the pass: mojibake, invisible, control, footer, chrome, watermark, glued,
+    # boilerplate (learned per site in a batch: newsbrief.boilerplate)
     text: str  # the text removed or replaced, verbatim
     position: int  # offset in the text the pass worked on
     replacement: str = ""  # what took its place ("" for a removal)
+    reason: str = ""  # why, where the kind alone does not say (boilerplate: how often seen)
 
 
 @dataclass(frozen=True)
