@@ -207,3 +207,19 @@ def test_sentence_like_paragraphs_are_never_removed(
     kept = cleaned.text.split("\n")
     for sentence in body:
         assert sentence in kept
+
+
+def test_a_name_run_into_function_words_is_not_a_watermark() -> None:
+    text = (
+        "The mayor of Tarvia spoke. Officials fromTarvia met ministers, and a spokesman "
+        "saidTarvia would sign. Tarvia residents and the Tarvia council agreed."
+    )
+    cleaned = clean_text(text)
+    assert not [r for r in cleaned.removed if r.kind == "watermark"]
+    assert cleaned.text.count("Tarvia") == 5
+
+
+def test_a_watermark_between_two_glued_words_is_still_found() -> None:
+    text = _inject("World Times") + " Then theWorld Timestown council met."
+    cleaned, removed = remove_watermarks(text)
+    assert "World Times" not in cleaned and len(removed) == 5

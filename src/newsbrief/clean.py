@@ -839,7 +839,13 @@ def _occurrences(text: str, mark: str, vocabulary: Counter[str]) -> list[_Occurr
             )
         if not (unknown and lower):
             repaired = []
-        repairs_words = bool(repaired) and all(_is_repaired_word(p, vocabulary) for p in repaired)
+        if glued_left and not glued_right and lefts.lower() in _FUNCTION:
+            repaired = []  # "saidTarvia": a function word run into a name (the glued pass)
+        # A repair may leave two glued words ("theMetro Ledgertown" -> "thetown"), which the
+        # glued pass then splits.
+        repairs_words = bool(repaired) and all(
+            _is_repaired_word(p, vocabulary) or _splits_into_words(p, vocabulary) for p in repaired
+        )
         replacement = " " if glued_left and not glued_right else ""
         lower_glue = (glued_left and text[start - 1].islower()) or (
             glued_right and text[end].islower()
@@ -848,6 +854,12 @@ def _occurrences(text: str, mark: str, vocabulary: Counter[str]) -> list[_Occurr
             _Occurrence(start, end, replacement, True, repairs_words, False, bool(lower_glue))
         )
     return found
+
+
+def _splits_into_words(piece: str, vocabulary: Counter[str]) -> bool:
+    """Two glued words of three letters or more ("thetown"; not "froma" of "fromTarvia")."""
+    split = _split(piece, vocabulary) if piece.islower() else None
+    return bool(split) and all(len(w) >= 3 for w in (split or "").split())
 
 
 def _letters_before(text: str, start: int) -> str:
