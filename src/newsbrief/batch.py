@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import filelock
 
 from . import api
-from .clean import time_budget
+from .boilerplate import Boilerplate, site_of
+from .clean import CleanArticle, time_budget
 from .config import Settings, resolve_settings
 from .errors import (
     EXIT_RUNTIME,
@@ -317,6 +318,7 @@ class Batch:
     cache: bool = True
     log: bool = True
     llm: LLM | None = None  # tests and benchmarks inject one (then one worker at a time)
+    boilerplate: Boilerplate | None = None  # lines learned per site within the run (issue 11)
     _provider: Provider | None = None
     _provider_lock: threading.Lock = field(default_factory=threading.Lock)
     _local: threading.local = field(default_factory=threading.local)
@@ -363,12 +365,17 @@ class Batch:
         Cleaning it may take at most ``settings.clean_budget`` seconds."""
         try:
             with time_budget(self.settings.clean_budget):
+                cleaned = None
+                if self.boilerplate is not None:
+                    cleaned = self.boilerplate.learn_and_strip(
+                        site_of(article.source), api.clean_source(article)
+                    )
                 if self.prompt is None:  # a strategy that needs no model (the floor)
                     result = api.brief_article(
-                        article, llm=None, prompt=None, strategy=self.strategy
+                        article, llm=None, prompt=None, strategy=self.strategy, cleaned=cleaned
                     )
                     return {"version": RECORD_VERSION, "id": article.id, "status": "ok",
-                            **result.to_dict()}  # fmt: skip
+                            **result.to_dict(), **_learned(cleaned)}  # fmt: skip
                 result = api.summarize_article(
                     article,
                     prompt=self.prompt,
@@ -378,14 +385,23 @@ class Batch:
                     store=self._store(),
                     cache=self.cache,
                     log=self.log,
+                    cleaned=cleaned,
                 )
         except Exception as exc:  # one article's failure never stops the batch
             return _failure(article.id, article.source, exc, _kind(exc))
-        return {"version": RECORD_VERSION, "id": article.id, "status": "ok", **result.to_dict()}
+        return {"version": RECORD_VERSION, "id": article.id, "status": "ok", **result.to_dict(),
+                **_learned(cleaned)}  # fmt: skip
 
     def close(self) -> None:
         for store in self._stores:
             store.close()
+
+
+def _learned(cleaned: CleanArticle | None) -> dict[str, Any]:
+    """The boilerplate lines removed from an article, for its record (none: no key)."""
+    lines = [{"text": r.text, "reason": r.reason}
+             for r in (cleaned.removed if cleaned else []) if r.kind == "boilerplate"]  # fmt: skip
+    return {"boilerplate_removed": lines} if lines else {}
 
 
 # Failures of the endpoint itself (unreachable, down, rate-limiting past every retry), as opposed
@@ -428,6 +444,7 @@ def run(
     progress: Progress | None = None,
     total: int | None = None,
     strategy: str | None = None,
+    boilerplate: Boilerplate | None = None,
 ) -> Counts:
     """Brief every article of ``inputs`` into ``out`` (``.jsonl`` or ``.sqlite``).
 
@@ -435,6 +452,8 @@ def run(
     ``EXIT_SOME_FAILED`` when some failed (each failure is a record in ``out``), 130 when
     interrupted (the first Ctrl-C lets the articles in flight finish and be written).
     Strategy and prompt are chosen as for ``summarize`` (:func:`newsbrief.api.plan`).
+    With ``boilerplate``, lines that recur across a site's articles are learned as the run goes
+    and removed from later articles of that site (each removal in the result's audit).
     """
     if concurrency < 1:
         raise UsageError(f"--concurrency {concurrency}", "use 1 or more")
@@ -442,7 +461,8 @@ def run(
     check_inputs(inputs)
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
     chosen = api.plan(prompt, strategy, settings)
-    batch = Batch(chosen.prompt, settings, chosen.strategy, cache=cache, log=log, llm=llm)
+    batch = Batch(chosen.prompt, settings, chosen.strategy, cache=cache, log=log, llm=llm,
+                  boilerplate=boilerplate)  # fmt: skip
     if chosen.prompt is None:
         cache = log = batch.cache = batch.log = False  # no model: nothing to cache or log
     if cache or log:

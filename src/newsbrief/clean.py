@@ -27,6 +27,7 @@ long stops with :class:`~newsbrief.errors.TimeBudgetError` instead of stalling i
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -107,10 +108,12 @@ def _tick() -> None:
 
 @dataclass(frozen=True)
 class Removal:
-    kind: str  # the pass: mojibake, invisible, control, footer, chrome, watermark, glued
+    kind: str  # the pass: mojibake, invisible, control, footer, chrome, watermark, glued,
+    # boilerplate (learned per site in a batch: newsbrief.boilerplate)
     text: str  # the text removed or replaced, verbatim
     position: int  # offset in the text the pass worked on
     replacement: str = ""  # what took its place ("" for a removal)
+    reason: str = ""  # why, where the kind alone does not say (boilerplate: how often seen)
 
 
 @dataclass(frozen=True)
@@ -147,17 +150,21 @@ class CleanArticle:
 
 
 def extract_html(html: str) -> tuple[str, dict[str, str]]:
-    """Main text of an HTML page (no navigation, comments or tables) and its title/author/date.
+    """Main text of an HTML page (no navigation or comments; tables kept, as trafilatura's
+    own default does) and its title/author/date.
 
-    Each block trafilatura finds becomes a paragraph.
+    Each block trafilatura finds becomes a paragraph. When trafilatura finds nothing (a page
+    nested deeper than its parser accepts, or one without any article-like block), the text
+    of the page's blocks is taken by a streaming parser instead, so a page never cleans to
+    nothing merely for its shape; the cleaning passes then judge its lines.
     """
     import trafilatura
 
     document = trafilatura.bare_extraction(
-        html, include_comments=False, include_tables=False, with_metadata=True
+        html, include_comments=False, include_tables=True, with_metadata=True
     )
     if document is None or isinstance(document, dict) or not document.text:
-        return "", {}
+        return _html_blocks(html), {}
     metadata = {
         key: str(value)
         for key in ("title", "author", "date")
@@ -165,6 +172,55 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
     }
     blocks = (line.strip() for line in str(document.text).split("\n"))
     return "\n\n".join(b for b in blocks if b), metadata
+
+
+# Elements whose text is never article text, and elements that end a block of text.
+_HTML_SKIP = frozenset({"script", "style", "noscript", "template", "head", "nav", "aside",
+                        "footer", "form", "button", "select", "svg", "iframe"})  # fmt: skip
+_HTML_BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+                         "section", "article", "blockquote", "header", "main", "ul", "ol",
+                         "table", "pre", "figure", "figcaption", "dd", "dt"})  # fmt: skip
+
+
+def _html_blocks(html: str) -> str:
+    """The text of ``html``'s blocks, one paragraph each, from a streaming parse: no tree is
+    built, so any depth of nesting costs time linear in the page."""
+    from html.parser import HTMLParser
+
+    blocks: list[str] = []
+    current: list[str] = []
+    skipping = [0]
+
+    def flush() -> None:
+        text = " ".join("".join(current).split())
+        if text:
+            blocks.append(text)
+        current.clear()
+
+    class Blocks(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            _tick()
+            if tag in _HTML_SKIP:
+                skipping[0] += 1
+            elif tag in _HTML_BLOCK:
+                flush()
+
+        def handle_endtag(self, tag: str) -> None:
+            _tick()
+            if tag in _HTML_SKIP:
+                skipping[0] = max(0, skipping[0] - 1)
+            elif tag in _HTML_BLOCK:
+                flush()
+
+        def handle_data(self, data: str) -> None:
+            if not skipping[0]:
+                current.append(data)
+
+    parser = Blocks(convert_charrefs=True)
+    parser.feed(html)
+    parser.close()
+    flush()
+    return "\n\n".join(blocks)
 
 
 # --- 1. mojibake -------------------------------------------------------------------------------
@@ -236,38 +292,147 @@ def normalize(raw: str) -> tuple[str, list[Removal]]:
     return "\n\n".join(paragraphs), removed
 
 
+# --- prose or chrome --------------------------------------------------------------------------
+
+# Function words: prose is full of them in lower case; menus, labels and headlines are not.
+_FUNCTION = frozenset(
+    "the a an of to in on for with by from at as and or but that this these those is are was "
+    "were be been being has have had will would could should may might can not no it its he "
+    "she they we you his her their our your who which what when where while after before than "
+    "then so if because about over into said says told also there here".split()
+)
+_TERMINAL = re.compile(r"[.!?…](?:\s?[\"'”’)\]])*$")
+SENTENCE_MIN_WORDS = 8
+
+
+def is_sentence(line: str) -> bool:
+    """Whether ``line`` reads like prose: at least ``SENTENCE_MIN_WORDS`` words, a sentence's
+    final punctuation, and at least two function words in lower case. Such a line is article
+    text unless a rule has strong evidence against it."""
+    words = line.split()
+    if len(words) < SENTENCE_MIN_WORDS or not _TERMINAL.search(line):
+        return False
+    return sum(1 for w in words if w[0].islower() and w.strip(",;:()\"'“”") in _FUNCTION) >= 2
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence, or a short one ("Polls show the two parties almost level."): at least four
+    words, a final full stop and a function word in lower case."""
+    if is_sentence(line):
+        return True
+    words = line.split()
+    return (
+        len(words) >= 4
+        and bool(_TERMINAL.search(line))
+        and any(w[0].islower() and w.strip(",;:()\"'“”") in _FUNCTION for w in words)
+    )
+
+
+def _prose_lines(lines: list[str]) -> list[int]:
+    """For each index i, how many prose lines there are from ``lines[i]`` on (one backward
+    pass, so every footer candidate is judged in constant time)."""
+    after = [0] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        after[i] = after[i + 1] + _is_prose(lines[i])
+    return after
+
+
 # --- 3. footer ---------------------------------------------------------------------------------
 
-# Lines that start a site's footer: what follows them is not the article (comment forms,
-# syndication notes, lists of other articles). Whole line, any case.
+# Headings that start a site's footer: what follows them is not the article (comment forms,
+# lists of other articles). A whole line, any case, without a sentence's final punctuation
+# ("More on the talks." ends a paragraph of prose; "More on the talks" heads a list).
 _FOOTER = re.compile(
-    r"^(?:related(?:\s+(?:posts?|articles?|stories|news|reading|content|links?))?"
-    r"|more (?:from|on|stories)\b.{0,40}|you (?:may|might) also (?:like|enjoy)\b.{0,20}"
-    r"|recommended(?: for you)?|trending(?: now)?|most (?:read|popular)"
-    r"|leave a (?:reply|comment)|post a comment|add a comment|(?:\d+\s+)?comments?"
-    r"|your email address will not be published.*|content comes from\b.*"
-    r"|(?:this article|this story) (?:was|is|first) (?:originally )?(?:published|appeared)\b.*"
-    r"|tags?\s*:.*|filed under\b.*)\s*:?$",
+    r"^(?:related(?:\s+(?:posts?|articles?|stories|news|reading|content|links?|topics))?"
+    r"|more (?:from|on|stories|news)\b.{0,40}|you (?:may|might) also (?:like|enjoy)\b.{0,20}"
+    r"|recommended(?: for you| stories| articles)?|trending(?: now| stories)?"
+    r"|most (?:read|popular|viewed|shared)|leave a (?:reply|comment)|post a comment"
+    r"|add a comment|join the (?:conversation|discussion)|(?:\d+\s+)?comments?(?:\s*\(\d+\))?"
+    r"|tags?\s*:.*|filed under\b.*|topics\s*:.*)\s*:?$",
     re.IGNORECASE,
 )
-# A teaser of another article ("Read more: <title>"): the chrome pass drops the line and the
-# blurb lines under it, up to the next blank line.
+# Notes that end an article's page, written as sentences: a syndication or comment-form note.
+_FOOTER_NOTE = re.compile(
+    r"^(?:your email address will not be published.*|content comes from\b.*"
+    r"|(?:this article|this story) (?:was|is|first) (?:originally )?(?:published|appeared)\b.*)$",
+    re.IGNORECASE,
+)
+# A teaser of another article ("Read more: <title>"): the chrome pass drops the line, and the
+# blurb lines under it when they close their block (see remove_chrome).
 _TEASER = re.compile(
     r"^(?:related(?: suggestion| story| article)?|read (?:more|next|also)|see also|also read"
-    r"|watch|video)\s*:\s*\S.*$",
+    r"|watch|video|more)\s*:\s*\S.*$",
     re.IGNORECASE,
 )
 # A footer marker only counts after this share of the text, so an article that merely mentions
-# "related stories" early on is not cut.
+# "related stories" early on is not cut ...
 FOOTER_MIN_SHARE = 0.3
+# ... and only when no sentence-like line follows it: a teaser's blurb cannot be told from an
+# article's last paragraph, so a marker followed by prose cuts nothing (the chrome pass still
+# takes the marker and the headlines under it).
+
+
+# Or: a footer note followed by at most one prose line, with this many markers (counting it)
+# in its tail ("Content comes from ...", a teaser, "Related Post", "Leave a Reply").
+FOOTER_CORROBORATION = 3
+
+
+BLURB_MIN_SHARED = 0.5  # of the headline's content words the blurb under it repeats
+
+
+def _content_words(line: str) -> set[str]:
+    return {w.lower() for w in _TOKEN.findall(line) if len(w) >= 4 and w.lower() not in _FUNCTION}
+
+
+def _is_blurb(line: str, above: str) -> bool:
+    """A sentence that summarizes the headline right above it: it repeats at least half of the
+    headline's content words (a teaser of another article, not the article's last paragraph)."""
+    if not above or is_sentence(above) or not is_sentence(line):
+        return False
+    headline = _content_words(above)
+    return len(headline) >= 2 and len(headline & _content_words(line)) >= BLURB_MIN_SHARED * len(
+        headline
+    )
+
+
+def _footer_marker(line: str) -> bool:
+    return bool((_FOOTER.match(line) and not _TERMINAL.search(line)) or _FOOTER_NOTE.match(line))
 
 
 def cut_footer(text: str) -> tuple[str, list[Removal]]:
-    """Drop everything from the first footer line on (after ``FOOTER_MIN_SHARE`` of the text)."""
+    """Drop everything from the first footer line on, when it comes after ``FOOTER_MIN_SHARE``
+    of the text and what follows it is not article prose: no sentence-like line (teaser lines
+    and blurbs that repeat the headline above them do not count as prose), or else several
+    footer markers in a row ("Content comes from ...", "Related Post", "Leave a Reply")."""
+    lines = text.split("\n")
+    prose_after = _prose_lines(
+        [
+            ""
+            if _TEASER.match(line)
+            or _footer_marker(line)
+            or (i > 0 and _is_blurb(line, lines[i - 1]))
+            else line
+            for i, line in enumerate(lines)
+        ]
+    )
+    markers_after = [0] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        markers_after[i] = markers_after[i + 1] + _footer_marker(lines[i])
     offset = 0
-    for line in text.split("\n"):
+    for i, line in enumerate(lines):
         _tick()
-        if offset >= FOOTER_MIN_SHARE * len(text) and _FOOTER.match(line):
+        if (
+            offset >= FOOTER_MIN_SHARE * len(text)
+            and _footer_marker(line)
+            and (
+                prose_after[i + 1] == 0
+                or (
+                    _FOOTER_NOTE.match(line)
+                    and prose_after[i + 1] <= 1
+                    and markers_after[i] >= FOOTER_CORROBORATION
+                )
+            )
+        ):
             return text[:offset].rstrip(), [Removal("footer", text[offset:], offset)]
         offset += len(line) + 1
     return text, []
@@ -277,10 +442,40 @@ def cut_footer(text: str) -> tuple[str, list[Removal]]:
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?"
-_CHROME_LINES = [
+# Lines whose vocabulary is evidence enough, even when they read like a sentence.
+_STRONG_CHROME = [
+    r".{0,150}\b(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies)"
+    r".{0,150}",
+    r".{0,100}\bnewsletter\b.{0,100}\b(?:sign up|subscribe|inbox)\b.{0,60}",
+    r".{0,60}\b(?:sign up|subscribe)\b.{0,60}\bnewsletter\b.{0,60}",
+    r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})).{0,250}",
+    r".{0,100}\ball rights reserved\.?.{0,150}",
+    # wire services' redistribution notices
+    r".{0,200}\bmay not be (?:re)?(?:published|reproduced|redistributed|broadcast)\b.{0,200}",
+    # reading time, audio players, ad breaks
+    r"(?:\d{1,3}\s*-?\s*min(?:ute)?s?\.?\s+(?:read|listen)|listen to (?:this|the) "
+    r"(?:article|story|podcast)(?:\s*[\d:]+\s*(?:min(?:ute)?s?)?)?"
+    r"|listen(?: now)?\s*[\d:]+\s*(?:min(?:ute)?s?)?"
+    r"|audio (?:player|version).{0,60})",
+    r"(?:the )?(?:story|article|text) continues (?:below|after)(?: (?:this|the))?"
+    r" (?:advertisement|ad|video|image)s?|continue reading(?: below| the main story)?"
+    r"|advertisement\s*[-–—:]?\s*(?:scroll|continue reading).{0,40}",
+]
+# Lines that are chrome unless they read like a sentence ("By Tuesday, the council had agreed"
+# is not a byline).
+_WEAK_CHROME = [
     # labels and navigation
     r"(?:breaking(?: news)?|live(?: updates)?|exclusive|advertisement|advertising|sponsored"
     r"(?: content)?|skip to (?:main )?content|menu|home|search|top stories|latest news)",
+    # breadcrumbs ("Home / World / Europe", "News > Politics")
+    r"(?:home|news|world)\s*(?:[/>»›|]\s*[\w&'’ -]{2,30}){1,5}",
+    # previous and next links, comment prompts, toolbars
+    r"(?:[«‹<]\s*)?(?:previous|next|prev|older|newer) (?:article|story|post|page|slide)\b.{0,150}",
+    r"(?:be the first to comment|show comments|view comments|add your comment|have your say"
+    r"|what do you think\?|tell us what you think|join the (?:conversation|discussion|debate))"
+    r".{0,100}",
+    r"(?:(?:text|font) size|print(?: this)?(?: article| page)?|a\s*a\s*a|a\+?\s*a-?)"
+    r"(?:\s*[|/·•,-]?\s*(?:print|email|share|save|text size|font size|a\+?|a-|reset|comments?))*",
     # datelines
     rf"(?:{_WEEKDAY}\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+"
     rf"{_MONTH}),?\s+\d{{4}}(?:,?\s+\d{{1,2}}:\d{{2}}\s*(?:am|pm)?(?:\s+[a-z]{{2,4}})?)?",
@@ -291,46 +486,119 @@ _CHROME_LINES = [
     r"\s*[^.!?]{0,60}",
     r"(?:photo|image|picture|video)s? (?:by|courtesy of|credit)\b.{0,80}",
     r".{0,100}/\s*(?:getty images|reuters|afp|ap|ap photo|epa|xinhua|shutterstock)",
-    # share, follow, subscribe, newsletters, cookies
+    # share, follow, subscribe
     r"(?:share|share this(?: article| story)?|share on|tweet|email|print|copy link):?"
     r"(?:\s*(?:[|/·•,]\s*)?(?:facebook|twitter|x|linkedin|whatsapp|email|print|telegram))*",
     r"(?:follow us|like us|subscribe|sign up|join us|join our|download (?:our|the) app"
     r"|get the app|click here)\b.{0,100}",
-    r".{0,150}\b(?:we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies)"
-    r".{0,150}",
-    r".{0,100}\bnewsletter\b.{0,100}\b(?:sign up|subscribe|inbox)\b.{0,60}",
-    r".{0,60}\b(?:sign up|subscribe)\b.{0,60}\bnewsletter\b.{0,60}",
     # copyright, bylines, teasers
-    r"(?:©|\(c\)|copyright\b).{0,150}",
-    r".{0,100}\ball rights reserved\.?",
+    r"copyright\b.{0,150}",
     r"by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|\|)\s*[A-Z][\w.'’ -]{0,60})?",
     r"(?:related|read more|read also|see also|also read|more|recommended|watch)\s*:.{0,200}",
 ]
-_CHROME = re.compile(r"^(?:" + "|".join(_CHROME_LINES) + r")$", re.IGNORECASE)
+_STRONG = re.compile(r"^(?:" + "|".join(_STRONG_CHROME) + r")$", re.IGNORECASE)
+_WEAK = re.compile(r"^(?:" + "|".join(_WEAK_CHROME) + r")$", re.IGNORECASE)
 CHROME_MAX_WORDS = 40
+# Headings of lists of other articles ("Most Read", "Trending"): the heading goes with the
+# headline-like lines right under it.
+_LIST_HEADING = re.compile(
+    r"^(?:most (?:read|popular|viewed|shared|commented)(?: (?:stories|articles|now|today))?"
+    r"|trending(?: now| stories| articles| topics)?|popular (?:now|stories|articles)"
+    r"|editor'?s? picks|top stories|latest (?:news|stories|headlines)|in other news"
+    r"|recommended(?: for you| stories| articles)?|more (?:stories|news|headlines)"
+    r"|related(?: posts?| articles?| stories| news| content)?|you (?:may|might) also like)\s*:?$",
+    re.IGNORECASE,
+)
+LIST_MAX_ITEMS = 12
+HEADLINE_MAX_WORDS = 20
+TEASER_MAX_BLURB_LINES = 2
+BLURB_MAX_WORDS = 35
+# A dateline glued to the first sentence: "WASHINGTON (Reuters) - The ...", "LONDON — ...",
+# "Monday, March 2, 2020 The ...". Only at the start of one of the first lines kept.
+_DATELINE_PREFIX = re.compile(
+    r"^(?:(?:[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)?)?"
+    r"|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}(?:, [A-Z][\w.]+(?: [A-Z][\w.]+)?)?"
+    r"(?= \((?:Reuters|AP|AFP|UPI|dpa|Bloomberg|CNN|Xinhua|IANS|PTI)\)))"
+    r"(?: \((?:Reuters|AP|AFP|UPI|dpa|Bloomberg|CNN|Xinhua|IANS|PTI)\))? ?[-–—]{1,2} "
+    r"|\((?:Reuters|AP|AFP|UPI|dpa|Bloomberg|CNN|Xinhua|IANS|PTI)\) ?[-–—]{1,2} "
+    rf"|(?i:(?:{_WEEKDAY}\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\s*[-–—:|]?\s+)"
+    r"(?=[A-Z\"“‘'])"
+)
+DATELINE_LINES = 3  # among the first lines of text kept
+
+
+def is_chrome_line(line: str) -> bool:
+    """Whether ``line`` is site furniture: strong vocabulary, or weaker vocabulary on a line
+    that does not read like a sentence."""
+    if len(line.split()) > CHROME_MAX_WORDS:
+        return False
+    return bool(_STRONG.match(line)) or (bool(_WEAK.match(line)) and not is_sentence(line))
+
+
+def _is_headline(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= HEADLINE_MAX_WORDS
+        and not is_sentence(line)
+        and not line.endswith((".", "!"))
+    )
 
 
 def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
-    """Drop whole lines of site chrome, teasers of other articles with their blurbs, and lines
-    that repeat ``title`` after its first one."""
+    """Drop whole lines of site chrome, teasers of other articles (with a blurb that closes
+    their block), lists of other articles under a "Most Read"-like heading, datelines glued to
+    an opening sentence, and lines that repeat ``title`` after its first one. Prose lines are
+    only removed by strong vocabulary (cookie, newsletter, copyright notices)."""
+    lines = text.split("\n")
+    # For each line, the index of the blank line (or end) that closes its block.
+    block_end = [len(lines)] * len(lines)
+    end = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        if not lines[i]:
+            end = i
+        block_end[i] = end
     kept: list[str] = []
     removed: list[Removal] = []
     offset = 0
+    opening = 0  # lines of text kept so far
     title_seen = False
-    in_teaser = False
-    for line in text.split("\n"):
+    drop_until = -1  # lines up to this index are a teaser's blurb
+    list_items = 0  # headline-like lines still allowed under a list heading
+    for i, line in enumerate(lines):
         _tick()
         is_title = title is not None and line == title
-        in_teaser = bool(line) and (in_teaser or bool(_TEASER.match(line)))
-        if in_teaser or (is_title and title_seen):
+        if not line:
+            list_items = 0  # a list of headlines ends with its block
+            kept.append(line)
+        elif i <= drop_until:
             removed.append(Removal("chrome", line, offset))
-        elif not is_title and len(line.split()) <= CHROME_MAX_WORDS and _CHROME.match(line):
-            # Blank separator lines are kept; _tidy() collapses them afterwards.
+        elif list_items and _is_headline(line) and not is_title:
+            list_items -= 1
+            removed.append(Removal("chrome", line, offset))
+        elif is_title and title_seen:
+            removed.append(Removal("chrome", line, offset))
+        elif not is_title and (_TEASER.match(line) or _LIST_HEADING.match(line)):
+            removed.append(Removal("chrome", line, offset))
+            blurb = lines[i + 1 : block_end[i]]
+            if (
+                _TEASER.match(line)
+                and len(blurb) <= TEASER_MAX_BLURB_LINES
+                and all(len(b.split()) <= BLURB_MAX_WORDS for b in blurb)
+            ):
+                drop_until = block_end[i] - 1
+            list_items = LIST_MAX_ITEMS if _LIST_HEADING.match(line) else 0
+        elif not is_title and is_chrome_line(line):
             removed.append(Removal("chrome", line, offset))
         else:
+            list_items = 0
             title_seen = title_seen or is_title
+            prefix = _DATELINE_PREFIX.match(line) if opening < DATELINE_LINES else None
+            opening += 1
+            if prefix and len(line[prefix.end() :].split()) >= 3:
+                removed.append(Removal("chrome", prefix.group(), offset))
+                line = line[prefix.end() :]
             kept.append(line)
-        offset += len(line) + 1
+        offset += len(lines[i]) + 1
     return _tidy("\n".join(kept)), removed
 
 
@@ -361,8 +629,26 @@ def _zipf_frequency() -> Callable[[str, str], float]:
 
 
 @cache
+def _frequencies() -> dict[str, float]:
+    """wordfreq's English list as a plain dict, loaded once (under the same lock): a dict
+    lookup for a plain lower-case word is some twenty times faster than ``zipf_frequency``,
+    which tokenizes every word it is asked about, and gives the same value."""
+    from wordfreq import get_frequency_dict
+
+    with _WORDLIST_LOCK:
+        return dict(get_frequency_dict("en"))
+
+
+_PLAIN = re.compile(r"[a-z]+")
+
+
+@cache
 def zipf(word: str) -> float:
     """How common an English word is (wordfreq's Zipf scale: 0 unknown, 3 = once per million)."""
+    lower = word.lower()
+    if _PLAIN.fullmatch(lower):
+        frequency = _frequencies().get(lower, 0.0)
+        return round(math.log10(frequency) + 9, 2) if frequency > 0 else 0.0
     return float(_zipf_frequency()(word, "en"))
 
 
@@ -376,6 +662,32 @@ def _is_repaired_word(word: str, vocabulary: Counter[str]) -> bool:
     return vocabulary[word] > 0 or (len(word) >= 3 and zipf(word) >= 2.5)
 
 
+# Frequent function words of other languages written in Latin letters (German, Dutch,
+# Portuguese, Spanish, French, Italian, Indonesian), none of them an English word as common.
+_FOREIGN = frozenset(
+    "der die das und ist nicht ein eine einen zu den mit sich auf für von im dem auch wird "
+    "het een van niet zijn ook "
+    "que os um uma para com não mais como em da do das dos ao pelo pela são foi "
+    "el la los las y en es del se al lo por su con más pero fue "
+    "le les et des du une est pour dans qui pas sur au ce sont avec "
+    "il di che è della sono nel alla gli "
+    "yang dan dengan untuk tidak ini itu dari dalam akan pada juga".split()
+)
+ENGLISH_SAMPLE_WORDS = 3000
+
+
+def looks_english(text: str) -> bool:
+    """Whether ``text`` reads as English: the word passes judge words by an English word list,
+    and on another language they would "repair" its ordinary words ("diesen" -> "dies en").
+    A text is taken for English unless the function words of other languages outnumber
+    English ones (a short or odd text gets the benefit of the doubt)."""
+    words = [w.lower() for w in _TOKEN.findall(text[: ENGLISH_SAMPLE_WORDS * 12])]
+    words = words[:ENGLISH_SAMPLE_WORDS]
+    english = sum(w in _FUNCTION for w in words)
+    foreign = sum(w in _FOREIGN for w in words)
+    return foreign <= english
+
+
 # --- 5. watermarks -----------------------------------------------------------------------------
 
 # Words that introduce a legitimate mention of an outlet: "told the World Times".
@@ -384,6 +696,12 @@ _MENTION = {
     "for", "on", "and", "or", "per", "via", "as",
 }  # fmt: skip
 WATERMARK_MIN_REPAIRS = 2
+# A word carrying a watermark is unknown to the word list ("mutWorld", "Timesual"); one the
+# list knows ("MacBook" 3.4, "Nationally" 3.8, even "Meridia" 1.6) is a word, not noise.
+WATERMARK_WORD_MAX_ZIPF = 1.0
+# A one-word mark that is an ordinary English word ("Book", "Phone", "Fire") is far likelier a
+# part of compound names ("MacBook", "FatFIRE") than a site's watermark.
+WATERMARK_PLAIN_WORD_MAX_ZIPF = 3.0
 
 
 def _capitalized_before(words: list[str], i: int) -> list[str]:
@@ -417,7 +735,11 @@ def _candidates(text: str) -> Counter[str]:
     for i, word in enumerate(words):
         _tick()
         core = word.strip(".,;:!?\"'“”‘’()")
-        if len(core) > WORD_MAX_CHARS:
+        if len(core) > WORD_MAX_CHARS or len(core) < 2:
+            continue
+        if core[1:].islower() or core.islower():  # no capital inside: only the start shapes
+            if core[0].isupper():
+                _start_shapes(core, words, i, seen)
             continue
         joins = [
             j
@@ -436,14 +758,27 @@ def _candidates(text: str) -> Counter[str]:
                 before = _capitalized_before(words, i)
                 for start in range(len(before) + 1):
                     seen[" ".join([*before[start:], core[:j]])[-MARK_MAX_CHARS:]] += 1
-        if len(core) <= 30 and re.fullmatch(r"[A-Z][a-z]{2,}", core) and zipf(core) < 2.0:
-            for j in range(2, len(core) - 1):
-                head, rest = core[:j], core[j:]
-                if zipf(head) >= 2.0 and zipf(rest) >= 3.0:
-                    before = _capitalized_before(words, i)
-                    for start in range(len(before) + 1):
-                        seen[" ".join([*before[start:], head])] += 1
+        _start_shapes(core, words, i, seen)
     return seen
+
+
+_DIGIT_MARK = re.compile(r"([A-Z][A-Za-z]*\d+)([a-z]{3,})")
+_CAPITALIZED = re.compile(r"[A-Z][a-z]{2,}")
+
+
+def _start_shapes(core: str, words: list[str], i: int, seen: Counter[str]) -> None:
+    """Marks glued to the start of a word: with digits ("Post365several"), or a rare
+    capitalized token that splits into a capitalized word and a known word."""
+    digits = _DIGIT_MARK.fullmatch(core)
+    if digits:
+        seen[digits.group(1)] += 1
+    if len(core) <= 30 and _CAPITALIZED.fullmatch(core) and zipf(core) < 2.0:
+        for j in range(2, len(core) - 1):
+            head, rest = core[:j], core[j:]
+            if zipf(head) >= 2.0 and zipf(rest) >= 3.0:
+                before = _capitalized_before(words, i)
+                for start in range(len(before) + 1):
+                    seen[" ".join([*before[start:], head])] += 1
 
 
 @dataclass(frozen=True)
@@ -454,6 +789,7 @@ class _Occurrence:
     glued: bool  # touches letters on at least one side
     repairs_words: bool  # removing it leaves known words (the evidence that it is noise)
     mention: bool  # stands alone after "the", "told", ...: a legitimate mention
+    lower_glue: bool = False  # touches a lower-case letter ("mutWorld", "Timesual")
 
 
 def _occurrences(text: str, mark: str, vocabulary: Counter[str]) -> list[_Occurrence]:
@@ -467,24 +803,63 @@ def _occurrences(text: str, mark: str, vocabulary: Counter[str]) -> list[_Occurr
         after = text[end : end + 80]
         left = re.search(r"[A-Za-z'’-]*$", before)
         right = re.match(r"[A-Za-z'’-]*", after)
-        if glued_left and glued_right:
-            joined = (left.group() if left else "") + (right.group() if right else "")
-            repaired = [p for p in re.split(r"[-'’]", joined) if p]
-        elif glued_left or glued_right:
-            piece = right if glued_right else left
-            repaired = [piece.group()] if piece else []
-        else:
+        if not (glued_left or glued_right):
             word = re.search(r"(\S+)\s+$", before)
             previous = word.group(1).strip('"“(') if word else ""
             glued = _split(previous, vocabulary) if previous else None  # "withthe World Times"
-            last = (glued or previous).split(" ")[-1]
-            mention = last.lower() in _MENTION
+            last_word = (glued or previous).split(" ")[-1]
+            mention = last_word.lower() in _MENTION
             found.append(_Occurrence(start, end, "", False, False, mention))
             continue
-        repairs_words = bool(repaired) and all(_is_repaired_word(p, vocabulary) for p in repaired)
+        first, last = mark.split(" ")[0], mark.split(" ")[-1]
+        lefts = left.group() if left else ""
+        rights = right.group() if right else ""
+        # The word as it stands must be unknown: "MacBook", "iPhone", "Nationally" are words.
+        if " " not in mark:
+            as_written = [lefts + mark + rights]
+        else:  # either side of a phrase may happen to make a word ("Hubers"); one must not
+            as_written = [w for w in ((lefts + first) * glued_left, (last + rights) * glued_right)]
+        unknown = any(
+            zipf(re.sub(r"['’]s?$", "", w).lower()) < WATERMARK_WORD_MAX_ZIPF
+            for w in as_written
+            if w
+        )
+        # Glued only after a capital ("USSecretary"), it is two words run together, not
+        # evidence of noise; inside a word ("MWorld Timesonday") it is.
+        lower = glued_right or not glued_left or text[start - 1].islower()
+        if glued_left and glued_right:
+            joined = lefts + rights
+            repaired = [p for p in re.split(r"[-'’]", joined) if p]
+        else:
+            piece = rights if glued_right else lefts
+            # Glued at one end, the other piece stood as a word already: it must be a common
+            # one ("measures"), not a name's remnant ("dia" of "Meridia").
+            repaired = (
+                [piece] if len(piece) >= 3 and (vocabulary[piece] or zipf(piece) >= 3.0) else []
+            )
+        if not (unknown and lower):
+            repaired = []
+        if glued_left and not glued_right and lefts.lower() in _FUNCTION:
+            repaired = []  # "saidTarvia": a function word run into a name (the glued pass)
+        # A repair may leave two glued words ("theMetro Ledgertown" -> "thetown"), which the
+        # glued pass then splits.
+        repairs_words = bool(repaired) and all(
+            _is_repaired_word(p, vocabulary) or _splits_into_words(p, vocabulary) for p in repaired
+        )
         replacement = " " if glued_left and not glued_right else ""
-        found.append(_Occurrence(start, end, replacement, True, repairs_words, False))
+        lower_glue = (glued_left and text[start - 1].islower()) or (
+            glued_right and text[end].islower()
+        )
+        found.append(
+            _Occurrence(start, end, replacement, True, repairs_words, False, bool(lower_glue))
+        )
     return found
+
+
+def _splits_into_words(piece: str, vocabulary: Counter[str]) -> bool:
+    """Two glued words of three letters or more ("thetown"; not "froma" of "fromTarvia")."""
+    split = _split(piece, vocabulary) if piece.islower() else None
+    return bool(split) and all(len(w) >= 3 for w in (split or "").split())
 
 
 def _letters_before(text: str, start: int) -> str:
@@ -502,7 +877,11 @@ def _plain_vocabulary(text: str) -> Counter[str]:
 
     Tokens such as "mutWorld" are left out, so noise never vouches for noise.
     """
-    return Counter(t for t in _TOKEN.findall(text) if not any(c.isupper() for c in t[1:]))
+    return Counter(_PLAIN_TOKEN.findall(text))
+
+
+# A token of _TOKEN's shape with no capital after its first letter (one regex pass).
+_PLAIN_TOKEN = re.compile(r"(?<![A-Za-z'’])[A-Za-z][a-z'’]*(?![A-Za-z'’])")
 
 
 def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
@@ -526,15 +905,21 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
             _tick()
             if count < WATERMARK_MIN_REPAIRS or len(mark) < 4 or mark != mark.strip():
                 continue
+            plain = mark.isalpha() and mark[1:] in (mark[1:].lower(), mark[1:].upper())
+            if plain and zipf(mark.lower()) >= WATERMARK_PLAIN_WORD_MAX_ZIPF:
+                continue
             occurrences = _occurrences(text, mark, vocabulary)
             # The letters each repairing occurrence touches. A name such as "Northwind"
             # repeats with the same neighbours every time; a watermark lands by different ones.
             contexts = {
-                (_letters_before(text, o.start), _letters_after(text, o.end))
+                (_letters_before(text, o.start).lower(), _letters_after(text, o.end).lower())
                 for o in occurrences
                 if o.glued and o.repairs_words
             }
-            if len(contexts) >= WATERMARK_MIN_REPAIRS:
+            # Glued only before capitals ("Ocasio-CortezSanders"), a mark cannot be told from
+            # names run together by a page's markup: at least one glue must touch lower case.
+            touches_lower = any(o.lower_glue and o.repairs_words for o in occurrences)
+            if len(contexts) >= WATERMARK_MIN_REPAIRS and touches_lower:
                 score = (len(contexts), len(mark), occurrences)
                 if best is None or score[:2] > best[:2]:
                     best = score
@@ -554,23 +939,48 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
 
 # --- 6. glued words ----------------------------------------------------------------------------
 
-GLUE_PART_MIN_ZIPF = 3.5  # both halves must be common words ("they" 6.5, "have" 6.7)
+GLUE_PART_MIN_ZIPF = 3.0  # both halves must be words ("rallying" 3.2)
 GLUE_MAX_ZIPF = 3.5  # the glued token itself must be rare ("theyhave" 1.1, web-typo "ofthe" 3.3)
-GLUE_MARGIN = 2.5  # and much rarer than its halves ("nowhere" 4.6 vs "no"/"where" 5.9: kept)
-# "theXinhua": only a very common word may run into a name ("the" 7.7; not "por" 3.6).
-GLUE_CAMEL_LEFT_MIN_ZIPF = 5.0
+# Two words glued must be likelier than the token as one word, by this many Zipf units: under a
+# unigram model, log10 P(left) P(right) against log10 P(token). "theyhave": 6.5 + 6.7 - 9 = 4.2
+# against 1.1; "fireside": 5.3 + 5.3 - 9 = 1.6 against 2.7 (a word: kept).
+GLUE_MARGIN = 2.5
+# Or, for a token no list knows, one half is a function word or very common ("beenrallying",
+# "morebikes"; not "panational"); or, for a rare one, a function word ("willbe", "hasbeen").
+GLUE_COMMON_ZIPF = 6.0
+# "theXinhua", "saidTrump": only a function word runs into a capitalized word ("watchOS",
+# "iSight" stay).
 _INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 # Two common English words glued together are rarely longer than 25 letters; a longer run of
 # letters is not split (trying every split point of a 3 MB "word" was quadratic).
 GLUE_MAX_CHARS = 40
+# Two capitalized words run together ("NoemKristi", "USSecretary"): split only when the token
+# is unknown, appears once, and each part stands alone elsewhere in the article (brands such as
+# "SunExpress" or "StackAdapt" have parts that do not).
+_CAPS_JOIN = re.compile(r"([A-Z][a-z]+|[A-Z]{2,4})([A-Z][a-z]{2,})")
+GLUE_UNKNOWN_ZIPF = 1.0
+# Function words that are also prefixes ("overdrew", "inefficacy", "upsample"): no evidence.
+_PREFIXES = frozenset(
+    "over in up out under on off after be a no for with by to here there then so an".split()
+)
+# Function words that end few English words, so one glued after a word is evidence ("pestis",
+# "torpor", "holdover" end in "is", "or", "over").
+_GLUED_AFTER = frozenset(
+    "the they their have has been will would that this with from which said were was and".split()
+)
+GLUE_TYPO_ZIPF = 2.5  # a function word glued on is a common web typo ("willbe" 1.8)
+GLUE_FUNCTION_PART_MIN_ZIPF = 2.0  # next to a function word, a rarer word ("vaccinating" 2.4)
 
 
-def _split(token: str, vocabulary: Counter[str]) -> str | None:
-    """The two words ``token`` is glued from, or None when it should stay as it is."""
+def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
+    """The words ``token`` is glued from (two, or three with a function word first), or None
+    when it should stay as it is."""
     if len(token) > GLUE_MAX_CHARS:
         return None
     rarity = zipf(token)
-    if vocabulary[token] > 1 or rarity >= GLUE_MAX_ZIPF:
+    # A token the article repeats is a word, unless a function word is glued on ("thetwo").
+    repeated = vocabulary[token] > 1
+    if rarity >= GLUE_MAX_ZIPF:
         return None
     if any(
         token.endswith(suffix)
@@ -582,23 +992,43 @@ def _split(token: str, vocabulary: Counter[str]) -> str | None:
     camel = [j for j in range(1, len(token)) if token[j - 1].islower() and token[j].isupper()]
     if token[0].islower() and len(camel) == 1:
         left, right = token[: camel[0]], token[camel[0] :]
-        if zipf(left) >= GLUE_CAMEL_LEFT_MIN_ZIPF and _is_word(right, vocabulary, 2.0):
+        if left in _FUNCTION and len(right) >= 2 and right[1:].isalpha():
+            return f"{left} {right}"
+        return None
+    caps = _CAPS_JOIN.fullmatch(token)
+    if caps and zipf(token.lower()) < GLUE_UNKNOWN_ZIPF and not repeated:
+        left, right = caps.groups()
+        if vocabulary[left] and vocabulary[right]:
             return f"{left} {right}"
         return None
     if not token.islower() or camel:
-        return None  # names and capitalized words are never split
+        return None  # names and other capitalized words are never split
     best: tuple[float, str] | None = None
     for j in range(1, len(token)):
         left, right = token[:j], token[j:]
         if (len(left) == 1 and left != "a") or (len(right) == 1 and right != "a"):
             continue
-        score = min(zipf(left), zipf(right))
-        if (
-            score >= GLUE_PART_MIN_ZIPF
-            and score - rarity >= GLUE_MARGIN
-            and (best is None or score > best[0])
-        ):
-            best = (score, f"{left} {right}")
+        low, high = sorted((zipf(left), zipf(right)))
+        function = (
+            left in _FUNCTION and left not in _PREFIXES and (len(right) >= 3 or right in _FUNCTION)
+        ) or (right in _GLUED_AFTER and len(left) >= 3)
+        if low < (GLUE_FUNCTION_PART_MIN_ZIPF if function else GLUE_PART_MIN_ZIPF):
+            continue
+        likelier = not repeated and low + high - 9 - rarity >= GLUE_MARGIN
+        common = (
+            rarity < GLUE_UNKNOWN_ZIPF
+            and (function or (high >= GLUE_COMMON_ZIPF and not repeated and left not in _PREFIXES))
+        ) or (rarity < GLUE_TYPO_ZIPF and function)
+        if (likelier or common) and (best is None or low + high > best[0]):
+            best = (low + high, f"{left} {right}")
+    if best is None and depth == 0 and rarity < GLUE_UNKNOWN_ZIPF:
+        # Three words: a function word, then two more glued ("saidtheyopposed").
+        for j in range(2, min(len(token) - 4, 6)):
+            left, rest = token[:j], token[j:]
+            if left in _FUNCTION and left not in _PREFIXES:
+                inner = _split(rest, vocabulary, depth + 1)
+                if inner:
+                    return f"{left} {inner}"
     return best[1] if best else None
 
 
@@ -608,7 +1038,7 @@ def split_glued(text: str) -> tuple[str, list[Removal]]:
     removed: list[Removal] = []
     out: list[str] = []
     last = 0
-    for match in re.finditer(r"(?<![\w-])[A-Za-z]{5,}(?![\w-])", text):
+    for match in re.finditer(r"(?<![\w'’-])[A-Za-z]{5,}(?![\w'’-])", text):
         _tick()
         split = _split(match.group(), vocabulary)
         if split:
@@ -642,7 +1072,7 @@ def guess_title(text: str) -> str | None:
             4 <= len(words) <= 25
             and not line.endswith((".", "?", "!", ":"))
             and not _DATELINE.match(line)
-            and not _CHROME.match(line)
+            and not is_chrome_line(line)
             and sum(c.isalpha() for c in line) > 0.6 * len(line)
         ):
             return line
@@ -701,10 +1131,13 @@ def _clean_text(raw: str, title: str | None) -> CleanArticle:
     text, found = cut_footer(text)
     removed += found
     title = title or guess_title(text)
-    for step in (lambda t: remove_chrome(t, title), remove_watermarks, split_glued):
-        _check_budget()
-        text, found = step(text)
-        removed += found
+    text, found = remove_chrome(text, title)
+    removed += found
+    if looks_english(text):  # the word passes judge words by an English list
+        for step in (remove_watermarks, split_glued):
+            _check_budget()
+            text, found = step(text)
+            removed += found
     title = title or guess_title(text)
     kinds = Counter(r.kind for r in removed)
     stats = {
