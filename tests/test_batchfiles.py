@@ -340,3 +340,20 @@ def test_cli_runs_via_the_batch_api_and_refuses_what_cannot_work(
         )
         assert result.exit_code == 2, result.output
         assert says in result.output and "Traceback" not in result.output
+
+
+def test_requests_exported_and_never_imported_go_through_the_api_on_resume(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.jsonl"
+    batchfiles.run(
+        articles(2),
+        out,
+        model="openai:gpt-x",
+        base_url=server.base_url,
+        via=None,
+        export_requests=tmp_path / "lost.jsonl",
+    )
+    counts = run(server, articles(2), out, resume=True)
+    assert (counts.done, counts.requests_sent) == (2, 8)
+    assert [len(f) for f in uploaded(server)] == [8]

@@ -490,10 +490,14 @@ class Submitter:
             (need.sha, need.custom_id, need.article, need.task, seq, int(self.kind == "openai")),
         )
         if not cursor.rowcount:
-            if self.kind == "openai":
-                return False  # asked by another article of this round
-            # An export of a request exported before and never imported: write it again.
-            self.state.db.execute("UPDATE requests SET seq = ? WHERE sha = ?", (seq, need.sha))
+            row = self.state.db.execute("SELECT seq FROM requests WHERE sha = ?", (need.sha,))
+            if row.fetchone()[0] == seq:
+                return False  # asked by another article of this round: in this file already
+            # Exported before and never answered: this file carries it now.
+            self.state.db.execute(
+                "UPDATE requests SET seq = ?, custom_id = ?, live = ? WHERE sha = ?",
+                (seq, need.custom_id, int(self.kind == "openai"), need.sha),
+            )
         assert self.handle is not None
         self.handle.write(line)
         self.lines += 1
