@@ -29,6 +29,7 @@ TINY = {
     "cache.py": r"cached summarize: median \d+ ms",
     "clean_adversarial.py": r"long-word +0\.05 MB +[\d.]+ s +[\d.]+ s/MB +[\d,]+ chars left",
     "clean_quality.py": r"word precision \d\.\d{4}  recall \d\.\d{4}  F1 \d\.\d{4}",
+    "engines.py": r"ray/threads articles/s: \d+\.\d\d",
     "eval_scoring.py": r"scored 20 outputs x \d+ scorers in [\d.]+ s",
     "fault_tolerance.py": r"time ratio faulty/no-fault: \d+\.\d\d",
     "long_article.py": r"pieces: \d+; summary asked \d+ times",

@@ -204,7 +204,8 @@ def batch(
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
     strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
-    engine: str = typer.Option("threads", "--engine", help="threads (the one engine so far)."),
+    engine: str = typer.Option("threads", "--engine", help="threads, or ray (newsbrief[ray])."),
+    address: str | None = typer.Option(None, "--address", help="Ray cluster (default: local)."),
     via: str = typer.Option("live", "--via", help="live, or openai-batch (Batch API files)."),
     export_requests: Path | None = typer.Option(
         None, "--export-requests", help="Write the Batch API requests here (vllm run-batch)."
@@ -228,7 +229,7 @@ def batch(
     if total is not None and limit is not None:
         total = min(total, limit)
     view = _BatchView(quiet=quiet)
-    runner = _batch_engine(engine, via, export_requests, import_results, poll_interval)
+    runner = _batch_engine(engine, address, via, export_requests, import_results, poll_interval)
     with view:
         counts = runner(
             inputs,
@@ -281,6 +282,7 @@ def batch(
 
 def _batch_engine(
     engine: str,
+    address: str | None,
     via: str,
     export_requests: Path | None,
     import_results: Path | None,
@@ -298,6 +300,10 @@ def _batch_engine(
             batchfiles.run, via=None if via == "live" else via, export_requests=export_requests,
             import_results=import_results, poll_interval=poll_interval,
         )  # fmt: skip
+    if engine == "ray":
+        from .engines import ray_engine
+
+        return functools.partial(ray_engine.run, address=address)
     if engine != "threads":
         raise UsageError(f"unknown --engine {engine!r}", "choose threads or ray")
     return batch_module.run
