@@ -293,3 +293,16 @@ def batch_server() -> Iterator[BatchServer]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+if __name__ == "__main__":  # a standalone server for trying `--via openai-batch` by hand
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Run the Batch API server until killed.")
+    parser.add_argument("--polls", type=int, default=2, help="retrieves before a batch ends")
+    args = parser.parse_args()
+    with batch_server() as running:
+        running.polls = args.polls
+        print(running.base_url, flush=True)
+        while True:
+            time.sleep(3600)
