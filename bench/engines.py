@@ -57,9 +57,12 @@ def main() -> None:
         args.articles, args.latency, args.concurrency = 8, 0.01, 4
     import ray
 
+    from newsbrief.engines.ray_engine import short_temp_dir
+
     work = Path(tempfile.mkdtemp(prefix="newsbrief-bench-engines-"))
     n = args.articles
     source = write_jsonl(work / "articles.jsonl", n)
+    short_temp_dir()
     started = time.perf_counter()
     ray.init(num_cpus=args.cpus, include_dashboard=False, log_to_driver=False)
     startup = time.perf_counter() - started

@@ -36,6 +36,7 @@ CORPUS = sorted((ROOT / "bench" / "corpus").glob("*.txt"))
 @pytest.fixture(scope="session")
 def cluster() -> Iterator[str]:
     """A local Ray cluster on two CPUs for the whole session; its address for other drivers."""
+    ray_engine.short_temp_dir()
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         yield str(ray.get_runtime_context().gcs_address)

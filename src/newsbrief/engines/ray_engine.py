@@ -194,6 +194,15 @@ class _Briefer:
         return pd.DataFrame({"id": [r["id"] for r in rows], "record": records})
 
 
+def short_temp_dir() -> None:
+    """Point Ray's session folder at /tmp when the temporary folder's path is long: Ray puts
+    Unix sockets there, whose paths may not pass 107 bytes (a pytest TMPDIR is too long)."""
+    import tempfile
+
+    if "RAY_TMPDIR" not in os.environ and len(tempfile.gettempdir()) > 40:
+        os.environ["RAY_TMPDIR"] = "/tmp"
+
+
 def _actor(**options: Any) -> type:
     """The actor class with its options built in: Ray pickles them with the class, instead of
     keeping constructor arguments in the object store (which an actor restart may lose)."""
@@ -252,6 +261,7 @@ def run(
     logging.getLogger("ray").setLevel(logging.ERROR)
     started = not ray.is_initialized()  # then this run ends the connection (or local cluster)
     if started:
+        short_temp_dir()
         try:
             ray.init(
                 address=address,
