@@ -32,6 +32,7 @@ TINY = {
     "clean_generators.py": r"generator B: \d+ copies  word P \d\.\d{4}  R \d\.\d{4}  F1 \d\.\d{4}",
     "clean_real.py": r"newsbrief clean +\d\.\d{4} +\d\.\d{4} +\d\.\d{4}",
     "clean_quality.py": r"word precision \d\.\d{4}  recall \d\.\d{4}  F1 \d\.\d{4}",
+    "engines.py": r"ray/threads articles/s: \d+\.\d\d",
     "eval_scoring.py": r"scored 20 outputs x \d+ scorers in [\d.]+ s",
     "fault_tolerance.py": r"time ratio faulty/no-fault: \d+\.\d\d",
     "long_article.py": r"pieces: \d+; summary asked \d+ times",

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from . import __version__, api, render
 from .clean import diff
-from .errors import EXIT_RUNTIME, InputError, NewsbriefError, mask_secrets
+from .errors import EXIT_RUNTIME, InputError, NewsbriefError, UsageError, mask_secrets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -204,6 +204,16 @@ def batch(
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
     strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
+    engine: str = typer.Option("threads", "--engine", help="threads, or ray (newsbrief[ray])."),
+    address: str | None = typer.Option(None, "--address", help="Ray cluster (default: local)."),
+    via: str = typer.Option("live", "--via", help="live, or openai-batch (Batch API files)."),
+    export_requests: Path | None = typer.Option(
+        None, "--export-requests", help="Write the Batch API requests here (vllm run-batch)."
+    ),
+    import_results: Path | None = typer.Option(
+        None, "--import-results", help="Read a batch runner's output for exported requests."
+    ),
+    poll_interval: float = typer.Option(30.0, "--poll-interval", min=0, help="Seconds."),
 ) -> None:
     """Brief many articles into one results file; resumable, one failure never stops it.
 
@@ -219,8 +229,9 @@ def batch(
     if total is not None and limit is not None:
         total = min(total, limit)
     view = _BatchView(quiet=quiet)
+    runner = _batch_engine(engine, address, via, export_requests, import_results, poll_interval)
     with view:
-        counts = batch_module.run(
+        counts = runner(
             inputs,
             out,
             prompt=prompt,
@@ -243,6 +254,10 @@ def batch(
         )
     if not quiet:
         view.summary(counts, out)
+    if getattr(counts, "waiting", 0):  # batch files: articles whose requests are still out
+        where = f"in {counts.exported}" if counts.exported else "in live batches"
+        typer.echo(f"{counts.waiting} articles wait for replies {where}; when they are "
+                   "answered, run again with --import-results or --resume", err=True)  # fmt: skip
     if counts.breaker is not None:
         again = " ".join(a for a in sys.argv[1:] if a != "--resume")
         typer.echo(
@@ -263,6 +278,35 @@ def batch(
         os._exit(130)  # threads still in flight must not hold the exit; resume redoes them
     if counts.exit_code:
         raise typer.Exit(counts.exit_code)
+
+
+def _batch_engine(
+    engine: str,
+    address: str | None,
+    via: str,
+    export_requests: Path | None,
+    import_results: Path | None,
+    poll_interval: float,
+) -> Callable[..., Any]:
+    """The run function for ``--engine`` / ``--via`` (each takes batch.run's arguments)."""
+    from . import batch as batch_module
+
+    if via != "live" or export_requests or import_results:
+        if engine != "threads":
+            raise UsageError(f"--engine {engine} sends live requests", "drop --engine or --via")
+        from . import batchfiles
+
+        return functools.partial(
+            batchfiles.run, via=None if via == "live" else via, export_requests=export_requests,
+            import_results=import_results, poll_interval=poll_interval,
+        )  # fmt: skip
+    if engine == "ray":
+        from .engines import ray_engine
+
+        return functools.partial(ray_engine.run, address=address)
+    if engine != "threads":
+        raise UsageError(f"unknown --engine {engine!r}", "choose threads or ray")
+    return batch_module.run
 
 
 class _BatchView:
