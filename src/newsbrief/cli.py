@@ -442,10 +442,13 @@ def eval_compare(
     ),
     run_b: Path = typer.Argument(..., help="The candidate run file (B)."),
     gate: bool = typer.Option(
-        False, "--gate", help="Exit 4 when B may be worse than A or a hard gate fails."
+        False,
+        "--gate",
+        help="Exit 4 when a gated field is worse (95% CI below 0, lower bound beyond -delta) "
+        "or a hard gate fails; inconclusive fields do not fail it.",
     ),
     delta: float = typer.Option(
-        0.02, "--delta", min=0, help="Tolerance: gate when a CI's lower bound is below -delta."
+        0.02, "--delta", min=0, help="Tolerance: a CI within ±delta is no significant difference."
     ),
     report: list[Path] = typer.Option(
         [], "--report", help="Also write a report: out.md or out.html (repeatable)."
@@ -481,11 +484,16 @@ def eval_compare(
     title = f"B {named(b)} vs A {named(a)}"
     if shared_only and {i["id"] for i in a["items"]} != {i["id"] for i in b["items"]}:
         title += f", on the {len(result.fixtures)} fixtures both runs have"
-    table = Table("field", "A", "B", "delta", "95% CI", "n", "gate", title=title)
+    table = Table("field", "A", "B", "delta", "95% CI", "n", "verdict", title=title,
+                  caption=f"FAIL: worse beyond -{delta}; not gated: schema_valid, grounding, "
+                  "no_leak")  # fmt: skip
+    colours = {"better": "green", "worse": "red", "inconclusive": "yellow"}
     for f in result.fields:
-        gate_cell = ("[red]FAIL[/red]" if f.failed else "ok") if f.gated else ""
+        cell = report_module.verdict_cell(f)
+        if f.verdict in colours:
+            cell = f"[{colours[f.verdict]}]{cell}[/{colours[f.verdict]}]"
         table.add_row(f.name, number(f.a), number(f.b), number(f.delta, signed=True),
-                      interval(f.low, f.high), str(f.n), gate_cell)  # fmt: skip
+                      interval(f.low, f.high), str(f.n), cell)  # fmt: skip
     console = _stdout()
     console.print(table)
     for hard in result.hard:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .compare import Comparison
+from .compare import Comparison, FieldDelta
 from .dataset import Labels
 
 
@@ -18,6 +18,16 @@ def number(value: float | None, signed: bool = False) -> str:
 
 def interval(low: float | None, high: float | None) -> str:
     return "–" if low is None or high is None else f"[{low:+.3f}, {high:+.3f}]"
+
+
+SHORT = {"no significant difference": "no sig. diff"}
+
+
+def verdict_cell(f: FieldDelta) -> str:
+    """A field's verdict in a few characters, with FAIL when it fails the gate."""
+    if f.verdict is None:
+        return ""
+    return SHORT.get(f.verdict, f.verdict) + (" FAIL" if f.failed else "")
 
 
 def _who(run: dict[str, Any]) -> str:
@@ -34,13 +44,13 @@ def to_markdown(comparison: Comparison) -> str:
         f"{len(c.fixtures)} paired fixtures; paired bootstrap, {c.resamples:,} resamples, seed "
         f"{c.seed}; gate tolerance {c.tolerance}.",
         "",
-        "| field | A | B | delta | 95% CI | n | gate |",
-        "| --- | ---: | ---: | ---: | --- | ---: | --- |",
+        "| field | A | B | delta | 95% CI | n | verdict | gated |",
+        "| --- | ---: | ---: | ---: | --- | ---: | --- | --- |",
     ]
     for f in c.fields:
         gate = ("FAIL" if f.failed else "ok") if f.gated else ""
         out.append(f"| {f.name} | {number(f.a)} | {number(f.b)} | {number(f.delta, True)} | "
-                   f"{interval(f.low, f.high)} | {f.n} | {gate} |")  # fmt: skip
+                   f"{interval(f.low, f.high)} | {f.n} | {f.verdict or ''} | {gate} |")  # fmt: skip
     out += ["", "## Hard gates (on B)", ""]
     out += [f"- {'ok' if g['ok'] else 'FAIL'}: {g['gate']}" + (f" ({g['why']})" if g["why"] else "")
             for g in c.hard]  # fmt: skip
@@ -125,7 +135,8 @@ def to_html(
     rows = "".join(
         f"<tr class='{'fail' if f.failed else ''}'><td>{escape(f.name)}</td><td>{number(f.a)}</td>"
         f"<td>{number(f.b)}</td><td>{number(f.delta, True)}</td><td>{interval(f.low, f.high)}</td>"
-        f"<td>{f.n}</td><td>{('FAIL' if f.failed else 'ok') if f.gated else ''}</td></tr>"
+        f"<td>{f.n}</td><td>{escape(f.verdict or '')}</td>"
+        f"<td>{('FAIL' if f.failed else 'ok') if f.gated else ''}</td></tr>"
         for f in c.fields
     )
     hard = "".join(
@@ -165,7 +176,7 @@ def to_html(
         f"seed {c.seed}; gate tolerance {c.tolerance}. Grey: A, blue: B.</p>"
         f"{_chart(c)}"
         "<table><tr><th>field</th><th>A</th><th>B</th><th>delta</th><th>95% CI</th><th>n</th>"
-        f"<th>gate</th></tr>{rows}</table>"
+        f"<th>verdict</th><th>gated</th></tr>{rows}</table>"
         f"<h2>Hard gates (on B)</h2><ul>{hard}</ul><h2>Flipped fixtures</h2><ul>{flips}</ul>"
         f"<h2>Fixtures</h2>{fixtures}</body></html>\n"
     )
