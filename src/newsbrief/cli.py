@@ -196,6 +196,9 @@ def batch(
     ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Stop after N articles."),
     resume: bool = typer.Option(False, "--resume", help="Finish the run already in --out."),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed", help="Resume, and redo the articles whose records failed."
+    ),
     shard: str | None = typer.Option(None, "--shard", help="Only shard I of N, e.g. 2/4."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first failure."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL/CSV text field."),
@@ -208,9 +211,10 @@ def batch(
     """Brief many articles into one results file; resumable, one failure never stops it.
 
     Exit codes: 0 every article succeeded; 3 the run finished but some articles failed (their
-    records say why); 1 stopped by the circuit breaker (the endpoint kept failing; rerun with
-    --resume); 130 interrupted (rerun with --resume); 2 bad usage, or --out is being written by
-    another batch.
+    records say why; --retry-failed redoes them); 1 stopped by the circuit breaker (the
+    endpoint kept failing; rerun with --resume); 130 interrupted (rerun with --resume); 2 bad
+    usage (a missing input, an input with no article), or --out is being written by another
+    batch.
     """
     from . import batch as batch_module
 
@@ -240,6 +244,7 @@ def batch(
             progress=view.update,
             total=total,
             strategy=strategy,
+            retry_failed=retry_failed,
         )
     if not quiet:
         view.summary(counts, out)
@@ -284,16 +289,14 @@ class _BatchView:
                 MofNCompleteColumn,
                 Progress,
                 TextColumn,
-                TimeElapsedColumn,
                 TimeRemainingColumn,
             )
 
             self.bar = Progress(
                 TextColumn("[bold]batch"),
-                BarColumn(),
+                BarColumn(bar_width=16),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[line]}"),
-                TimeElapsedColumn(),
                 TimeRemainingColumn(),
                 console=self.console,
             )
@@ -307,10 +310,29 @@ class _BatchView:
 
     @staticmethod
     def line(counts: Any) -> str:
-        return (
-            f"{counts.done} done, {counts.failed} failed, {counts.cached} cached, "
-            f"{counts.resumed} already done, {counts.rate:.2f}/s, {counts.tokens:,} tokens"
-        )
+        """The live line beside the bar: short, so bar, count and ETA fit 80 columns."""
+        return f"{counts.done} ok · {counts.failed} failed · {counts.rate:.2f}/s"
+
+    @staticmethod
+    def plain(counts: Any, width: int = 80) -> str:
+        """The line written every few seconds when stderr is no terminal: counts, rate and ETA
+        always; cached, resumed and tokens while the line stays within ``width``."""
+        finished = counts.done + counts.failed + counts.resumed
+        of = f"/{counts.total}" if counts.total else ""
+        eta = ""
+        if counts.total and counts.rate > 0:
+            left = max(counts.total - finished, 0) / counts.rate
+            eta = f", ETA {int(left // 60)}m{int(left % 60):02d}s"
+        line = f"batch {finished}{of}: {counts.done} ok, {counts.failed} failed"
+        tail = f", {counts.rate:.2f}/s{eta}"
+        extra = [f"{counts.cached} cached"]
+        if counts.resumed:
+            extra.append(f"{counts.resumed} resumed")
+        extra.append(f"{counts.tokens:,} tokens")
+        for part in extra:
+            if len(line) + len(part) + 2 + len(tail) <= width:
+                line += f", {part}"
+        return line + tail
 
     def update(self, counts: Any) -> None:
         if self.quiet:
@@ -323,11 +345,7 @@ class _BatchView:
         now = time.monotonic()
         if now - self.last >= self.every:
             self.last = now
-            eta = ""
-            if counts.total and counts.rate > 0:
-                left = max(counts.total - finished, 0) / counts.rate
-                eta = f", ETA {int(left // 60)}m{int(left % 60):02d}s"
-            typer.echo(f"batch: {self.line(counts)}{eta}", err=True)
+            typer.echo(self.plain(counts), err=True)
 
     def summary(self, counts: Any, out: Path) -> None:
         table = Table("Articles", "Count", title=f"batch → {out}")
@@ -339,7 +357,25 @@ class _BatchView:
         table.add_row("already done (resume)", str(counts.resumed))
         table.add_row("tokens", f"{counts.tokens:,}")
         table.add_row("time", f"{counts.elapsed:.1f} s ({counts.rate:.2f} articles/s)")
-        _stdout().print(table)
+        console = _stdout()
+        console.print(table)
+        if counts.failed_ids:
+            shown = ", ".join(counts.failed_ids[:10])
+            more = len(counts.failed_ids) - 10
+            console.print(f"failed: {shown}" + (f" and {more} more" if more > 0 else ""),
+                          highlight=False, markup=False)  # fmt: skip
+            again = " ".join(a for a in sys.argv[1:] if a not in ("--resume", "--retry-failed"))
+            for line in (f"why: {failed_query(out)}",
+                         f"redo them: newsbrief {again} --retry-failed"):  # fmt: skip
+                console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def failed_query(out: Path) -> str:
+    """A shell command that lists the failed records of a results file, with why they failed."""
+    if out.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
+        return (f"sqlite3 {out} \"SELECT id, json_extract(record, '$.error.message') FROM "
+                "results WHERE status = 'failed'\"")  # fmt: skip
+    return f"jq -c 'select(.status == \"failed\") | [.id, .error.message]' {out}"
 
 
 @eval_app.callback(invoke_without_command=True)
