@@ -236,7 +236,7 @@ def _cleaned(article: Article, store: Store | None) -> CleanArticle:
 def _from_cache(
     stored: dict[str, Any], article: Article, cleaned: CleanArticle, started: float
 ) -> BriefResult:
-    meta = base.cached_meta(stored["meta"], started)
+    meta = base.cached_meta(stored["meta"], started, stored.get("created"))
     return BriefResult(article, cleaned, Brief.model_validate(stored["brief"]), meta)
 
 

@@ -131,7 +131,7 @@ def lookup(options: dict[str, str], started: float) -> dict[str, Any] | None:
     return {
         "article": article,
         "brief": stored["brief"],
-        "meta": base.cached_meta(stored["meta"], started),
+        "meta": base.cached_meta(stored["meta"], started, stored.get("created")),
     }
 
 

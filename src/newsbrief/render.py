@@ -27,11 +27,21 @@ def _title(result: dict[str, Any]) -> str:
     return str(article.get("title") or article["id"])
 
 
+def _age(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
 def _footer(result: dict[str, Any]) -> str:
     meta = result["meta"]
     usage = meta["usage"]
     grounding = meta["grounding"]
-    cached = " · cached" if meta.get("cached") else ""
+    cached = ""
+    if meta.get("cached"):
+        age = (meta.get("cache") or {}).get("age_s")
+        cached = " · cached" + (f", made {_age(age)} ago" if age is not None else "")
     strategy = f" ({meta['strategy']})" if meta.get("strategy") else ""
     return (
         f"{meta['model']} · {meta['prompt']}{strategy} · {meta['latency_ms'] / 1000:.1f} s · "

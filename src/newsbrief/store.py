@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .base import data_dir
+from .base import TIME_FORMAT, data_dir
 from .errors import NewsbriefError, mask_secrets
 
 CACHE_VERSION = 1  # bump when the stored result's shape changes; old rows are then ignored
@@ -99,7 +99,8 @@ def fastpath_lookup(
     db = sqlite3.connect(path, timeout=5)
     try:
         row = db.execute(
-            "SELECT f.article, c.value FROM fastpath f JOIN cache c ON c.key = f.result_key "
+            "SELECT f.article, c.value, c.created FROM fastpath f "
+            "JOIN cache c ON c.key = f.result_key "
             "WHERE f.key = ? AND c.version = ?",
             (key, CACHE_VERSION),
         ).fetchone()
@@ -109,11 +110,11 @@ def fastpath_lookup(
         db.close()
     if row is None:
         return None
-    return json.loads(row[0]), json.loads(row[1])
+    return json.loads(row[0]), {**json.loads(row[1]), "created": row[2]}
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return time.strftime(TIME_FORMAT, time.gmtime())
 
 
 class Store:
@@ -199,10 +200,11 @@ class Store:
     # --- cache -----------------------------------------------------------------------------
 
     def cache_get(self, key: str) -> dict[str, Any] | None:
+        """The stored value, with ``created`` (UTC) added: when it was stored."""
         row = self.db.execute(
-            "SELECT value FROM cache WHERE key = ? AND version = ?", (key, CACHE_VERSION)
+            "SELECT value, created FROM cache WHERE key = ? AND version = ?", (key, CACHE_VERSION)
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return {**json.loads(row[0]), "created": row[1]} if row else None
 
     def cache_put(self, key: str, value: dict[str, Any]) -> None:
         self.db.execute(
