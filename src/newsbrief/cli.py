@@ -34,7 +34,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-prompts_app = typer.Typer(help="List and show the versioned prompts.", no_args_is_help=True)
+prompts_app = typer.Typer(
+    help="List, show, start and compare the versioned prompts.", no_args_is_help=True
+)
 logs_app = typer.Typer(help="The run log: every LLM call newsbrief made.")
 schema_app = typer.Typer(help="Export the Brief JSON Schema.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
@@ -617,17 +619,70 @@ def prompts_list() -> None:
 
 @prompts_app.command("show")
 @handle_errors
-def prompts_show(ref: str = typer.Argument(..., help="Prompt id@version, e.g. brief@1.")) -> None:
+def prompts_show(
+    ref: str = typer.Argument(..., help="Prompt id@version, e.g. brief@1."),
+    raw: bool = typer.Option(
+        False, "--raw", help="The exact files, unwrapped and uncoloured (to pipe or copy)."
+    ),
+    file: str | None = typer.Option(
+        None, "--file", help="Only this file, e.g. prompt.yaml (implies --raw)."
+    ),
+) -> None:
     """Show a prompt version: its front matter and every template."""
+    from .prompt_work import raw_files
     from .prompts import load_prompt
 
     loaded = load_prompt(ref)
+    if raw or file is not None:
+        for header, text in raw_files(loaded, file):
+            if header is not None:
+                sys.stdout.write(header + "\n")
+            sys.stdout.write(text)
+        return
     console = _stdout()
     console.print(f"[bold]{loaded.ref}[/bold]  sha256 {loaded.sha256}  ({loaded.directory})")
     for path in sorted(loaded.directory.iterdir()):
         lexer = "yaml" if path.suffix == ".yaml" else "jinja"
         console.rule(path.name)
         console.print(Syntax(path.read_text(encoding="utf-8"), lexer, word_wrap=True))
+
+
+@prompts_app.command("new")
+@handle_errors
+def prompts_new(
+    ref: str = typer.Argument(..., help="The new version, e.g. brief@4."),
+    source: str = typer.Option(..., "--from", help="The version to copy, e.g. brief@2."),
+    directory: Path | None = typer.Option(
+        None,
+        "--dir",
+        help="Prompts folder to write into. Default: NEWSBRIEF_PROMPTS_DIR, else the "
+        "checkout's prompts/.",
+    ),
+) -> None:
+    """Start a new prompt version as an unreleased copy of another; opens nothing."""
+    from .base import prompt_dirs
+    from .prompt_work import new_version
+
+    made = new_version(ref, source, directory)
+    typer.echo(f"made {made.ref} from {source}: {made.directory}")
+    if not any(made.directory.is_relative_to(d) for d in prompt_dirs()):
+        typer.echo(
+            f"to use it: export NEWSBRIEF_PROMPTS_DIR={made.directory.parent.parent}", err=True
+        )
+    typer.echo(f"next: edit its files, then newsbrief eval --prompt {made.ref}")
+
+
+@prompts_app.command("diff")
+@handle_errors
+def prompts_diff(
+    ref_a: str = typer.Argument(..., help="The old version, e.g. brief@2."),
+    ref_b: str = typer.Argument(..., help="The new version, e.g. brief@4."),
+) -> None:
+    """A unified diff of two prompt versions, file by file."""
+    from .prompt_work import diff
+    from .prompts import load_prompt
+
+    sys.stdout.write(diff(load_prompt(ref_a), load_prompt(ref_b)))
 
 
 @schema_app.command("export")
