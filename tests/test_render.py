@@ -95,7 +95,7 @@ def test_the_pretty_view_shows_evidence_quote_kinds_and_what_grounding_dropped()
         "unfair burden on commuters who already pay high parking charges.”",
         "direct: “It is sound.”",
         "indirect: The design was reviewed by three firms and found safe.",
-        "Grounding dropped 1 item(s) not found in the article:",
+        "Grounding dropped 1 item(s), with why:",
         "pledges: “The mayor will resign.” (not in the article)",
     ):
         assert expected in joined, expected

@@ -157,8 +157,8 @@ def to_rich(result: dict[str, Any]) -> RenderableType:
     ])  # fmt: skip
     dropped = _dropped(result)
     if dropped:
-        parts += [Text(""), Text(f"Grounding dropped {len(dropped)} item(s) not found in the "
-                                 "article:", style="yellow")]  # fmt: skip
+        parts += [Text(""), Text(f"Grounding dropped {len(dropped)} item(s), with why:",
+                                 style="yellow")]  # fmt: skip
         parts += [Text(f"  - {_dropped_line(d)}", style="yellow") for d in dropped]
     ungrounded = result["meta"]["grounding"]["ungrounded"]
     if ungrounded:
