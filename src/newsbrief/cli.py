@@ -6,6 +6,7 @@ failures); ``--debug`` (or NEWSBRIEF_DEBUG=1) shows the traceback instead.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -23,7 +24,7 @@ from rich.table import Table
 
 from . import __version__, api, render
 from .clean import diff
-from .errors import EXIT_RUNTIME, InputError, NewsbriefError, mask_secrets
+from .errors import EXIT_RUNTIME, NewsbriefError, mask_secrets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -132,6 +133,18 @@ class OutputFormat(StrEnum):
     pretty = "pretty"
     json = "json"
     markdown = "markdown"
+
+
+class DataFormat(StrEnum):
+    pretty = "pretty"
+    json = "json"
+
+
+DATA_FORMAT_HELP = "pretty (a table) or json (the same data, for scripts)."
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 class CleanFormat(StrEnum):
@@ -414,6 +427,9 @@ def eval_run(
         "--keep-text",
         help="Keep external articles' text and briefs in the run file (local use; never commit).",
     ),
+    output: DataFormat = typer.Option(
+        DataFormat.pretty, "--format", "-f", help=DATA_FORMAT_HELP
+    ),
 ) -> None:
     """Run a prompt over every fixture and score it next to the no-model floor; writes a
     versioned run file."""
@@ -433,6 +449,12 @@ def eval_run(
         )  # fmt: skip
     path = out or runner.default_run_path(run)
     runner.save_run(run, path)
+    if output is DataFormat.json:
+        keys = ("prompt", "prompt_sha256", "model", "strategy", "created", "repeats", "fixtures")
+        _print_json({**{k: run.get(k) for k in keys}, "run_file": str(path),
+                     "summary": run["summary"],
+                     "floor": (run.get("floor") or {}).get("summary")})  # fmt: skip
+        return
     console = _stdout()
     console.print(_side_by_side(run))
     cost = run["summary"]["cost"]
@@ -489,13 +511,16 @@ def eval_compare(
         0.02, "--delta", min=0, help="Tolerance: a CI within ±delta is no significant difference."
     ),
     report: list[Path] = typer.Option(
-        [], "--report", help="Also write a report: out.md or out.html (repeatable)."
+        [], "--report", help="Also write a report: out.json, out.md or out.html (repeatable)."
     ),
     fixtures: list[Path] = typer.Option(
         [Path("evals/fixtures")], "--fixtures", help="Fixture folder, for the HTML diffs."
     ),
     shared_only: bool = typer.Option(
         False, "--shared-only", help="Runs on different fixture sets: compare the shared ones."
+    ),
+    output: DataFormat = typer.Option(
+        DataFormat.pretty, "--format", "-f", help=DATA_FORMAT_HELP
     ),
 ) -> None:
     """B against A per field: deltas, paired bootstrap 95% CIs, flips, verdict, gate.
@@ -510,6 +535,7 @@ def eval_compare(
     from .evals import runner
     from .evals.report import interval, number
 
+    report_module.check_report_paths(report)  # before any work: a typo costs nothing
     b = runner.load_run(run_b)
     a = runner.floor_run(b) if str(run_a) == "floor" else runner.load_run(run_a)
     if not shared_only:
@@ -519,6 +545,8 @@ def eval_compare(
     def named(run: dict[str, Any]) -> str:
         return f"{run['prompt']} on {run['model']} ({run.get('strategy') or 'focused'})"
 
+    if output is DataFormat.json:
+        _print_json(report_module.to_dict(result))
     title = f"B {named(b)} vs A {named(a)}"
     if shared_only and {i["id"] for i in a["items"]} != {i["id"] for i in b["items"]}:
         title += f", on the {len(result.fixtures)} fixtures both runs have"
@@ -532,7 +560,8 @@ def eval_compare(
             cell = f"[{colours[f.verdict]}]{cell}[/{colours[f.verdict]}]"
         table.add_row(f.name, number(f.a), number(f.b), number(f.delta, signed=True),
                       interval(f.low, f.high), str(f.n), cell)  # fmt: skip
-    console = _stdout()
+    # With --format json the table and the lines below go to stderr: stdout is the JSON.
+    console = Console(stderr=True) if output is DataFormat.json else _stdout()
     console.print(table)
     for hard in result.hard:
         mark = "[green]ok[/green]" if hard["ok"] else "[red]FAIL[/red]"
@@ -550,7 +579,7 @@ def eval_compare(
         elif path.suffix.lower() == ".md":
             text = report_module.to_markdown(result)
         else:
-            raise InputError(f"--report {path}: unknown format", "name it *.md or *.html")
+            text = json.dumps(report_module.to_dict(result), indent=2, ensure_ascii=False) + "\n"
         path.write_text(text, encoding="utf-8")
         console.print(f"wrote {path}")
     if gate and result.gate_failed:
@@ -575,45 +604,74 @@ def clean_command(
 
 @app.command()
 @handle_errors
-def models() -> None:
+def models(
+    output: DataFormat = typer.Option(
+        DataFormat.pretty, "--format", "-f", help=DATA_FORMAT_HELP
+    ),
+) -> None:
     """List the models newsbrief can use and which one is the default."""
+    from .base import pick_strategy
     from .config import resolve_settings
     from .llm import embedded_model_path
 
     settings = resolve_settings()
+    strategy = pick_strategy(None, None, settings.strategy, settings.model)
     table = Table("Model", "What", "Status")
+    embedded_path: str | None = None
     try:
         embedded = embedded_model_path()
         size = embedded.stat().st_size / 1e6
         status = f"ready, {size:.0f} MB"
+        embedded_path = str(embedded)
     except NewsbriefError as exc:
         status = f"missing: {exc}"
+    endpoint = mask_secrets(settings.base_url or "https://api.openai.com/v1")
+    if output is DataFormat.json:
+        _print_json({
+            "default": {"model": settings.model, "strategy": strategy},
+            "models": [
+                {"model": "local", "what": "SmolLM2-135M-Instruct, embedded", "status": status,
+                 "path": embedded_path},
+                {"model": "local:<path.gguf>", "what": "any GGUF model file"},
+                {"model": "openai:<model>", "what": "OpenAI-compatible endpoint",
+                 "base_url": endpoint, "api_key_set": bool(settings.api_key)},
+            ],
+        })  # fmt: skip
+        return
     table.add_row("local", "SmolLM2-135M-Instruct, embedded, runs on the CPU", status)
     table.add_row("local:<path.gguf>", "any GGUF model file, run by llama-cpp-python", "")
-    endpoint = mask_secrets(settings.base_url or "https://api.openai.com/v1")
     key = "key set" if settings.api_key else "no OPENAI_API_KEY"
     table.add_row("openai:<model>", f"OpenAI-compatible endpoint {endpoint}", key)
     console = _stdout()
     console.print(table)
-    from .base import pick_strategy
-
-    strategy = pick_strategy(None, None, settings.strategy, settings.model)
     console.print(f"default: {settings.model}, strategy {strategy}")
 
 
 @prompts_app.command("list")
 @handle_errors
-def prompts_list() -> None:
+def prompts_list(
+    output: DataFormat = typer.Option(
+        DataFormat.pretty, "--format", "-f", help=DATA_FORMAT_HELP
+    ),
+) -> None:
     """List every prompt version."""
     from .prompts import available, load_prompt
 
     table = Table("Prompt", "Strategy", "Tasks", "sha256", "Description")
+    found = []
     for name, versions in available().items():
         for number in versions:
             loaded = load_prompt(f"{name}@{number}")
-            tasks = ", ".join(t.part for t in loaded.spec.tasks)
+            tasks = [t.part for t in loaded.spec.tasks]
             summary = loaded.spec.description.split(". ")[0].rstrip(".") + "."
-            table.add_row(loaded.ref, loaded.spec.strategy, tasks, loaded.sha256[:12], summary)
+            found.append({"prompt": loaded.ref, "strategy": loaded.spec.strategy, "tasks": tasks,
+                          "sha256": loaded.sha256, "description": loaded.spec.description,
+                          "directory": str(loaded.directory)})  # fmt: skip
+            table.add_row(loaded.ref, loaded.spec.strategy, ", ".join(tasks), loaded.sha256[:12],
+                          summary)  # fmt: skip
+    if output is DataFormat.json:
+        _print_json(found)
+        return
     _stdout().print(table)
 
 
@@ -702,7 +760,12 @@ def schema_export(
 def logs_list(
     ctx: typer.Context,
     count: int = typer.Option(20, "-n", help="How many of the latest calls.", min=1),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    as_json: bool = typer.Option(
+        False, "--json", help="One JSON object per line (messages and parsed as objects)."
+    ),
+    output: DataFormat = typer.Option(
+        DataFormat.pretty, "--format", "-f", help="pretty, or json (the same as --json)."
+    ),
 ) -> None:
     """List the latest LLM calls (newest first); `logs show ID` shows one in full."""
     if ctx.invoked_subcommand is not None:
@@ -714,9 +777,9 @@ def logs_list(
         calls = store.calls(count)
     finally:
         store.close()
-    if as_json:
+    if as_json or output is DataFormat.json:
         for call in calls:
-            typer.echo(json.dumps(call, ensure_ascii=False))
+            typer.echo(json.dumps(_nested(call), ensure_ascii=False))
         return
     # Identifying columns never wrap or shrink to an ellipsis on a narrow terminal; the
     # prompt, task and error text wrap instead.
@@ -751,10 +814,17 @@ def logs_show(call_id: int = typer.Argument(..., help="A call ID from `newsbrief
         store.close()
     if call is None:
         raise UsageError(f"no logged call {call_id}", "list them with `newsbrief logs`")
+    typer.echo(json.dumps(_nested(call), indent=2, ensure_ascii=False))
+
+
+def _nested(call: dict[str, Any]) -> dict[str, Any]:
+    """A logged call with its stored JSON (messages, parsed result) as objects, not strings."""
+    out = dict(call)
     for key in ("messages", "parsed"):
-        if call[key]:
-            call[key] = json.loads(call[key])
-    typer.echo(json.dumps(call, indent=2, ensure_ascii=False))
+        if isinstance(out.get(key), str):
+            with contextlib.suppress(ValueError):  # not JSON after all: left as text
+                out[key] = json.loads(out[key])
+    return out
 
 
 def main() -> None:

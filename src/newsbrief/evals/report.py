@@ -4,8 +4,10 @@ no network) with per-fixture expected-vs-got diffs."""
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import Any
 
+from ..errors import UsageError
 from .compare import Comparison, FieldDelta
 from .dataset import Labels
 
@@ -28,6 +30,25 @@ def verdict_cell(f: FieldDelta) -> str:
     if f.verdict is None:
         return ""
     return SHORT.get(f.verdict, f.verdict) + (" FAIL" if f.failed else "")
+
+
+REPORT_SUFFIXES = (".json", ".md", ".html", ".htm")
+
+
+def check_report_paths(paths: list[Path]) -> None:
+    """A usage error for a report path newsbrief cannot write: an unknown suffix or a folder
+    that does not exist. Called before any work."""
+    for path in paths:
+        if path.suffix.lower() not in REPORT_SUFFIXES:
+            raise UsageError(f"--report {path}: unknown format", "name it *.json, *.md or *.html")
+        if not path.parent.is_dir():
+            raise UsageError(f"--report {path}: the folder {path.parent} does not exist",
+                             "create it first or choose another path")  # fmt: skip
+
+
+def to_dict(comparison: Comparison) -> dict[str, Any]:
+    """The comparison as plain data (``--format json``, ``--report out.json``)."""
+    return comparison.to_dict()
 
 
 def _who(run: dict[str, Any]) -> str:
