@@ -178,9 +178,34 @@ def summarize(
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
     strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No progress line (it shows only on a terminal)."
+    ),
 ) -> None:
     """Summarize one article into a brief: summary, pledges, positions, quoted experts."""
-    result = api.summarize(
+    from .progress import SummarizeProgress
+
+    console = Console(stderr=True)
+    view = SummarizeProgress(console) if not quiet and console.is_terminal else None
+    with view or contextlib.nullcontext():
+        result = _summarize(source, prompt, model, base_url, mode, timeout, no_cache, no_log,
+                            strategy, view)  # fmt: skip
+    render.emit(result.to_dict(), output.value)
+
+
+def _summarize(
+    source: str,
+    prompt: str | None,
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    timeout: float | None,
+    no_cache: bool,
+    no_log: bool,
+    strategy: str | None,
+    observe: Callable[[dict[str, Any]], Any] | None,
+) -> api.BriefResult:
+    return api.summarize(
         source,
         prompt=prompt,
         model=model,
@@ -190,8 +215,8 @@ def summarize(
         cache=not no_cache,
         log=not no_log,
         strategy=strategy,
+        observe=observe,
     )
-    render.emit(result.to_dict(), output.value)
 
 
 @app.command()
