@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -79,11 +81,37 @@ class BriefResult:
         }
         if self.article.final_url and self.article.final_url != self.article.source:
             article["final_url"] = self.article.final_url
+        article.update(page_metadata(self.article, self.clean))
         return {
             "article": article,
             "brief": self.brief.model_dump(mode="json"),
             "meta": self.meta,
         }
+
+
+_JAN_FIRST = re.compile(
+    r"\b(?:jan(?:uary)?\.?\s+0?1(?:st)?\b|0?1(?:st)?\s+jan(?:uary)?\b|\d{4}-01-01|0?1/0?1/)",
+    re.IGNORECASE,
+)
+
+
+def page_metadata(article: Article, cleaned: CleanArticle) -> dict[str, str]:
+    """What the page says about itself: ``author`` and ``date`` as the cleaner read them, and
+    ``site`` (the host of a fetched URL). Never invented: a date of 1 January that the page does
+    not show is the extractor's guess from a bare year (a copyright line), and is left out."""
+    found: dict[str, str] = {}
+    metadata = cleaned.metadata or {}
+    if metadata.get("author"):
+        found["author"] = metadata["author"]
+    date = metadata.get("date")
+    if date and not (date.endswith("-01-01") and not _JAN_FIRST.search(article.raw)):
+        found["date"] = date
+    url = article.final_url or article.source
+    if "://" in url:
+        host = urllib.parse.urlsplit(url).hostname
+        if host:
+            found["site"] = host.removeprefix("www.")
+    return found
 
 
 def clean_source(article: Article) -> CleanArticle:
