@@ -24,7 +24,7 @@ from rich.table import Table
 
 from . import __version__, api, render
 from .clean import diff
-from .errors import EXIT_RUNTIME, NewsbriefError, mask_secrets
+from .errors import EXIT_RUNTIME, InputError, NewsbriefError, mask_secrets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +34,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # plain help: no <bool> on every flag, no {source} for arguments
 )
 prompts_app = typer.Typer(
     help="List, show, start and compare the versioned prompts.", no_args_is_help=True
@@ -147,6 +149,21 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+def choice_of(choices: type[StrEnum]) -> Callable[[typer.Context, typer.CallbackParam, str], str]:
+    """A --format check that fails with one readable line: "error: --format xml: choose one of
+    pretty, json, markdown" (click's said "Value error, 'xml' is not one of ...")."""
+    names = [c.value for c in choices]
+
+    def check(ctx: typer.Context, param: typer.CallbackParam, value: str) -> str:
+        if ctx.resilient_parsing or value in names:
+            return value
+        flag = max(param.opts, key=len) if param.opts else param.name
+        typer.echo(f"error: {flag} {value}: choose one of {', '.join(names)}", err=True)
+        raise typer.Exit(2)
+
+    return check
+
+
 class CleanFormat(StrEnum):
     text = "text"
     json = "json"
@@ -162,11 +179,16 @@ MODEL_HELP = (
 @app.command()
 @handle_errors
 def summarize(
-    source: str = typer.Argument(..., help="Article file, or - to read stdin."),
+    source: str = typer.Argument(..., metavar="SOURCE", help="Article file, or - to read stdin."),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
     prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
-    output: OutputFormat = typer.Option(
-        OutputFormat.pretty, "--format", "-f", help="Output format."
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(OutputFormat),
+        help="pretty, json or markdown.",
     ),
     base_url: str | None = typer.Option(
         None, "--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)."
@@ -181,6 +203,9 @@ def summarize(
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="No progress line (it shows only on a terminal)."
     ),
+    out_file: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout."
+    ),
 ) -> None:
     """Summarize one article into a brief: summary, pledges, positions, quoted experts."""
     from .progress import SummarizeProgress
@@ -190,7 +215,19 @@ def summarize(
     with view or contextlib.nullcontext():
         result = _summarize(source, prompt, model, base_url, mode, timeout, no_cache, no_log,
                             strategy, view)  # fmt: skip
-    render.emit(result.to_dict(), output.value)
+    if out_file is not None:
+        _write(out_file, render.to_text(result.to_dict(), str(output)))
+    else:
+        render.emit(result.to_dict(), str(output))
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (``--output``); a bad path is one clear line."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write --output {path}: {exc.strerror}",
+                         "check the folder exists and is writable") from exc  # fmt: skip
 
 
 def _summarize(
@@ -223,7 +260,9 @@ def _summarize(
 @handle_errors
 def batch(
     inputs: list[str] = typer.Argument(
-        ..., help="Files, folders, globs, .jsonl(.gz), .csv, .zip, .tar(.gz), .warc(.gz)."
+        ...,
+        metavar="INPUT...",
+        help="Files, folders, globs, .jsonl(.gz), .csv, .zip, .tar(.gz), .warc(.gz).",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="results.jsonl or results.sqlite."),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
@@ -452,15 +491,26 @@ def eval_run(
         "--keep-text",
         help="Keep external articles' text and briefs in the run file (local use; never commit).",
     ),
-    output: DataFormat = typer.Option(
-        DataFormat.pretty, "--format", "-f", help=DATA_FORMAT_HELP
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help=DATA_FORMAT_HELP,
+    ),
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help="Run a full eval on a local model without asking."
     ),
 ) -> None:
     """Run a prompt over every fixture and score it next to the no-model floor; writes a
-    versioned run file."""
+    versioned run file. On a local model it asks first (it takes long); --yes skips that."""
     if ctx.invoked_subcommand is not None:
         return
     from .evals import runner
+
+    if replay is None and not yes and strategy != "floor":
+        _confirm_local_eval(model, fixtures)
 
     if replay is not None:
         run = runner.replay(runner.load_run(replay), fixtures, judge=judge)
@@ -474,7 +524,7 @@ def eval_run(
         )  # fmt: skip
     path = out or runner.default_run_path(run)
     runner.save_run(run, path)
-    if output is DataFormat.json:
+    if output == DataFormat.json:
         keys = ("prompt", "prompt_sha256", "model", "strategy", "created", "repeats", "fixtures")
         _print_json({**{k: run.get(k) for k in keys}, "run_file": str(path),
                      "summary": run["summary"],
@@ -486,6 +536,26 @@ def eval_run(
     console.print(
         f"{cost['n']} outputs, {cost['prompt_tokens']:,}+{cost['completion_tokens']:,} tokens, "
         f"{cost['latency_ms'] / 1000:.1f} s of model time; run file: {path}"
+    )
+
+
+def _confirm_local_eval(model: str | None, fixtures: list[Path]) -> None:
+    """A full eval on the embedded or a local GGUF model takes an hour or more on a laptop:
+    ask on a terminal, refuse elsewhere, unless --yes."""
+    from .config import resolve_settings
+    from .errors import UsageError
+
+    chosen = resolve_settings(model=model).model
+    if chosen.split(":", 1)[0] != "local":
+        return
+    folders = ", ".join(str(f) for f in fixtures)
+    what = f"a full eval of every fixture in {folders} on {chosen} (an hour or more on 2 cores)"
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        if not typer.confirm(f"This starts {what}. Go on?", default=False, err=True):
+            raise typer.Exit(1)
+        return
+    raise UsageError(
+        f"this would start {what}", "pass --yes to run it, or --replay RUN to re-score"
     )
 
 
@@ -523,9 +593,11 @@ def _side_by_side(run: dict[str, Any]) -> Table:
 @handle_errors
 def eval_compare(
     run_a: Path = typer.Argument(
-        ..., help="The baseline run file (A), or `floor` for the no-model floor scored in B."
+        ...,
+        metavar="A",
+        help="The baseline run file (A), or `floor` for the no-model floor scored in B.",
     ),
-    run_b: Path = typer.Argument(..., help="The candidate run file (B)."),
+    run_b: Path = typer.Argument(..., metavar="B", help="The candidate run file (B)."),
     gate: bool = typer.Option(
         False,
         "--gate",
@@ -544,8 +616,13 @@ def eval_compare(
     shared_only: bool = typer.Option(
         False, "--shared-only", help="Runs on different fixture sets: compare the shared ones."
     ),
-    output: DataFormat = typer.Option(
-        DataFormat.pretty, "--format", "-f", help=DATA_FORMAT_HELP
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help=DATA_FORMAT_HELP,
     ),
 ) -> None:
     """B against A per field: deltas, paired bootstrap 95% CIs, flips, verdict, gate.
@@ -570,7 +647,7 @@ def eval_compare(
     def named(run: dict[str, Any]) -> str:
         return f"{run['prompt']} on {run['model']} ({run.get('strategy') or 'focused'})"
 
-    if output is DataFormat.json:
+    if output == DataFormat.json:
         _print_json(report_module.to_dict(result))
     title = f"B {named(b)} vs A {named(a)}"
     if shared_only and {i["id"] for i in a["items"]} != {i["id"] for i in b["items"]}:
@@ -586,7 +663,7 @@ def eval_compare(
         table.add_row(f.name, number(f.a), number(f.b), number(f.delta, signed=True),
                       interval(f.low, f.high), str(f.n), cell)  # fmt: skip
     # With --format json the table and the lines below go to stderr: stdout is the JSON.
-    console = Console(stderr=True) if output is DataFormat.json else _stdout()
+    console = Console(stderr=True) if output == DataFormat.json else _stdout()
     console.print(table)
     for hard in result.hard:
         mark = "[green]ok[/green]" if hard["ok"] else "[red]FAIL[/red]"
@@ -614,24 +691,43 @@ def eval_compare(
 @app.command("clean")
 @handle_errors
 def clean_command(
-    source: str = typer.Argument(..., help="Article file, or - to read stdin."),
-    output: CleanFormat = typer.Option(CleanFormat.text, "--format", "-f", help="Output format."),
+    source: str = typer.Argument(..., metavar="SOURCE", help="Article file, or - to read stdin."),
+    output: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(CleanFormat),
+        help="text, json (with the audit) or diff.",
+    ),
+    out_file: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout."
+    ),
 ) -> None:
     """Print the cleaned article (what the model sees), its audit as JSON, or a diff."""
     article, cleaned = api.clean(source)
-    if output is CleanFormat.json:
-        typer.echo(json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False))
-    elif output is CleanFormat.diff:
-        typer.echo(diff(article.raw, cleaned.text, article.source))
+    if output == CleanFormat.json:
+        text = json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False)
+    elif output == CleanFormat.diff:
+        text = diff(article.raw, cleaned.text, article.source)
     else:
-        typer.echo(cleaned.text)
+        text = cleaned.text
+    if out_file is not None:
+        _write(out_file, text + "\n")
+    else:
+        typer.echo(text)
 
 
 @app.command()
 @handle_errors
 def models(
-    output: DataFormat = typer.Option(
-        DataFormat.pretty, "--format", "-f", help=DATA_FORMAT_HELP
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help=DATA_FORMAT_HELP,
     ),
 ) -> None:
     """List the models newsbrief can use and which one is the default."""
@@ -651,7 +747,7 @@ def models(
     except NewsbriefError as exc:
         status = f"missing: {exc}"
     endpoint = mask_secrets(settings.base_url or "https://api.openai.com/v1")
-    if output is DataFormat.json:
+    if output == DataFormat.json:
         _print_json({
             "default": {"model": settings.model, "strategy": strategy},
             "models": [
@@ -675,8 +771,13 @@ def models(
 @prompts_app.command("list")
 @handle_errors
 def prompts_list(
-    output: DataFormat = typer.Option(
-        DataFormat.pretty, "--format", "-f", help=DATA_FORMAT_HELP
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help=DATA_FORMAT_HELP,
     ),
 ) -> None:
     """List every prompt version."""
@@ -694,7 +795,7 @@ def prompts_list(
                           "directory": str(loaded.directory)})  # fmt: skip
             table.add_row(loaded.ref, loaded.spec.strategy, ", ".join(tasks), loaded.sha256[:12],
                           summary)  # fmt: skip
-    if output is DataFormat.json:
+    if output == DataFormat.json:
         _print_json(found)
         return
     _stdout().print(table)
@@ -703,7 +804,7 @@ def prompts_list(
 @prompts_app.command("show")
 @handle_errors
 def prompts_show(
-    ref: str = typer.Argument(..., help="Prompt id@version, e.g. brief@1."),
+    ref: str = typer.Argument(..., metavar="REF", help="Prompt id@version, e.g. brief@1."),
     raw: bool = typer.Option(
         False, "--raw", help="The exact files, unwrapped and uncoloured (to pipe or copy)."
     ),
@@ -733,7 +834,7 @@ def prompts_show(
 @prompts_app.command("new")
 @handle_errors
 def prompts_new(
-    ref: str = typer.Argument(..., help="The new version, e.g. brief@4."),
+    ref: str = typer.Argument(..., metavar="REF", help="The new version, e.g. brief@4."),
     source: str = typer.Option(..., "--from", help="The version to copy, e.g. brief@2."),
     directory: Path | None = typer.Option(
         None,
@@ -758,8 +859,8 @@ def prompts_new(
 @prompts_app.command("diff")
 @handle_errors
 def prompts_diff(
-    ref_a: str = typer.Argument(..., help="The old version, e.g. brief@2."),
-    ref_b: str = typer.Argument(..., help="The new version, e.g. brief@4."),
+    ref_a: str = typer.Argument(..., metavar="A", help="The old version, e.g. brief@2."),
+    ref_b: str = typer.Argument(..., metavar="B", help="The new version, e.g. brief@4."),
 ) -> None:
     """A unified diff of two prompt versions, file by file."""
     from .prompt_work import diff
@@ -768,14 +869,49 @@ def prompts_diff(
     sys.stdout.write(diff(load_prompt(ref_a), load_prompt(ref_b)))
 
 
+@app.command()
+@handle_errors
+def paths(
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help=DATA_FORMAT_HELP,
+    ),
+) -> None:
+    """Show where the config file, the run log and cache, and the prompts live."""
+    from .base import config_path, data_dir, prompt_dirs
+    from .store import default_path
+
+    found = {
+        "config": str(config_path()),
+        "data": str(data_dir()),
+        "log_and_cache": str(default_path()),
+        "prompts": [str(p) for p in prompt_dirs()],
+    }
+    if output == DataFormat.json:
+        _print_json(found)
+        return
+    for name, value in found.items():
+        for item in value if isinstance(value, list) else [value]:
+            typer.echo(f"{name + ':':15}{item}")
+
+
 @schema_app.command("export")
 @handle_errors
 def schema_export(
-    directory: Path = typer.Option(Path("schemas"), "--dir", help="Folder to write into."),
+    directory: Path = typer.Option(
+        Path("schemas"), "--dir", help="Folder to write into, or - for stdout."
+    ),
 ) -> None:
     """Write schemas/brief.v1.schema.json from the pydantic models."""
-    from .schemas import export_schema
+    from .schemas import export_schema, schema_text
 
+    if str(directory) == "-":
+        sys.stdout.write(schema_text())
+        return
     path = export_schema(directory)
     typer.echo(f"wrote {path}")
 
@@ -784,12 +920,23 @@ def schema_export(
 @handle_errors
 def logs_list(
     ctx: typer.Context,
-    count: int = typer.Option(20, "-n", help="How many of the latest calls.", min=1),
+    count: int = typer.Option(20, "-n", help="How many of the latest calls; 0 for all.", min=0),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="Only calls to models whose name contains this."
+    ),
+    grep: str | None = typer.Option(
+        None, "--grep", help="Only calls whose messages, reply or error contain this text."
+    ),
     as_json: bool = typer.Option(
         False, "--json", help="One JSON object per line (messages and parsed as objects)."
     ),
-    output: DataFormat = typer.Option(
-        DataFormat.pretty, "--format", "-f", help="pretty, or json (the same as --json)."
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help="pretty, or json (the same as --json).",
     ),
 ) -> None:
     """List the latest LLM calls (newest first); `logs show ID` shows one in full."""
@@ -799,10 +946,10 @@ def logs_list(
 
     store = Store()
     try:
-        calls = store.calls(count)
+        calls = store.calls(count or None, model=model, text=grep)
     finally:
         store.close()
-    if as_json or output is DataFormat.json:
+    if as_json or output == DataFormat.json:
         for call in calls:
             typer.echo(json.dumps(_nested(call), ensure_ascii=False))
         return
@@ -827,7 +974,9 @@ def logs_list(
 
 @logs_app.command("show")
 @handle_errors
-def logs_show(call_id: int = typer.Argument(..., help="A call ID from `newsbrief logs`.")) -> None:
+def logs_show(
+    call_id: int = typer.Argument(..., metavar="ID", help="A call ID from `newsbrief logs`."),
+) -> None:
     """Show one logged call: messages, raw reply, parsed result, usage, error."""
     from .errors import UsageError
     from .store import Store
@@ -852,12 +1001,22 @@ def _nested(call: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def global_flags_first(args: list[str]) -> list[str]:
+    """``--debug`` is accepted anywhere before a ``--``: it is moved to the front, where the
+    root command reads it (``newsbrief summarize a.txt --debug`` works as users expect)."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[:end]:
+        return args
+    rest = [a for a in args[:end] if a != "--debug"]
+    return ["--debug", *rest, *args[end:]]
+
+
 def main() -> None:
     """Console-script entry point."""
     if os.environ.get("NEWSBRIEF_DEBUG") in ("1", "true", "yes"):
         _state["debug"] = True
     try:
-        app(prog_name="newsbrief")
+        app(args=global_flags_first(sys.argv[1:]), prog_name="newsbrief")
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_closed_pipe()

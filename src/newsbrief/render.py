@@ -173,6 +173,22 @@ def to_rich(result: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
+def to_text(result: dict[str, Any], output: str, width: int = 80) -> str:
+    """``result`` in ``output`` format as a string (the pretty view uncoloured, ``width`` wide),
+    for ``--output FILE``."""
+    if output == "json":
+        return to_json(result) + "\n"
+    if output == "markdown":
+        return to_markdown(result) + "\n"
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, soft_wrap=False).print(to_rich(result))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+
+
 def emit(result: dict[str, Any], output: str) -> None:
     """Print ``result`` to stdout in ``output`` format (one of :data:`FORMATS`)."""
     if output == "json":

@@ -189,8 +189,22 @@ class Store:
         )
         return int(cursor.lastrowid or 0)
 
-    def calls(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT * FROM calls ORDER BY id DESC LIMIT ?", (limit,))
+    def calls(
+        self, limit: int | None = 20, *, model: str | None = None, text: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The latest calls, newest first: ``limit`` of them (None: all), only those whose model
+        contains ``model`` and whose messages, reply or error contain ``text``."""
+        where, params = [], []
+        if model:
+            where.append("instr(model, ?) > 0")
+            params.append(model)
+        if text:
+            where.append("(instr(messages, ?) > 0 OR instr(coalesce(raw_reply, ''), ?) > 0 "
+                         "OR instr(coalesce(error, ''), ?) > 0)")  # fmt: skip
+            params += [text, text, text]
+        sql = "SELECT * FROM calls" + (f" WHERE {' AND '.join(where)}" if where else "")
+        sql += " ORDER BY id DESC LIMIT ?"
+        rows = self.db.execute(sql, (*params, -1 if limit is None else limit))
         return [dict(row) for row in rows]
 
     def call(self, call_id: int) -> dict[str, Any] | None:
