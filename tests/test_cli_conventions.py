@@ -17,7 +17,7 @@ from newsbrief.store import Store
 
 from .conftest import NAMES, SUMMARY, FakeProvider
 
-COMMANDS = [[], ["summarize"], ["batch"], ["clean"], ["models"], ["paths"], ["eval"],
+COMMANDS = [[], ["summarize"], ["batch"], ["clean"], ["models"], ["paths"], ["view"], ["eval"],
             ["eval", "compare"], ["prompts"], ["prompts", "list"], ["prompts", "show"],
             ["prompts", "new"], ["prompts", "diff"], ["logs"], ["logs", "show"], ["schema"],
             ["schema", "export"]]  # fmt: skip
@@ -111,7 +111,7 @@ def test_a_full_local_eval_asks_first_and_is_refused_without_a_terminal(tmp_path
 @pytest.mark.parametrize(
     ("args", "choices"),
     [
-        (["summarize", "a.txt", "-f", "xml"], "pretty, json, markdown"),
+        (["summarize", "a.txt", "-f", "xml"], "pretty, json, markdown, html"),
         (["clean", "a.txt", "--format=xml"], "text, json, diff"),
         (["models", "-f", "yaml"], "pretty, json"),
         (["eval", "compare", "a", "b", "-f", "csv"], "pretty, json"),

@@ -135,6 +135,7 @@ class OutputFormat(StrEnum):
     pretty = "pretty"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 class DataFormat(StrEnum):
@@ -188,7 +189,7 @@ def summarize(
         "-f",
         metavar="FORMAT",
         callback=choice_of(OutputFormat),
-        help="pretty, json or markdown.",
+        help="pretty, json, markdown, or html (one page: the brief beside the article).",
     ),
     base_url: str | None = typer.Option(
         None, "--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)."
@@ -215,7 +216,15 @@ def summarize(
     with view or contextlib.nullcontext():
         result = _summarize(source, prompt, model, base_url, mode, timeout, no_cache, no_log,
                             strategy, view)  # fmt: skip
-    if out_file is not None:
+    if output == OutputFormat.html:
+        from .html_view import brief_page
+
+        page = brief_page(result.to_dict(), result.clean.to_dict())
+        if out_file is not None:
+            _write(out_file, page)
+        else:
+            sys.stdout.write(page)
+    elif out_file is not None:
         _write(out_file, render.to_text(result.to_dict(), str(output)))
     else:
         render.emit(result.to_dict(), str(output))
@@ -867,6 +876,25 @@ def prompts_diff(
     from .prompts import load_prompt
 
     sys.stdout.write(diff(load_prompt(ref_a), load_prompt(ref_b)))
+
+
+@app.command()
+@handle_errors
+def view(
+    results: str = typer.Argument(
+        ..., metavar="RESULTS", help="A batch's results.jsonl or results.sqlite."
+    ),
+    out_file: Path | None = typer.Option(
+        None, "--output", "-o", help="The page to write (default: RESULTS with .html)."
+    ),
+) -> None:
+    """Write one HTML page over a batch's results, filtered by status, field, actor or text."""
+    from .html_view import batch_page, read_results
+
+    records = read_results(results)
+    target = out_file or Path(results).with_suffix(".html")
+    _write(target, batch_page(records, Path(results).name))
+    typer.echo(f"wrote {target} ({len(records)} records); open it in a browser")
 
 
 @app.command()
