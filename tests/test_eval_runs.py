@@ -208,6 +208,18 @@ def test_the_html_report_in_headless_chromium(fixtures: Path, tmp_path: Path) ->
         assert len(bars) >= 8 and any(float(b.get_attribute("width")) > 0 for b in bars)
         assert "Verdict" in driver.find_element("id", "verdict").text
         assert len(driver.find_elements("tag name", "details")) == len(PICK)
+        # Issue 15: whiskers for every interval, labels inside the chart, A before B, and a
+        # "changed fixtures only" view.
+        whiskers = driver.find_elements("css selector", "#chart circle")
+        assert len(whiskers) == sum(1 for f in compare.compare(gold, worse).fields if f.n)
+        right = chart.location["x"] + chart.size["width"]
+        for label in driver.find_elements("css selector", "#chart text"):
+            assert label.location["x"] + label.size["width"] <= right + 1, label.text
+        head = driver.find_element("css selector", "table.diff tr").get_attribute("textContent")
+        assert head.index("Got (A)") < head.index("Got (B)")
+        driver.find_element("id", "only-changed").click()
+        visible = [d for d in driver.find_elements("tag name", "details") if d.is_displayed()]
+        assert len(visible) == 1, "only the fixture whose pledges were emptied changed"
     finally:
         driver.quit()
 
