@@ -373,3 +373,101 @@ def _resume_to_the_end(server: FaultServer, folder: Path, out: Path) -> None:
     assert resumed.returncode == 0, stderr
     got = [str(r["id"]) for r in records(out)]
     assert len(got) == 60 == len(set(got))
+
+
+# --- operators' conventions (issue 15) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", ["empty_folder", "only_images", "empty_jsonl"])
+def test_an_input_with_no_article_is_exit_2_before_any_file_is_created(
+    tmp_path: Path, make: str
+) -> None:
+    given = tmp_path / "in"
+    if make == "empty_jsonl":
+        given = tmp_path / "in.jsonl"
+        given.write_text("")
+    else:
+        given.mkdir()
+        if make == "only_images":
+            (given / "photo.png").write_bytes(b"\x89PNG\x00\x00")
+    out = tmp_path / "r.jsonl"
+    result = CliRunner().invoke(app, ["batch", str(given), "--out", str(out), "--strategy",
+                                      "floor"])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"input {given} holds no article" in result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [given.name], "no file was created"
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "sqlite"])
+def test_retry_failed_redoes_only_the_failed_articles(tmp_path: Path, suffix: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in texts(3):
+        (folder / f"{name}.txt").write_text(text)
+    (folder / "empty.txt").write_text("")
+    out = tmp_path / f"r.{suffix}"
+    first = batch.run([str(folder)], out, strategy="floor")
+    assert (first.done, first.failed, first.failed_ids) == (3, 1, ["empty"])
+    again = batch.run([str(folder)], out, strategy="floor", resume=True)
+    assert (again.done, again.failed, again.resumed) == (0, 0, 4), "--resume keeps failures"
+    (folder / "empty.txt").write_text(texts(4)[3][1])
+    retried = batch.run([str(folder)], out, strategy="floor", retry_failed=True)
+    assert (retried.done, retried.failed, retried.resumed) == (1, 0, 3)
+    if suffix == "jsonl":
+        statuses = {str(r["id"]): r["status"] for r in records(out)}
+        assert len(records(out)) == 4
+    else:
+        import sqlite3
+
+        with sqlite3.connect(out) as db:
+            statuses = dict(db.execute("SELECT id, status FROM results").fetchall())
+    assert statuses == {**{p.stem: "ok" for p in CORPUS[:3]}, "empty": "ok"}
+
+
+def test_the_end_table_names_the_failed_ids_and_how_to_redo_them(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in texts(2):
+        (folder / f"{name}.txt").write_text(text)
+    for index in range(12):
+        (folder / f"empty{index:02d}.txt").write_text("")
+    out = tmp_path / "r.jsonl"
+    result = CliRunner().invoke(app, ["batch", str(folder), "--out", str(out), "--strategy",
+                                      "floor"], env={"COLUMNS": "80"})  # fmt: skip
+    assert result.exit_code == EXIT_SOME_FAILED, result.output
+    assert "failed: empty00, empty01, " in result.stdout and "and 2 more" in result.stdout
+    assert f"jq -c 'select(.status == \"failed\") | [.id, .error.message]' {out}" in " ".join(
+        result.stdout.split()
+    )
+    assert "--retry-failed" in result.stdout
+    result = CliRunner().invoke(app, ["batch", str(folder), "--out", str(out), "--strategy",
+                                      "floor", "--retry-failed", "-q"])  # fmt: skip
+    assert result.exit_code == EXIT_SOME_FAILED  # still empty: failed again, each id once
+    assert sorted(str(r["id"]) for r in records(out)) == sorted(
+        [p.stem for p in CORPUS[:2]] + [f"empty{i:02d}" for i in range(12)]
+    )
+
+
+def test_the_progress_lines_fit_80_columns() -> None:
+    from rich.console import Console
+
+    from newsbrief.cli import _BatchView
+
+    counts = batch.Counts(done=123_456, failed=12_345, cached=99_999, resumed=54_321,
+                          tokens=987_654_321, total=250_000)  # fmt: skip
+    counts.started -= 3600
+    plain = _BatchView.plain(counts)
+    assert len(plain) <= 80 and "ETA" in plain and "189,801" not in plain, plain
+    out = io.StringIO()
+    view = _BatchView(quiet=False)
+    view.console = Console(file=out, width=80, force_terminal=True, color_system=None)
+    view.live = True
+    with view:
+        view.update(counts)
+        table = view.bar.make_tasks_table(view.bar.tasks)
+        rendered = io.StringIO()
+        Console(file=rendered, width=80, color_system=None).print(table)
+    line = rendered.getvalue().rstrip("\n")
+    assert "\n" not in line and len(line) <= 80, line
+    assert "…" not in line and "190122/250000" in line and "12345 failed" in line, line

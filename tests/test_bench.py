@@ -210,7 +210,7 @@ def test_cache_bench_stops_when_a_timed_run_was_not_cached(
     module = bench("cache")
     brief = {"summary": "x"}
     first = {"brief": brief, "meta": {"cached": False, "attempts": 3, "usage": {"p": 9}}}
-    hit = {"brief": brief, "meta": {"cached": True, "attempts": 0, "usage": {"p": 0}}}
+    hit = {"brief": brief, "meta": {"cached": True, "attempts": 3, "usage": {"p": 9}}}
     module.check_runs(first, [hit, hit], 2, served=3)
     err = invalid(capsys, module.check_runs, first, [hit, first], 2, served=6)
     assert "invalid measurement: cached run 1 was not served from the cache" in err

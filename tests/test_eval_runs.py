@@ -101,7 +101,7 @@ def test_a_better_run_passes_the_gate_and_a_worse_one_fails(
     better = compare.compare(weak, gold)
     assert not better.gate_failed and better.verdict.startswith("B is better")
     worse = compare.compare(gold, weak)
-    assert worse.gate_failed and "may be worse" in worse.verdict
+    assert worse.gate_failed and worse.verdict.startswith("B fails the gate: worse on")
     same = compare.compare(gold, gold)
     assert not same.gate_failed and same.verdict.startswith("no significant difference")
     assert all(f.low == f.high == 0.0 for f in same.fields if f.n)
@@ -208,6 +208,18 @@ def test_the_html_report_in_headless_chromium(fixtures: Path, tmp_path: Path) ->
         assert len(bars) >= 8 and any(float(b.get_attribute("width")) > 0 for b in bars)
         assert "Verdict" in driver.find_element("id", "verdict").text
         assert len(driver.find_elements("tag name", "details")) == len(PICK)
+        # Issue 15: whiskers for every interval, labels inside the chart, A before B, and a
+        # "changed fixtures only" view.
+        whiskers = driver.find_elements("css selector", "#chart circle")
+        assert len(whiskers) == sum(1 for f in compare.compare(gold, worse).fields if f.n)
+        right = chart.location["x"] + chart.size["width"]
+        for label in driver.find_elements("css selector", "#chart text"):
+            assert label.location["x"] + label.size["width"] <= right + 1, label.text
+        head = driver.find_element("css selector", "table.diff tr").get_attribute("textContent")
+        assert head.index("Got (A)") < head.index("Got (B)")
+        driver.find_element("id", "only-changed").click()
+        visible = [d for d in driver.find_elements("tag name", "details") if d.is_displayed()]
+        assert len(visible) == 1, "only the fixture whose pledges were emptied changed"
     finally:
         driver.quit()
 
@@ -234,3 +246,56 @@ def test_the_judge_scores_key_facts_and_caches_its_answers(fixtures: Path) -> No
     assert again["summary"]["key_facts_judge"] == judged["summary"]["key_facts_judge"]
     assert "key_facts_judge" in {f.name for f in compare.compare(judged, again).fields}
     assert "key_facts_judge" not in {f.name for f in compare.compare(gold, gold).fields}
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "verdict"),
+    [
+        (0.01, 0.2, "better"),
+        (-0.2, -0.01, "worse"),
+        (-0.01, 0.015, "no significant difference"),
+        (0.0, 0.0, "no significant difference"),
+        (-0.031, 0.074, "inconclusive"),  # issue 15: this was shown as FAIL, "may be worse"
+        (-0.05, 0.0, "inconclusive"),
+        (None, None, None),
+    ],
+)
+def test_each_field_gets_one_of_four_verdicts(
+    low: float | None, high: float | None, verdict: str | None
+) -> None:
+    assert compare.field_verdict(low, high, 0.02) == verdict
+
+
+def _pledge_run(name: str, values: list[float]) -> dict[str, Any]:
+    items = [{"id": f"f{i}", "scores": [{"name": "pledges", "value": v},
+                                        {"name": "schema_valid", "value": 1.0}]}
+             for i, v in enumerate(values)]  # fmt: skip
+    return {"version": runner.RUN_VERSION, "prompt": name, "model": "m", "items": items}
+
+
+def test_an_inconclusive_field_does_not_fail_the_gate_and_is_named() -> None:
+    a = _pledge_run("a", [0.5] * 12)
+    b = _pledge_run("b", [0.9, 0.1, 0.6, 0.4, 0.55, 0.45, 0.7, 0.3, 0.52, 0.5, 0.62, 0.4])
+    result = compare.compare(a, b)
+    pledges = next(f for f in result.fields if f.name == "pledges")
+    assert pledges.low is not None and pledges.low < -0.02 < 0 < pledges.high
+    assert pledges.verdict == "inconclusive" and not pledges.failed
+    assert not result.gate_failed
+    assert result.verdict.startswith("inconclusive on pledges")
+    worse = compare.compare(a, _pledge_run("b", [0.3] * 6 + [0.35] * 6))
+    assert worse.gate_failed and worse.verdict.startswith("B fails the gate: worse on pledges")
+    slightly = compare.compare(a, _pledge_run("b", [0.49] * 12))
+    assert not slightly.gate_failed
+    assert "worse within the tolerance on pledges" in slightly.verdict
+
+
+def test_the_compare_table_fits_80_columns_and_says_inconclusive(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(_pledge_run("a", [0.5] * 12)))
+    b.write_text(json.dumps(_pledge_run(
+        "b", [0.9, 0.1, 0.6, 0.4, 0.55, 0.45, 0.7, 0.3, 0.52, 0.5, 0.62, 0.4])))  # fmt: skip
+    result = CliRunner().invoke(app, ["eval", "compare", str(a), str(b), "--gate"],
+                                env={"COLUMNS": "80"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "inconclusive" in result.output and "FAIL " not in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80

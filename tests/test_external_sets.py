@@ -134,5 +134,5 @@ def test_cli_eval_prints_the_floor_beside_the_model_and_compares_against_it(
     floor = json.loads(floor_out.read_text())
     assert floor["model"] == "none" and floor["summary"]["cost"]["prompt_tokens"] == 0
     missing = {"NEWSBRIEF_ARTICLES_FROM": str(tmp_path / "none")}
-    result = CliRunner().invoke(app, ["eval", "--fixtures", str(root)], env=missing)
+    result = CliRunner().invoke(app, ["eval", "--fixtures", str(root), "--yes"], env=missing)
     assert result.exit_code == 2 and "fetch.py" in result.output

@@ -82,3 +82,73 @@ def test_prompts_commands() -> None:
     assert "prompt.yaml" in shown.stdout and "summary.j2" in shown.stdout
     missing = runner.invoke(app, ["prompts", "show", "brief@7"])
     assert missing.exit_code == 2 and "available: brief@1" in missing.stderr
+
+
+# --- prompts as a workflow (issue 15) ----------------------------------------------------------
+
+
+def test_prompts_new_copies_a_version_as_an_unreleased_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "prompts"
+    root.mkdir()
+    monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(root))
+    result = CliRunner().invoke(app, ["prompts", "new", "brief@9", "--from", "brief@2"])
+    assert result.exit_code == 0, result.output
+    assert "made brief@9 from brief@2" in result.output
+    draft, original = load_prompt("brief@9"), load_prompt("brief@2")
+    assert draft.directory == root / "brief" / "v9"
+    assert draft.spec.description.startswith("Unreleased draft of brief@9, copied from brief@2")
+    assert draft.spec.tasks == original.spec.tasks and draft.spec.sampling == original.spec.sampling
+    assert draft.spec.strategy == original.spec.strategy
+    for name in ("system.j2", "summary.j2", "pledge.j2"):
+        assert (draft.directory / name).read_bytes() == (original.directory / name).read_bytes()
+    text = (draft.directory / "prompt.yaml").read_text()
+    assert "never edit" not in text and text.startswith("# brief/v9: an unreleased draft")
+    whole = CliRunner().invoke(app, ["prompts", "new", "brief@10", "--from", "brief@3"])
+    assert whole.exit_code == 0, whole.output
+    assert load_prompt("brief@10").spec.strategy == "whole"
+    for args, message in (
+        (["brief@9", "--from", "brief@2"], "prompt brief@9 exists already"),
+        (["brief", "--from", "brief@2"], "name the new version"),
+        (["brief@11", "--from", "brief@77"], "unknown prompt version brief@77"),
+        (["brief@11", "--from", "brief@2", "--dir", str(tmp_path / "nope")], "does not exist"),
+    ):
+        bad = CliRunner().invoke(app, ["prompts", "new", *args])
+        assert bad.exit_code == 2 and message in bad.output, bad.output
+        assert bad.output.count("\n") == 1
+    assert sorted(p.name for p in (root / "brief").iterdir()) == ["v10", "v9"]
+
+
+def test_prompts_show_raw_prints_the_exact_files() -> None:
+    brief = load_prompt("brief@2")
+    for name in ("prompt.yaml", "pledge.j2"):
+        result = CliRunner().invoke(app, ["prompts", "show", "brief@2", "--file", name])
+        assert result.exit_code == 0
+        assert result.stdout == (brief.directory / name).read_text(encoding="utf-8")
+    result = CliRunner().invoke(app, ["prompts", "show", "brief@2", "--raw"], env={"COLUMNS": "40"})
+    assert result.stdout.startswith("==> brief@2/prompt.yaml <==\n# prompts/brief/v2")
+    longest = max(len(line) for line in (brief.directory / "prompt.yaml").read_text().splitlines())
+    assert longest > 40 and any(len(line) == longest for line in result.stdout.splitlines())
+    assert not any(line.endswith(" ") for line in result.stdout.splitlines()), "no padding"
+    bad = CliRunner().invoke(app, ["prompts", "show", "brief@2", "--file", "../v1/system.j2"])
+    assert bad.exit_code == 2 and "has no file" in bad.output
+
+
+def test_prompts_diff_shows_what_changed_between_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "prompts"
+    root.mkdir()
+    monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(root))
+    made = CliRunner().invoke(app, ["prompts", "new", "brief@9", "--from", "brief@2"])
+    assert made.exit_code == 0, made.output
+    pledge = root / "brief" / "v9" / "pledge.j2"
+    pledge.write_text(pledge.read_text() + "Answer in English.\n")
+    result = CliRunner().invoke(app, ["prompts", "diff", "brief@2", "brief@9"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "--- a/brief@2/prompt.yaml\n+++ b/brief@9/prompt.yaml\n" in out
+    assert "-version: 2\n+version: 4" not in out and "+version: 9\n" in out
+    assert "+++ b/brief@9/pledge.j2" in out and "+Answer in English.\n" in out
+    assert "system.j2" not in out, "unchanged files are not listed"

@@ -33,6 +33,8 @@ def fast(*args: str) -> tuple[bool, str]:
 def without_latency(text: str) -> dict[str, object]:
     data = json.loads(text)
     data["meta"].pop("latency_ms")
+    if "cache" in data["meta"]:  # when it was made is the same; serving it takes its own time
+        data["meta"]["cache"] = {"created": data["meta"]["cache"]["created"]}
     return data
 
 

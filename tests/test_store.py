@@ -37,9 +37,32 @@ def test_summarize_twice_second_from_cache(fake_provider: FakeProvider, seed_pat
     assert len(fake_provider.requests) == calls, "a cache hit makes no LLM call"
     assert first.meta["cached"] is False and second.meta["cached"] is True
     assert second.brief == first.brief
-    assert second.meta["attempts"] == 0
-    assert second.meta["usage"] == {"prompt_tokens": 0, "completion_tokens": 0}
+    # Issue 15: a cached result tells what it cost when it was made, and how old it is.
+    assert second.meta["attempts"] == first.meta["attempts"] == calls
+    assert second.meta["usage"] == first.meta["usage"] and sum(first.meta["usage"].values()) > 0
+    assert second.meta["latency_ms"] == first.meta["latency_ms"]
     assert second.meta["prompt_sha256"] == first.meta["prompt_sha256"]
+    cache = second.meta["cache"]
+    assert 0 <= cache["age_s"] < 600 and cache["created"].endswith("Z")
+    assert cache["served_ms"] >= 0 and "cache" not in first.meta
+
+
+def test_a_cached_result_reports_its_age(fake_provider: FakeProvider, seed_path: Path) -> None:
+    import time
+
+    from newsbrief import base, render
+
+    stored = {"usage": {"prompt_tokens": 900, "completion_tokens": 100}, "attempts": 40,
+              "latency_ms": 12_000, "cached": False}  # fmt: skip
+    created = time.strftime(base.TIME_FORMAT, time.gmtime(time.time() - 3 * 3600 - 5))
+    meta = base.cached_meta(stored, time.perf_counter(), created)
+    assert meta["usage"] == stored["usage"] and meta["attempts"] == 40 and meta["cached"]
+    assert 3 * 3600 <= meta["cache"]["age_s"] < 3 * 3600 + 600
+    fake_provider.queue(SUMMARY, NAMES)
+    result = api.summarize(str(seed_path), model="fake:x").to_dict()
+    result["meta"] = {**result["meta"], **meta}
+    footer = render.to_markdown(result).splitlines()[-1]
+    assert "12.0 s · 900+100 tokens · 40 calls" in footer and "cached, made 3 h ago" in footer
 
 
 def test_no_cache_asks_the_model_again(fake_provider: FakeProvider, seed_path: Path) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -79,11 +81,37 @@ class BriefResult:
         }
         if self.article.final_url and self.article.final_url != self.article.source:
             article["final_url"] = self.article.final_url
+        article.update(page_metadata(self.article, self.clean))
         return {
             "article": article,
             "brief": self.brief.model_dump(mode="json"),
             "meta": self.meta,
         }
+
+
+_JAN_FIRST = re.compile(
+    r"\b(?:jan(?:uary)?\.?\s+0?1(?:st)?\b|0?1(?:st)?\s+jan(?:uary)?\b|\d{4}-01-01|0?1/0?1/)",
+    re.IGNORECASE,
+)
+
+
+def page_metadata(article: Article, cleaned: CleanArticle) -> dict[str, str]:
+    """What the page says about itself: ``author`` and ``date`` as the cleaner read them, and
+    ``site`` (the host of a fetched URL). Never invented: a date of 1 January that the page does
+    not show is the extractor's guess from a bare year (a copyright line), and is left out."""
+    found: dict[str, str] = {}
+    metadata = cleaned.metadata or {}
+    if metadata.get("author"):
+        found["author"] = metadata["author"]
+    date = metadata.get("date")
+    if date and not (date.endswith("-01-01") and not _JAN_FIRST.search(article.raw)):
+        found["date"] = date
+    url = article.final_url or article.source
+    if "://" in url:
+        host = urllib.parse.urlsplit(url).hostname
+        if host:
+            found["site"] = host.removeprefix("www.")
+    return found
 
 
 def clean_source(article: Article) -> CleanArticle:
@@ -236,7 +264,7 @@ def _cleaned(article: Article, store: Store | None) -> CleanArticle:
 def _from_cache(
     stored: dict[str, Any], article: Article, cleaned: CleanArticle, started: float
 ) -> BriefResult:
-    meta = base.cached_meta(stored["meta"], started)
+    meta = base.cached_meta(stored["meta"], started, stored.get("created"))
     return BriefResult(article, cleaned, Brief.model_validate(stored["brief"]), meta)
 
 
@@ -264,6 +292,7 @@ def summarize(
     cache: bool = True,
     log: bool = True,
     strategy: str | None = None,
+    observe: Observer | None = None,
 ) -> BriefResult:
     """Summarize the article at ``source`` (a path, URL or ``-``) into a :class:`BriefResult`.
 
@@ -273,6 +302,7 @@ def summarize(
     for the same cleaned text, prompt, schema, model, strategy and code is returned without any
     LLM call (``meta.cached``); ``cache=False`` bypasses the cache, ``log=False`` the run log.
     The ``floor`` strategy makes the no-model brief (no model, no cache: it takes milliseconds).
+    ``observe`` (progress) gets ``{"stage": ...}`` events and each question's log record.
     """
     started = time.perf_counter()
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
@@ -294,10 +324,25 @@ def summarize(
             log=log,
             started=started,
             remember_fast=True,
+            observe=observe,
         )
     finally:
         if store is not None:
             store.close()
+
+
+Observer = Callable[[dict[str, Any]], Any]
+
+
+def _tee(sink: LogSink | None, observe: Observer) -> LogSink:
+    """A log sink that records (when ``sink`` is given) and then tells ``observe``."""
+
+    def both(record: dict[str, Any]) -> Any:
+        if sink is not None:
+            sink(record)
+        observe(record)
+
+    return both
 
 
 def summarize_article(
@@ -314,6 +359,7 @@ def summarize_article(
     remember_fast: bool = False,
     repeat: int = 0,
     cleaned: CleanArticle | None = None,
+    observe: Observer | None = None,
 ) -> BriefResult:
     """The brief of one read article: from the cache when it holds one for the same cleaned
     text, prompt, schema, model ``identity``, strategy and code, else from the LLM ``make``
@@ -326,7 +372,10 @@ def summarize_article(
     started = time.perf_counter() if started is None else started
     chosen = strategy or get_strategy(prompt.spec.strategy)
     chosen.check_prompt(prompt)
-    cleaned = cleaned or _cleaned(article, store if cache else None)
+    note = observe or (lambda _: None)
+    if cleaned is None:
+        note({"stage": "cleaning"})
+        cleaned = _cleaned(article, store if cache else None)
     key = cache_key(cleaned, prompt, identity, repeat, chosen.name)
     if store is not None and cache:
         stored = store.cache_get(key)
@@ -335,9 +384,14 @@ def summarize_article(
             if remember_fast:
                 _remember_fast(store, result, key, identity, prompt, chosen.name)
             return result
-    sink = store.log_call if store is not None and log else None
+    sink: LogSink | None = store.log_call if store is not None and log else None
+    if observe is not None:
+        sink = _tee(sink, observe)
+        note({"stage": "loading the model"})
+    llm = make()
+    note({"stage": "asking the model"})
     result = brief_article(
-        article, llm=make(), prompt=prompt, cleaned=cleaned, strategy=chosen, log=sink
+        article, llm=llm, prompt=prompt, cleaned=cleaned, strategy=chosen, log=sink
     )
     if store is not None and cache:
         store.cache_put(key, {"brief": result.brief.model_dump(mode="json"), "meta": result.meta})

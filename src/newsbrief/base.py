@@ -8,6 +8,7 @@ imported when a folder is needed and ``NEWSBRIEF_HOME`` is unset.)
 
 from __future__ import annotations
 
+import calendar
 import functools
 import hashlib
 import importlib.util
@@ -28,6 +29,7 @@ FILE_KEYS = frozenset(
 )  # fmt: skip
 PROMPT_REF = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)(@v?(?P<version>\d+))?$")
 DEFAULT_MODEL = "local"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # UTC, as the store writes it
 
 # --- strategies: names, versions, defaults ------------------------------------------------------
 # A strategy's version is bumped when it changes what it makes of the same reply; it goes into
@@ -259,12 +261,24 @@ def fast_key(
     })  # fmt: skip
 
 
-def cached_meta(stored: dict[str, Any], started: float) -> dict[str, Any]:
-    """The meta of a brief served from the cache: no tokens, no calls, this run's latency."""
+def cached_meta(
+    stored: dict[str, Any], started: float, created: str | None = None
+) -> dict[str, Any]:
+    """The meta of a brief served from the cache: what the brief cost when it was made (usage,
+    calls, latency, as stored), ``cached: true``, and under ``cache`` when it was made
+    (``created``, UTC), its ``age_s`` and how long serving it took (``served_ms``)."""
+    age = None
+    if created:
+        try:
+            age = max(0, int(time.time() - calendar.timegm(time.strptime(created, TIME_FORMAT))))
+        except ValueError:
+            age = None
     return {
         **stored,
-        "usage": {"prompt_tokens": 0, "completion_tokens": 0},
-        "attempts": 0,
-        "latency_ms": int((time.perf_counter() - started) * 1000),
         "cached": True,
+        "cache": {
+            "created": created,
+            "age_s": age,
+            "served_ms": int((time.perf_counter() - started) * 1000),
+        },
     }

@@ -138,14 +138,33 @@ def _already_written(path: Path, what: str) -> UsageError:
 class JsonlSink:
     """One JSON object per line, flushed after each; a torn last line is cut on resume."""
 
-    def __init__(self, path: Path, *, resume: bool) -> None:
+    def __init__(self, path: Path, *, resume: bool, retry_failed: bool = False) -> None:
         self.path = path
         self._done: set[str] = set()
         if path.exists() and path.stat().st_size and not resume:
             raise _already_written(path, "results")
         if resume and path.exists():
             self._done = self._read_and_repair()
+            if retry_failed:
+                self._done -= self._drop_failed()
         self._handle = path.open("a", encoding="utf-8")
+
+    def _drop_failed(self) -> set[str]:
+        """Rewrite the file without its failed records (atomically); their ids."""
+        failed: set[str] = set()
+        tmp = self.path.with_name(self.path.name + ".retry.tmp")
+        with self.path.open("rb") as source, tmp.open("wb") as target:
+            for line in source:
+                record = json.loads(line)
+                if record.get("status") == "failed":
+                    failed.add(str(record["id"]))
+                else:
+                    target.write(line)
+        if failed:
+            tmp.replace(self.path)
+        else:
+            tmp.unlink()
+        return failed
 
     def _read_and_repair(self) -> set[str]:
         done: set[str] = set()
@@ -184,7 +203,7 @@ class JsonlSink:
 class SqliteSink:
     """A ``results`` table, one transaction per record (WAL: a crash loses nothing committed)."""
 
-    def __init__(self, path: Path, *, resume: bool) -> None:
+    def __init__(self, path: Path, *, resume: bool, retry_failed: bool = False) -> None:
         self.path = path
         existed = path.exists() and path.stat().st_size > 0
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
@@ -197,6 +216,8 @@ class SqliteSink:
         if existed and count and not resume:
             self.db.close()
             raise _already_written(path, f"{count} results")
+        if retry_failed:
+            self.db.execute("DELETE FROM results WHERE status = 'failed'")
 
     def done_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT id FROM results")}
@@ -232,12 +253,32 @@ def check_out(path: Path) -> None:
         )
 
 
-def open_sink(path: Path, *, resume: bool) -> JsonlSink | SqliteSink:
-    """The sink for ``path``; the caller holds its :class:`ResultsLock`."""
+def open_sink(
+    path: Path, *, resume: bool, retry_failed: bool = False
+) -> JsonlSink | SqliteSink:
+    """The sink for ``path``; the caller holds its :class:`ResultsLock`. ``retry_failed``
+    removes the failed records first, so their articles are done again."""
     check_out(path)
     if path.suffix.lower() in _SQLITE:
-        return SqliteSink(path, resume=resume)
-    return JsonlSink(path, resume=resume)
+        return SqliteSink(path, resume=resume, retry_failed=retry_failed)
+    return JsonlSink(path, resume=resume, retry_failed=retry_failed)
+
+
+def check_not_empty(inputs: list[str], *, text_field: str = "text", id_field: str = "id") -> None:
+    """A usage error for an input (folder, glob, file) that holds no article at all: a typo or
+    the wrong folder, said before any file is created. Reads at most one article per input."""
+    for given in inputs:
+        items = iter_articles([given], text_field=text_field, id_field=id_field)
+        try:
+            first = next(items, None)
+        finally:
+            getattr(items, "close", lambda: None)()  # a generator: let go of its open file
+        if first is None:
+            raise UsageError(
+                f"input {given} holds no article",
+                f"check the path; articles are {', '.join(sorted(ARTICLE_SUFFIXES))} files, "
+                "JSONL, CSV or archives",
+            )
 
 
 # --- progress ----------------------------------------------------------------------------------
@@ -256,6 +297,7 @@ class Counts:
     total: int | None = None
     started: float = field(default_factory=time.monotonic)
     failures: dict[str, int] = field(default_factory=dict)
+    failed_ids: list[str] = field(default_factory=list)
     interrupted: bool = False
     stopped_early: bool = False  # --fail-fast
     # The circuit breaker: why the run stopped after endpoint failures in a row, and how many
@@ -445,6 +487,7 @@ def run(
     total: int | None = None,
     strategy: str | None = None,
     boilerplate: Boilerplate | None = None,
+    retry_failed: bool = False,
 ) -> Counts:
     """Brief every article of ``inputs`` into ``out`` (``.jsonl`` or ``.sqlite``).
 
@@ -454,11 +497,16 @@ def run(
     Strategy and prompt are chosen as for ``summarize`` (:func:`newsbrief.api.plan`).
     With ``boilerplate``, lines that recur across a site's articles are learned as the run goes
     and removed from later articles of that site (each removal in the result's audit).
+    ``retry_failed`` resumes and also redoes the articles whose records say they failed (their
+    failed records are removed first). An input that holds no article is a usage error raised
+    before any file is created.
     """
     if concurrency < 1:
         raise UsageError(f"--concurrency {concurrency}", "use 1 or more")
     check_out(out)
     check_inputs(inputs)
+    check_not_empty(inputs, text_field=text_field, id_field=id_field)
+    resume = resume or retry_failed
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
     chosen = api.plan(prompt, strategy, settings)
     batch = Batch(chosen.prompt, settings, chosen.strategy, cache=cache, log=log, llm=llm,
@@ -471,7 +519,7 @@ def run(
     lock = ResultsLock(out)
     lock.acquire()
     try:
-        sink = open_sink(out, resume=resume)
+        sink = open_sink(out, resume=resume, retry_failed=retry_failed)
     except BaseException:
         lock.release()
         raise
@@ -512,11 +560,13 @@ def run(
             counts.done += 1
             meta = result["meta"]
             counts.cached += bool(meta.get("cached"))
-            counts.tokens += sum(meta["usage"].values())
+            if not meta.get("cached"):  # a cached record's usage is what it cost back then
+                counts.tokens += sum(meta["usage"].values())
         else:
             counts.failed += 1
             kind = result["error"]["kind"]
             counts.failures[kind] = counts.failures.get(kind, 0) + 1
+            counts.failed_ids.append(str(result["id"]))
             if fail_fast:
                 counts.stopped_early = True
         report(counts)

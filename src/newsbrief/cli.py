@@ -6,6 +6,7 @@ failures); ``--debug`` (or NEWSBRIEF_DEBUG=1) shows the traceback instead.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -33,8 +34,12 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # plain help: no <bool> on every flag, no {source} for arguments
 )
-prompts_app = typer.Typer(help="List and show the versioned prompts.", no_args_is_help=True)
+prompts_app = typer.Typer(
+    help="List, show, start and compare the versioned prompts.", no_args_is_help=True
+)
 logs_app = typer.Typer(help="The run log: every LLM call newsbrief made.")
 schema_app = typer.Typer(help="Export the Brief JSON Schema.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
@@ -130,6 +135,34 @@ class OutputFormat(StrEnum):
     pretty = "pretty"
     json = "json"
     markdown = "markdown"
+    html = "html"
+
+
+class DataFormat(StrEnum):
+    pretty = "pretty"
+    json = "json"
+
+
+DATA_FORMAT_HELP = "pretty (a table) or json (the same data, for scripts)."
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def choice_of(choices: type[StrEnum]) -> Callable[[typer.Context, typer.CallbackParam, str], str]:
+    """A --format check that fails with one readable line: "error: --format xml: choose one of
+    pretty, json, markdown" (click's said "Value error, 'xml' is not one of ...")."""
+    names = [c.value for c in choices]
+
+    def check(ctx: typer.Context, param: typer.CallbackParam, value: str) -> str:
+        if ctx.resilient_parsing or value in names:
+            return value
+        flag = max(param.opts, key=len) if param.opts else param.name
+        typer.echo(f"error: {flag} {value}: choose one of {', '.join(names)}", err=True)
+        raise typer.Exit(2)
+
+    return check
 
 
 class CleanFormat(StrEnum):
@@ -147,11 +180,16 @@ MODEL_HELP = (
 @app.command()
 @handle_errors
 def summarize(
-    source: str = typer.Argument(..., help="Article file, or - to read stdin."),
+    source: str = typer.Argument(..., metavar="SOURCE", help="Article file, or - to read stdin."),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
     prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
-    output: OutputFormat = typer.Option(
-        OutputFormat.pretty, "--format", "-f", help="Output format."
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(OutputFormat),
+        help="pretty, json, markdown, or html (one page: the brief beside the article).",
     ),
     base_url: str | None = typer.Option(
         None, "--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)."
@@ -163,9 +201,57 @@ def summarize(
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
     strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No progress line (it shows only on a terminal)."
+    ),
+    out_file: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout."
+    ),
 ) -> None:
     """Summarize one article into a brief: summary, pledges, positions, quoted experts."""
-    result = api.summarize(
+    from .progress import SummarizeProgress
+
+    console = Console(stderr=True)
+    view = SummarizeProgress(console) if not quiet and console.is_terminal else None
+    with view or contextlib.nullcontext():
+        result = _summarize(source, prompt, model, base_url, mode, timeout, no_cache, no_log,
+                            strategy, view)  # fmt: skip
+    if output == OutputFormat.html:
+        from .html_view import brief_page
+
+        page = brief_page(result.to_dict(), result.clean.to_dict())
+        if out_file is not None:
+            _write(out_file, page)
+        else:
+            sys.stdout.write(page)
+    elif out_file is not None:
+        _write(out_file, render.to_text(result.to_dict(), str(output)))
+    else:
+        render.emit(result.to_dict(), str(output))
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (``--output``); a bad path is one clear line."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write --output {path}: {exc.strerror}",
+                         "check the folder exists and is writable") from exc  # fmt: skip
+
+
+def _summarize(
+    source: str,
+    prompt: str | None,
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    timeout: float | None,
+    no_cache: bool,
+    no_log: bool,
+    strategy: str | None,
+    observe: Callable[[dict[str, Any]], Any] | None,
+) -> api.BriefResult:
+    return api.summarize(
         source,
         prompt=prompt,
         model=model,
@@ -175,15 +261,17 @@ def summarize(
         cache=not no_cache,
         log=not no_log,
         strategy=strategy,
+        observe=observe,
     )
-    render.emit(result.to_dict(), output.value)
 
 
 @app.command()
 @handle_errors
 def batch(
     inputs: list[str] = typer.Argument(
-        ..., help="Files, folders, globs, .jsonl(.gz), .csv, .zip, .tar(.gz), .warc(.gz)."
+        ...,
+        metavar="INPUT...",
+        help="Files, folders, globs, .jsonl(.gz), .csv, .zip, .tar(.gz), .warc(.gz).",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="results.jsonl or results.sqlite."),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
@@ -196,6 +284,9 @@ def batch(
     ),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Stop after N articles."),
     resume: bool = typer.Option(False, "--resume", help="Finish the run already in --out."),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed", help="Resume, and redo the articles whose records failed."
+    ),
     shard: str | None = typer.Option(None, "--shard", help="Only shard I of N, e.g. 2/4."),
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first failure."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL/CSV text field."),
@@ -218,9 +309,10 @@ def batch(
     """Brief many articles into one results file; resumable, one failure never stops it.
 
     Exit codes: 0 every article succeeded; 3 the run finished but some articles failed (their
-    records say why); 1 stopped by the circuit breaker (the endpoint kept failing; rerun with
-    --resume); 130 interrupted (rerun with --resume); 2 bad usage, or --out is being written by
-    another batch.
+    records say why; --retry-failed redoes them); 1 stopped by the circuit breaker (the
+    endpoint kept failing; rerun with --resume); 130 interrupted (rerun with --resume); 2 bad
+    usage (a missing input, an input with no article), or --out is being written by another
+    batch.
     """
     from . import batch as batch_module
 
@@ -251,6 +343,7 @@ def batch(
             progress=view.update,
             total=total,
             strategy=strategy,
+            retry_failed=retry_failed,
         )
     if not quiet:
         view.summary(counts, out)
@@ -328,16 +421,14 @@ class _BatchView:
                 MofNCompleteColumn,
                 Progress,
                 TextColumn,
-                TimeElapsedColumn,
                 TimeRemainingColumn,
             )
 
             self.bar = Progress(
                 TextColumn("[bold]batch"),
-                BarColumn(),
+                BarColumn(bar_width=16),
                 MofNCompleteColumn(),
                 TextColumn("{task.fields[line]}"),
-                TimeElapsedColumn(),
                 TimeRemainingColumn(),
                 console=self.console,
             )
@@ -351,10 +442,29 @@ class _BatchView:
 
     @staticmethod
     def line(counts: Any) -> str:
-        return (
-            f"{counts.done} done, {counts.failed} failed, {counts.cached} cached, "
-            f"{counts.resumed} already done, {counts.rate:.2f}/s, {counts.tokens:,} tokens"
-        )
+        """The live line beside the bar: short, so bar, count and ETA fit 80 columns."""
+        return f"{counts.done} ok · {counts.failed} failed · {counts.rate:.2f}/s"
+
+    @staticmethod
+    def plain(counts: Any, width: int = 80) -> str:
+        """The line written every few seconds when stderr is no terminal: counts, rate and ETA
+        always; cached, resumed and tokens while the line stays within ``width``."""
+        finished = counts.done + counts.failed + counts.resumed
+        of = f"/{counts.total}" if counts.total else ""
+        eta = ""
+        if counts.total and counts.rate > 0:
+            left = max(counts.total - finished, 0) / counts.rate
+            eta = f", ETA {int(left // 60)}m{int(left % 60):02d}s"
+        line = f"batch {finished}{of}: {counts.done} ok, {counts.failed} failed"
+        tail = f", {counts.rate:.2f}/s{eta}"
+        extra = [f"{counts.cached} cached"]
+        if counts.resumed:
+            extra.append(f"{counts.resumed} resumed")
+        extra.append(f"{counts.tokens:,} tokens")
+        for part in extra:
+            if len(line) + len(part) + 2 + len(tail) <= width:
+                line += f", {part}"
+        return line + tail
 
     def update(self, counts: Any) -> None:
         if self.quiet:
@@ -367,11 +477,7 @@ class _BatchView:
         now = time.monotonic()
         if now - self.last >= self.every:
             self.last = now
-            eta = ""
-            if counts.total and counts.rate > 0:
-                left = max(counts.total - finished, 0) / counts.rate
-                eta = f", ETA {int(left // 60)}m{int(left % 60):02d}s"
-            typer.echo(f"batch: {self.line(counts)}{eta}", err=True)
+            typer.echo(self.plain(counts), err=True)
 
     def summary(self, counts: Any, out: Path) -> None:
         table = Table("Articles", "Count", title=f"batch → {out}")
@@ -383,7 +489,25 @@ class _BatchView:
         table.add_row("already done (resume)", str(counts.resumed))
         table.add_row("tokens", f"{counts.tokens:,}")
         table.add_row("time", f"{counts.elapsed:.1f} s ({counts.rate:.2f} articles/s)")
-        _stdout().print(table)
+        console = _stdout()
+        console.print(table)
+        if counts.failed_ids:
+            shown = ", ".join(counts.failed_ids[:10])
+            more = len(counts.failed_ids) - 10
+            console.print(f"failed: {shown}" + (f" and {more} more" if more > 0 else ""),
+                          highlight=False, markup=False)  # fmt: skip
+            again = " ".join(a for a in sys.argv[1:] if a not in ("--resume", "--retry-failed"))
+            for line in (f"why: {failed_query(out)}",
+                         f"redo them: newsbrief {again} --retry-failed"):  # fmt: skip
+                console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def failed_query(out: Path) -> str:
+    """A shell command that lists the failed records of a results file, with why they failed."""
+    if out.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
+        return (f"sqlite3 {out} \"SELECT id, json_extract(record, '$.error.message') FROM "
+                "results WHERE status = 'failed'\"")  # fmt: skip
+    return f"jq -c 'select(.status == \"failed\") | [.id, .error.message]' {out}"
 
 
 @eval_app.callback(invoke_without_command=True)
@@ -420,12 +544,26 @@ def eval_run(
         "--keep-text",
         help="Keep external articles' text and briefs in the run file (local use; never commit).",
     ),
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help=DATA_FORMAT_HELP,
+    ),
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help="Run a full eval on a local model without asking."
+    ),
 ) -> None:
     """Run a prompt over every fixture and score it next to the no-model floor; writes a
-    versioned run file."""
+    versioned run file. On a local model it asks first (it takes long); --yes skips that."""
     if ctx.invoked_subcommand is not None:
         return
     from .evals import runner
+
+    if replay is None and not yes and strategy != "floor":
+        _confirm_local_eval(model, fixtures)
 
     if replay is not None:
         run = runner.replay(runner.load_run(replay), fixtures, judge=judge)
@@ -439,12 +577,38 @@ def eval_run(
         )  # fmt: skip
     path = out or runner.default_run_path(run)
     runner.save_run(run, path)
+    if output == DataFormat.json:
+        keys = ("prompt", "prompt_sha256", "model", "strategy", "created", "repeats", "fixtures")
+        _print_json({**{k: run.get(k) for k in keys}, "run_file": str(path),
+                     "summary": run["summary"],
+                     "floor": (run.get("floor") or {}).get("summary")})  # fmt: skip
+        return
     console = _stdout()
     console.print(_side_by_side(run))
     cost = run["summary"]["cost"]
     console.print(
         f"{cost['n']} outputs, {cost['prompt_tokens']:,}+{cost['completion_tokens']:,} tokens, "
         f"{cost['latency_ms'] / 1000:.1f} s of model time; run file: {path}"
+    )
+
+
+def _confirm_local_eval(model: str | None, fixtures: list[Path]) -> None:
+    """A full eval on the embedded or a local GGUF model takes an hour or more on a laptop:
+    ask on a terminal, refuse elsewhere, unless --yes."""
+    from .config import resolve_settings
+    from .errors import UsageError
+
+    chosen = resolve_settings(model=model).model
+    if chosen.split(":", 1)[0] != "local":
+        return
+    folders = ", ".join(str(f) for f in fixtures)
+    what = f"a full eval of every fixture in {folders} on {chosen} (an hour or more on 2 cores)"
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        if not typer.confirm(f"This starts {what}. Go on?", default=False, err=True):
+            raise typer.Exit(1)
+        return
+    raise UsageError(
+        f"this would start {what}", "pass --yes to run it, or --replay RUN to re-score"
     )
 
 
@@ -482,23 +646,36 @@ def _side_by_side(run: dict[str, Any]) -> Table:
 @handle_errors
 def eval_compare(
     run_a: Path = typer.Argument(
-        ..., help="The baseline run file (A), or `floor` for the no-model floor scored in B."
+        ...,
+        metavar="A",
+        help="The baseline run file (A), or `floor` for the no-model floor scored in B.",
     ),
-    run_b: Path = typer.Argument(..., help="The candidate run file (B)."),
+    run_b: Path = typer.Argument(..., metavar="B", help="The candidate run file (B)."),
     gate: bool = typer.Option(
-        False, "--gate", help="Exit 4 when B may be worse than A or a hard gate fails."
+        False,
+        "--gate",
+        help="Exit 4 when a gated field is worse (95% CI below 0, lower bound beyond -delta) "
+        "or a hard gate fails; inconclusive fields do not fail it.",
     ),
     delta: float = typer.Option(
-        0.02, "--delta", min=0, help="Tolerance: gate when a CI's lower bound is below -delta."
+        0.02, "--delta", min=0, help="Tolerance: a CI within ±delta is no significant difference."
     ),
     report: list[Path] = typer.Option(
-        [], "--report", help="Also write a report: out.md or out.html (repeatable)."
+        [], "--report", help="Also write a report: out.json, out.md or out.html (repeatable)."
     ),
     fixtures: list[Path] = typer.Option(
         [Path("evals/fixtures")], "--fixtures", help="Fixture folder, for the HTML diffs."
     ),
     shared_only: bool = typer.Option(
         False, "--shared-only", help="Runs on different fixture sets: compare the shared ones."
+    ),
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help=DATA_FORMAT_HELP,
     ),
 ) -> None:
     """B against A per field: deltas, paired bootstrap 95% CIs, flips, verdict, gate.
@@ -513,6 +690,7 @@ def eval_compare(
     from .evals import runner
     from .evals.report import interval, number
 
+    report_module.check_report_paths(report)  # before any work: a typo costs nothing
     b = runner.load_run(run_b)
     a = runner.floor_run(b) if str(run_a) == "floor" else runner.load_run(run_a)
     if not shared_only:
@@ -522,15 +700,23 @@ def eval_compare(
     def named(run: dict[str, Any]) -> str:
         return f"{run['prompt']} on {run['model']} ({run.get('strategy') or 'focused'})"
 
+    if output == DataFormat.json:
+        _print_json(report_module.to_dict(result))
     title = f"B {named(b)} vs A {named(a)}"
     if shared_only and {i["id"] for i in a["items"]} != {i["id"] for i in b["items"]}:
         title += f", on the {len(result.fixtures)} fixtures both runs have"
-    table = Table("field", "A", "B", "delta", "95% CI", "n", "gate", title=title)
+    table = Table("field", "A", "B", "delta", "95% CI", "n", "verdict", title=title,
+                  caption=f"FAIL: worse beyond -{delta}; not gated: schema_valid, grounding, "
+                  "no_leak")  # fmt: skip
+    colours = {"better": "green", "worse": "red", "inconclusive": "yellow"}
     for f in result.fields:
-        gate_cell = ("[red]FAIL[/red]" if f.failed else "ok") if f.gated else ""
+        cell = report_module.verdict_cell(f)
+        if f.verdict in colours:
+            cell = f"[{colours[f.verdict]}]{cell}[/{colours[f.verdict]}]"
         table.add_row(f.name, number(f.a), number(f.b), number(f.delta, signed=True),
-                      interval(f.low, f.high), str(f.n), gate_cell)  # fmt: skip
-    console = _stdout()
+                      interval(f.low, f.high), str(f.n), cell)  # fmt: skip
+    # With --format json the table and the lines below go to stderr: stdout is the JSON.
+    console = Console(stderr=True) if output == DataFormat.json else _stdout()
     console.print(table)
     for hard in result.hard:
         mark = "[green]ok[/green]" if hard["ok"] else "[red]FAIL[/red]"
@@ -548,7 +734,7 @@ def eval_compare(
         elif path.suffix.lower() == ".md":
             text = report_module.to_markdown(result)
         else:
-            raise InputError(f"--report {path}: unknown format", "name it *.md or *.html")
+            text = json.dumps(report_module.to_dict(result), indent=2, ensure_ascii=False) + "\n"
         path.write_text(text, encoding="utf-8")
         console.print(f"wrote {path}")
     if gate and result.gate_failed:
@@ -558,70 +744,138 @@ def eval_compare(
 @app.command("clean")
 @handle_errors
 def clean_command(
-    source: str = typer.Argument(..., help="Article file, or - to read stdin."),
-    output: CleanFormat = typer.Option(CleanFormat.text, "--format", "-f", help="Output format."),
+    source: str = typer.Argument(..., metavar="SOURCE", help="Article file, or - to read stdin."),
+    output: str = typer.Option(
+        "text",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(CleanFormat),
+        help="text, json (with the audit) or diff.",
+    ),
+    out_file: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout."
+    ),
 ) -> None:
     """Print the cleaned article (what the model sees), its audit as JSON, or a diff."""
     article, cleaned = api.clean(source)
-    if output is CleanFormat.json:
-        typer.echo(json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False))
-    elif output is CleanFormat.diff:
-        typer.echo(diff(article.raw, cleaned.text, article.source))
+    if output == CleanFormat.json:
+        text = json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False)
+    elif output == CleanFormat.diff:
+        text = diff(article.raw, cleaned.text, article.source)
     else:
-        typer.echo(cleaned.text)
+        text = cleaned.text
+    if out_file is not None:
+        _write(out_file, text + "\n")
+    else:
+        typer.echo(text)
 
 
 @app.command()
 @handle_errors
-def models() -> None:
+def models(
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help=DATA_FORMAT_HELP,
+    ),
+) -> None:
     """List the models newsbrief can use and which one is the default."""
+    from .base import pick_strategy
     from .config import resolve_settings
     from .llm import embedded_model_path
 
     settings = resolve_settings()
+    strategy = pick_strategy(None, None, settings.strategy, settings.model)
     table = Table("Model", "What", "Status")
+    embedded_path: str | None = None
     try:
         embedded = embedded_model_path()
         size = embedded.stat().st_size / 1e6
         status = f"ready, {size:.0f} MB"
+        embedded_path = str(embedded)
     except NewsbriefError as exc:
         status = f"missing: {exc}"
+    endpoint = mask_secrets(settings.base_url or "https://api.openai.com/v1")
+    if output == DataFormat.json:
+        _print_json({
+            "default": {"model": settings.model, "strategy": strategy},
+            "models": [
+                {"model": "local", "what": "SmolLM2-135M-Instruct, embedded", "status": status,
+                 "path": embedded_path},
+                {"model": "local:<path.gguf>", "what": "any GGUF model file"},
+                {"model": "openai:<model>", "what": "OpenAI-compatible endpoint",
+                 "base_url": endpoint, "api_key_set": bool(settings.api_key)},
+            ],
+        })  # fmt: skip
+        return
     table.add_row("local", "SmolLM2-135M-Instruct, embedded, runs on the CPU", status)
     table.add_row("local:<path.gguf>", "any GGUF model file, run by llama-cpp-python", "")
-    endpoint = mask_secrets(settings.base_url or "https://api.openai.com/v1")
     key = "key set" if settings.api_key else "no OPENAI_API_KEY"
     table.add_row("openai:<model>", f"OpenAI-compatible endpoint {endpoint}", key)
     console = _stdout()
     console.print(table)
-    from .base import pick_strategy
-
-    strategy = pick_strategy(None, None, settings.strategy, settings.model)
     console.print(f"default: {settings.model}, strategy {strategy}")
 
 
 @prompts_app.command("list")
 @handle_errors
-def prompts_list() -> None:
+def prompts_list(
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help=DATA_FORMAT_HELP,
+    ),
+) -> None:
     """List every prompt version."""
     from .prompts import available, load_prompt
 
     table = Table("Prompt", "Strategy", "Tasks", "sha256", "Description")
+    found = []
     for name, versions in available().items():
         for number in versions:
             loaded = load_prompt(f"{name}@{number}")
-            tasks = ", ".join(t.part for t in loaded.spec.tasks)
+            tasks = [t.part for t in loaded.spec.tasks]
             summary = loaded.spec.description.split(". ")[0].rstrip(".") + "."
-            table.add_row(loaded.ref, loaded.spec.strategy, tasks, loaded.sha256[:12], summary)
+            found.append({"prompt": loaded.ref, "strategy": loaded.spec.strategy, "tasks": tasks,
+                          "sha256": loaded.sha256, "description": loaded.spec.description,
+                          "directory": str(loaded.directory)})  # fmt: skip
+            table.add_row(loaded.ref, loaded.spec.strategy, ", ".join(tasks), loaded.sha256[:12],
+                          summary)  # fmt: skip
+    if output == DataFormat.json:
+        _print_json(found)
+        return
     _stdout().print(table)
 
 
 @prompts_app.command("show")
 @handle_errors
-def prompts_show(ref: str = typer.Argument(..., help="Prompt id@version, e.g. brief@1.")) -> None:
+def prompts_show(
+    ref: str = typer.Argument(..., metavar="REF", help="Prompt id@version, e.g. brief@1."),
+    raw: bool = typer.Option(
+        False, "--raw", help="The exact files, unwrapped and uncoloured (to pipe or copy)."
+    ),
+    file: str | None = typer.Option(
+        None, "--file", help="Only this file, e.g. prompt.yaml (implies --raw)."
+    ),
+) -> None:
     """Show a prompt version: its front matter and every template."""
+    from .prompt_work import raw_files
     from .prompts import load_prompt
 
     loaded = load_prompt(ref)
+    if raw or file is not None:
+        for header, text in raw_files(loaded, file):
+            if header is not None:
+                sys.stdout.write(header + "\n")
+            sys.stdout.write(text)
+        return
     console = _stdout()
     console.print(f"[bold]{loaded.ref}[/bold]  sha256 {loaded.sha256}  ({loaded.directory})")
     for path in sorted(loaded.directory.iterdir()):
@@ -630,14 +884,106 @@ def prompts_show(ref: str = typer.Argument(..., help="Prompt id@version, e.g. br
         console.print(Syntax(path.read_text(encoding="utf-8"), lexer, word_wrap=True))
 
 
+@prompts_app.command("new")
+@handle_errors
+def prompts_new(
+    ref: str = typer.Argument(..., metavar="REF", help="The new version, e.g. brief@4."),
+    source: str = typer.Option(..., "--from", help="The version to copy, e.g. brief@2."),
+    directory: Path | None = typer.Option(
+        None,
+        "--dir",
+        help="Prompts folder to write into. Default: NEWSBRIEF_PROMPTS_DIR, else the "
+        "checkout's prompts/.",
+    ),
+) -> None:
+    """Start a new prompt version as an unreleased copy of another; opens nothing."""
+    from .base import prompt_dirs
+    from .prompt_work import new_version
+
+    made = new_version(ref, source, directory)
+    typer.echo(f"made {made.ref} from {source}: {made.directory}")
+    if not any(made.directory.is_relative_to(d) for d in prompt_dirs()):
+        typer.echo(
+            f"to use it: export NEWSBRIEF_PROMPTS_DIR={made.directory.parent.parent}", err=True
+        )
+    typer.echo(f"next: edit its files, then newsbrief eval --prompt {made.ref}")
+
+
+@prompts_app.command("diff")
+@handle_errors
+def prompts_diff(
+    ref_a: str = typer.Argument(..., metavar="A", help="The old version, e.g. brief@2."),
+    ref_b: str = typer.Argument(..., metavar="B", help="The new version, e.g. brief@4."),
+) -> None:
+    """A unified diff of two prompt versions, file by file."""
+    from .prompt_work import diff
+    from .prompts import load_prompt
+
+    sys.stdout.write(diff(load_prompt(ref_a), load_prompt(ref_b)))
+
+
+@app.command()
+@handle_errors
+def view(
+    results: str = typer.Argument(
+        ..., metavar="RESULTS", help="A batch's results.jsonl or results.sqlite."
+    ),
+    out_file: Path | None = typer.Option(
+        None, "--output", "-o", help="The page to write (default: RESULTS with .html)."
+    ),
+) -> None:
+    """Write one HTML page over a batch's results, filtered by status, field, actor or text."""
+    from .html_view import batch_page, read_results
+
+    records = read_results(results)
+    target = out_file or Path(results).with_suffix(".html")
+    _write(target, batch_page(records, Path(results).name))
+    typer.echo(f"wrote {target} ({len(records)} records); open it in a browser")
+
+
+@app.command()
+@handle_errors
+def paths(
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help=DATA_FORMAT_HELP,
+    ),
+) -> None:
+    """Show where the config file, the run log and cache, and the prompts live."""
+    from .base import config_path, data_dir, prompt_dirs
+    from .store import default_path
+
+    found = {
+        "config": str(config_path()),
+        "data": str(data_dir()),
+        "log_and_cache": str(default_path()),
+        "prompts": [str(p) for p in prompt_dirs()],
+    }
+    if output == DataFormat.json:
+        _print_json(found)
+        return
+    for name, value in found.items():
+        for item in value if isinstance(value, list) else [value]:
+            typer.echo(f"{name + ':':15}{item}")
+
+
 @schema_app.command("export")
 @handle_errors
 def schema_export(
-    directory: Path = typer.Option(Path("schemas"), "--dir", help="Folder to write into."),
+    directory: Path = typer.Option(
+        Path("schemas"), "--dir", help="Folder to write into, or - for stdout."
+    ),
 ) -> None:
     """Write schemas/brief.v1.schema.json from the pydantic models."""
-    from .schemas import export_schema
+    from .schemas import export_schema, schema_text
 
+    if str(directory) == "-":
+        sys.stdout.write(schema_text())
+        return
     path = export_schema(directory)
     typer.echo(f"wrote {path}")
 
@@ -646,8 +992,24 @@ def schema_export(
 @handle_errors
 def logs_list(
     ctx: typer.Context,
-    count: int = typer.Option(20, "-n", help="How many of the latest calls.", min=1),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    count: int = typer.Option(20, "-n", help="How many of the latest calls; 0 for all.", min=0),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="Only calls to models whose name contains this."
+    ),
+    grep: str | None = typer.Option(
+        None, "--grep", help="Only calls whose messages, reply or error contain this text."
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="One JSON object per line (messages and parsed as objects)."
+    ),
+    output: str = typer.Option(
+        "pretty",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        callback=choice_of(DataFormat),
+        help="pretty, or json (the same as --json).",
+    ),
 ) -> None:
     """List the latest LLM calls (newest first); `logs show ID` shows one in full."""
     if ctx.invoked_subcommand is not None:
@@ -656,12 +1018,12 @@ def logs_list(
 
     store = Store()
     try:
-        calls = store.calls(count)
+        calls = store.calls(count or None, model=model, text=grep)
     finally:
         store.close()
-    if as_json:
+    if as_json or output == DataFormat.json:
         for call in calls:
-            typer.echo(json.dumps(call, ensure_ascii=False))
+            typer.echo(json.dumps(_nested(call), ensure_ascii=False))
         return
     # Identifying columns never wrap or shrink to an ellipsis on a narrow terminal; the
     # prompt, task and error text wrap instead.
@@ -684,7 +1046,9 @@ def logs_list(
 
 @logs_app.command("show")
 @handle_errors
-def logs_show(call_id: int = typer.Argument(..., help="A call ID from `newsbrief logs`.")) -> None:
+def logs_show(
+    call_id: int = typer.Argument(..., metavar="ID", help="A call ID from `newsbrief logs`."),
+) -> None:
     """Show one logged call: messages, raw reply, parsed result, usage, error."""
     from .errors import UsageError
     from .store import Store
@@ -696,10 +1060,27 @@ def logs_show(call_id: int = typer.Argument(..., help="A call ID from `newsbrief
         store.close()
     if call is None:
         raise UsageError(f"no logged call {call_id}", "list them with `newsbrief logs`")
+    typer.echo(json.dumps(_nested(call), indent=2, ensure_ascii=False))
+
+
+def _nested(call: dict[str, Any]) -> dict[str, Any]:
+    """A logged call with its stored JSON (messages, parsed result) as objects, not strings."""
+    out = dict(call)
     for key in ("messages", "parsed"):
-        if call[key]:
-            call[key] = json.loads(call[key])
-    typer.echo(json.dumps(call, indent=2, ensure_ascii=False))
+        if isinstance(out.get(key), str):
+            with contextlib.suppress(ValueError):  # not JSON after all: left as text
+                out[key] = json.loads(out[key])
+    return out
+
+
+def global_flags_first(args: list[str]) -> list[str]:
+    """``--debug`` is accepted anywhere before a ``--``: it is moved to the front, where the
+    root command reads it (``newsbrief summarize a.txt --debug`` works as users expect)."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[:end]:
+        return args
+    rest = [a for a in args[:end] if a != "--debug"]
+    return ["--debug", *rest, *args[end:]]
 
 
 def main() -> None:
@@ -707,7 +1088,7 @@ def main() -> None:
     if os.environ.get("NEWSBRIEF_DEBUG") in ("1", "true", "yes"):
         _state["debug"] = True
     try:
-        app(prog_name="newsbrief")
+        app(args=global_flags_first(sys.argv[1:]), prog_name="newsbrief")
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_closed_pipe()

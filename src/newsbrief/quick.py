@@ -61,8 +61,8 @@ def parse_summarize(args: Sequence[str]) -> dict[str, str] | None:
                     return None
                 value = rest.pop(0)
             found[_VALUE_OPTIONS[name]] = value
-        elif arg == "--no-log":
-            continue
+        elif arg in ("--no-log", "-q", "--quiet"):
+            continue  # a cached brief prints no progress anyway
         elif arg.startswith("-") or "source" in found:
             return None  # --help, --no-cache, stdin, an unknown flag, two sources: the full CLI
         else:
@@ -131,7 +131,7 @@ def lookup(options: dict[str, str], started: float) -> dict[str, Any] | None:
     return {
         "article": article,
         "brief": stored["brief"],
-        "meta": base.cached_meta(stored["meta"], started),
+        "meta": base.cached_meta(stored["meta"], started, stored.get("created")),
     }
 
 

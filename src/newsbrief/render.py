@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-    from rich.table import Table
+    from rich.text import Text
 
 FORMATS = ("pretty", "json", "markdown")
 
@@ -27,11 +27,21 @@ def _title(result: dict[str, Any]) -> str:
     return str(article.get("title") or article["id"])
 
 
+def _age(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
 def _footer(result: dict[str, Any]) -> str:
     meta = result["meta"]
     usage = meta["usage"]
     grounding = meta["grounding"]
-    cached = " · cached" if meta.get("cached") else ""
+    cached = ""
+    if meta.get("cached"):
+        age = (meta.get("cache") or {}).get("age_s")
+        cached = " · cached" + (f", made {_age(age)} ago" if age is not None else "")
     strategy = f" ({meta['strategy']})" if meta.get("strategy") else ""
     return (
         f"{meta['model']} · {meta['prompt']}{strategy} · {meta['latency_ms'] / 1000:.1f} s · "
@@ -68,61 +78,115 @@ def to_markdown(result: dict[str, Any]) -> str:
     for expert in brief["quoted_experts"]:
         who = _who(expert)
         out.append(f"- **{expert['name']}**" + (f" ({who})" if who else ""))
-        out += [f"  - {_quote(q)}" for q in expert["quotes"]]
+        out += [f"  - {_quote(q)} ({q['kind']})" for q in expert["quotes"]]
     if not brief["quoted_experts"]:
         out.append("_(none)_")
+    dropped = _dropped(result)
+    if dropped:
+        out += ["", f"## Dropped by grounding ({len(dropped)})", ""]
+        out += [f"- {_dropped_line(d)}" for d in dropped]
     out += ["", "---", f"*{_footer(result)}*", ""]
     return "\n".join(out)
 
 
-def _table(*columns: str) -> Table:
+def _dropped(result: dict[str, Any]) -> list[dict[str, str]]:
+    """What grounding removed from the brief (older results have no ``dropped``)."""
+    return list(result["meta"]["grounding"].get("dropped") or [])
+
+
+def _dropped_line(item: dict[str, str]) -> str:
+    part = item.get("part") or item.get("path") or "item"
+    return f"{part}: “{item['text']}” ({item.get('reason') or 'not in the article'})"
+
+
+def _numbered(rows: list[tuple[Text, list[Text]]]) -> RenderableType:
+    """A numbered list whose items and their evidence lines wrap under their own text (a
+    hanging indent), so nothing is cut at any width."""
     from rich.table import Table
 
-    table = Table(show_header=True, header_style="bold", expand=True, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    return table
+    grid = Table.grid(padding=(0, 1), expand=False)
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for index, (head, details) in enumerate(rows, 1):
+        body = head.copy()
+        for line in details:
+            body.append("\n")
+            body.append_text(line)
+        grid.add_row(f"{index}.", body)
+    return grid
 
 
 def to_rich(result: dict[str, Any]) -> RenderableType:
+    """The terminal view: every item with the evidence it rests on, each quote's kind, what
+    grounding dropped, and the meta footer; it wraps (never cuts) at any width, 80 included."""
     from rich.console import Group
-    from rich.markup import escape
-    from rich.panel import Panel
+    from rich.rule import Rule
     from rich.text import Text
 
     brief = result["brief"]
-    parts: list[RenderableType] = [Text(brief["summary"] or "(no summary)"), Text("")]
-    if brief["pledges"]:
-        table = _table("Actor", "Pledge", "Condition")
-        for p in brief["pledges"]:
-            table.add_row(escape(p["actor"]), escape(p["commitment"]), escape(p["condition"] or ""))
-        parts += [Text("Pledges", style="bold cyan"), table]
-    if brief["positions"]:
-        table = _table("Actor", "Stance", "Position")
-        for pos in brief["positions"]:
-            table.add_row(escape(pos["actor"]), pos["stance"], escape(pos["statement"]))
-        parts += [Text("Positions", style="bold cyan"), table]
-    if brief["quoted_experts"]:
-        table = _table("Expert", "Role / affiliation", "Quotes")
-        for e in brief["quoted_experts"]:
-            quotes = "\n".join(_quote(q) for q in e["quotes"])
-            table.add_row(escape(e["name"]), escape(_who(e)), escape(quotes))
-        parts += [Text("Quoted experts", style="bold cyan"), table]
+    source = result["article"].get("source") or ""
+    parts: list[RenderableType] = [Text(_title(result), style="bold")]
+    if source and source != _title(result):
+        parts.append(Text(source, style="dim", overflow="fold"))
+    parts += [Text(""), Text(brief["summary"] or "(no summary)")]
+
+    def section(name: str, rows: list[tuple[Text, list[Text]]]) -> None:
+        parts.append(Text(""))
+        parts.append(Text(f"{name} ({len(rows)})", style="bold cyan"))
+        parts.append(_numbered(rows) if rows else Text("none found", style="dim"))
+
+    def evidence(text: str) -> Text:
+        return Text.assemble(("evidence: ", "dim"), (f"“{text}”", "italic"))
+
+    section("Pledges", [
+        (Text.assemble((p["actor"], "bold"), ": ", p["commitment"],
+                       (f" (if {p['condition']})" if p.get("condition") else "")),
+         [evidence(p["evidence"])])
+        for p in brief["pledges"]
+    ])  # fmt: skip
+    section("Positions", [
+        (Text.assemble((p["actor"], "bold"), ": ", p["statement"]),
+         [Text.assemble((p["stance"], "magenta"), " · ", p["topic"]), evidence(p["evidence"])])
+        for p in brief["positions"]
+    ])  # fmt: skip
+    section("Quoted experts", [
+        (Text.assemble((e["name"], "bold"), (f", {_who(e)}" if _who(e) else "")),
+         [Text.assemble((f"{q['kind']}: ", "dim"), _quote(q)) for q in e["quotes"]]
+         or [Text("no quote kept", style="dim")])
+        for e in brief["quoted_experts"]
+    ])  # fmt: skip
+    dropped = _dropped(result)
+    if dropped:
+        parts += [Text(""), Text(f"Grounding dropped {len(dropped)} item(s), with why:",
+                                 style="yellow")]  # fmt: skip
+        parts += [Text(f"  - {_dropped_line(d)}", style="yellow") for d in dropped]
     ungrounded = result["meta"]["grounding"]["ungrounded"]
     if ungrounded:
         parts.append(
             Text(
-                f"{len(ungrounded)} excerpt(s) not found verbatim in the article: "
+                f"{len(ungrounded)} excerpt(s) kept but not found verbatim in the article: "
                 + ", ".join(u["path"] for u in ungrounded),
                 style="yellow",
             )
         )
-    return Panel(
-        Group(*parts),
-        title=escape(_title(result)),
-        subtitle=escape(_footer(result)),
-        expand=True,
-    )
+    parts += [Rule(style="dim"), Text(_footer(result), style="dim")]
+    return Group(*parts)
+
+
+def to_text(result: dict[str, Any], output: str, width: int = 80) -> str:
+    """``result`` in ``output`` format as a string (the pretty view uncoloured, ``width`` wide),
+    for ``--output FILE``."""
+    if output == "json":
+        return to_json(result) + "\n"
+    if output == "markdown":
+        return to_markdown(result) + "\n"
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, soft_wrap=False).print(to_rich(result))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
 def emit(result: dict[str, Any], output: str) -> None:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .base import data_dir
+from .base import TIME_FORMAT, data_dir
 from .errors import NewsbriefError, mask_secrets
 
 CACHE_VERSION = 1  # bump when the stored result's shape changes; old rows are then ignored
@@ -99,7 +99,8 @@ def fastpath_lookup(
     db = sqlite3.connect(path, timeout=5)
     try:
         row = db.execute(
-            "SELECT f.article, c.value FROM fastpath f JOIN cache c ON c.key = f.result_key "
+            "SELECT f.article, c.value, c.created FROM fastpath f "
+            "JOIN cache c ON c.key = f.result_key "
             "WHERE f.key = ? AND c.version = ?",
             (key, CACHE_VERSION),
         ).fetchone()
@@ -109,11 +110,11 @@ def fastpath_lookup(
         db.close()
     if row is None:
         return None
-    return json.loads(row[0]), json.loads(row[1])
+    return json.loads(row[0]), {**json.loads(row[1]), "created": row[2]}
 
 
 def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return time.strftime(TIME_FORMAT, time.gmtime())
 
 
 class Store:
@@ -188,8 +189,22 @@ class Store:
         )
         return int(cursor.lastrowid or 0)
 
-    def calls(self, limit: int = 20) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT * FROM calls ORDER BY id DESC LIMIT ?", (limit,))
+    def calls(
+        self, limit: int | None = 20, *, model: str | None = None, text: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The latest calls, newest first: ``limit`` of them (None: all), only those whose model
+        contains ``model`` and whose messages, reply or error contain ``text``."""
+        where, params = [], []
+        if model:
+            where.append("instr(model, ?) > 0")
+            params.append(model)
+        if text:
+            where.append("(instr(messages, ?) > 0 OR instr(coalesce(raw_reply, ''), ?) > 0 "
+                         "OR instr(coalesce(error, ''), ?) > 0)")  # fmt: skip
+            params += [text, text, text]
+        sql = "SELECT * FROM calls" + (f" WHERE {' AND '.join(where)}" if where else "")
+        sql += " ORDER BY id DESC LIMIT ?"
+        rows = self.db.execute(sql, (*params, -1 if limit is None else limit))
         return [dict(row) for row in rows]
 
     def call(self, call_id: int) -> dict[str, Any] | None:
@@ -199,10 +214,11 @@ class Store:
     # --- cache -----------------------------------------------------------------------------
 
     def cache_get(self, key: str) -> dict[str, Any] | None:
+        """The stored value, with ``created`` (UTC) added: when it was stored."""
         row = self.db.execute(
-            "SELECT value FROM cache WHERE key = ? AND version = ?", (key, CACHE_VERSION)
+            "SELECT value, created FROM cache WHERE key = ? AND version = ?", (key, CACHE_VERSION)
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return {**json.loads(row[0]), "created": row[1]} if row else None
 
     def cache_put(self, key: str, value: dict[str, Any]) -> None:
         self.db.execute(

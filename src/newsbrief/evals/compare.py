@@ -6,10 +6,19 @@ interval measures the change on the same articles, not the spread between articl
 bootstrap resamples fixtures with replacement (10,000 times, seeded: the same runs always give
 the same interval) and takes the 2.5th and 97.5th percentiles of the mean paired difference.
 
-The gate fails when the lower bound of any gated field's delta is below ``-delta`` (B may be
-worse by more than the tolerance), or a hard gate fails on B: a brief that is not schema-valid,
-a quote or evidence that is not in the source where A had none on that fixture, or a leak of
-removed chrome into a brief.
+Each field gets one of four verdicts from its interval and the tolerance ``delta``:
+
+- **better**: the whole interval is above 0;
+- **worse**: the whole interval is below 0;
+- **no significant difference**: the interval includes 0 and stays within ``±delta``;
+- **inconclusive**: the interval includes 0 but reaches beyond ``±delta``, so these fixtures
+  cannot tell (more fixtures or ``--repeats`` would).
+
+The gate fails when a gated field is *worse* by possibly more than the tolerance (its interval
+is below 0 and its lower bound below ``-delta``), or a hard gate fails on B: a brief that is not
+schema-valid, a quote or evidence that is not in the source where A had none on that fixture,
+or a leak of removed chrome into a brief. An inconclusive field never fails the gate; it is
+named in the verdict.
 """
 
 from __future__ import annotations
@@ -26,6 +35,21 @@ REPORTED = ("schema_valid", *GATED, "grounding", "no_leak")
 RESAMPLES = 10_000
 SEED = 20261128
 FLIP = 0.5  # a per-fixture change this large is listed as a flip
+BETTER, WORSE, SAME, INCONCLUSIVE = "better", "worse", "no significant difference", "inconclusive"
+
+
+def field_verdict(low: float | None, high: float | None, tolerance: float) -> str | None:
+    """better, worse, no significant difference or inconclusive for a delta's 95% interval
+    (None when there is no interval: no paired fixture)."""
+    if low is None or high is None:
+        return None
+    if low > 0:
+        return BETTER
+    if high < 0:
+        return WORSE
+    if low >= -tolerance and high <= tolerance:
+        return SAME
+    return INCONCLUSIVE
 
 
 @dataclass
@@ -39,6 +63,7 @@ class FieldDelta:
     n: int
     gated: bool
     failed: bool = False
+    verdict: str | None = None
 
 
 @dataclass
@@ -135,6 +160,40 @@ def _hard_gates(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def overall_verdict(
+    fields: list[FieldDelta], hard: list[dict[str, Any]], tolerance: float
+) -> str:
+    """One sentence over the gated fields: what fails the gate, else what is better, what
+    cannot be told, and that nothing else changed."""
+
+    def named(kind: str, failing: bool | None = None) -> list[str]:
+        return [f.name for f in fields if f.gated and f.verdict == kind
+                and (failing is None or f.failed == failing)]  # fmt: skip
+
+    worse, broken = named(WORSE, True), [g["gate"] for g in hard if not g["ok"]]
+    if worse or broken:
+        return "B fails the gate: " + "; ".join(
+            ([f"worse on {', '.join(worse)} (95% CI below 0, beyond -{tolerance})"]
+             if worse else [])
+            + ([f"hard gate: {', '.join(broken)}"] if broken else [])
+        )  # fmt: skip
+    said = []
+    if named(BETTER):
+        said.append(f"B is better on {', '.join(named(BETTER))} (95% CI above 0)")
+    if named(WORSE):
+        said.append(f"worse within the tolerance on {', '.join(named(WORSE))}")
+    if named(INCONCLUSIVE):
+        said.append(
+            f"inconclusive on {', '.join(named(INCONCLUSIVE))} (95% CI includes 0 and reaches "
+            f"beyond ±{tolerance}: more fixtures or --repeats would tell)"
+        )
+    if not said:
+        return f"no significant difference (every 95% CI includes 0 and stays within ±{tolerance})"
+    if named(SAME):
+        said.append(f"no significant difference on {', '.join(named(SAME))}")
+    return "; ".join(said)
+
+
 def compare(
     a: dict[str, Any],
     b: dict[str, Any],
@@ -159,26 +218,19 @@ def compare(
         delta, low, high = paired_bootstrap([va[k] for k in shared], [vb[k] for k in shared],
                                             resamples=resamples, seed=seed)  # fmt: skip
         gated = name in GATED
+        verdict = field_verdict(low, high, tolerance)
+        failed = gated and verdict == WORSE and low < -tolerance
         fields.append(FieldDelta(name, mean_a, mean_b, delta, low, high, len(shared), gated,
-                                 failed=gated and low < -tolerance))  # fmt: skip
+                                 failed=failed, verdict=verdict))  # fmt: skip
         flipped += [
             {"fixture": k, "field": name, "a": va[k], "b": vb[k],
              "direction": "better" if vb[k] > va[k] else "worse"}
             for k in shared if abs(vb[k] - va[k]) >= FLIP
         ]  # fmt: skip
     hard = _hard_gates(a, b)
+    verdict = overall_verdict(fields, hard, tolerance)
     worse = [f.name for f in fields if f.failed]
     broken = [g["gate"] for g in hard if not g["ok"]]
-    better = [f.name for f in fields if f.gated and f.low is not None and f.low > 0]
-    if worse or broken:
-        verdict = "B fails the gate: " + "; ".join(
-            ([f"may be worse on {', '.join(worse)}"] if worse else [])
-            + ([f"hard gate: {', '.join(broken)}"] if broken else [])
-        )
-    elif better:
-        verdict = f"B is better on {', '.join(better)} (95% CI above 0), and no worse elsewhere"
-    else:
-        verdict = "no significant difference (every 95% CI includes 0 or stays within tolerance)"
     ids = sorted({i["id"] for i in a["items"]} & {i["id"] for i in b["items"]})
     return Comparison(_meta(a), _meta(b), fields, flipped, hard, verdict,
                       bool(worse or broken), tolerance, resamples, seed, ids)  # fmt: skip

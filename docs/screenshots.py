@@ -1,0 +1,64 @@
+"""Make the README's screenshots of the HTML pages, in headless Chromium.
+
+    python docs/screenshots.py RESULT.json    # RESULT: `newsbrief summarize seeds/000_... -f json`
+
+docs/brief.png: the brief page of RESULT next to the cleaned seed article (cleaned again here:
+the same cleaner gives the same text). docs/batch.png: `newsbrief view` over a floor batch of six
+corpus articles and an empty file, filtered to the records with experts.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from selenium import webdriver
+
+from newsbrief import api, batch
+from newsbrief.html_view import batch_page, brief_page, read_results
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    result = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    _, cleaned = api.clean(str(ROOT / result["article"]["source"]))
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,860"):
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
+    driver = webdriver.Chrome(options=options, service=service)
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work) / "articles"
+        folder.mkdir()
+        for path in sorted((ROOT / "bench" / "corpus").glob("*.txt"))[:6]:
+            shutil.copy(path, folder / path.name)
+        (folder / "empty.txt").write_text("")
+        results = Path(work) / "results.jsonl"
+        batch.run([str(folder)], results, strategy="floor", cache=False, log=False)
+        pages = {
+            "brief": brief_page(result, cleaned.to_dict()),
+            "batch": batch_page(read_results(str(results)), "results.jsonl"),
+        }
+        try:
+            for name, html in pages.items():
+                page = Path(work) / f"{name}.html"
+                page.write_text(html, encoding="utf-8")
+                driver.get(page.as_uri())
+                if name == "brief":
+                    driver.find_element("css selector", 'a[href^="#ev-pledge-"]').click()
+                    driver.execute_script("window.scrollTo(0, 0)")
+                else:
+                    field = driver.find_element("id", "field")
+                    field.find_element("css selector", "option[value='experts']").click()
+                driver.save_screenshot(str(ROOT / "docs" / f"{name}.png"))
+                print(f"wrote docs/{name}.png")
+        finally:
+            driver.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,311 @@
+"""Self-contained HTML pages: one brief beside its cleaned article, and a browsable batch.
+
+The brief page (``summarize --format html``) puts the brief on the left and the cleaned article
+on the right. Every pledge's and position's evidence and every direct quote is highlighted in
+the article and linked both ways (item to text, text back to item); what the cleaner removed can
+be opened below the article; the meta (model, prompt, strategy, tokens, time, grounding) heads
+the page. The batch page (``newsbrief view results.jsonl``) lists every record with filters by
+status, field, actor and free text. Both are one file: inline CSS and a few lines of script, no
+network.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+from typing import Any
+
+from .render import _dropped, _dropped_line, _footer, _quote, _title, _who
+
+_QUOTE_CLASS = "[\"'\u2018\u2019\u201c\u201d\u00ab\u00bb]"
+_STYLE = """
+body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}
+header{padding:12px 20px;border-bottom:1px solid #d0d7de;background:#f6f8fa}
+header h1{font-size:20px;margin:0 0 4px}
+.meta{color:#57606a;font-size:13px}
+main{display:flex;gap:24px;padding:16px 20px}
+#brief,#article{flex:1;min-width:0}
+#article{border-left:1px solid #d0d7de;padding-left:24px}
+h2{font-size:16px;margin:18px 0 6px;color:#0550ae}
+ol{padding-left:22px;margin:0}
+li{margin:0 0 10px}
+.ev{display:block;color:#57606a;font-size:13px;font-style:italic;text-decoration:none}
+.ev:hover{text-decoration:underline}
+mark{background:#fff3b0;padding:0 1px;border-radius:2px}
+mark.active,li.active{outline:2px solid #d4a72c;background:#ffe58a}
+.kind{font-size:11px;text-transform:uppercase;color:#57606a;margin-right:4px}
+.dropped{color:#9a6700}
+.back{font-size:11px;text-decoration:none;margin-left:2px}
+details{margin-top:16px}
+.removed li{color:#57606a;font-size:13px}
+.card{border:1px solid #d0d7de;border-radius:6px;padding:10px 14px;margin:0 0 12px}
+.card.failed{border-color:#cf222e}
+.card h3{font-size:15px;margin:0 0 4px}
+.error{color:#cf222e}
+#filters{display:flex;gap:8px;flex-wrap:wrap;padding:12px 20px;border-bottom:1px solid #d0d7de}
+#filters input,#filters select{font:inherit;padding:3px 6px}
+#list{padding:16px 20px}
+"""
+
+_BRIEF_SCRIPT = """
+document.querySelectorAll('a[href^="#"]').forEach(function (link) {
+  link.addEventListener('click', function () {
+    document.querySelectorAll('.active').forEach(function (e) { e.classList.remove('active'); });
+    var target = document.getElementById(link.getAttribute('href').slice(1));
+    if (target) { target.classList.add('active'); }
+  });
+});
+"""
+
+
+def _locate(excerpt: str, text: str) -> tuple[int, int] | None:
+    """Where ``excerpt`` is in ``text``: verbatim, else with any run of spaces, any quotation
+    mark and any case (the way grounding compares them); None when it is not there."""
+    excerpt = excerpt.strip().strip("\"'\u201c\u201d").rstrip(".,;:!?").strip()
+    if not excerpt:
+        return None
+    at = text.find(excerpt)
+    if at >= 0:
+        return at, at + len(excerpt)
+    parts = []
+    for word in excerpt.split():
+        parts.append("".join(_QUOTE_CLASS if c in "\"'\u2018\u2019\u201c\u201d\u00ab\u00bb"
+                             else re.escape(c) for c in word))  # fmt: skip
+    found = re.search(r"\s+".join(parts), text, re.IGNORECASE)
+    return (found.start(), found.end()) if found else None
+
+
+def _owner(item: str) -> str:
+    """The element a highlighted excerpt links back to: a quote's expert, else the item."""
+    return f"expert-{item.split('-')[1]}" if item.startswith("quote-") else item
+
+
+def _marked_article(text: str, excerpts: list[tuple[str, str]]) -> tuple[str, dict[str, str]]:
+    """The article as HTML paragraphs with each excerpt in a <mark> that links back to its item;
+    returns the HTML and item id -> mark id (items whose excerpt is not found have none)."""
+    spans: list[tuple[int, int, str]] = []
+    marks: dict[str, str] = {}
+    for item, excerpt in excerpts:
+        where = _locate(excerpt, text)
+        if where is None:
+            continue
+        same = next((m for s, e, m in spans if (s, e) == where), None)
+        if same is not None:
+            marks[item] = same
+            continue
+        if any(s < where[1] and where[0] < e for s, e, _ in spans):
+            overlapping = next(m for s, e, m in spans if s < where[1] and where[0] < e)
+            marks[item] = overlapping  # overlapping sentences share the first one's mark
+            continue
+        mark = f"ev-{item}"
+        spans.append((where[0], where[1], mark))
+        marks[item] = mark
+    back = {m: _owner(item) for item, m in reversed(list(marks.items()))}
+    out: list[str] = []
+    cursor = 0
+    for start, end, mark in sorted(spans):
+        out.append(escape(text[cursor:start]))
+        out.append(f'<mark id="{mark}">{escape(text[start:end])}</mark>'
+                   f'<a class="back" href="#{back[mark]}" title="to the brief">↩</a>')  # fmt: skip
+        cursor = end
+    out.append(escape(text[cursor:]))
+    html = "".join(out)
+    paragraphs = [p for p in html.split("\n\n") if p.strip()]
+    return "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs), marks
+
+
+def _evidence_link(item: str, text: str, marks: dict[str, str], label: str = "evidence") -> str:
+    body = f"{escape(label)}: “{escape(text)}”"
+    if item in marks:
+        return f'<a class="ev" href="#{marks[item]}">{body}</a>'
+    return f'<span class="ev">{body} (not found in the article)</span>'
+
+
+def brief_page(result: dict[str, Any], cleaned: dict[str, Any]) -> str:
+    """One self-contained page: the brief beside the cleaned article (``cleaned``: the
+    :meth:`~newsbrief.clean.CleanArticle.to_dict` of the text the brief was made from)."""
+    brief = result["brief"]
+    excerpts: list[tuple[str, str]] = []
+    for i, p in enumerate(brief["pledges"]):
+        excerpts.append((f"pledge-{i}", p["evidence"]))
+    for i, p in enumerate(brief["positions"]):
+        excerpts.append((f"position-{i}", p["evidence"]))
+    for i, e in enumerate(brief["quoted_experts"]):
+        for j, q in enumerate(e["quotes"]):
+            if q["kind"] == "direct":
+                excerpts.append((f"quote-{i}-{j}", q["text"]))
+    article_html, marks = _marked_article(cleaned["text"], excerpts)
+
+    def section(name: str, items: list[str]) -> str:
+        body = "".join(items) or "<p><i>none found</i></p>"
+        return f"<h2>{escape(name)} ({len(items)})</h2><ol>{body}</ol>" if items else (
+            f"<h2>{escape(name)} (0)</h2>{body}")  # fmt: skip
+
+    pledges = [
+        f'<li id="pledge-{i}"><b>{escape(p["actor"])}</b>: {escape(p["commitment"])}'
+        + (f" (if {escape(p['condition'])})" if p.get("condition") else "")
+        + _evidence_link(f"pledge-{i}", p["evidence"], marks) + "</li>"
+        for i, p in enumerate(brief["pledges"])
+    ]
+    positions = [
+        f'<li id="position-{i}"><b>{escape(p["actor"])}</b>: {escape(p["statement"])} '
+        f'<span class="kind">{escape(p["stance"])} · {escape(p["topic"])}</span>'
+        + _evidence_link(f"position-{i}", p["evidence"], marks) + "</li>"
+        for i, p in enumerate(brief["positions"])
+    ]
+    experts = []
+    for i, e in enumerate(brief["quoted_experts"]):
+        quotes = "".join(
+            _evidence_link(f"quote-{i}-{j}", q["text"], marks, "direct")
+            if q["kind"] == "direct"
+            else f'<span class="ev"><span class="kind">indirect</span>{escape(_quote(q))}</span>'
+            for j, q in enumerate(e["quotes"])
+        )
+        who = _who(e)
+        experts.append(f'<li id="expert-{i}"><b>{escape(e["name"])}</b>'
+                       f"{escape(', ' + who) if who else ''}{quotes}</li>")  # fmt: skip
+    dropped = _dropped(result)
+    dropped_html = (
+        f'<h2 class="dropped">Dropped by grounding ({len(dropped)})</h2><ul class="dropped">'
+        + "".join(f"<li>{escape(_dropped_line(d))}</li>" for d in dropped) + "</ul>"
+        if dropped else ""
+    )  # fmt: skip
+    removed = cleaned.get("removed") or []
+    removed_html = (
+        f'<details id="removed"><summary>What the cleaner removed ({len(removed)})</summary>'
+        '<ul class="removed">'
+        + "".join(f"<li><span class='kind'>{escape(r['kind'])}</span>{escape(r['text'])}</li>"
+                  for r in removed)
+        + "</ul></details>"
+    )  # fmt: skip
+    article = result["article"]
+    about = " · ".join(
+        escape(str(article[k])) for k in ("site", "author", "date") if article.get(k)
+    )
+    title = escape(_title(result))
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width'><title>{title}</title>"
+        f"<style>{_STYLE}</style></head><body>"
+        f"<header><h1>{title}</h1><div class='meta' id='meta'>{escape(article.get('source', ''))}"
+        f"{' · ' + about if about else ''}<br>{escape(_footer(result))}</div></header>"
+        "<main><section id='brief'>"
+        f"<h2>Summary</h2><p id='summary'>{escape(brief['summary'] or '(no summary)')}</p>"
+        f"{section('Pledges', pledges)}{section('Positions', positions)}"
+        f"{section('Quoted experts', experts)}{dropped_html}</section>"
+        f"<section id='article'><h2>The article as the model saw it</h2>{article_html}"
+        f"{removed_html}</section></main>"
+        f"<script>{_BRIEF_SCRIPT}</script></body></html>\n"
+    )
+
+
+_BATCH_SCRIPT = """
+var cards = Array.from(document.querySelectorAll('.card'));
+var inputs = ['q', 'actor', 'field', 'status'].map(function (id) {
+  return document.getElementById(id);
+});
+function apply() {
+  var q = inputs[0].value.toLowerCase(), actor = inputs[1].value.toLowerCase();
+  var field = inputs[2].value, status = inputs[3].value, shown = 0;
+  cards.forEach(function (card) {
+    var ok = (!status || card.dataset.status === status)
+      && (!q || card.textContent.toLowerCase().indexOf(q) >= 0)
+      && (!actor || card.dataset.actors.indexOf(actor) >= 0)
+      && (!field || Number(card.dataset[field] || 0) > 0);
+    card.hidden = !ok;
+    shown += ok ? 1 : 0;
+  });
+  document.getElementById('shown').textContent = shown + ' of ' + cards.length + ' shown';
+}
+inputs.forEach(function (input) {
+  input.addEventListener('input', apply);
+  input.addEventListener('change', apply);
+});
+apply();
+"""
+
+
+def _card(record: dict[str, Any]) -> str:
+    article = record.get("article") or {}
+    title = escape(str(article.get("title") or record.get("id")))
+    rid = escape(str(record.get("id")))
+    if record.get("status") != "ok":
+        error = record.get("error") or {}
+        return (f"<article class='card failed' data-status='failed' data-actors=''>"
+                f"<h3>{title} <small>({rid})</small></h3><p class='error'>failed "
+                f"({escape(str(error.get('kind')))}): {escape(str(error.get('message')))}</p>"
+                "</article>")  # fmt: skip
+    brief = record["brief"]
+    actors = {p["actor"].lower() for p in brief["pledges"] + brief["positions"]}
+    actors |= {e["name"].lower() for e in brief["quoted_experts"]}
+    counts = {"pledges": len(brief["pledges"]), "positions": len(brief["positions"]),
+              "experts": len(brief["quoted_experts"])}  # fmt: skip
+    data = " ".join(f"data-{k}='{v}'" for k, v in counts.items())
+    lists = "".join(
+        f"<b>{name}</b><ul>{''.join(f'<li>{escape(line)}</li>' for line in lines)}</ul>"
+        for name, lines in (
+            ("Pledges", [f"{p['actor']}: {p['commitment']}" for p in brief["pledges"]]),
+            ("Positions", [f"{p['actor']} ({p['stance']}): {p['statement']}"
+                           for p in brief["positions"]]),
+            ("Quoted experts", [e["name"] + (f", {_who(e)}" if _who(e) else "")
+                                for e in brief["quoted_experts"]]),
+        )
+        if lines
+    )  # fmt: skip
+    return (f"<article class='card' data-status='ok' data-actors='{escape('|'.join(actors))}' "
+            f"{data}><h3>{title} <small>({rid})</small></h3>"
+            f"<p>{escape(brief['summary'] or '')}</p>{lists}</article>")  # fmt: skip
+
+
+def batch_page(records: list[dict[str, Any]], name: str) -> str:
+    """One self-contained page over a batch's records, with filters."""
+    failed = sum(1 for r in records if r.get("status") != "ok")
+    cards = "".join(_card(r) for r in records)
+    summary = f"{len(records)} articles, {len(records) - failed} ok, {failed} failed"
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>newsbrief: {escape(name)}</title><style>{_STYLE}</style></head><body>"
+        f"<header><h1>{escape(name)}</h1><div class='meta'>{summary} · "
+        "<span id='shown'></span></div></header>"
+        "<div id='filters'><input id='q' type='search' placeholder='search the text'>"
+        "<input id='actor' placeholder='actor or expert'>"
+        "<select id='field'><option value=''>any field</option>"
+        "<option value='pledges'>has pledges</option><option value='positions'>has positions"
+        "</option><option value='experts'>has experts</option></select>"
+        "<select id='status'><option value=''>ok and failed</option><option value='ok'>ok"
+        "</option><option value='failed'>failed</option></select></div>"
+        f"<div id='list'>{cards}</div><script>{_BATCH_SCRIPT}</script></body></html>\n"
+    )
+
+
+def read_results(path: str) -> list[dict[str, Any]]:
+    """The records of a batch's results file (.jsonl, or .sqlite's results table)."""
+    from pathlib import Path
+
+    from .errors import InputError
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{path}: no such results file", "pass the --out of a batch run")
+    if file.suffix.lower() in (".sqlite", ".sqlite3", ".db"):
+        import sqlite3
+
+        with sqlite3.connect(file) as db:
+            try:
+                rows = db.execute("SELECT record FROM results ORDER BY rowid").fetchall()
+            except sqlite3.Error as exc:
+                raise InputError(
+                    f"{path} has no batch results ({exc})", "pass a batch --out"
+                ) from exc
+        return [json.loads(row[0]) for row in rows]
+    records = []
+    with file.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except ValueError as exc:
+                    raise InputError(f"line {number} of {path} is not JSON ({exc})",
+                                     "pass the --out of a batch run") from exc  # fmt: skip
+    return records

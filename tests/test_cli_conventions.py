@@ -1,0 +1,124 @@
+"""Conventions users expect (issue 15): -h, --debug after the subcommand, -o/--output,
+schema export to stdout, `newsbrief paths`, logs -n 0 and filters, a full local eval that asks
+first, help that reads cleanly at 80 columns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsbrief import cli
+from newsbrief.cli import app
+from newsbrief.schemas import schema_text
+from newsbrief.store import Store
+
+from .conftest import NAMES, SUMMARY, FakeProvider
+
+COMMANDS = [[], ["summarize"], ["batch"], ["clean"], ["models"], ["paths"], ["view"], ["eval"],
+            ["eval", "compare"], ["prompts"], ["prompts", "list"], ["prompts", "show"],
+            ["prompts", "new"], ["prompts", "diff"], ["logs"], ["logs", "show"], ["schema"],
+            ["schema", "export"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "newsbrief")
+def test_every_help_works_with_h_and_fits_80_columns(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "-h"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "Usage: newsbrief" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    assert "<bool>" not in result.output
+
+
+def test_debug_is_accepted_after_the_subcommand() -> None:
+    assert cli.global_flags_first(["summarize", "a.txt", "--debug"]) == [
+        "--debug", "summarize", "a.txt"]  # fmt: skip
+    assert cli.global_flags_first(["clean", "--", "--debug"]) == ["clean", "--", "--debug"]
+    assert cli.global_flags_first(["models"]) == ["models"]
+
+
+def test_output_writes_the_brief_and_the_cleaned_text_to_a_file(
+    fake_provider: FakeProvider, seed_path: Path, tmp_path: Path
+) -> None:
+    fake_provider.queue(SUMMARY, NAMES)
+    for fmt in ("json", "pretty"):
+        out = tmp_path / f"brief.{fmt}"
+        result = CliRunner().invoke(
+            app, ["summarize", str(seed_path), "-m", "fake:x", "-f", fmt, "-o", str(out)]
+        )
+        assert result.exit_code == 0 and result.stdout == "", result.output
+        text = out.read_text()
+        if fmt == "json":
+            assert json.loads(text)["brief"]["summary"] == SUMMARY["summary"]
+        else:
+            assert "Pledges (" in text and "\x1b[" not in text
+            assert max(len(line) for line in text.splitlines()) <= 80
+    cleaned = tmp_path / "clean.txt"
+    result = CliRunner().invoke(app, ["clean", str(seed_path), "--output", str(cleaned)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "Belarus" in cleaned.read_text()
+    bad = CliRunner().invoke(app, ["clean", str(seed_path), "-o", str(tmp_path / "no" / "x")])
+    assert bad.exit_code == 2 and "cannot write --output" in bad.output
+
+
+def test_schema_export_to_stdout_makes_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["schema", "export", "--dir", "-"])
+    assert result.exit_code == 0 and result.stdout == schema_text()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_paths_shows_where_config_log_and_cache_live(isolated_home: Path) -> None:
+    result = CliRunner().invoke(app, ["paths", "--format", "json"])
+    assert result.exit_code == 0
+    found = json.loads(result.stdout)
+    assert found["config"] == str(isolated_home / "config.toml")
+    assert found["log_and_cache"] == str(isolated_home / "newsbrief.db")
+    assert any(p.endswith("prompts") for p in found["prompts"])
+    plain = CliRunner().invoke(app, ["paths"]).stdout
+    assert f"log_and_cache: {isolated_home / 'newsbrief.db'}" in plain
+
+
+def test_logs_n_0_lists_all_and_filters_by_model_and_text() -> None:
+    store = Store()
+    for index in range(25):
+        store.log_call({"model": "fake:a" if index % 2 else "fake:b", "task": "summary",
+                        "messages": [{"role": "user", "content": f"article {index}"}],
+                        "raw_reply": "{}", "usage": {}})  # fmt: skip
+    store.close()
+
+    def ids(*args: str) -> list[int]:
+        result = CliRunner().invoke(app, ["logs", "--json", *args])
+        assert result.exit_code == 0, result.output
+        return [json.loads(line)["id"] for line in result.stdout.splitlines()]
+
+    assert len(ids()) == 20 and len(ids("-n", "0")) == 25
+    assert ids("-n", "0", "--model", "fake:a") == list(range(24, 0, -2))
+    assert ids("-n", "0", "--grep", "article 7") == [8]
+
+
+def test_a_full_local_eval_asks_first_and_is_refused_without_a_terminal(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "-o", str(tmp_path / "run.json")])
+    assert result.exit_code == 2, result.output
+    assert "this would start a full eval" in result.output and "--yes" in result.output
+    assert not (tmp_path / "run.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "choices"),
+    [
+        (["summarize", "a.txt", "-f", "xml"], "pretty, json, markdown, html"),
+        (["clean", "a.txt", "--format=xml"], "text, json, diff"),
+        (["models", "-f", "yaml"], "pretty, json"),
+        (["eval", "compare", "a", "b", "-f", "csv"], "pretty, json"),
+    ],
+)
+def test_a_bad_choice_is_one_readable_line(args: list[str], choices: str) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --format {args[-1].split('=')[-1]}: choose one of {choices}\n"
+    assert "Value error" not in result.output
