@@ -252,7 +252,11 @@ def test_an_ungrounded_item_from_the_server_is_reasked_then_dropped(
     server: FaultServer, seed_path: Path
 ) -> None:
     invented = {"pledges": [_pledge(REAL), _pledge(INVENTED)]}
-    server.then(Fault("ok"), Fault("ok", reply=invented), Fault("ok", reply=invented))
+    server.then(
+        Fault("ok", reply={"summary": "Premier Li Qiang visited Belarus."}),
+        Fault("ok", reply=invented),
+        Fault("ok", reply=invented),
+    )
     llm = _llm(server, [])
     result = api.summarize(str(seed_path), llm=llm, prompt="brief@9", cache=False)
     store = Store()  # summarize logged every question there
