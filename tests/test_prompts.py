@@ -152,3 +152,22 @@ def test_prompts_diff_shows_what_changed_between_versions(
     assert "-version: 2\n+version: 4" not in out and "+version: 9\n" in out
     assert "+++ b/brief@9/pledge.j2" in out and "+Answer in English.\n" in out
     assert "system.j2" not in out, "unchanged files are not listed"
+
+
+@pytest.mark.parametrize(
+    ("task", "error"),
+    [
+        ({"part": "summary", "scope": "article", "choose": {}}, "a choose block belongs"),
+        ({"part": "summary", "scope": "choose", "candidates": {}}, "a candidates block belongs"),
+        ({"part": "quoted_experts", "scope": "candidates", "candidates": {"unsure": "maybe"}},
+         "unsure"),
+        ({"part": "pledges", "scope": "candidates"}, "scope candidates is for part quoted_experts"),
+    ],
+)
+def test_a_task_block_must_fit_its_scope(task: dict[str, object], error: str) -> None:
+    from pydantic import ValidationError
+
+    from newsbrief.prompts import Task
+
+    with pytest.raises(ValidationError, match=error):
+        Task.model_validate({"template": "t.j2", "max_tokens": 10, **task})
