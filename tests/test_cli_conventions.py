@@ -39,6 +39,7 @@ def test_debug_is_accepted_after_the_subcommand() -> None:
     assert cli.global_flags_first(["models"]) == ["models"]
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_output_writes_the_brief_and_the_cleaned_text_to_a_file(
     fake_provider: FakeProvider, seed_path: Path, tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -18,6 +19,7 @@ from newsbrief.progress import SummarizeProgress
 from .conftest import NAMES, SUMMARY, FakeProvider
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_summarize_tells_its_observer_each_stage_and_question(
     fake_provider: FakeProvider, seed_path: Path
 ) -> None:

@@ -285,6 +285,7 @@ def test_batch_with_the_whole_strategy(
 # --- cache keys know the strategy and the code ---------------------------------------------------
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_a_code_or_strategy_change_misses_both_caches(
     fake_provider: FakeProvider, seed_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -327,6 +328,7 @@ def test_the_cache_key_covers_strategy_and_cleaner(monkeypatch: pytest.MonkeyPat
 UNSUPPORTED = "The deal has met fierce opposition across the Middle East and North Africa."
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_focused_reasks_an_unsupported_summary_sentence_then_drops_it(seed_path: Path) -> None:
     told = {"summary": f"Premier Li Qiang visited Belarus. {UNSUPPORTED}"}
     provider = FakeProvider().queue(told, told, NAMES)
@@ -339,6 +341,7 @@ def test_focused_reasks_an_unsupported_summary_sentence_then_drops_it(seed_path:
     assert "not supported by the article: the name 'Middle'" in dropped[0]["reason"]
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_when_no_summary_sentence_is_supported_the_lead_stands_in_and_says_so(
     seed_path: Path,
 ) -> None:
@@ -377,6 +380,14 @@ def test_brief4_summary_is_the_chosen_sentences_verbatim_in_article_order(
     assert [e.name for e in experts] == ["Yang Jin", "Zhao Huirong", "Cui Hongjian"]
     assert all(e.quotes for e in experts) and experts[2].role == "professor"
     assert "ChosenExperts" not in json.dumps([r.get("response_format") for r in provider.requests])
+
+
+def test_the_focused_default_is_brief4_whose_summary_is_chosen_sentences(seed_path: Path) -> None:
+    provider = FakeProvider()  # no queue: the first option of every choice
+    result = api.summarize(str(seed_path), llm=LLM(provider), cache=False, log=False)
+    assert result.meta["prompt"].startswith("brief@4")
+    assert provider.requests[0]["response_format"]["json_schema"]["name"] == "ChosenSentences"
+    assert result.brief.summary and result.brief.summary in seed_path.read_text(encoding="utf-8")
 
 
 PEOPLE = (

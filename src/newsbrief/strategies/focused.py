@@ -375,7 +375,7 @@ class _Runner(Asker):
 
 
 class Focused:
-    """Today's tiny-model pipeline (brief@1, brief@2): see the module docstring."""
+    """The tiny-model pipeline (brief@1, brief@2, brief@4): see the module docstring."""
 
     name = "focused"
     needs_llm = True
