@@ -173,3 +173,30 @@ def test_introduced_names_are_written_on_one_line_of_the_text(words: list[str]) 
     for person in extract.introduced_people(text):
         assert person.name in text and "\n" not in person.name
         assert len(person.name.split()) >= 2
+
+
+def test_a_speaker_set_off_by_any_parenthetical_is_the_one_who_speaks() -> None:
+    text = (
+        "Ines Varga, in remarks to Harbour.net on Monday, said, \"The dredging is two years "
+        "late.\"\n\nOle Brandt, head of the pilots' union, said the channel was safe. "
+        "Mara Lind, director of the Osterby Institute that ran the survey, said costs had doubled."
+    )
+    assert [q.text for q in extract.expert_quotes("Ines Varga", text)] == [
+        "The dredging is two years late."
+    ]
+    assert [q.kind for q in extract.expert_quotes("Mara Lind", text)] == ["indirect"]
+    # Ole Brandt speaks in the same paragraph, not Mara Lind in his sentence.
+    assert extract.expert_quotes("Mara Lind", text)[0].text.startswith("Mara Lind, director")
+
+
+def test_he_went_on_to_say_continues_the_speaker_of_the_sentence_before() -> None:
+    text = (
+        "Mara Lind, an economist at the University of Osterby, said the deal was overdue. "
+        "She added that prices would fall within a year. "
+        "The mayor disagreed. He said the port would lose jobs."
+    )
+    quotes = [q.text for q in extract.expert_quotes("Mara Lind", text)]
+    assert quotes == [
+        "Mara Lind, an economist at the University of Osterby, said the deal was overdue.",
+        "She added that prices would fall within a year.",
+    ]  # "He said" follows a sentence in which she does not speak: not hers

@@ -270,13 +270,16 @@ def _speaks(pattern: re.Pattern[str], name: str, sentence: str) -> bool:
     after it ("said Zhao", "according to Yang").
     """
     apposition = re.compile(re.escape(name) + r",\s+(?:an?|the)\s+[^.;“\"]+?,?\s+$")
+    # Any words set off by commas between the name and the verb: "NAME, Director General of
+    # X, said", "NAME, in remarks to Example.com, said" (a dot inside a word does not end it).
+    parenthetical = re.compile(re.escape(name) + r",\s+(?:[^.;“”\",]|\.(?=\S))+,\s*$")
     for verb in _SAID.finditer(sentence):
         before = sentence[: verb.start()]
         names_before = [m for m in _CAPITALIZED.finditer(before) if m.group() not in _NOT_ACTORS]
         nearest = names_before[-1] if names_before else None
         if nearest and verb.start() - nearest.end() <= 3 and pattern.search(nearest.group()):
             return True
-        if apposition.search(before):
+        if apposition.search(before) or parenthetical.search(before):
             return True
         after = _CAPITALIZED.search(sentence, verb.end(), verb.end() + 30)
         if (
@@ -289,9 +292,17 @@ def _speaks(pattern: re.Pattern[str], name: str, sentence: str) -> bool:
     return False
 
 
+# "He went on to say ...", "She added that ...": the person of the sentence before speaks on.
+_PRONOUN_SPEAKS = re.compile(
+    r"(?:He|She)\s+(?:\w+\s+){0,2}?(?:said|says|told|added|noted|argued|warned|stressed"
+    r"|explained|called|cautioned|predicted|believes|went on to say)\b"
+)
+
+
 def expert_quotes(name: str, text: str, limit: int = 4) -> list[Quote]:
     """What the article attributes to ``name``, in order: words in quotation marks (direct), and
-    sentences that report the name speaking without quoting (indirect).
+    sentences that report the name speaking without quoting (indirect), including a next
+    sentence that goes on with "He said ..." or "She added ...".
 
     Quoted words count when their paragraph has a sentence in which the name speaks.
     """
@@ -299,7 +310,14 @@ def expert_quotes(name: str, text: str, limit: int = 4) -> list[Quote]:
     found: list[tuple[int, Quote]] = []
     offset = 0
     for paragraph in text.split("\n\n"):
-        speaking = [s for s in split_sentences(paragraph) if _speaks(pattern, name, s)]
+        speaking: list[str] = []
+        spoke = False  # the sentence before names this person speaking
+        for sentence in split_sentences(paragraph):
+            spoke = _speaks(pattern, name, sentence) or (
+                spoke and _PRONOUN_SPEAKS.match(sentence) is not None
+            )
+            if spoke:
+                speaking.append(sentence)
         if speaking:
             for match in _QUOTED.finditer(paragraph):
                 quote = Quote(text=match.group(1).strip(), kind="direct")

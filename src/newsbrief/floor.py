@@ -31,7 +31,7 @@ from .clean import CleanArticle
 from .grounding import drop_ungrounded
 from .schemas import Brief, Pledge, Position, QuotedExpert
 
-FLOOR_VERSION = 1
+FLOOR_VERSION = 2  # 2: quotes read by the shared reader that knows parentheticals and "He added"
 NAME = "floor"
 REF = f"{NAME}@{FLOOR_VERSION}"
 LEAD_SENTENCES = 3
