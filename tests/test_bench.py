@@ -31,6 +31,7 @@ TINY = {
     "clean_boilerplate.py": r"two passes +chrome lines left +0 of \d+  body lines lost +0",
     "clean_generators.py": r"generator B: \d+ copies  word P \d\.\d{4}  R \d\.\d{4}  F1 \d\.\d{4}",
     "clean_real.py": r"newsbrief clean +\d\.\d{4} +\d\.\d{4} +\d\.\d{4}",
+    "clean_speed.py": r"0\.20 MB +[\d.]+ s +[\d.]+ MB/s",
     "clean_quality.py": r"word precision \d\.\d{4}  recall \d\.\d{4}  F1 \d\.\d{4}",
     "engines.py": r"ray/threads articles/s: \d+\.\d\d",
     "eval_scoring.py": r"scored 20 outputs x \d+ scorers in [\d.]+ s",
