@@ -872,22 +872,23 @@ class _Occurrence:
 
 
 def _occurrences(
-    text: str, mark: str, vocabulary: Counter[str], glued_only: bool = False
+    text: str, mark: str, vocabulary: Counter[str], starts: list[int] | None = None
 ) -> list[_Occurrence]:
-    """Every occurrence of ``mark`` in ``text``, with what removing it would do (with
-    ``glued_only``, those touching letters: all that judging a candidate needs)."""
+    """Every occurrence of ``mark`` in ``text``, with what removing it would do.
+
+    With ``starts`` (every position where ``mark`` may begin, ascending: see
+    :func:`_mark_starts`), only those glued to letters, all that judging a candidate needs."""
     found: list[_Occurrence] = []
-    pattern = re.escape(mark)
-    # Only occurrences next to a word character (a superset of letters): a name that stands
-    # free thousands of times is not looked at one by one. Matches of a mark that can overlap
-    # itself ("Ha Ha") would be chosen differently, so such a mark takes every occurrence.
-    if glued_only and not any(mark[:k] == mark[-k:] for k in range(1, len(mark))):
-        pattern = rf"(?:{pattern})(?:(?<=\w(?s:.){{{len(mark)}}})|(?=\w))"
-    for match in re.finditer(pattern, text):
-        start, end = match.start(), match.end()
+    first, last = mark.split(" ")[0], mark.split(" ")[-1]
+    spans: Iterator[tuple[int, int]]
+    if starts is None:
+        spans = ((m.start(), m.end()) for m in re.finditer(re.escape(mark), text))
+    else:
+        spans = _spans(text, mark, starts)
+    for start, end in spans:
         glued_left = start > 0 and text[start - 1].isalpha()
         glued_right = end < len(text) and text[end].isalpha()
-        if glued_only and not (glued_left or glued_right):
+        if starts is not None and not (glued_left or glued_right):
             continue
         before = text[max(0, start - 80) : start]  # bounded windows keep this linear
         if not (glued_left or glued_right):
@@ -898,10 +899,8 @@ def _occurrences(
             mention = last_word.lower() in _MENTION
             found.append(_Occurrence(start, end, "", False, False, mention))
             continue
-        left = re.search(r"[A-Za-z'’-]*$", before)
-        right = re.match(r"[A-Za-z'’-]*", text[end : end + 80])
-        first, last = mark.split(" ")[0], mark.split(" ")[-1]
-        lefts = left.group() if left else ""
+        lefts = _run_before(before, _WORDISH)
+        right = _WORDISH_RUN.match(text, end, end + 80)
         rights = right.group() if right else ""
         # The word as it stands must be unknown: "MacBook", "iPhone", "Nationally" are words.
         if " " not in mark:
@@ -909,9 +908,7 @@ def _occurrences(
         else:  # either side of a phrase may happen to make a word ("Hubers"); one must not
             as_written = [w for w in ((lefts + first) * glued_left, (last + rights) * glued_right)]
         unknown = any(
-            zipf(re.sub(r"['’]s?$", "", w).lower()) < WATERMARK_WORD_MAX_ZIPF
-            for w in as_written
-            if w
+            zipf(_POSSESSIVE.sub("", w).lower()) < WATERMARK_WORD_MAX_ZIPF for w in as_written if w
         )
         # Glued only after a capital ("USSecretary"), it is two words run together, not
         # evidence of noise; inside a word ("MWorld Timesonday") it is.
@@ -945,19 +942,66 @@ def _occurrences(
     return found
 
 
+MARK_KEY = 4  # characters of a mark's start by which the positions it may begin are found
+
+
+def _mark_starts(text: str, marks: list[str]) -> dict[str, list[int]]:
+    """For each distinct start (first ``MARK_KEY`` characters) of ``marks``, where it occurs in
+    ``text``, ascending: one scan for all marks instead of one per mark."""
+    keys = sorted({mark[:MARK_KEY] for mark in marks})
+    starts: dict[str, list[int]] = {key: [] for key in keys}
+    if keys:  # the positions of the keys' first characters, then the key there
+        firsts = re.compile("[" + re.escape("".join({key[0] for key in keys})) + "]")
+        for match in firsts.finditer(text):
+            at = match.start()
+            found = starts.get(text[at : at + MARK_KEY])
+            if found is not None:
+                found.append(at)
+    return starts
+
+
+def _spans(text: str, mark: str, starts: list[int]) -> Iterator[tuple[int, int]]:
+    """The occurrences of ``mark`` that ``re.finditer`` would give (leftmost first, none
+    overlapping the one before), among ``starts``."""
+    last = 0
+    for start in starts:
+        if start >= last and text.startswith(mark, start):
+            last = start + len(mark)
+            yield start, last
+
+
 def _splits_into_words(piece: str, vocabulary: Counter[str]) -> bool:
     """Two glued words of three letters or more ("thetown"; not "froma" of "fromTarvia")."""
     split = _split(piece, vocabulary) if piece.islower() else None
     return bool(split) and all(len(w) >= 3 for w in (split or "").split())
 
 
+_WORDISH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'’-")
+_WORDISH_RUN = re.compile(r"[A-Za-z'’-]*")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LETTERS_RUN = re.compile(r"[A-Za-z]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _run_before(window: str, chars: frozenset[str]) -> str:
+    """What ``re.search(f"[{chars}]*$", window)`` finds, read from the end (the search tried
+    every position): the run of ``chars`` ending the window, or, when the window ends with a
+    newline (where ``$`` also matches), the run right before that newline."""
+    end = len(window)
+    if end and window[end - 1] == "\n":
+        end -= 1
+    start = end
+    while start and window[start - 1] in chars:
+        start -= 1
+    return window[start:end]
+
+
 def _letters_before(text: str, start: int) -> str:
-    match = re.search(r"[A-Za-z]*$", text[max(0, start - 40) : start])
-    return match.group() if match else ""
+    return _run_before(text[max(0, start - 40) : start], _LETTERS)
 
 
 def _letters_after(text: str, end: int) -> str:
-    match = re.match(r"[A-Za-z]*", text[end : end + 40])
+    match = _LETTERS_RUN.match(text, end, end + 40)
     return match.group() if match else ""
 
 
@@ -991,14 +1035,18 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
         _check_budget()
         vocabulary = _plain_vocabulary(text)
         best: tuple[int, int, str] | None = None
-        for mark, count in _candidates(text, shapes).most_common(200):
+        marks = [
+            mark
+            for mark, count in _candidates(text, shapes).most_common(200)
+            if count >= WATERMARK_MIN_REPAIRS and len(mark) >= 4 and mark == mark.strip()
+        ]
+        starts = _mark_starts(text, marks)
+        for mark in marks:
             _tick()
-            if count < WATERMARK_MIN_REPAIRS or len(mark) < 4 or mark != mark.strip():
-                continue
             plain = mark.isalpha() and mark[1:] in (mark[1:].lower(), mark[1:].upper())
             if plain and zipf(mark.lower()) >= WATERMARK_PLAIN_WORD_MAX_ZIPF:
                 continue
-            occurrences = _occurrences(text, mark, vocabulary, glued_only=True)
+            occurrences = _occurrences(text, mark, vocabulary, starts[mark[:MARK_KEY]])
             # The letters each repairing occurrence touches. A name such as "Northwind"
             # repeats with the same neighbours every time; a watermark lands by different ones.
             contexts = {
