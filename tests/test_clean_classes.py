@@ -223,3 +223,35 @@ def test_a_watermark_between_two_glued_words_is_still_found() -> None:
     text = _inject("World Times") + " Then theWorld Timestown council met."
     cleaned, removed = remove_watermarks(text)
     assert "World Times" not in cleaned and len(removed) == 5
+
+
+def test_with_and_than_glued_to_common_words_are_split() -> None:
+    # "with" no longer forms words, so it is no prefix; words ending in "than" are names
+    text = (
+        "They rebuilt withborrowed money and withfresh crews, paying morethan before and "
+        "lessthan rivals. Leviathan rules, Jonathan withdrew and withheld, and the mayor "
+        "stood within the law."
+    )
+    cleaned, removed = split_glued(text)
+    assert [(r.text, r.replacement) for r in removed] == [
+        ("withborrowed", "with borrowed"),
+        ("withfresh", "with fresh"),
+        ("morethan", "more than"),
+        ("lessthan", "less than"),
+    ]
+    for word in ("Leviathan", "Jonathan", "withdrew", "withheld", "within"):
+        assert word in cleaned.split(" ") or f"{word}," in cleaned
+
+
+def test_a_sentence_whose_function_words_noise_ate_is_prose_for_the_footer() -> None:
+    # An aside's heading and headlines mid-article, then the last paragraph, glued and
+    # watermarked so that no function word is left in lower case: it is not a footer's tail.
+    last = "Telecom operators must delete thestored recorNewsWireds within 90 days."
+    text = "\n\n".join(
+        [*PROSE, "Most Popular\n1. New metro line opens two years late", last, "11 min read"]
+    )
+    kept, removed = cut_footer(text)
+    assert kept == text and removed == []
+    # A footer whose tail holds only headlines and chrome is still cut.
+    footer = "\n\n".join([*PROSE, "Most Popular\n1. New metro line opens two years late"])
+    assert cut_footer(footer)[0] == "\n\n".join(PROSE)
