@@ -255,3 +255,12 @@ def test_a_sentence_whose_function_words_noise_ate_is_prose_for_the_footer() -> 
     # A footer whose tail holds only headlines and chrome is still cut.
     footer = "\n\n".join([*PROSE, "Most Popular\n1. New metro line opens two years late"])
     assert cut_footer(footer)[0] == "\n\n".join(PROSE)
+
+
+def test_a_credited_caption_keeps_its_words_and_loses_its_credit() -> None:
+    text = "\n\n".join([PROSE[0], "Sirhan in 1969 (Image: CDCR)", PROSE[1],
+                        "Photo: Reuters", PROSE[2]])  # fmt: skip
+    cleaned, removed = remove_chrome(text, None)
+    assert cleaned == "\n\n".join([PROSE[0], "Sirhan in 1969", PROSE[1], PROSE[2]])
+    assert [r.text for r in removed] == ["(Image: CDCR)", "Photo: Reuters"]
+    assert text[removed[0].position :].startswith("(Image: CDCR)")

@@ -624,6 +624,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
     removed: list[Removal] = []
     offset = 0
     opening = 0  # lines of text kept so far
+    credit = 0  # where a credited caption's credit starts
     title_seen = False
     drop_until = -1  # lines up to this index are a teaser's blurb
     list_items = 0  # headline-like lines still allowed under a list heading
@@ -650,9 +651,13 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
             ):
                 drop_until = block_end[i] - 1
             list_items = LIST_MAX_ITEMS if _LIST_HEADING.match(line) else 0
-        elif not is_title and is_chrome_line(line):
+        elif not is_title and is_chrome_line(line) and not (credit := _credited_caption(line)):
             removed.append(Removal("chrome", line, offset))
         else:
+            if not is_title and credit and is_chrome_line(line):
+                # A caption with its credit: the caption describes the story, the credit goes.
+                removed.append(Removal("chrome", line[credit:], offset + credit))
+                line = line[:credit].rstrip()
             list_items = 0
             title_seen = title_seen or is_title
             prefix = _DATELINE_PREFIX.match(line) if opening < DATELINE_LINES else None
@@ -663,6 +668,23 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
             kept.append(line)
         offset += len(lines[i]) + 1
     return _tidy("\n".join(kept)), removed
+
+
+# A photo credit in brackets closing a caption: "Sirhan in 1969 (Image: CDCR)".
+_CAPTION_CREDIT = re.compile(
+    r"(?:\S+\s+){2,}?\s*(\((?:photo|image|picture|video|graphic|illustration)s?"
+    r"(?: credit)?\s*:\s*[^()]{1,60}\))$",
+    re.IGNORECASE,
+)
+
+
+def _credited_caption(line: str) -> int:
+    """Where the credit of a credited caption starts (0: the line is not one). The caption
+    is at least two words, and not chrome itself."""
+    match = _CAPTION_CREDIT.match(line) if line.endswith(")") else None
+    if not match or is_chrome_line(line[: match.start(1)].rstrip()):
+        return 0
+    return match.start(1)
 
 
 def _tidy(text: str) -> str:
