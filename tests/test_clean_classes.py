@@ -8,6 +8,9 @@ other languages) do not lose their text.
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -150,20 +153,35 @@ def test_names_and_product_names_are_not_watermarks() -> None:
     assert remove_watermarks(text) == (text, [])
 
 
-def test_glued_words_split_without_splitting_words_or_names() -> None:
-    text = (
-        "Metal workers and metalworkers' unions met by the fireside. Markets have beenrallying, "
-        "said theEcuadorean minister. The US envoy and the USSecretary of State spoke; the "
-        "Secretary said so. The SunExpress and MacBook brands stay."
-    )
+@pytest.mark.parametrize(
+    ("text", "splits", "kept"),
+    [
+        (
+            "Metal workers and metalworkers' unions met by the fireside. Markets have "
+            "beenrallying, said theEcuadorean minister. The US envoy and the USSecretary of State "
+            "spoke; the Secretary said so. The SunExpress and MacBook brands stay.",
+            [("beenrallying", "been rallying"), ("theEcuadorean", "the Ecuadorean"),
+             ("USSecretary", "US Secretary")],
+            ["metalworkers'", "fireside", "SunExpress", "MacBook"],
+        ),
+        # "with" no longer forms words, so it is no prefix; words ending in "than" are names
+        (
+            "They rebuilt withborrowed money and withfresh crews, paying morethan before and "
+            "lessthan rivals. Leviathan rules, Jonathan withdrew and withheld, and the mayor "
+            "stood within the law.",
+            [("withborrowed", "with borrowed"), ("withfresh", "with fresh"),
+             ("morethan", "more than"), ("lessthan", "less than")],
+            ["Leviathan", "Jonathan", "withdrew", "withheld", "within"],
+        ),
+    ],
+)  # fmt: skip
+def test_glued_words_split_without_splitting_words_or_names(
+    text: str, splits: list[tuple[str, str]], kept: list[str]
+) -> None:
     cleaned, removed = split_glued(text)
-    assert [(r.text, r.replacement) for r in removed] == [
-        ("beenrallying", "been rallying"),
-        ("theEcuadorean", "the Ecuadorean"),
-        ("USSecretary", "US Secretary"),
-    ]
-    for word in ("metalworkers'", "fireside", "SunExpress", "MacBook"):
-        assert word in cleaned
+    assert [(r.text, r.replacement) for r in removed] == splits
+    for word in kept:
+        assert re.search(rf"(?<![\w'’]){re.escape(word)}(?![\w'’])", cleaned), word
 
 
 def test_other_languages_are_not_split_into_english() -> None:
@@ -223,24 +241,6 @@ def test_a_watermark_between_two_glued_words_is_still_found() -> None:
     text = _inject("World Times") + " Then theWorld Timestown council met."
     cleaned, removed = remove_watermarks(text)
     assert "World Times" not in cleaned and len(removed) == 5
-
-
-def test_with_and_than_glued_to_common_words_are_split() -> None:
-    # "with" no longer forms words, so it is no prefix; words ending in "than" are names
-    text = (
-        "They rebuilt withborrowed money and withfresh crews, paying morethan before and "
-        "lessthan rivals. Leviathan rules, Jonathan withdrew and withheld, and the mayor "
-        "stood within the law."
-    )
-    cleaned, removed = split_glued(text)
-    assert [(r.text, r.replacement) for r in removed] == [
-        ("withborrowed", "with borrowed"),
-        ("withfresh", "with fresh"),
-        ("morethan", "more than"),
-        ("lessthan", "less than"),
-    ]
-    for word in ("Leviathan", "Jonathan", "withdrew", "withheld", "within"):
-        assert word in cleaned.split(" ") or f"{word}," in cleaned
 
 
 def test_a_sentence_whose_function_words_noise_ate_is_prose_for_the_footer() -> None:
