@@ -264,3 +264,17 @@ def test_a_credited_caption_keeps_its_words_and_loses_its_credit() -> None:
     assert cleaned == "\n\n".join([PROSE[0], "Sirhan in 1969", PROSE[1], PROSE[2]])
     assert [r.text for r in removed] == ["(Image: CDCR)", "Photo: Reuters"]
     assert text[removed[0].position :].startswith("(Image: CDCR)")
+
+
+def test_an_aside_list_before_the_articles_own_list_cuts_nothing() -> None:
+    aside = "Most Read\nMinisters clash over fishing quotas\nCentral bank signals pause"
+    captions = ["DC superheroes", "Rey from Star Wars: The Force Awakens"]
+    text = "\n\n".join([*PROSE, aside, *captions])
+    assert cut_footer(text) == (text, [])
+    cleaned, removed = remove_chrome(text, None)
+    assert cleaned == "\n\n".join([*PROSE, *captions])  # the aside still goes, as chrome
+    assert [r.text for r in removed] == aside.split("\n")
+    # a list heading whose list ends the page, or is followed by more footer, is a footer
+    for tail in ([], ["Related stories\nHeadline one here"]):
+        page = "\n\n".join([*PROSE, aside, *tail])
+        assert cut_footer(page)[0] == "\n\n".join(PROSE)

@@ -474,7 +474,10 @@ def cut_footer(text: str) -> tuple[str, list[Removal]]:
         not_prose = markers[i] or _TEASER.match(line) or (i > 0 and _is_blurb(line, lines[i - 1]))
         prose_after[i] = prose_after[i + 1] + (not not_prose and _is_prose(line))
         markers_after[i] = markers_after[i + 1] + markers[i]
+    after_list = _article_after_lists(lines, markers, first)
     for i in candidates:
+        if after_list[i - first]:
+            continue  # an aside's list inside the article (the chrome pass takes it)
         if prose_after[i + 1] == 0 or (
             _FOOTER_NOTE.match(lines[i])
             and prose_after[i + 1] <= 1
@@ -483,6 +486,28 @@ def cut_footer(text: str) -> tuple[str, list[Removal]]:
             offset = offsets[i]
             return text[:offset].rstrip(), [Removal("footer", text[offset:], offset)]
     return text, []
+
+
+def _article_after_lists(lines: list[str], markers: list[bool], first: int) -> list[bool]:
+    """For each line from ``first`` on: whether it is a list heading ("Most Read") and the
+    block after the one it opens starts with a line that is no footer marker, teaser or
+    chrome. The list was then an aside, and the article goes on (with lines such as a
+    gallery's captions, which no sentence protects). One backward pass: linear."""
+    found = [False] * (len(lines) - first)
+    next_start = len(lines)  # the first line of the next block after the current one
+    block_start = len(lines)  # the first line of text at or after the current line
+    for i in range(len(lines) - 1, first - 1, -1):
+        if not lines[i]:
+            next_start = block_start  # the block below is the next for the lines above
+            continue
+        block_start = i
+        if _LIST_HEADING.match(lines[i]) and next_start < len(lines):
+            line = lines[next_start]
+            found[i - first] = not (
+                markers[next_start] or _TEASER.match(line) or _LIST_HEADING.match(line)
+                or is_chrome_line(line)
+            )  # fmt: skip
+    return found
 
 
 # --- 4. chrome lines ---------------------------------------------------------------------------
