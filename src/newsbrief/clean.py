@@ -649,13 +649,13 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
     removed: list[Removal] = []
     offset = 0
     opening = 0  # lines of text kept so far
-    credit = 0  # where a credited caption's credit starts
     title_seen = False
     drop_until = -1  # lines up to this index are a teaser's blurb
     list_items = 0  # headline-like lines still allowed under a list heading
     for i, line in enumerate(lines):
         _tick()
         is_title = title is not None and line == title
+        credit = 0  # where a credited caption's credit starts, once known to be one
         if not line:
             list_items = 0  # a list of headlines ends with its block
             kept.append(line)
@@ -679,7 +679,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
         elif not is_title and is_chrome_line(line) and not (credit := _credited_caption(line)):
             removed.append(Removal("chrome", line, offset))
         else:
-            if not is_title and credit and is_chrome_line(line):
+            if credit:
                 # A caption with its credit: the caption describes the story, the credit goes.
                 removed.append(Removal("chrome", line[credit:], offset + credit))
                 line = line[:credit].rstrip()
