@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
 from newsbrief import batch
 from newsbrief.boilerplate import Boilerplate, site_of
 from newsbrief.clean import clean_text
+from newsbrief.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT / "bench" / "corpus").glob("*.txt"))
@@ -68,3 +72,76 @@ def test_batch_learns_within_the_run_and_records_what_it_removed(tmp_path: Path)
     # the first pages of the site cannot know yet; from the fourth on the line is learned
     assert sum(bool(r) for r in removed) == 5
     assert all(r == [{"text": PROMO, "reason": r[0]["reason"]}] for r in removed if r)
+
+
+def _site_folder(tmp_path: Path, count: int = 8) -> Path:
+    site = tmp_path / "harbour"
+    site.mkdir()
+    for i, path in enumerate(CORPUS[:count]):
+        (site / f"{i}.txt").write_text(_with_promo(path.read_text(encoding="utf-8")))
+    return site
+
+
+def _removed(out: Path) -> list[list[dict[str, str]]]:
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    return [r.get("boilerplate_removed", []) for r in records]
+
+
+def test_learn_boilerplate_first_strips_every_article_and_saves_what_it_learned(
+    tmp_path: Path,
+) -> None:
+    site = _site_folder(tmp_path)
+    out, learned = tmp_path / "out.jsonl", tmp_path / "learned.json"
+    args = ["batch", str(site), "-o", str(out), "--strategy", "floor", "-q"]
+    result = CliRunner().invoke(app, [*args, "--learn-boilerplate", "--save-boilerplate",
+                                      str(learned)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    removed = _removed(out)
+    assert len(removed) == 8
+    # learned before the run: the first articles of the site lose the line too
+    assert all(r == [{"text": PROMO, "reason": "seen in 8 of 8 articles of " + str(site)}]
+               for r in removed)  # fmt: skip
+    assert Boilerplate.load(learned).is_boilerplate(str(site), PROMO) == 8
+    # a later run starts from the saved lines: its first article is stripped as well
+    again = tmp_path / "again.jsonl"
+    result = CliRunner().invoke(app, ["batch", str(site / "0.txt"), "-o", str(again),
+                                      "--strategy", "floor", "-q", "--boilerplate",
+                                      str(learned)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [r[0]["text"] for r in _removed(again)] == [PROMO]
+
+
+def test_without_learning_the_line_stays(tmp_path: Path) -> None:
+    site = _site_folder(tmp_path, 5)
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["batch", str(site), "-o", str(out), "--strategy", "floor",
+                                      "-q"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert _removed(out) == [[]] * 5
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--boilerplate", "{missing}"], "cannot read learned boilerplate from"),
+        (["--boilerplate", "{bad}"], "cannot read learned boilerplate from"),
+        (["--learn-boilerplate", "--engine", "ray"], "boilerplate learning works with live"),
+        (["--save-boilerplate", "{nofolder}"], "no such folder"),
+    ],
+)
+def test_bad_boilerplate_options_are_one_line_exit_2(
+    tmp_path: Path, extra: list[str], message: str
+) -> None:
+    site = _site_folder(tmp_path, 1)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"articles": 3}')
+    paths = {"missing": tmp_path / "none.json", "bad": bad,
+             "nofolder": tmp_path / "no" / "f.json"}  # fmt: skip
+    extra = [a.format(**paths) for a in extra]
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["batch", str(site), "-o", str(out), "--strategy", "floor",
+                                      *extra])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert not out.exists()

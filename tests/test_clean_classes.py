@@ -8,6 +8,9 @@ other languages) do not lose their text.
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -150,20 +153,35 @@ def test_names_and_product_names_are_not_watermarks() -> None:
     assert remove_watermarks(text) == (text, [])
 
 
-def test_glued_words_split_without_splitting_words_or_names() -> None:
-    text = (
-        "Metal workers and metalworkers' unions met by the fireside. Markets have beenrallying, "
-        "said theEcuadorean minister. The US envoy and the USSecretary of State spoke; the "
-        "Secretary said so. The SunExpress and MacBook brands stay."
-    )
+@pytest.mark.parametrize(
+    ("text", "splits", "kept"),
+    [
+        (
+            "Metal workers and metalworkers' unions met by the fireside. Markets have "
+            "beenrallying, said theEcuadorean minister. The US envoy and the USSecretary of State "
+            "spoke; the Secretary said so. The SunExpress and MacBook brands stay.",
+            [("beenrallying", "been rallying"), ("theEcuadorean", "the Ecuadorean"),
+             ("USSecretary", "US Secretary")],
+            ["metalworkers'", "fireside", "SunExpress", "MacBook"],
+        ),
+        # "with" no longer forms words, so it is no prefix; words ending in "than" are names
+        (
+            "They rebuilt withborrowed money and withfresh crews, paying morethan before and "
+            "lessthan rivals. Leviathan rules, Jonathan withdrew and withheld, and the mayor "
+            "stood within the law.",
+            [("withborrowed", "with borrowed"), ("withfresh", "with fresh"),
+             ("morethan", "more than"), ("lessthan", "less than")],
+            ["Leviathan", "Jonathan", "withdrew", "withheld", "within"],
+        ),
+    ],
+)  # fmt: skip
+def test_glued_words_split_without_splitting_words_or_names(
+    text: str, splits: list[tuple[str, str]], kept: list[str]
+) -> None:
     cleaned, removed = split_glued(text)
-    assert [(r.text, r.replacement) for r in removed] == [
-        ("beenrallying", "been rallying"),
-        ("theEcuadorean", "the Ecuadorean"),
-        ("USSecretary", "US Secretary"),
-    ]
-    for word in ("metalworkers'", "fireside", "SunExpress", "MacBook"):
-        assert word in cleaned
+    assert [(r.text, r.replacement) for r in removed] == splits
+    for word in kept:
+        assert re.search(rf"(?<![\w'’]){re.escape(word)}(?![\w'’])", cleaned), word
 
 
 def test_other_languages_are_not_split_into_english() -> None:
@@ -223,3 +241,40 @@ def test_a_watermark_between_two_glued_words_is_still_found() -> None:
     text = _inject("World Times") + " Then theWorld Timestown council met."
     cleaned, removed = remove_watermarks(text)
     assert "World Times" not in cleaned and len(removed) == 5
+
+
+def test_a_sentence_whose_function_words_noise_ate_is_prose_for_the_footer() -> None:
+    # An aside's heading and headlines mid-article, then the last paragraph, glued and
+    # watermarked so that no function word is left in lower case: it is not a footer's tail.
+    last = "Telecom operators must delete thestored recorNewsWireds within 90 days."
+    text = "\n\n".join(
+        [*PROSE, "Most Popular\n1. New metro line opens two years late", last, "11 min read"]
+    )
+    kept, removed = cut_footer(text)
+    assert kept == text and removed == []
+    # A footer whose tail holds only headlines and chrome is still cut.
+    footer = "\n\n".join([*PROSE, "Most Popular\n1. New metro line opens two years late"])
+    assert cut_footer(footer)[0] == "\n\n".join(PROSE)
+
+
+def test_a_credited_caption_keeps_its_words_and_loses_its_credit() -> None:
+    text = "\n\n".join([PROSE[0], "Sirhan in 1969 (Image: CDCR)", PROSE[1],
+                        "Photo: Reuters", PROSE[2]])  # fmt: skip
+    cleaned, removed = remove_chrome(text, None)
+    assert cleaned == "\n\n".join([PROSE[0], "Sirhan in 1969", PROSE[1], PROSE[2]])
+    assert [r.text for r in removed] == ["(Image: CDCR)", "Photo: Reuters"]
+    assert text[removed[0].position :].startswith("(Image: CDCR)")
+
+
+def test_an_aside_list_before_the_articles_own_list_cuts_nothing() -> None:
+    aside = "Most Read\nMinisters clash over fishing quotas\nCentral bank signals pause"
+    captions = ["DC superheroes", "Rey from Star Wars: The Force Awakens"]
+    text = "\n\n".join([*PROSE, aside, *captions])
+    assert cut_footer(text) == (text, [])
+    cleaned, removed = remove_chrome(text, None)
+    assert cleaned == "\n\n".join([*PROSE, *captions])  # the aside still goes, as chrome
+    assert [r.text for r in removed] == aside.split("\n")
+    # a list heading whose list ends the page, or is followed by more footer, is a footer
+    for tail in ([], ["Related stories\nHeadline one here"]):
+        page = "\n\n".join([*PROSE, aside, *tail])
+        assert cut_footer(page)[0] == "\n\n".join(PROSE)

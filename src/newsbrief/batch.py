@@ -439,6 +439,36 @@ class Batch:
             store.close()
 
 
+def learn_boilerplate(
+    inputs: list[str],
+    boilerplate: Boilerplate,
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    shard: tuple[int, int] | None = None,
+    limit: int | None = None,
+    budget: float | None = None,
+) -> int:
+    """A first pass over the articles a run will brief: each is cleaned and its lines counted
+    for its site; then learning stops, so the run strips every article of a site alike.
+    Articles that cannot be read or cleaned are skipped (the run records their failure).
+    Returns how many articles were learned from."""
+    learned = 0
+    for item in _selected(iter_articles(inputs, text_field=text_field, id_field=id_field),
+                          shard, limit):  # fmt: skip
+        if isinstance(item, Unreadable):
+            continue
+        try:
+            with time_budget(budget):
+                cleaned = api.clean_source(item)
+        except Exception:  # its failure is the run's to record, not the learning's
+            continue
+        boilerplate.observe(site_of(item.source), cleaned.text)
+        learned += 1
+    boilerplate.learning = False
+    return learned
+
+
 def _learned(cleaned: CleanArticle | None) -> dict[str, Any]:
     """The boilerplate lines removed from an article, for its record (none: no key)."""
     lines = [{"text": r.text, "reason": r.reason}
@@ -488,6 +518,7 @@ def run(
     strategy: str | None = None,
     boilerplate: Boilerplate | None = None,
     retry_failed: bool = False,
+    learn_first: bool = False,
 ) -> Counts:
     """Brief every article of ``inputs`` into ``out`` (``.jsonl`` or ``.sqlite``).
 
@@ -496,7 +527,9 @@ def run(
     interrupted (the first Ctrl-C lets the articles in flight finish and be written).
     Strategy and prompt are chosen as for ``summarize`` (:func:`newsbrief.api.plan`).
     With ``boilerplate``, lines that recur across a site's articles are learned as the run goes
-    and removed from later articles of that site (each removal in the result's audit).
+    and removed from later articles of that site (each removal in the result's audit); with
+    ``learn_first`` too, they are learned in a first pass over all the inputs
+    (:func:`learn_boilerplate`), and removed from every article.
     ``retry_failed`` resumes and also redoes the articles whose records say they failed (their
     failed records are removed first). An input that holds no article is a usage error raised
     before any file is created.
@@ -509,6 +542,10 @@ def run(
     resume = resume or retry_failed
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
     chosen = api.plan(prompt, strategy, settings)
+    if learn_first:
+        boilerplate = boilerplate if boilerplate is not None else Boilerplate()
+        learn_boilerplate(inputs, boilerplate, text_field=text_field, id_field=id_field,
+                          shard=shard, limit=limit, budget=settings.clean_budget)  # fmt: skip
     batch = Batch(chosen.prompt, settings, chosen.strategy, cache=cache, log=log, llm=llm,
                   boilerplate=boilerplate)  # fmt: skip
     if chosen.prompt is None:

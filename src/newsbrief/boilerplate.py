@@ -6,7 +6,9 @@ Corpus builders find such lines by frequency: a line seen in many articles of th
 not any one article's text. :class:`Boilerplate` counts the distinct lines of each site's
 cleaned articles as a run goes (``observe``), and ``strip`` removes from an article the lines
 its site has repeated often enough, each recorded as a ``boilerplate`` removal with its count.
-What was learned can be saved and loaded (JSON), so a later run starts with it.
+What was learned can be saved and loaded (JSON), so a later run starts with it. Learned in a
+first pass over a whole archive (``learning`` then turned off), every article of a site is
+stripped, the first ones too.
 
 Only short lines are learned (a long paragraph repeated across pages is quoted text, not
 furniture), and a line counts once per article. Memory is bounded per site.
@@ -23,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .clean import CleanArticle, Removal
+from .errors import InputError
 
 MIN_ARTICLES = 4  # a line must recur in at least this many articles of the site ...
 MIN_SHARE = 0.2  # ... and in at least this share of the site's articles seen
@@ -56,6 +59,7 @@ class Boilerplate:
     min_share: float = MIN_SHARE
     articles: Counter[str] = field(default_factory=Counter)
     lines: dict[str, Counter[str]] = field(default_factory=dict)
+    learning: bool = True  # False: what was learned is fixed (a first pass, or a file)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def observe(self, site: str, text: str) -> None:
@@ -96,8 +100,10 @@ class Boilerplate:
         return replace(cleaned, text=text, removed=[*cleaned.removed, *removed], stats=stats)
 
     def learn_and_strip(self, site: str, cleaned: CleanArticle) -> CleanArticle:
-        """Observe ``cleaned`` for its site, then strip what the site has repeated so far."""
-        self.observe(site, cleaned.text)
+        """Observe ``cleaned`` for its site (unless learning is over), then strip what the site
+        has repeated so far."""
+        if self.learning:
+            self.observe(site, cleaned.text)
         return self.strip(site, cleaned)
 
     def save(self, path: Path) -> None:
@@ -112,8 +118,16 @@ class Boilerplate:
 
     @classmethod
     def load(cls, path: Path) -> Boilerplate:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            articles=Counter(data["articles"]),
-            lines={site: Counter(counts) for site, counts in data["lines"].items()},
-        )
+        """What :meth:`save` wrote; anything else is an :class:`InputError`."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                articles=Counter({str(k): int(v) for k, v in data["articles"].items()}),
+                lines={str(site): Counter({str(k): int(v) for k, v in counts.items()})
+                       for site, counts in data["lines"].items()},
+            )  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError(
+                f"cannot read learned boilerplate from {path} ({type(exc).__name__}: {exc})",
+                "give a file written by --save-boilerplate",
+            ) from exc

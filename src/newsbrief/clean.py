@@ -37,13 +37,24 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from .errors import TimeBudgetError
 
 # --- time budget ---------------------------------------------------------------------------------
 
-_BUDGET = threading.local()  # per thread: batch workers clean their own articles
+
+class _Budget(threading.local):
+    """Per thread (batch workers clean their own articles): the limit set by
+    :func:`time_budget`, and the deadline and step count of the clean running under it."""
+
+    limit: tuple[float, Callable[[], float]] | None = None
+    deadline: float | None = None
+    ticks: int = 0
+
+
+_BUDGET = _Budget()
 CHECK_EVERY = 2048  # ticks (lines, words) between two looks at the clock
 
 
@@ -57,7 +68,7 @@ def time_budget(seconds: float | None, clock: Callable[[], float] | None = None)
     must finish within ``seconds`` (``None``: no limit), or it raises
     :class:`~newsbrief.errors.TimeBudgetError`. The passes look at ``clock`` (default: the
     monotonic clock) between steps."""
-    previous = getattr(_BUDGET, "limit", None)
+    previous = _BUDGET.limit
     _BUDGET.limit = (seconds, clock or _monotonic) if seconds is not None else None
     try:
         yield
@@ -68,8 +79,8 @@ def time_budget(seconds: float | None, clock: Callable[[], float] | None = None)
 @contextmanager
 def _budgeted() -> Iterator[None]:
     """Start the clock of one clean (an outer call's clock keeps running for inner calls)."""
-    limit = getattr(_BUDGET, "limit", None)
-    if limit is None or getattr(_BUDGET, "deadline", None) is not None:
+    limit = _BUDGET.limit
+    if limit is None or _BUDGET.deadline is not None:
         yield
         return
     seconds, clock = limit
@@ -81,8 +92,8 @@ def _budgeted() -> Iterator[None]:
 
 
 def _check_budget() -> None:
-    deadline = getattr(_BUDGET, "deadline", None)
-    if deadline is None:
+    deadline = _BUDGET.deadline
+    if deadline is None or _BUDGET.limit is None:
         return
     seconds, clock = _BUDGET.limit
     if clock() > deadline:
@@ -95,11 +106,12 @@ def _check_budget() -> None:
 
 def _tick() -> None:
     """One step of a pass; every ``CHECK_EVERY`` steps the budget is checked."""
-    if getattr(_BUDGET, "deadline", None) is None:
+    budget = _BUDGET
+    if budget.deadline is None:
         return
-    _BUDGET.ticks += 1
-    if _BUDGET.ticks >= CHECK_EVERY:
-        _BUDGET.ticks = 0
+    budget.ticks += 1
+    if budget.ticks >= CHECK_EVERY:
+        budget.ticks = 0
         _check_budget()
 
 
@@ -226,8 +238,11 @@ def _html_blocks(html: str) -> str:
 # --- 1. mojibake -------------------------------------------------------------------------------
 
 
-def fix_mojibake(text: str) -> tuple[str, list[Removal]]:
-    """Repair text that went through the wrong codec ("doesnâ€™t" -> "doesn’t"), line by line."""
+def fix_mojibake(text: str, settled: set[str] | None = None) -> tuple[str, list[Removal]]:
+    """Repair text that went through the wrong codec ("doesnâ€™t" -> "doesn’t"), line by line.
+
+    ``settled`` holds lines already found to need no repair (a repeated pass over the same
+    text only looks at the lines normalizing changed); lines found so are added to it."""
     import ftfy
 
     config = ftfy.TextFixerConfig(
@@ -244,9 +259,14 @@ def fix_mojibake(text: str) -> tuple[str, list[Removal]]:
     offset = 0
     for line in text.split("\n"):
         _tick()
-        fixed = ftfy.fix_text(line, config) if not line.isascii() else line
+        if line.isascii() or (settled is not None and line in settled):
+            fixed = line
+        else:
+            fixed = ftfy.fix_text(line, config)
         if fixed != line:
             removed.append(Removal("mojibake", line, offset, fixed))
+        elif settled is not None:
+            settled.add(line)
         out.append(fixed)
         offset += len(line) + 1
     return "\n".join(out), removed
@@ -301,8 +321,31 @@ _FUNCTION = frozenset(
     "she they we you his her their our your who which what when where while after before than "
     "then so if because about over into said says told also there here".split()
 )
-_TERMINAL = re.compile(r"[.!?…](?:\s?[\"'”’)\]])*$")
+_CLOSING = frozenset("\"'”’)]")
 SENTENCE_MIN_WORDS = 8
+
+
+def _ends_sentence(line: str) -> bool:
+    """Whether ``line`` ends as a sentence does: a final ".", "!", "?" or "…", then any closing
+    quotes or brackets, each after at most one space; read from the end (a regex search tried
+    every position of a long paragraph)."""
+    i = len(line)
+    while i and line[i - 1] in _CLOSING:
+        i -= 1
+        if i and line[i - 1].isspace():
+            i -= 1
+    return bool(i) and line[i - 1] in ".!?…"
+
+
+def _function_words(words: list[str], enough: int) -> bool:
+    """Whether at least ``enough`` of ``words`` are function words in lower case."""
+    found = 0
+    for w in words:
+        if w[0].islower() and w.strip(",;:()\"'“”") in _FUNCTION:
+            found += 1
+            if found >= enough:
+                return True
+    return False
 
 
 def is_sentence(line: str) -> bool:
@@ -310,22 +353,28 @@ def is_sentence(line: str) -> bool:
     final punctuation, and at least two function words in lower case. Such a line is article
     text unless a rule has strong evidence against it."""
     words = line.split()
-    if len(words) < SENTENCE_MIN_WORDS or not _TERMINAL.search(line):
+    if len(words) < SENTENCE_MIN_WORDS or not _ends_sentence(line):
         return False
-    return sum(1 for w in words if w[0].islower() and w.strip(",;:()\"'“”") in _FUNCTION) >= 2
+    return _function_words(words, 2)
+
+
+PROSE_MIN_LOWER = 0.5  # of a sentence's words, in lower case: headlines capitalize theirs
 
 
 def _is_prose(line: str) -> bool:
     """A sentence, or a short one ("Polls show the two parties almost level."): at least four
-    words, a final full stop and a function word in lower case."""
+    words, a final full stop and a function word in lower case; or, its function words lost to
+    noise ("Operators must delete thestored records within 90 days."), at least six words, a
+    final full stop and mostly words in lower case."""
     if is_sentence(line):
         return True
     words = line.split()
-    return (
-        len(words) >= 4
-        and bool(_TERMINAL.search(line))
-        and any(w[0].islower() and w.strip(",;:()\"'“”") in _FUNCTION for w in words)
-    )
+    if len(words) < 4 or not _ends_sentence(line):
+        return False
+    if _function_words(words, 1):
+        return True
+    lower = sum(1 for w in words if w[0].islower())
+    return len(words) >= 6 and lower >= PROSE_MIN_LOWER * len(words)
 
 
 def _prose_lines(lines: list[str]) -> list[int]:
@@ -396,7 +445,7 @@ def _is_blurb(line: str, above: str) -> bool:
 
 
 def _footer_marker(line: str) -> bool:
-    return bool((_FOOTER.match(line) and not _TERMINAL.search(line)) or _FOOTER_NOTE.match(line))
+    return bool((_FOOTER.match(line) and not _ends_sentence(line)) or _FOOTER_NOTE.match(line))
 
 
 def cut_footer(text: str) -> tuple[str, list[Removal]]:
@@ -405,37 +454,60 @@ def cut_footer(text: str) -> tuple[str, list[Removal]]:
     and blurbs that repeat the headline above them do not count as prose), or else several
     footer markers in a row ("Content comes from ...", "Related Post", "Leave a Reply")."""
     lines = text.split("\n")
-    prose_after = _prose_lines(
-        [
-            ""
-            if _TEASER.match(line)
-            or _footer_marker(line)
-            or (i > 0 and _is_blurb(line, lines[i - 1]))
-            else line
-            for i, line in enumerate(lines)
-        ]
-    )
-    markers_after = [0] * (len(lines) + 1)
-    for i in range(len(lines) - 1, -1, -1):
-        markers_after[i] = markers_after[i + 1] + _footer_marker(lines[i])
+    markers = [_footer_marker(line) for line in lines]
+    offsets = [0] * len(lines)
     offset = 0
     for i, line in enumerate(lines):
-        _tick()
-        if (
-            offset >= FOOTER_MIN_SHARE * len(text)
-            and _footer_marker(line)
-            and (
-                prose_after[i + 1] == 0
-                or (
-                    _FOOTER_NOTE.match(line)
-                    and prose_after[i + 1] <= 1
-                    and markers_after[i] >= FOOTER_CORROBORATION
-                )
-            )
-        ):
-            return text[:offset].rstrip(), [Removal("footer", text[offset:], offset)]
+        offsets[i] = offset
         offset += len(line) + 1
+    share = FOOTER_MIN_SHARE * len(text)
+    candidates = [i for i, marker in enumerate(markers) if marker and offsets[i] >= share]
+    if not candidates:
+        return text, []  # most articles: no footer marker, nothing to judge
+    # Prose and markers from each line on, counted backwards down to the first candidate.
+    first = candidates[0]
+    prose_after = [0] * (len(lines) + 1)
+    markers_after = [0] * (len(lines) + 1)
+    for i in range(len(lines) - 1, first - 1, -1):
+        _tick()
+        line = lines[i]
+        not_prose = markers[i] or _TEASER.match(line) or (i > 0 and _is_blurb(line, lines[i - 1]))
+        prose_after[i] = prose_after[i + 1] + (not not_prose and _is_prose(line))
+        markers_after[i] = markers_after[i + 1] + markers[i]
+    after_list = _article_after_lists(lines, markers, first)
+    for i in candidates:
+        if after_list[i - first]:
+            continue  # an aside's list inside the article (the chrome pass takes it)
+        if prose_after[i + 1] == 0 or (
+            _FOOTER_NOTE.match(lines[i])
+            and prose_after[i + 1] <= 1
+            and markers_after[i] >= FOOTER_CORROBORATION
+        ):
+            offset = offsets[i]
+            return text[:offset].rstrip(), [Removal("footer", text[offset:], offset)]
     return text, []
+
+
+def _article_after_lists(lines: list[str], markers: list[bool], first: int) -> list[bool]:
+    """For each line from ``first`` on: whether it is a list heading ("Most Read") and the
+    block after the one it opens starts with a line that is no footer marker, teaser or
+    chrome. The list was then an aside, and the article goes on (with lines such as a
+    gallery's captions, which no sentence protects). One backward pass: linear."""
+    found = [False] * (len(lines) - first)
+    next_start = len(lines)  # the first line of the next block after the current one
+    block_start = len(lines)  # the first line of text at or after the current line
+    for i in range(len(lines) - 1, first - 1, -1):
+        if not lines[i]:
+            next_start = block_start  # the block below is the next for the lines above
+            continue
+        block_start = i
+        if _LIST_HEADING.match(lines[i]) and next_start < len(lines):
+            line = lines[next_start]
+            found[i - first] = not (
+                markers[next_start] or _TEASER.match(line) or _LIST_HEADING.match(line)
+                or is_chrome_line(line)
+            )  # fmt: skip
+    return found
 
 
 # --- 4. chrome lines ---------------------------------------------------------------------------
@@ -497,6 +569,20 @@ _WEAK_CHROME = [
     r"(?:related|read more|read also|see also|also read|more|recommended|watch)\s*:.{0,200}",
 ]
 _STRONG = re.compile(r"^(?:" + "|".join(_STRONG_CHROME) + r")$", re.IGNORECASE)
+# Words one of which every strong pattern holds: an ASCII line without any (most lines) skips
+# _STRONG's costly backtracking over its leading ".{0,150}". (The test is for ASCII lines only:
+# under IGNORECASE a pattern's "s" also matches a long s, which lower() does not give.)
+_STRONG_WORDS = ("cookies", "newsletter", "(c)", "copyright", "all rights reserved",
+                 "may not be", "min", "listen", "audio", "continue", "advertisement")  # fmt: skip
+
+
+def _may_be_strong(line: str) -> bool:
+    if not line.isascii():
+        return True
+    lower = line.lower()
+    return any(word in lower for word in _STRONG_WORDS)
+
+
 _WEAK = re.compile(r"^(?:" + "|".join(_WEAK_CHROME) + r")$", re.IGNORECASE)
 CHROME_MAX_WORDS = 40
 # Headings of lists of other articles ("Most Read", "Trending"): the heading goes with the
@@ -530,9 +616,11 @@ DATELINE_LINES = 3  # among the first lines of text kept
 def is_chrome_line(line: str) -> bool:
     """Whether ``line`` is site furniture: strong vocabulary, or weaker vocabulary on a line
     that does not read like a sentence."""
-    if len(line.split()) > CHROME_MAX_WORDS:
+    if len(line.split(maxsplit=CHROME_MAX_WORDS)) > CHROME_MAX_WORDS:
         return False
-    return bool(_STRONG.match(line)) or (bool(_WEAK.match(line)) and not is_sentence(line))
+    if _may_be_strong(line) and _STRONG.match(line):
+        return True
+    return not is_sentence(line) and bool(_WEAK.match(line))
 
 
 def _is_headline(line: str) -> bool:
@@ -567,6 +655,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
     for i, line in enumerate(lines):
         _tick()
         is_title = title is not None and line == title
+        credit = 0  # where a credited caption's credit starts, once known to be one
         if not line:
             list_items = 0  # a list of headlines ends with its block
             kept.append(line)
@@ -587,9 +676,13 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
             ):
                 drop_until = block_end[i] - 1
             list_items = LIST_MAX_ITEMS if _LIST_HEADING.match(line) else 0
-        elif not is_title and is_chrome_line(line):
+        elif not is_title and is_chrome_line(line) and not (credit := _credited_caption(line)):
             removed.append(Removal("chrome", line, offset))
         else:
+            if credit:
+                # A caption with its credit: the caption describes the story, the credit goes.
+                removed.append(Removal("chrome", line[credit:], offset + credit))
+                line = line[:credit].rstrip()
             list_items = 0
             title_seen = title_seen or is_title
             prefix = _DATELINE_PREFIX.match(line) if opening < DATELINE_LINES else None
@@ -600,6 +693,23 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
             kept.append(line)
         offset += len(lines[i]) + 1
     return _tidy("\n".join(kept)), removed
+
+
+# A photo credit in brackets closing a caption: "Sirhan in 1969 (Image: CDCR)".
+_CAPTION_CREDIT = re.compile(
+    r"(?:\S+\s+){2,}?\s*(\((?:photo|image|picture|video|graphic|illustration)s?"
+    r"(?: credit)?\s*:\s*[^()]{1,60}\))$",
+    re.IGNORECASE,
+)
+
+
+def _credited_caption(line: str) -> int:
+    """Where the credit of a credited caption starts (0: the line is not one). The caption
+    is at least two words, and not chrome itself."""
+    match = _CAPTION_CREDIT.match(line) if line.endswith(")") else None
+    if not match or is_chrome_line(line[: match.start(1)].rstrip()):
+        return 0
+    return match.start(1)
 
 
 def _tidy(text: str) -> str:
@@ -639,14 +749,11 @@ def _frequencies() -> dict[str, float]:
         return dict(get_frequency_dict("en"))
 
 
-_PLAIN = re.compile(r"[a-z]+")
-
-
 @cache
 def zipf(word: str) -> float:
     """How common an English word is (wordfreq's Zipf scale: 0 unknown, 3 = once per million)."""
     lower = word.lower()
-    if _PLAIN.fullmatch(lower):
+    if lower.isascii() and lower.isalpha():  # [a-z]+: lower() leaves no A-Z
         frequency = _frequencies().get(lower, 0.0)
         return round(math.log10(frequency) + 9, 2) if frequency > 0 else 0.0
     return float(_zipf_frequency()(word, "en"))
@@ -722,34 +829,35 @@ WORD_MAX_JOINS = 3
 WATERMARK_MAX_ROUNDS = 8
 
 
-def _candidates(text: str) -> Counter[str]:
+# What a word can contribute to the candidates, from the word alone: its core (without
+# punctuation), where a capital is glued inside it, a mark with digits at its start, and the
+# capitalized heads it may start with. None: nothing.
+_Shape = tuple[str, list[int], str | None, list[str]]
+
+
+def _candidates(text: str, shapes: dict[str, _Shape | None] | None = None) -> Counter[str]:
     """Capitalized phrases seen glued to other letters, counted by how often they recur.
 
     Three shapes: glued inside a word ("mutWorld Timesual": a lowercase letter runs into a
     capital), glued before a capitalized word ("World TimesGovernment"), and glued to the start
     of a word ("World Timesmeasures": a rare token that splits into a capitalized word and a
-    known word).
+    known word). ``shapes`` keeps what each distinct word contributes, across calls.
     """
     seen: Counter[str] = Counter()
+    shapes = {} if shapes is None else shapes
     words = text.split()
-    for i, word in enumerate(words):
+    # Every shape needs a capital: a word whose letters are all lower case holds no mark
+    # (most words; one test in C instead of the steps below for each).
+    for i in [i for i, word in enumerate(words) if not word.islower()]:
         _tick()
-        core = word.strip(".,;:!?\"'“”‘’()")
-        if len(core) > WORD_MAX_CHARS or len(core) < 2:
+        word = words[i]
+        if word in shapes:
+            shape = shapes[word]
+        else:
+            shape = shapes[word] = _word_shape(word)
+        if shape is None:
             continue
-        if core[1:].islower() or core.islower():  # no capital inside: only the start shapes
-            if core[0].isupper():
-                _start_shapes(core, words, i, seen)
-            continue
-        joins = [
-            j
-            for j in range(1, len(core))
-            # "mutWorld", or "MWorld" (a capital glued before a capitalized word)
-            if core[j].isupper()
-            and (core[j - 1].islower() or (core[j - 1].isupper() and core[j + 1 : j + 2].islower()))
-        ]
-        if len(joins) > WORD_MAX_JOINS:
-            continue
+        core, joins, digits, heads = shape
         for j in joins:
             phrase = " ".join([core[j:], *words[i + 1 : i + 4]])[:MARK_MAX_CHARS]
             for k in range(len(phrase), 3, -1):
@@ -758,27 +866,55 @@ def _candidates(text: str) -> Counter[str]:
                 before = _capitalized_before(words, i)
                 for start in range(len(before) + 1):
                     seen[" ".join([*before[start:], core[:j]])[-MARK_MAX_CHARS:]] += 1
-        _start_shapes(core, words, i, seen)
+        if digits is not None:
+            seen[digits] += 1
+        for head in heads:
+            before = _capitalized_before(words, i)
+            for start in range(len(before) + 1):
+                seen[" ".join([*before[start:], head])] += 1
     return seen
+
+
+def _word_shape(word: str) -> _Shape | None:
+    core = word.strip(".,;:!?\"'“”‘’()")
+    if len(core) > WORD_MAX_CHARS or len(core) < 2:
+        return None
+    if core[1:].islower() or core.islower():  # no capital inside: only the start shapes
+        if not core[0].isupper():
+            return None
+        joins: list[int] = []
+    else:
+        joins = [
+            j
+            for j in range(1, len(core))
+            # "mutWorld", or "MWorld" (a capital glued before a capitalized word)
+            if core[j].isupper()
+            and (core[j - 1].islower() or (core[j - 1].isupper() and core[j + 1 : j + 2].islower()))
+        ]
+        if len(joins) > WORD_MAX_JOINS:
+            return None
+    digits, heads = _start_shapes(core)
+    if not joins and digits is None and not heads:
+        return None
+    return core, joins, digits, heads
 
 
 _DIGIT_MARK = re.compile(r"([A-Z][A-Za-z]*\d+)([a-z]{3,})")
 _CAPITALIZED = re.compile(r"[A-Z][a-z]{2,}")
 
 
-def _start_shapes(core: str, words: list[str], i: int, seen: Counter[str]) -> None:
-    """Marks glued to the start of a word: with digits ("Post365several"), or a rare
-    capitalized token that splits into a capitalized word and a known word."""
+def _start_shapes(core: str) -> tuple[str | None, list[str]]:
+    """Marks glued to the start of a word: with digits ("Post365several"), or the heads of a
+    rare capitalized token that splits into a capitalized word and a known word."""
     digits = _DIGIT_MARK.fullmatch(core)
-    if digits:
-        seen[digits.group(1)] += 1
+    heads: list[str] = []
     if len(core) <= 30 and _CAPITALIZED.fullmatch(core) and zipf(core) < 2.0:
-        for j in range(2, len(core) - 1):
-            head, rest = core[:j], core[j:]
-            if zipf(head) >= 2.0 and zipf(rest) >= 3.0:
-                before = _capitalized_before(words, i)
-                for start in range(len(before) + 1):
-                    seen[" ".join([*before[start:], head])] += 1
+        heads = [
+            core[:j]
+            for j in range(2, len(core) - 1)
+            if zipf(core[:j]) >= 2.0 and zipf(core[j:]) >= 3.0
+        ]
+    return (digits.group(1) if digits else None), heads
 
 
 @dataclass(frozen=True)
@@ -792,17 +928,26 @@ class _Occurrence:
     lower_glue: bool = False  # touches a lower-case letter ("mutWorld", "Timesual")
 
 
-def _occurrences(text: str, mark: str, vocabulary: Counter[str]) -> list[_Occurrence]:
-    """Every occurrence of ``mark`` in ``text``, with what removing it would do."""
+def _occurrences(
+    text: str, mark: str, vocabulary: Counter[str], starts: list[int] | None = None
+) -> list[_Occurrence]:
+    """Every occurrence of ``mark`` in ``text``, with what removing it would do.
+
+    With ``starts`` (every position where ``mark`` may begin, ascending: see
+    :func:`_mark_starts`), only those glued to letters, all that judging a candidate needs."""
     found: list[_Occurrence] = []
-    for match in re.finditer(re.escape(mark), text):
-        start, end = match.start(), match.end()
+    first, last = mark.split(" ")[0], mark.split(" ")[-1]
+    spans: Iterator[tuple[int, int]]
+    if starts is None:
+        spans = ((m.start(), m.end()) for m in re.finditer(re.escape(mark), text))
+    else:
+        spans = _spans(text, mark, starts)
+    for start, end in spans:
         glued_left = start > 0 and text[start - 1].isalpha()
         glued_right = end < len(text) and text[end].isalpha()
+        if starts is not None and not (glued_left or glued_right):
+            continue
         before = text[max(0, start - 80) : start]  # bounded windows keep this linear
-        after = text[end : end + 80]
-        left = re.search(r"[A-Za-z'’-]*$", before)
-        right = re.match(r"[A-Za-z'’-]*", after)
         if not (glued_left or glued_right):
             word = re.search(r"(\S+)\s+$", before)
             previous = word.group(1).strip('"“(') if word else ""
@@ -811,8 +956,8 @@ def _occurrences(text: str, mark: str, vocabulary: Counter[str]) -> list[_Occurr
             mention = last_word.lower() in _MENTION
             found.append(_Occurrence(start, end, "", False, False, mention))
             continue
-        first, last = mark.split(" ")[0], mark.split(" ")[-1]
-        lefts = left.group() if left else ""
+        lefts = _run_before(before, _WORDISH)
+        right = _WORDISH_RUN.match(text, end, end + 80)
         rights = right.group() if right else ""
         # The word as it stands must be unknown: "MacBook", "iPhone", "Nationally" are words.
         if " " not in mark:
@@ -820,9 +965,7 @@ def _occurrences(text: str, mark: str, vocabulary: Counter[str]) -> list[_Occurr
         else:  # either side of a phrase may happen to make a word ("Hubers"); one must not
             as_written = [w for w in ((lefts + first) * glued_left, (last + rights) * glued_right)]
         unknown = any(
-            zipf(re.sub(r"['’]s?$", "", w).lower()) < WATERMARK_WORD_MAX_ZIPF
-            for w in as_written
-            if w
+            zipf(_POSSESSIVE.sub("", w).lower()) < WATERMARK_WORD_MAX_ZIPF for w in as_written if w
         )
         # Glued only after a capital ("USSecretary"), it is two words run together, not
         # evidence of noise; inside a word ("MWorld Timesonday") it is.
@@ -856,19 +999,66 @@ def _occurrences(text: str, mark: str, vocabulary: Counter[str]) -> list[_Occurr
     return found
 
 
+MARK_KEY = 4  # characters of a mark's start by which the positions it may begin are found
+
+
+def _mark_starts(text: str, marks: list[str]) -> dict[str, list[int]]:
+    """For each distinct start (first ``MARK_KEY`` characters) of ``marks``, where it occurs in
+    ``text``, ascending: one scan for all marks instead of one per mark."""
+    keys = sorted({mark[:MARK_KEY] for mark in marks})
+    starts: dict[str, list[int]] = {key: [] for key in keys}
+    if keys:  # the positions of the keys' first characters, then the key there
+        firsts = re.compile("[" + re.escape("".join({key[0] for key in keys})) + "]")
+        for match in firsts.finditer(text):
+            at = match.start()
+            found = starts.get(text[at : at + MARK_KEY])
+            if found is not None:
+                found.append(at)
+    return starts
+
+
+def _spans(text: str, mark: str, starts: list[int]) -> Iterator[tuple[int, int]]:
+    """The occurrences of ``mark`` that ``re.finditer`` would give (leftmost first, none
+    overlapping the one before), among ``starts``."""
+    last = 0
+    for start in starts:
+        if start >= last and text.startswith(mark, start):
+            last = start + len(mark)
+            yield start, last
+
+
 def _splits_into_words(piece: str, vocabulary: Counter[str]) -> bool:
     """Two glued words of three letters or more ("thetown"; not "froma" of "fromTarvia")."""
     split = _split(piece, vocabulary) if piece.islower() else None
     return bool(split) and all(len(w) >= 3 for w in (split or "").split())
 
 
+_WORDISH = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'’-")
+_WORDISH_RUN = re.compile(r"[A-Za-z'’-]*")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LETTERS_RUN = re.compile(r"[A-Za-z]*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _run_before(window: str, chars: frozenset[str]) -> str:
+    """What ``re.search(f"[{chars}]*$", window)`` finds, read from the end (the search tried
+    every position): the run of ``chars`` ending the window, or, when the window ends with a
+    newline (where ``$`` also matches), the run right before that newline."""
+    end = len(window)
+    if end and window[end - 1] == "\n":
+        end -= 1
+    start = end
+    while start and window[start - 1] in chars:
+        start -= 1
+    return window[start:end]
+
+
 def _letters_before(text: str, start: int) -> str:
-    match = re.search(r"[A-Za-z]*$", text[max(0, start - 40) : start])
-    return match.group() if match else ""
+    return _run_before(text[max(0, start - 40) : start], _LETTERS)
 
 
 def _letters_after(text: str, end: int) -> str:
-    match = re.match(r"[A-Za-z]*", text[end : end + 40])
+    match = _LETTERS_RUN.match(text, end, end + 40)
     return match.group() if match else ""
 
 
@@ -897,18 +1087,23 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
     the World Times").
     """
     removed: list[Removal] = []
+    shapes: dict[str, _Shape | None] = {}  # what each word contributes, kept across rounds
     for _ in range(WATERMARK_MAX_ROUNDS):
         _check_budget()
         vocabulary = _plain_vocabulary(text)
-        best: tuple[int, int, list[_Occurrence]] | None = None
-        for mark, count in _candidates(text).most_common(200):
+        best: tuple[int, int, str] | None = None
+        marks = [
+            mark
+            for mark, count in _candidates(text, shapes).most_common(200)
+            if count >= WATERMARK_MIN_REPAIRS and len(mark) >= 4 and mark == mark.strip()
+        ]
+        starts = _mark_starts(text, marks)
+        for mark in marks:
             _tick()
-            if count < WATERMARK_MIN_REPAIRS or len(mark) < 4 or mark != mark.strip():
-                continue
             plain = mark.isalpha() and mark[1:] in (mark[1:].lower(), mark[1:].upper())
             if plain and zipf(mark.lower()) >= WATERMARK_PLAIN_WORD_MAX_ZIPF:
                 continue
-            occurrences = _occurrences(text, mark, vocabulary)
+            occurrences = _occurrences(text, mark, vocabulary, starts[mark[:MARK_KEY]])
             # The letters each repairing occurrence touches. A name such as "Northwind"
             # repeats with the same neighbours every time; a watermark lands by different ones.
             contexts = {
@@ -920,14 +1115,14 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
             # names run together by a page's markup: at least one glue must touch lower case.
             touches_lower = any(o.lower_glue and o.repairs_words for o in occurrences)
             if len(contexts) >= WATERMARK_MIN_REPAIRS and touches_lower:
-                score = (len(contexts), len(mark), occurrences)
+                score = (len(contexts), len(mark), mark)
                 if best is None or score[:2] > best[:2]:
                     best = score
         if best is None:
             break
         pieces: list[str] = []
         last = 0
-        for o in best[2]:
+        for o in _occurrences(text, best[2], vocabulary):
             if o.mention:
                 continue
             removed.append(Removal("watermark", text[o.start : o.end], o.start, o.replacement))
@@ -959,17 +1154,24 @@ GLUE_MAX_CHARS = 40
 # "SunExpress" or "StackAdapt" have parts that do not).
 _CAPS_JOIN = re.compile(r"([A-Z][a-z]+|[A-Z]{2,4})([A-Z][a-z]{2,})")
 GLUE_UNKNOWN_ZIPF = 1.0
-# Function words that are also prefixes ("overdrew", "inefficacy", "upsample"): no evidence.
+# Function words that are also prefixes still forming words ("overdrew", "inefficacy",
+# "upsample"): no evidence. Not "with": it formed its words long ago (withdraw, withhold,
+# withstand, all in the word list), and as a prefix it blocked the commonest glue of all (four
+# in five of "with" + a common word were left unsplit: "withwings", "withborrowed").
 _PREFIXES = frozenset(
-    "over in up out under on off after be a no for with by to here there then so an".split()
+    "over in up out under on off after be a no for by to here there then so an".split()
 )
 # Function words that end few English words, so one glued after a word is evidence ("pestis",
-# "torpor", "holdover" end in "is", "or", "over").
+# "torpor", "holdover" end in "is", "or", "over"). Words ending in "than" are names (Jonathan,
+# Rajasthan) or known words ("leviathan"): a comparative glued to it ("morethan", "lessthan",
+# web typos the list knows) is split.
 _GLUED_AFTER = frozenset(
-    "the they their have has been will would that this with from which said were was and".split()
+    "the they their have has been will would that this with from which said were was and "
+    "than".split()
 )
 GLUE_TYPO_ZIPF = 2.5  # a function word glued on is a common web typo ("willbe" 1.8)
 GLUE_FUNCTION_PART_MIN_ZIPF = 2.0  # next to a function word, a rarer word ("vaccinating" 2.4)
+_GLUE_LOWEST_PART_ZIPF = min(GLUE_PART_MIN_ZIPF, GLUE_FUNCTION_PART_MIN_ZIPF)
 
 
 def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
@@ -1008,7 +1210,10 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
         left, right = token[:j], token[j:]
         if (len(left) == 1 and left != "a") or (len(right) == 1 and right != "a"):
             continue
-        low, high = sorted((zipf(left), zipf(right)))
+        left_zipf = zipf(left)
+        if left_zipf < _GLUE_LOWEST_PART_ZIPF:
+            continue  # too rare a part whatever the other is (a lookup saved per split point)
+        low, high = sorted((left_zipf, zipf(right)))
         function = (
             left in _FUNCTION and left not in _PREFIXES and (len(right) >= 3 or right in _FUNCTION)
         ) or (right in _GLUED_AFTER and len(left) >= 3)
@@ -1032,21 +1237,30 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
     return best[1] if best else None
 
 
+# A run of letters that may be two words glued (in a capturing group: re.split keeps it).
+_GLUE_TOKEN = re.compile(r"(?<![\w'’-])([A-Za-z]{5,})(?![\w'’-])")
+
+
 def split_glued(text: str) -> tuple[str, list[Removal]]:
     """Split words run together ("theyhave" -> "they have", "theXinhua" -> "the Xinhua")."""
     vocabulary = Counter(_TOKEN.findall(text))
-    removed: list[Removal] = []
-    out: list[str] = []
-    last = 0
-    for match in re.finditer(r"(?<![\w'’-])[A-Za-z]{5,}(?![\w'’-])", text):
+    parts = _GLUE_TOKEN.split(text)  # text, token, text, token, ..., text
+    splits: dict[str, str] = {}  # each distinct token is judged once
+    for token in set(parts[1::2]):
         _tick()
-        split = _split(match.group(), vocabulary)
+        split = _split(token, vocabulary)
         if split:
-            removed.append(Removal("glued", match.group(), match.start(), split))
-            out.append(text[last : match.start()] + split)
-            last = match.end()
-    out.append(text[last:])
-    return "".join(out), removed
+            splits[token] = split
+    if not splits:
+        return text, []
+    offsets = [0, *accumulate(map(len, parts))]
+    removed: list[Removal] = []
+    for k in range(1, len(parts), 2):
+        split = splits.get(parts[k])
+        if split:
+            removed.append(Removal("glued", parts[k], offsets[k], split))
+            parts[k] = split
+    return "".join(parts), removed
 
 
 def diff(raw: str, cleaned: str, name: str = "article") -> str:
@@ -1120,12 +1334,17 @@ def clean_text(raw: str, *, title: str | None = None) -> CleanArticle:
 def _clean_text(raw: str, title: str | None) -> CleanArticle:
     removed: list[Removal] = []
     text = raw
-    for _ in range(3):  # repairing mojibake can expose more of it; stop at a fixed point
+    settled: set[str] = set()  # lines the mojibake repair left as they were
+    for rounds in range(3):  # repairing mojibake can expose more of it; stop at a fixed point
         before = text
-        for step in (fix_mojibake, normalize):
-            text, found = step(text)
-            removed += found
-            _check_budget()
+        text, found = fix_mojibake(text, settled)
+        removed += found
+        _check_budget()
+        if rounds and text == before:
+            break  # normalized text the repair leaves alone normalizes to itself
+        text, found = normalize(text)
+        removed += found
+        _check_budget()
         if text == before:
             break
     text, found = cut_footer(text)

@@ -305,8 +305,24 @@ def batch(
         None, "--import-results", help="Read a batch runner's output for exported requests."
     ),
     poll_interval: float = typer.Option(30.0, "--poll-interval", min=0, help="Seconds."),
+    learn_boilerplate: bool = typer.Option(
+        False,
+        "--learn-boilerplate",
+        help="Read all inputs first to learn the lines each site repeats; remove them.",
+    ),
+    boilerplate_file: Path | None = typer.Option(
+        None, "--boilerplate", help="Start from lines learned before (--save-boilerplate)."
+    ),
+    save_boilerplate: Path | None = typer.Option(
+        None, "--save-boilerplate", help="Write the lines learned per site to this file."
+    ),
 ) -> None:
     """Brief many articles into one results file; resumable, one failure never stops it.
+
+    Boilerplate: lines a site repeats across its articles are chrome. --learn-boilerplate
+    learns them from every input before the run and removes them from every article;
+    --boilerplate or --save-boilerplate alone learn as the run goes (the first articles of a
+    site keep them). Each record lists what was removed under boilerplate_removed.
 
     Exit codes: 0 every article succeeded; 3 the run finished but some articles failed (their
     records say why; --retry-failed redoes them); 1 stopped by the circuit breaker (the
@@ -322,6 +338,20 @@ def batch(
         total = min(total, limit)
     view = _BatchView(quiet=quiet)
     runner = _batch_engine(engine, address, via, export_requests, import_results, poll_interval)
+    learning: dict[str, Any] = {}
+    if learn_boilerplate or boilerplate_file or save_boilerplate:
+        if runner is not batch_module.run:
+            raise UsageError(
+                "boilerplate learning works with live requests on the threads engine",
+                "drop --engine/--via, or the boilerplate options",
+            )
+        from .boilerplate import Boilerplate
+
+        if save_boilerplate is not None and not save_boilerplate.parent.is_dir():
+            raise UsageError(f"--save-boilerplate {save_boilerplate}: no such folder",
+                             "create the folder first")  # fmt: skip
+        learned = Boilerplate.load(boilerplate_file) if boilerplate_file else Boilerplate()
+        learning = {"boilerplate": learned, "learn_first": learn_boilerplate}
     with view:
         counts = runner(
             inputs,
@@ -344,7 +374,10 @@ def batch(
             total=total,
             strategy=strategy,
             retry_failed=retry_failed,
+            **learning,
         )
+    if save_boilerplate is not None:
+        learning["boilerplate"].save(save_boilerplate)
     if not quiet:
         view.summary(counts, out)
     if getattr(counts, "waiting", 0):  # batch files: articles whose requests are still out
