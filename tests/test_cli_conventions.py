@@ -101,6 +101,35 @@ def test_logs_n_0_lists_all_and_filters_by_model_and_text() -> None:
     assert ids("-n", "0", "--grep", "article 7") == [8]
 
 
+def test_logs_group_the_calls_of_each_article_run(
+    fake_provider: FakeProvider, seed_path: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text(seed_path.read_text(encoding="utf-8").replace("Belarus", "Belarus "))
+    for path in (seed_path, other):
+        fake_provider.queue(SUMMARY, NAMES)
+        result = CliRunner().invoke(app, ["summarize", str(path), "-m", "fake:x", "-f", "json"])
+        assert result.exit_code == 0, result.output
+    lines = CliRunner().invoke(app, ["logs", "-n", "0", "--json"]).stdout.splitlines()
+    calls = [json.loads(line) for line in lines]
+    assert len(calls) == len(fake_provider.requests)
+    runs = list(dict.fromkeys(c["run"] for c in calls))  # newest run first
+    assert len(runs) == 2 and all(runs)
+    second = [c["id"] for c in calls if c["run"] == runs[0]]
+    first = [c["id"] for c in calls if c["run"] == runs[1]]
+    assert min(second) > max(first), "one summarize's calls are one run"
+    assert {c["article_sha256"] for c in calls if c["run"] == runs[0]} != {
+        c["article_sha256"] for c in calls if c["run"] == runs[1]}  # fmt: skip
+    only = CliRunner().invoke(app, ["logs", "-n", "0", "--json", "--run", runs[1][:6]])
+    assert [json.loads(line)["id"] for line in only.stdout.splitlines()] == first
+    table = CliRunner().invoke(app, ["logs", "-n", "0"], env={"COLUMNS": "80"}).stdout
+    heads = [line for line in table.splitlines() if line.startswith("run ")]
+    assert [h.split()[1] for h in heads] == [runs[0][:6], runs[1][:6]]
+    assert f"· {len(second)} calls, " in heads[0] and f"· {len(first)} calls, " in heads[1]
+    ids = [int(line.split()[0]) for line in table.splitlines() if line.split()[0].isdigit()]
+    assert ids == sorted(second) + sorted(first), "newest run first, its calls as asked"
+
+
 def test_a_full_local_eval_asks_first_and_is_refused_without_a_terminal(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "-o", str(tmp_path / "run.json")])
     assert result.exit_code == 2, result.output

@@ -131,6 +131,16 @@ def root(
     _state["debug"] = debug
 
 
+def quiet_option(help_text: str) -> Any:
+    """``-q/--quiet``: the same flag, with what it silences, on every command that talks."""
+    return typer.Option(False, "--quiet", "-q", help=help_text)
+
+
+def verbose_option(help_text: str) -> Any:
+    """``-v/--verbose``: the same flag, with what it adds, on stderr."""
+    return typer.Option(False, "--verbose", "-v", help=help_text)
+
+
 class OutputFormat(StrEnum):
     pretty = "pretty"
     json = "json"
@@ -201,21 +211,29 @@ def summarize(
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
     strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
-    quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="No progress line (it shows only on a terminal)."
+    quiet: bool = quiet_option("No progress line (it shows only on a terminal)."),
+    verbose: bool = verbose_option(
+        "Print each question as it is answered, and what the brief cost, on stderr."
     ),
     out_file: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file instead of stdout."
     ),
 ) -> None:
-    """Summarize one article into a brief: summary, pledges, positions, quoted experts."""
+    """Summarize one article into a brief: summary, pledges, positions, quoted experts.
+
+    On a terminal, a progress line on stderr shows the stage and each part's questions
+    answered (pledges 3/7); -q hides it, and pipes never see it."""
     from .progress import SummarizeProgress
 
     console = Console(stderr=True)
-    view = SummarizeProgress(console) if not quiet and console.is_terminal else None
+    live = not quiet and console.is_terminal
+    view = SummarizeProgress(console, live=live, verbose=verbose) if live or verbose else None
     with view or contextlib.nullcontext():
         result = _summarize(source, prompt, model, base_url, mode, timeout, no_cache, no_log,
                             strategy, view)  # fmt: skip
+    if verbose:
+        console.print(render.footer(result.to_dict()), markup=False, highlight=False,
+                      soft_wrap=True)
     if output == OutputFormat.html:
         from .html_view import brief_page
 
@@ -789,6 +807,7 @@ def models(
     from .llm import embedded_model_path
 
     settings = resolve_settings()
+    api.check_configured_strategy(settings)
     strategy = pick_strategy(None, None, settings.strategy, settings.model)
     table = Table("Model", "What", "Status")
     embedded_path: str | None = None
@@ -999,8 +1018,13 @@ def logs_list(
     grep: str | None = typer.Option(
         None, "--grep", help="Only calls whose messages, reply or error contain this text."
     ),
+    run: str | None = typer.Option(
+        None, "--run", help="Only the calls of this article run (an ID from the Run column)."
+    ),
     as_json: bool = typer.Option(
-        False, "--json", help="One JSON object per line (messages and parsed as objects)."
+        False,
+        "--json",
+        help="One JSON object per line (messages, reply and parsed result as objects).",
     ),
     output: str = typer.Option(
         "pretty",
@@ -1011,37 +1035,36 @@ def logs_list(
         help="pretty, or json (the same as --json).",
     ),
 ) -> None:
-    """List the latest LLM calls (newest first); `logs show ID` shows one in full."""
+    """List the latest LLM calls grouped by article run (one brief of one article): the newest
+    run first, its calls in the order asked. `logs show ID` shows one call in full."""
     if ctx.invoked_subcommand is not None:
         return
-    from .store import Store
+    from .store import Store, group_runs
 
     store = Store()
     try:
-        calls = store.calls(count or None, model=model, text=grep)
+        calls = store.calls(count or None, model=model, text=grep, run=run)
     finally:
         store.close()
-    if as_json or output == DataFormat.json:
+    if as_json or output == DataFormat.json:  # newest first; each call names its ``run``
         for call in calls:
             typer.echo(json.dumps(_nested(call), ensure_ascii=False))
         return
-    # Identifying columns never wrap or shrink to an ellipsis on a narrow terminal; the
-    # prompt, task and error text wrap instead.
-    table = Table()
-    for name in ("ID", "Time", "Model"):
-        table.add_column(name, no_wrap=True)
-    for name in ("Prompt", "Task"):
-        table.add_column(name, overflow="fold")
-    for name in ("Tokens", "ms", "Tries"):
-        table.add_column(name, no_wrap=True)
-    table.add_column("Error", overflow="fold")
-    for c in calls:
-        tokens = f"{c['prompt_tokens']}+{c['completion_tokens']}"
-        table.add_row(
-            str(c["id"]), c["time"], c["model"], c["prompt"] or "", c["task"] or "", tokens,
-            str(c["latency_ms"]), str(c["attempts"]), (c["error"] or "")[:60],
-        )  # fmt: skip
-    _stdout().print(table)
+    console = _stdout()
+    for group in group_runs(calls):
+        console.print(_run_line(group), highlight=False, markup=False, soft_wrap=True)
+        # Identifying columns never wrap or shrink to an ellipsis; an error wraps instead.
+        table = Table(box=None, padding=(0, 1), pad_edge=False)
+        table.add_column("  ID", no_wrap=True, justify="right")
+        for name in ("Time", "Task", "Tokens", "ms"):
+            table.add_column(name, no_wrap=True)
+        table.add_column("Error", overflow="fold")
+        for c in group:
+            tries = f" ({c['attempts']} tries)" if c["attempts"] > 1 else ""
+            table.add_row(str(c["id"]), c["time"][11:19], (c["task"] or "") + tries,
+                          f"{c['prompt_tokens']}+{c['completion_tokens']}",
+                          str(c["latency_ms"]), c["error"] or "")  # fmt: skip
+        console.print(table)
 
 
 @logs_app.command("show")
@@ -1063,13 +1086,31 @@ def logs_show(
     typer.echo(json.dumps(_nested(call), indent=2, ensure_ascii=False))
 
 
+def _run_line(group: list[dict[str, Any]]) -> str:
+    """The head of one article run in `newsbrief logs`: run id, prompt, model, when, and what
+    its calls cost together."""
+    head = group[0]
+    prompt = tokens = 0
+    for c in group:
+        prompt += c["prompt_tokens"]
+        tokens += c["completion_tokens"]
+    seconds = sum(c["latency_ms"] or 0 for c in group) / 1000
+    run = f"run {head['run'][:6]}" if head.get("run") else "call"
+    return (f"{run} · {head['prompt'] or '-'} on {head['model']} · "
+            f"{head['time'].replace('T', ' ').rstrip('Z')} · {len(group)} calls, "
+            f"{prompt:,}+{tokens:,} tokens, {seconds:.1f} s")  # fmt: skip
+
+
 def _nested(call: dict[str, Any]) -> dict[str, Any]:
-    """A logged call with its stored JSON (messages, parsed result) as objects, not strings."""
+    """A logged call with its stored JSON as objects, not strings: the messages, the parsed
+    result, and the raw reply when it is a JSON object or list (else the reply's text)."""
     out = dict(call)
-    for key in ("messages", "parsed"):
+    for key in ("messages", "parsed", "raw_reply"):
         if isinstance(out.get(key), str):
             with contextlib.suppress(ValueError):  # not JSON after all: left as text
-                out[key] = json.loads(out[key])
+                value = json.loads(out[key])
+                if key != "raw_reply" or isinstance(value, (dict, list)):
+                    out[key] = value
     return out
 
 
