@@ -29,7 +29,19 @@ def test_every_help_works_with_h_and_fits_80_columns(command: list[str]) -> None
     assert result.exit_code == 0, result.output
     assert "Usage: newsbrief" in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 80
-    assert "<bool>" not in result.output
+    for noise in ("<bool>", "<str>", "<int>", "<float", "<path>", "{", "}"):
+        assert noise not in result.output, noise
+
+
+def test_help_names_arguments_and_option_values_plainly() -> None:
+    result = CliRunner().invoke(app, ["summarize", "-h"], env={"COLUMNS": "80"})
+    assert "Usage: newsbrief summarize [OPTIONS] SOURCE\n" in result.output
+    assert "\n  SOURCE  Article file" in result.output
+    for shown in ("-m, --model MODEL ", "--timeout SECONDS ", "-o, --output FILE ",
+                  "-q, --quiet  ", "--no-cache  "):  # fmt: skip
+        assert f"\n  {shown}" in result.output, shown
+    result = CliRunner().invoke(app, ["batch", "-h"], env={"COLUMNS": "80"})
+    assert "Usage: newsbrief batch [OPTIONS] INPUT...\n" in result.output
 
 
 def test_debug_is_accepted_after_the_subcommand() -> None:

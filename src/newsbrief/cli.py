@@ -25,28 +25,30 @@ from rich.table import Table
 from . import __version__, api, render
 from .clean import diff
 from .errors import EXIT_RUNTIME, InputError, NewsbriefError, UsageError, mask_secrets
+from .plain_help import PlainCommand, plain
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
-    name="newsbrief",
-    help="Turn news articles into structured, checkable briefs with an LLM.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,  # plain help: no <bool> on every flag, no {source} for arguments
+    **plain(
+        name="newsbrief",
+        help="Turn news articles into structured, checkable briefs with an LLM.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
 )
 prompts_app = typer.Typer(
-    help="List, show, start and compare the versioned prompts.", no_args_is_help=True
+    **plain(help="List, show, start and compare the versioned prompts.", no_args_is_help=True)
 )
-logs_app = typer.Typer(help="The run log: every LLM call newsbrief made.")
-schema_app = typer.Typer(help="Export the Brief JSON Schema.", no_args_is_help=True)
+logs_app = typer.Typer(**plain(help="The run log: every LLM call newsbrief made."))
+schema_app = typer.Typer(**plain(help="Export the Brief JSON Schema.", no_args_is_help=True))
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(schema_app, name="schema")
 app.add_typer(logs_app, name="logs")
 eval_app = typer.Typer(
-    help="Score a prompt on the labelled fixtures, or compare two runs.",
+    **plain(help="Score a prompt on the labelled fixtures, or compare two runs.")
 )
 app.add_typer(eval_app, name="eval")
 
@@ -187,7 +189,7 @@ MODEL_HELP = (
 )
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @handle_errors
 def summarize(
     source: str = typer.Argument(..., metavar="SOURCE", help="Article file, or - to read stdin."),
@@ -207,7 +209,9 @@ def summarize(
     mode: str | None = typer.Option(
         None, "--mode", help="instructor mode: tools, json_schema, json or md_json."
     ),
-    timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
+    timeout: float | None = typer.Option(
+        None, "--timeout", metavar="SECONDS", help="Seconds per request.", min=1
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
     strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
@@ -216,7 +220,7 @@ def summarize(
         "Print each question as it is answered, and what the brief cost, on stderr."
     ),
     out_file: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to this file instead of stdout."
+        None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
     ),
 ) -> None:
     """Summarize one article into a brief: summary, pledges, positions, quoted experts.
@@ -283,7 +287,7 @@ def _summarize(
     )
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @handle_errors
 def batch(
     inputs: list[str] = typer.Argument(
@@ -296,7 +300,9 @@ def batch(
     prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
     mode: str | None = typer.Option(None, "--mode", help="instructor mode."),
-    timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
+    timeout: float | None = typer.Option(
+        None, "--timeout", metavar="SECONDS", help="Seconds per request.", min=1
+    ),
     concurrency: int = typer.Option(
         8, "--concurrency", "-c", min=1, help="Articles in flight (the local model runs one)."
     ),
@@ -660,7 +666,7 @@ def _side_by_side(run: dict[str, Any]) -> Table:
     return table
 
 
-@eval_app.command("compare")
+@eval_app.command("compare", cls=PlainCommand)
 @handle_errors
 def eval_compare(
     run_a: Path = typer.Argument(
@@ -759,7 +765,7 @@ def eval_compare(
         raise typer.Exit(EXIT_GATE)
 
 
-@app.command("clean")
+@app.command("clean", cls=PlainCommand)
 @handle_errors
 def clean_command(
     source: str = typer.Argument(..., metavar="SOURCE", help="Article file, or - to read stdin."),
@@ -772,7 +778,7 @@ def clean_command(
         help="text, json (with the audit) or diff.",
     ),
     out_file: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to this file instead of stdout."
+        None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
     ),
 ) -> None:
     """Print the cleaned article (what the model sees), its audit as JSON, or a diff."""
@@ -789,7 +795,7 @@ def clean_command(
         typer.echo(text)
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @handle_errors
 def models(
     output: str = typer.Option(
@@ -840,7 +846,7 @@ def models(
     console.print(f"default: {settings.model}, strategy {strategy}")
 
 
-@prompts_app.command("list")
+@prompts_app.command("list", cls=PlainCommand)
 @handle_errors
 def prompts_list(
     output: str = typer.Option(
@@ -873,7 +879,7 @@ def prompts_list(
     _stdout().print(table)
 
 
-@prompts_app.command("show")
+@prompts_app.command("show", cls=PlainCommand)
 @handle_errors
 def prompts_show(
     ref: str = typer.Argument(..., metavar="REF", help="Prompt id@version, e.g. brief@1."),
@@ -903,7 +909,7 @@ def prompts_show(
         console.print(Syntax(path.read_text(encoding="utf-8"), lexer, word_wrap=True))
 
 
-@prompts_app.command("new")
+@prompts_app.command("new", cls=PlainCommand)
 @handle_errors
 def prompts_new(
     ref: str = typer.Argument(..., metavar="REF", help="The new version, e.g. brief@4."),
@@ -928,7 +934,7 @@ def prompts_new(
     typer.echo(f"next: edit its files, then newsbrief eval --prompt {made.ref}")
 
 
-@prompts_app.command("diff")
+@prompts_app.command("diff", cls=PlainCommand)
 @handle_errors
 def prompts_diff(
     ref_a: str = typer.Argument(..., metavar="A", help="The old version, e.g. brief@2."),
@@ -941,7 +947,7 @@ def prompts_diff(
     sys.stdout.write(diff(load_prompt(ref_a), load_prompt(ref_b)))
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @handle_errors
 def view(
     results: str = typer.Argument(
@@ -960,7 +966,7 @@ def view(
     typer.echo(f"wrote {target} ({len(records)} records); open it in a browser")
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @handle_errors
 def paths(
     output: str = typer.Option(
@@ -990,7 +996,7 @@ def paths(
             typer.echo(f"{name + ':':15}{item}")
 
 
-@schema_app.command("export")
+@schema_app.command("export", cls=PlainCommand)
 @handle_errors
 def schema_export(
     directory: Path = typer.Option(
@@ -1067,7 +1073,7 @@ def logs_list(
         console.print(table)
 
 
-@logs_app.command("show")
+@logs_app.command("show", cls=PlainCommand)
 @handle_errors
 def logs_show(
     call_id: int = typer.Argument(..., metavar="ID", help="A call ID from `newsbrief logs`."),
