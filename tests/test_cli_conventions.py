@@ -5,6 +5,7 @@ first, help that reads cleanly at 80 columns."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from newsbrief import cli
 from newsbrief.cli import app
+from newsbrief.errors import NewsbriefError
 from newsbrief.schemas import schema_text
 from newsbrief.store import Store
 
@@ -44,11 +46,23 @@ def test_help_names_arguments_and_option_values_plainly() -> None:
     assert "Usage: newsbrief batch [OPTIONS] INPUT...\n" in result.output
 
 
-def test_debug_is_accepted_after_the_subcommand() -> None:
+def test_debug_is_accepted_after_the_subcommand(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     assert cli.global_flags_first(["summarize", "a.txt", "--debug"]) == [
         "--debug", "summarize", "a.txt"]  # fmt: skip
     assert cli.global_flags_first(["clean", "--", "--debug"]) == ["clean", "--", "--debug"]
     assert cli.global_flags_first(["models"]) == ["models"]
+    missing = str(tmp_path / "missing.txt")
+    monkeypatch.setattr(cli, "_state", {"debug": False})  # --debug sets it: not for later tests
+    monkeypatch.setattr(sys, "argv", ["newsbrief", "clean", missing, "--debug"])
+    with pytest.raises(NewsbriefError):  # the traceback, not the one-line error
+        cli.main()
+    monkeypatch.setattr(cli, "_state", {"debug": False})
+    monkeypatch.setattr(sys, "argv", ["newsbrief", "clean", missing])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 2
 
 
 def test_output_writes_the_brief_and_the_cleaned_text_to_a_file(
@@ -163,3 +177,29 @@ def test_a_bad_choice_is_one_readable_line(args: list[str], choices: str) -> Non
     assert result.exit_code == 2
     assert result.stderr == f"error: --format {args[-1].split('=')[-1]}: choose one of {choices}\n"
     assert "Value error" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["summarize", "a.txt", "--timeout", "abc"], "error: Invalid value for '--timeout': "),
+        (["batch", "a.txt", "-o", "o.jsonl", "-c", "0"], "error: Invalid value for '--conc"),
+        (["logs", "-n", "x"], "error: Invalid value for '-n': "),
+        (["summarize", "a.txt", "--bogus"], "error: No such option: --bogus"),
+        (["summarize"], "error: Missing argument 'SOURCE'"),
+        (["summarize", "a.txt", "-f", "xml"], "error: --format xml: choose one of "),
+    ],
+)
+def test_a_bad_value_from_the_command_line_is_one_line(
+    args: list[str], line: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["newsbrief", *args])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(line) and err.count("\n") == 1, err
+    assert "Usage:" not in err and "Value error" not in err
+    if args[-1] != "xml":
+        assert err.endswith(f"; see `newsbrief {args[0]} -h`\n")
+

@@ -1134,9 +1134,30 @@ def main() -> None:
     """Console-script entry point."""
     if os.environ.get("NEWSBRIEF_DEBUG") in ("1", "true", "yes"):
         _state["debug"] = True
+    code: Any = 0
     try:
-        app(args=global_flags_first(sys.argv[1:]), prog_name="newsbrief")
+        code = app(args=global_flags_first(sys.argv[1:]), prog_name="newsbrief",
+                   standalone_mode=False)  # fmt: skip
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_closed_pipe()
-    sys.exit(0)
+    except Exception as exc:
+        if type(exc).__name__ == "Abort":  # a declined or interrupted prompt
+            typer.echo("error: aborted", err=True)
+            sys.exit(1)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click does
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        if _state["debug"] or not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        typer.echo(usage_line(exc), err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_line(exc: Any) -> str:
+    """click's usage error (a bad value, an unknown option, a missing argument) as one line
+    with where to look, instead of the usage block click prints before it."""
+    message = " ".join(str(exc.format_message()).split()).rstrip(".")
+    command = getattr(getattr(exc, "ctx", None), "command_path", None)
+    return f"error: {message}" + (f"; see `{command} -h`" if command else "")
