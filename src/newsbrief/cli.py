@@ -749,14 +749,16 @@ def eval_compare(
         console.print(f"flipped: {flip['fixture']} {flip['field']} {flip['a']:.2f} -> "
                       f"{flip['b']:.2f} ({flip['direction']})")  # fmt: skip
     console.print(f"[bold]verdict:[/bold] {result.verdict}")
+    labels: dict[str, Any] = {}
+    if any(p.suffix.lower() in (".html", ".htm", ".md") for p in report):
+        from .evals.dataset import load_fixtures
+
+        labels = {f.id: f.labels for f in load_fixtures(fixtures, articles=False)}
     for path in report:
         if path.suffix.lower() in (".html", ".htm"):
-            from .evals.dataset import load_fixtures
-
-            labels = {f.id: f.labels for f in load_fixtures(fixtures, articles=False)}
             text = report_module.to_html(result, a, b, labels)
         elif path.suffix.lower() == ".md":
-            text = report_module.to_markdown(result)
+            text = report_module.to_markdown(result, a, b, labels)
         else:
             text = json.dumps(report_module.to_dict(result), indent=2, ensure_ascii=False) + "\n"
         path.write_text(text, encoding="utf-8")
