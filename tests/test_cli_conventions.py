@@ -5,6 +5,8 @@ first, help that reads cleanly at 80 columns."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from newsbrief.errors import NewsbriefError
 from newsbrief.schemas import schema_text
 from newsbrief.store import Store
 
-from .conftest import NAMES, SUMMARY, FakeProvider
+from .conftest import NAMES, ROOT, SUMMARY, FakeProvider
 
 COMMANDS = [[], ["summarize"], ["batch"], ["clean"], ["models"], ["paths"], ["view"], ["eval"],
             ["eval", "compare"], ["prompts"], ["prompts", "list"], ["prompts", "show"],
@@ -202,4 +204,38 @@ def test_a_bad_value_from_the_command_line_is_one_line(
     assert "Usage:" not in err and "Value error" not in err
     if args[-1] != "xml":
         assert err.endswith(f"; see `newsbrief {args[0]} -h`\n")
+
+
+def test_q_and_v_where_a_command_talks(
+    seed_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(app, list(args))
+        return result.exit_code, result.stdout, result.stderr
+
+    plain, verbose = run("clean", str(seed_path)), run("clean", str(seed_path), "-v")
+    assert verbose[1] == plain[1] and plain[2] == ""
+    assert re.fullmatch(r"removed \d+ pieces, [\d,]+ characters(: .+)?; kept [\d,]+ characters\n",
+                        verbose[2])  # fmt: skip
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(seed_path.read_text(encoding="utf-8"))
+    (folder / "blank.txt").write_text("   \n")
+    out = tmp_path / "out.jsonl"
+    code, _, err = run("batch", str(folder), "-o", str(out), "--strategy", "floor", "-q", "-v")
+    assert code == 3 and err == "failed: blank\n", "-v names the failure, -q drops the rest"
+    assert run("view", str(out), "-q") == (0, "", "") and out.with_suffix(".html").is_file()
+    code, stdout, _ = run("schema", "export", "--dir", str(tmp_path / "s"), "-q")
+    assert (code, stdout) == (0, "") and (tmp_path / "s" / "brief.v1.schema.json").is_file()
+    (tmp_path / "prompts").mkdir()
+    monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(tmp_path / "prompts"))
+    code, stdout, _ = run("prompts", "new", "brief@9", "--from", "brief@2",
+                          "--dir", str(tmp_path / "prompts"), "-q")  # fmt: skip
+    assert (code, stdout) == (0, f"{tmp_path / 'prompts' / 'brief' / 'v9'}\n")
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(ROOT / "evals" / "fixtures" / "02_rate_decision", fixtures / "02_rate_decision")
+    for quiet in ([], ["-q"]):
+        code, _, err = run("eval", "--strategy", "floor", "--fixtures", str(fixtures), "-o",
+                           str(tmp_path / "run.json"), "-f", "json", *quiet)  # fmt: skip
+        assert code == 0 and (err == "") == bool(quiet), err
 

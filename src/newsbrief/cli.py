@@ -252,6 +252,17 @@ def summarize(
         render.emit(result.to_dict(), str(output))
 
 
+def removed_line(cleaned: Any) -> str:
+    """What cleaning removed, in one line: how much, and how many of each kind."""
+    kinds: dict[str, int] = {}
+    for removal in cleaned.removed:
+        kinds[removal.kind] = kinds.get(removal.kind, 0) + 1
+    chars = sum(len(r.text) for r in cleaned.removed)
+    listed = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    return (f"removed {len(cleaned.removed)} pieces, {chars:,} characters"
+            + (f": {listed}" if listed else "") + f"; kept {len(cleaned.text):,} characters")
+
+
 def _write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` (``--output``); a bad path is one clear line."""
     try:
@@ -315,7 +326,8 @@ def batch(
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first failure."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL/CSV text field."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL/CSV id field."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
+    quiet: bool = quiet_option("No progress and no summary."),
+    verbose: bool = verbose_option("Name each failed article on stderr as it fails."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
     strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
@@ -344,7 +356,7 @@ def batch(
     total = None if quiet else batch_module.count_inputs(inputs)
     if total is not None and limit is not None:
         total = min(total, limit)
-    view = _BatchView(quiet=quiet)
+    view = _BatchView(quiet=quiet, verbose=verbose)
     runner = _batch_engine(engine, address, via, export_requests, import_results, poll_interval)
     with view:
         counts = runner(
@@ -429,8 +441,10 @@ def _batch_engine(
 class _BatchView:
     """A rich progress bar on a terminal; a plain line every few seconds otherwise."""
 
-    def __init__(self, *, quiet: bool) -> None:
+    def __init__(self, *, quiet: bool, verbose: bool = False) -> None:
         self.quiet = quiet
+        self.verbose = verbose
+        self.named = 0  # failed articles named so far (-v)
         self.console = Console(stderr=True)
         self.live = not quiet and self.console.is_terminal
         self.every = float(os.environ.get("NEWSBRIEF_PROGRESS_EVERY", "10"))
@@ -491,6 +505,11 @@ class _BatchView:
         return line + tail
 
     def update(self, counts: Any) -> None:
+        if self.verbose:
+            for failed in counts.failed_ids[self.named:]:
+                self.console.print(f"failed: {failed}", markup=False, highlight=False,
+                                   soft_wrap=True)  # fmt: skip
+            self.named = len(counts.failed_ids)
         if self.quiet:
             return
         finished = counts.done + counts.failed + counts.resumed
@@ -579,6 +598,7 @@ def eval_run(
     yes: bool = typer.Option(
         False, "--yes", "-y", help="Run a full eval on a local model without asking."
     ),
+    quiet: bool = quiet_option("No line per fixture as it is scored (on stderr)."),
 ) -> None:
     """Run a prompt over every fixture and score it next to the no-model floor; writes a
     versioned run file. On a local model it asks first (it takes long); --yes skips that."""
@@ -597,7 +617,7 @@ def eval_run(
             prompt=prompt, model=model, base_url=base_url, mode=mode, repeats=repeats,
             fixtures_dirs=fixtures, articles_from=articles_from, cache=not no_cache, judge=judge,
             strategy=strategy, keep_text=keep_text,
-            progress=lambda line: console.print(f"[dim]{line}[/dim]"),
+            progress=None if quiet else lambda line: console.print(f"[dim]{line}[/dim]"),
         )  # fmt: skip
     path = out or runner.default_run_path(run)
     runner.save_run(run, path)
@@ -782,9 +802,12 @@ def clean_command(
     out_file: Path | None = typer.Option(
         None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
     ),
+    verbose: bool = verbose_option("Also say what was removed, by kind, on stderr."),
 ) -> None:
     """Print the cleaned article (what the model sees), its audit as JSON, or a diff."""
     article, cleaned = api.clean(source)
+    if verbose:
+        typer.echo(removed_line(cleaned), err=True)
     if output == CleanFormat.json:
         text = json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False)
     elif output == CleanFormat.diff:
@@ -922,18 +945,20 @@ def prompts_new(
         help="Prompts folder to write into. Default: NEWSBRIEF_PROMPTS_DIR, else the "
         "checkout's prompts/.",
     ),
+    quiet: bool = quiet_option("Print only the new version's folder."),
 ) -> None:
     """Start a new prompt version as an unreleased copy of another; opens nothing."""
     from .base import prompt_dirs
     from .prompt_work import new_version
 
     made = new_version(ref, source, directory)
-    typer.echo(f"made {made.ref} from {source}: {made.directory}")
+    typer.echo(str(made.directory) if quiet else f"made {made.ref} from {source}: {made.directory}")
     if not any(made.directory.is_relative_to(d) for d in prompt_dirs()):
         typer.echo(
             f"to use it: export NEWSBRIEF_PROMPTS_DIR={made.directory.parent.parent}", err=True
         )
-    typer.echo(f"next: edit its files, then newsbrief eval --prompt {made.ref}")
+    if not quiet:
+        typer.echo(f"next: edit its files, then newsbrief eval --prompt {made.ref}")
 
 
 @prompts_app.command("diff", cls=PlainCommand)
@@ -956,8 +981,10 @@ def view(
         ..., metavar="RESULTS", help="A batch's results.jsonl or results.sqlite."
     ),
     out_file: Path | None = typer.Option(
-        None, "--output", "-o", help="The page to write (default: RESULTS with .html)."
+        None, "--output", "-o", metavar="FILE",
+        help="The page to write (default: RESULTS with .html).",
     ),
+    quiet: bool = quiet_option("Do not say where the page was written."),
 ) -> None:
     """Write one HTML page over a batch's results, filtered by status, field, actor or text."""
     from .html_view import batch_page, read_results
@@ -965,7 +992,8 @@ def view(
     records = read_results(results)
     target = out_file or Path(results).with_suffix(".html")
     _write(target, batch_page(records, Path(results).name))
-    typer.echo(f"wrote {target} ({len(records)} records); open it in a browser")
+    if not quiet:
+        typer.echo(f"wrote {target} ({len(records)} records); open it in a browser")
 
 
 @app.command(cls=PlainCommand)
@@ -1004,6 +1032,7 @@ def schema_export(
     directory: Path = typer.Option(
         Path("schemas"), "--dir", help="Folder to write into, or - for stdout."
     ),
+    quiet: bool = quiet_option("Do not say which file was written."),
 ) -> None:
     """Write schemas/brief.v1.schema.json from the pydantic models."""
     from .schemas import export_schema, schema_text
@@ -1012,7 +1041,8 @@ def schema_export(
         sys.stdout.write(schema_text())
         return
     path = export_schema(directory)
-    typer.echo(f"wrote {path}")
+    if not quiet:
+        typer.echo(f"wrote {path}")
 
 
 @logs_app.callback(invoke_without_command=True)
