@@ -1090,7 +1090,7 @@ def logs_list(
         return
     console = _stdout()
     for group in group_runs(calls):
-        console.print(_run_line(group), highlight=False, markup=False, soft_wrap=True)
+        console.print(_run_line(group), highlight=False, markup=False)  # wraps at the width
         # Identifying columns never wrap or shrink to an ellipsis; an error wraps instead.
         table = Table(box=None, padding=(0, 1), pad_edge=False)
         table.add_column("  ID", no_wrap=True, justify="right")
