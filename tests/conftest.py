@@ -90,12 +90,16 @@ def request_schema(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def first_choices(schema: dict[str, Any]) -> dict[str, Any]:
-    """A reply that takes the first option of every choice field (what a weak model does)."""
-    return {
-        name: spec["enum"][0] if "enum" in spec else spec["const"]
-        for name, spec in schema["properties"].items()
-        if "enum" in spec or "const" in spec
-    }
+    """A reply that takes the first option of every choice field (what a weak model does); a
+    list of choices gets its first option when it needs one (brief@4's sentence numbers), else
+    nothing."""
+    reply: dict[str, Any] = {}
+    for name, spec in schema["properties"].items():
+        if "enum" in spec or "const" in spec:
+            reply[name] = spec["enum"][0] if "enum" in spec else spec["const"]
+        elif spec.get("type") == "array" and "enum" in spec.get("items", {}):
+            reply[name] = spec["items"]["enum"][:1] if spec.get("minItems") else []
+    return reply
 
 
 class FakeProvider:
@@ -163,3 +167,13 @@ def fake_provider(monkeypatch: pytest.MonkeyPatch) -> FakeProvider:
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture
+def brief2_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make brief@2 the focused default again, for tests whose scripted replies follow its
+    questions (a summary, then expert names, then sentences); brief@4's own questions are
+    tested in test_strategy.py."""
+    from newsbrief import base
+
+    monkeypatch.setitem(base.DEFAULT_PROMPTS, "focused", "brief@2")

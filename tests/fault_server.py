@@ -34,7 +34,11 @@ def auto_reply(request: dict[str, Any]) -> dict[str, Any]:
         elif "const" in spec:
             reply[name] = spec["const"]
         elif spec.get("type") == "array":
-            reply[name] = []
+            # As few items as the schema allows: the first option when it needs one (brief@4's
+            # chosen sentence numbers), else none.
+            items = spec.get("items", {})
+            first = items.get("enum", [items.get("const")])[0] if spec.get("minItems") else None
+            reply[name] = [first] if first is not None else []
         else:
             reply[name] = ANSWER["summary"] if name == "summary" else "x"
     return reply

@@ -67,6 +67,7 @@ def test_debug_is_accepted_after_the_subcommand(
     assert exited.value.code == 2
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_output_writes_the_brief_and_the_cleaned_text_to_a_file(
     fake_provider: FakeProvider, seed_path: Path, tmp_path: Path
 ) -> None:
@@ -129,6 +130,7 @@ def test_logs_n_0_lists_all_and_filters_by_model_and_text() -> None:
     assert ids("-n", "0", "--grep", "article 7") == [8]
 
 
+@pytest.mark.usefixtures("brief2_default")  # scripted for brief@2's questions
 def test_logs_group_the_calls_of_each_article_run(
     fake_provider: FakeProvider, seed_path: Path, tmp_path: Path
 ) -> None:

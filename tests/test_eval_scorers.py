@@ -12,6 +12,7 @@ from newsbrief.evals.dataset import Labels
 from newsbrief.evals.scorers import (
     Output,
     assign,
+    conditions_captured,
     default_scorers,
     experts_f1,
     grounding_rate,
@@ -49,7 +50,8 @@ LABELS = Labels.model_validate(
         "pledges": [
             {"actor": "the port authority and the city", "aliases": ["the two sides"],
              "commitment": "dredge the channel by 2027"},
-            {"actor": "the city", "commitment": "publish the dredging costs every quarter"},
+            {"actor": "the city", "commitment": "publish the dredging costs every quarter",
+             "condition": "once the council approves the budget"},
         ],
         "positions": [
             {"actor": "the shipping union", "topic": "night-shift plan", "stance": "opposes"},
@@ -74,7 +76,8 @@ PERFECT: dict[str, Any] = {
     "summary": LABELS.summary,
     "pledges": [
         pledge("The port authority and the city", "dredge the channel by 2027"),
-        pledge("The city", "publish the dredging costs every quarter"),
+        {**pledge("The city", "publish the dredging costs every quarter"),
+         "condition": "if the council approves the budget"},
     ],
     "positions": [
         {"actor": "The shipping union", "topic": "the night-shift plan", "stance": "opposes",
@@ -131,6 +134,20 @@ def test_empty_gold_and_empty_prediction_is_f1_one() -> None:
     assert pledges_f1()(empty, with_(pledges=[])).value == 1.0
     assert positions_f1()(empty, with_(positions=[])).value == 1.0
     assert pledges_f1()(empty, out(PERFECT)).value == 0.0  # two invented pledges
+
+
+def test_conditions_are_judged_on_matched_conditional_pledges_only() -> None:
+    first, second = PERFECT["pledges"]
+    score = conditions_captured()(LABELS, out(PERFECT))
+    assert (score.value, score.tp, score.fn) == (1.0, 1, 0)
+    lost = conditions_captured()(LABELS, with_(pledges=[first, {**second, "condition": None}]))
+    assert (lost.value, lost.tp, lost.fn) == (0.0, 0, 1) and "got none" in lost.explanation
+    other = {**second, "condition": "if it rains in May"}
+    assert conditions_captured()(LABELS, with_(pledges=[first, other])).value == 0.0
+    # The conditional pledge missed altogether is pledges F1's business, not this score's.
+    assert conditions_captured()(LABELS, with_(pledges=[first])).value is None
+    wrong_actor = {**second, "actor": "The shipping union"}
+    assert conditions_captured()(LABELS, with_(pledges=[first, wrong_actor])).value is None
 
 
 def test_stance_is_judged_on_matched_positions_only() -> None:

@@ -164,6 +164,7 @@ def test_batch_page_and_view_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no such results file" in result.output
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_summarize_format_html_writes_the_page(
     fake_provider: FakeProvider, seed_path: Path, tmp_path: Path
 ) -> None:

@@ -52,3 +52,17 @@ def test_a_configured_window_is_never_replaced() -> None:
 def test_an_unknown_model_lists_the_choices() -> None:
     with pytest.raises(ConfigError, match=r"use local, local:/path/to/model\.gguf or openai:"):
         build_provider(resolve_settings(model="claude:x"))
+
+
+def test_local_models_load_their_weights_into_plain_cpu_buffers() -> None:
+    """AMX buffers crash on machines that report AMX without granting it (see llm.py)."""
+    pytest.importorskip("llama_cpp")
+    from llama_cpp import llama_cpp as bindings
+
+    from newsbrief.llm import use_plain_cpu_buffers
+
+    use_plain_cpu_buffers()
+    first = bindings.llama_model_default_params
+    use_plain_cpu_buffers()
+    assert bindings.llama_model_default_params is first  # idempotent: not wrapped twice
+    assert bindings.llama_model_default_params().use_extra_bufts is False

@@ -53,7 +53,7 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, n_ctx: int) -> Iterator[str
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     command = [
-        sys.executable, "-m", "llama_cpp.server",
+        sys.executable, "-m", "newsbrief.llama_server",
         "--model", str(embedded_model_path()),
         "--model_alias", "smollm2",
         "--host", "127.0.0.1", "--port", str(port),

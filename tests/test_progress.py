@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -38,6 +39,7 @@ def assert_counts_up(steps: list[tuple[int, int]], total: int) -> None:
     assert rest == [(done, total) for done in range(total + 1)], steps
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_summarize_tells_its_observer_each_stage_and_question(
     fake_provider: FakeProvider, seed_path: Path
 ) -> None:
@@ -123,6 +125,7 @@ def test_the_progress_line_shows_each_part_k_of_n_and_fits_80_columns() -> None:
     assert drawn.endswith("\x1b[2K"), "and erased at the end, leaving only the brief"
 
 
+@pytest.mark.usefixtures("brief2_default")  # scripted for brief@2's questions
 def test_verbose_prints_each_question_and_the_cost_without_a_terminal(
     fake_provider: FakeProvider, seed_path: Path
 ) -> None:
@@ -153,6 +156,7 @@ def test_summarize_prints_no_progress_when_stderr_is_no_terminal(
         assert json.loads(result.stdout)["meta"]["cached"] is False
 
 
+@pytest.mark.usefixtures("brief2_default")  # scripted for brief@2's questions
 def test_summarize_on_a_terminal_shows_the_parts_on_stderr_and_q_hides_them(
     fake_provider: FakeProvider, seed_path: Path
 ) -> None:

@@ -173,3 +173,22 @@ def test_the_readme_eval_example_starts_a_version_that_does_not_exist_yet(
     assert re.search(rf"^newsbrief prompts diff {source} {new} ", readme, re.M)
     diffed = CliRunner().invoke(app, ["prompts", "diff", source, new])
     assert diffed.exit_code == 0 and f"+version: {number}" in diffed.stdout
+
+
+@pytest.mark.parametrize(
+    ("task", "error"),
+    [
+        ({"part": "summary", "scope": "article", "choose": {}}, "a choose block belongs"),
+        ({"part": "summary", "scope": "choose", "candidates": {}}, "a candidates block belongs"),
+        ({"part": "quoted_experts", "scope": "candidates", "candidates": {"unsure": "maybe"}},
+         "unsure"),
+        ({"part": "pledges", "scope": "candidates"}, "scope candidates is for part quoted_experts"),
+    ],
+)
+def test_a_task_block_must_fit_its_scope(task: dict[str, object], error: str) -> None:
+    from pydantic import ValidationError
+
+    from newsbrief.prompts import Task
+
+    with pytest.raises(ValidationError, match=error):
+        Task.model_validate({"template": "t.j2", "max_tokens": 10, **task})

@@ -74,6 +74,7 @@ def test_no_cache_asks_the_model_again(fake_provider: FakeProvider, seed_path: P
     assert len(fake_provider.requests) == 2 * calls and result.meta["cached"] is False
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_cache_key_covers_what_changes_the_output(
     fake_provider: FakeProvider, seed_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

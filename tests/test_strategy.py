@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -328,6 +329,7 @@ def test_batch_with_the_whole_strategy(
 # --- cache keys know the strategy and the code ---------------------------------------------------
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_a_code_or_strategy_change_misses_both_caches(
     fake_provider: FakeProvider, seed_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -370,6 +372,7 @@ def test_the_cache_key_covers_strategy_and_cleaner(monkeypatch: pytest.MonkeyPat
 UNSUPPORTED = "The deal has met fierce opposition across the Middle East and North Africa."
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_focused_reasks_an_unsupported_summary_sentence_then_drops_it(seed_path: Path) -> None:
     told = {"summary": f"Premier Li Qiang visited Belarus. {UNSUPPORTED}"}
     provider = FakeProvider().queue(told, told, NAMES)
@@ -382,6 +385,7 @@ def test_focused_reasks_an_unsupported_summary_sentence_then_drops_it(seed_path:
     assert "not supported by the article: the name 'Middle'" in dropped[0]["reason"]
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_when_no_summary_sentence_is_supported_the_lead_stands_in_and_says_so(
     seed_path: Path,
 ) -> None:
@@ -422,18 +426,50 @@ def test_brief4_summary_is_the_chosen_sentences_verbatim_in_article_order(
     assert "ChosenExperts" not in json.dumps([r.get("response_format") for r in provider.requests])
 
 
-def test_brief4_asks_the_model_only_about_people_without_a_specialists_role(
-    tmp_path: Path,
-) -> None:
+def test_the_focused_default_is_brief4_whose_summary_is_chosen_sentences(seed_path: Path) -> None:
+    provider = FakeProvider()  # no queue: the first option of every choice
+    result = api.summarize(str(seed_path), llm=LLM(provider), cache=False, log=False)
+    assert result.meta["prompt"].startswith("brief@4")
+    assert provider.requests[0]["response_format"]["json_schema"]["name"] == "ChosenSentences"
+    assert result.brief.summary and result.brief.summary in seed_path.read_text(encoding="utf-8")
+
+
+PEOPLE = (
+    "Port deal signed\n\n"
+    "The two ports signed a deal on Monday to share a rail terminal by 2027. "
+    "Mara Lind, a transport economist at the University of Osterby, said the deal was "
+    "overdue. Tomas Vik, a competition lawyer at Vik and Berg, said regulators would look "
+    "at it closely. Anna Holm, who runs a cafe near the docks, said she feared the noise."
+)
+
+
+def _experts_left_out(result: api.BriefResult) -> list[str]:
+    dropped = result.meta["grounding"]["dropped"]
+    return [d["text"] for d in dropped if d["part"] == "quoted_experts"]
+
+
+def test_brief4_keeps_specialists_and_drops_the_others_unasked(tmp_path: Path) -> None:
     article = tmp_path / "a.txt"
-    article.write_text(
-        "Port deal signed\n\n"
-        "The two ports signed a deal on Monday to share a rail terminal by 2027. "
-        "Mara Lind, a transport economist at the University of Osterby, said the deal was "
-        "overdue. Tomas Vik, a competition lawyer at Vik and Berg, said regulators would look "
-        "at it closely. Anna Holm, who runs a cafe near the docks, said she feared the noise.",
-        encoding="utf-8",
+    article.write_text(PEOPLE, encoding="utf-8")
+    provider = FakeProvider().queue({"numbers": [1]})
+    result = api.summarize(
+        str(article), llm=LLM(provider), prompt="brief@4", cache=False, log=False
     )
+    assert "ChosenExperts" not in json.dumps([r.get("response_format") for r in provider.requests])
+    assert [e.name for e in result.brief.quoted_experts] == ["Mara Lind"]
+    assert _experts_left_out(result) == ["Tomas Vik", "Anna Holm"]
+
+
+def test_a_candidates_task_that_asks_asks_only_about_people_without_a_specialists_role(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prompts = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", prompts)
+    spec = prompts / "brief" / "v4" / "prompt.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("unsure: drop", "unsure: ask"))
+    monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(prompts))
+    article = tmp_path / "a.txt"
+    article.write_text(PEOPLE, encoding="utf-8")
     provider = FakeProvider().queue({"numbers": [1]}, {"names": ["Tomas Vik"]})
     result = api.summarize(
         str(article), llm=LLM(provider), prompt="brief@4", cache=False, log=False
@@ -441,9 +477,7 @@ def test_brief4_asks_the_model_only_about_people_without_a_specialists_role(
     asked = provider.requests[1]["messages"][-1]["content"]
     assert "Tomas Vik" in asked and "Anna Holm" in asked and "Mara Lind" not in asked
     assert [e.name for e in result.brief.quoted_experts] == ["Mara Lind", "Tomas Vik"]
-    left_out = [d["text"] for d in result.meta["grounding"]["dropped"]
-                if d["part"] == "quoted_experts"]  # fmt: skip
-    assert left_out == ["Anna Holm"]
+    assert _experts_left_out(result) == ["Anna Holm"]
 
 
 def test_brief4_asks_nothing_about_experts_when_the_article_introduces_none(

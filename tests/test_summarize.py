@@ -17,6 +17,10 @@ from newsbrief.prompts import load_prompt
 
 from .conftest import NAMES, SUMMARY, FakeProvider, completion, request_schema
 
+# These tests script brief@2's questions (a summary, expert names, then sentences): the
+# contract of the article-question flow. brief@4's own questions are tested in test_strategy.py.
+pytestmark = pytest.mark.usefixtures("brief2_default")
+
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schemas" / "brief.v1.schema.json").read_text(encoding="utf-8"))
 def titles(provider: FakeProvider) -> list[str]:

@@ -151,6 +151,7 @@ def test_api_key_never_appears_in_errors(
     assert "sk-secret" not in str(info.value) and "sk-secret" not in repr(info.value.details())
 
 
+@pytest.mark.usefixtures("brief2_default")
 def test_a_remote_window_is_learned_from_the_overflow_error(
     server: FaultServer, seed_path: Path
 ) -> None:

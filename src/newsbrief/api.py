@@ -322,7 +322,7 @@ def summarize(
     """Summarize the article at ``source`` (a path, URL or ``-``) into a :class:`BriefResult`.
 
     Strategy and prompt are chosen by :func:`plan` (by default: ``whole`` with brief@3 for
-    ``openai:`` models, ``focused`` with brief@2 for the embedded and ``local:`` ones). Prompt
+    ``openai:`` models, ``focused`` with brief@4 for the embedded and ``local:`` ones). Prompt
     and input are checked before any model is loaded, so bad input fails fast. A result cached
     for the same cleaned text, prompt, schema, model, strategy and code is returned without any
     LLM call (``meta.cached``); ``cache=False`` bypasses the cache, ``log=False`` the run log.

@@ -36,7 +36,7 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # UTC, as the store writes it
 # meta, the eval run files and both cache keys (the strategies read theirs from here).
 STRATEGY_VERSIONS: dict[str, int] = {"focused": 2, "whole": 2, "floor": 1}
 # The prompt a strategy uses when none is given (floor uses none).
-DEFAULT_PROMPTS: dict[str, str] = {"focused": "brief@2", "whole": "brief@3"}
+DEFAULT_PROMPTS: dict[str, str] = {"focused": "brief@4", "whole": "brief@3"}
 DEFAULT_PROMPT = DEFAULT_PROMPTS["focused"]
 # The strategy a prompt.yaml without a ``strategy`` key was written for (brief@1, brief@2).
 UNDECLARED_STRATEGY = "focused"

@@ -59,7 +59,7 @@ STRATEGY_HELP = (
     "yardstick). Default: the --prompt's strategy, then NEWSBRIEF_STRATEGY, then config.toml, "
     "then by model (openai: whole; local: focused)."
 )
-PROMPT_HELP = "Prompt id@version. Default: the strategy's (focused brief@2, whole brief@3)."
+PROMPT_HELP = "Prompt id@version. Default: the strategy's (focused brief@4, whole brief@3)."
 
 
 def _stdout() -> Console:

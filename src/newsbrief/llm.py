@@ -108,6 +108,32 @@ def embedded_model_path() -> Path:
     )
 
 
+def use_plain_cpu_buffers() -> None:
+    """Make llama.cpp keep the model's weights in plain CPU buffers, not its extra types.
+
+    pip builds llama.cpp for the machine it is installed on, and on a Xeon with AMX the weights
+    of a Q4_1 model (the embedded one) go to AMX tile buffers. A virtual machine may report AMX
+    without letting a process use it: every prompt longer than one token then dies with a
+    general protection fault (seen on this project's CI machine with llama-cpp-python 0.3.36).
+    Plain buffers are what every machine without AMX uses for this model anyway. The change
+    applies to every model loaded afterwards in this process; calling it again does nothing.
+    """
+    from llama_cpp import llama_cpp as bindings
+
+    defaults = bindings.llama_model_default_params
+    if getattr(defaults, "plain_cpu_buffers", False):
+        return
+
+    def plain() -> Any:
+        params = defaults()
+        if hasattr(params, "use_extra_bufts"):  # older bindings have no extra buffer types
+            params.use_extra_bufts = False
+        return params
+
+    plain.plain_cpu_buffers = True  # type: ignore[attr-defined]
+    bindings.llama_model_default_params = plain
+
+
 @cache
 def _load_llama(path: str, n_ctx: int | None, n_threads: int | None) -> Any:
     try:
@@ -117,6 +143,7 @@ def _load_llama(path: str, n_ctx: int | None, n_threads: int | None) -> Any:
             "llama-cpp-python is not installed, so local models cannot run",
             "run `pip install -e .`, or pass --model openai:<model>",
         ) from exc
+    use_plain_cpu_buffers()
     try:
         probe_ctx = n_ctx or MAX_LOCAL_CONTEXT
         llama = Llama(

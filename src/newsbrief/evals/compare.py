@@ -29,8 +29,8 @@ from typing import Any
 
 from ..errors import UsageError
 
-GATED = ("rouge_l", "key_facts", "key_facts_judge", "pledges", "positions", "stance", "experts",
-         "quote_match")  # fmt: skip
+GATED = ("rouge_l", "key_facts", "key_facts_judge", "pledges", "conditions", "positions", "stance",
+         "experts", "quote_match")  # fmt: skip
 REPORTED = ("schema_valid", *GATED, "grounding", "no_leak")
 RESAMPLES = 10_000
 SEED = 20261128

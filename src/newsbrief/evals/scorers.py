@@ -184,14 +184,19 @@ def _brief_list(output: Output, part: str) -> list[dict[str, Any]]:
     return list((output.brief or {}).get(part) or [])
 
 
-def pledges_f1(*, actor_threshold: float = 0.9, threshold: float = 0.5) -> Scorer:
-    """Pledges matched on actor (gate) and commitment (token F1 >= ``threshold``)."""
-
+def _pledge_similarity(actor_threshold: float) -> Callable[[GoldPledge, dict[str, Any]], float]:
     def similarity(gold: GoldPledge, predicted: dict[str, Any]) -> float:
         names = [gold.actor, *gold.aliases]
         if name_similarity(str(predicted.get("actor", "")), names) < actor_threshold:
             return 0.0
         return token_f1(str(predicted.get("commitment", "")), gold.commitment)
+
+    return similarity
+
+
+def pledges_f1(*, actor_threshold: float = 0.9, threshold: float = 0.5) -> Scorer:
+    """Pledges matched on actor (gate) and commitment (token F1 >= ``threshold``)."""
+    similarity = _pledge_similarity(actor_threshold)
 
     def score(labels: Labels, output: Output) -> Score:
         return _list_score(
@@ -247,6 +252,39 @@ def stance_accuracy(*, actor_threshold: float = 0.9, threshold: float = 0.5) -> 
         return Score("stance", right / len(pairs), f"{right} of {len(pairs)} stances right"
                      + (f"; wrong: {'; '.join(wrong)}" if wrong else ""), tp=right,
                      fp=len(wrong))  # fmt: skip
+
+    return score
+
+
+def conditions_captured(
+    *, actor_threshold: float = 0.9, threshold: float = 0.5, condition_threshold: float = 0.5
+) -> Scorer:
+    """Of the pledges matched as in :func:`pledges_f1` whose gold pledge has a condition, the
+    share whose own condition states it (token F1, or the share of the gold condition's content
+    words it holds, at least ``condition_threshold``). A pledge the brief missed is not judged
+    here: pledges F1 counts it."""
+    similarity = _pledge_similarity(actor_threshold)
+
+    def score(labels: Labels, output: Output) -> Score:
+        predicted = _brief_list(output, "pledges")
+        _, pairs = _list_score("pledges", labels.pledges, predicted, similarity, threshold,
+                               lambda g: g.commitment)  # fmt: skip
+        judged = [(labels.pledges[g], predicted[p]) for g, p, _ in pairs
+                  if labels.pledges[g].condition]  # fmt: skip
+        if not judged:
+            return Score("conditions", None, "no matched pledge with a condition to judge")
+        missed = []
+        for gold, given in judged:
+            condition = str(given.get("condition") or "")
+            assert gold.condition is not None
+            found = max(token_f1(condition, gold.condition), coverage(gold.condition, condition))
+            if not condition or found < condition_threshold:
+                missed.append(f"{gold.actor}: {gold.condition} (got {condition or 'none'})")
+        right = len(judged) - len(missed)
+        return Score("conditions", right / len(judged),
+                     f"{right} of {len(judged)} conditions captured"
+                     + (f"; missed: {'; '.join(missed)}" if missed else ""),
+                     tp=right, fn=len(missed))  # fmt: skip
 
     return score
 
@@ -463,6 +501,7 @@ def default_scorers(judge: Callable[[str, str], bool] | None = None) -> list[Sco
         summary_rouge_l(),
         key_fact_coverage(),
         pledges_f1(),
+        conditions_captured(),
         positions_f1(),
         stance_accuracy(),
         experts_f1(),

@@ -289,7 +289,7 @@ class _Runner(Asker):
         Officials are left out; people introduced with a specialist's role (professor,
         researcher, "of the University of X") are kept without asking; the model is asked only
         about the others ("competition lawyer at ...", "deputy director of ..."), and not at
-        all when there are none.
+        all when there are none or when the task's ``candidates.unsure`` is ``drop``.
         """
         text = self.cleaned.text
         people = [
@@ -297,7 +297,10 @@ class _Runner(Asker):
         ]
         unsure = [p for p in people if not p.specialist]
         chosen: set[str] = set()
-        if unsure:
+        if unsure and task.candidates is not None and task.candidates.unsure == "drop":
+            for person in unsure:
+                self.run.drop(task.part, person.name, "not introduced as a specialist")
+        elif unsure:
             model = chosen_experts_model([p.name for p in unsure])
             shown = [
                 {"name": p.name, "profile": p.profile,
@@ -380,7 +383,7 @@ class _Runner(Asker):
 
 
 class Focused:
-    """Today's tiny-model pipeline (brief@1, brief@2): see the module docstring."""
+    """The tiny-model pipeline (brief@1, brief@2, brief@4): see the module docstring."""
 
     name = "focused"
     needs_llm = True
