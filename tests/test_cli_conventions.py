@@ -5,6 +5,9 @@ first, help that reads cleanly at 80 columns."""
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,10 +15,11 @@ from typer.testing import CliRunner
 
 from newsbrief import cli
 from newsbrief.cli import app
+from newsbrief.errors import NewsbriefError
 from newsbrief.schemas import schema_text
 from newsbrief.store import Store
 
-from .conftest import NAMES, SUMMARY, FakeProvider
+from .conftest import NAMES, ROOT, SUMMARY, FakeProvider
 
 COMMANDS = [[], ["summarize"], ["batch"], ["clean"], ["models"], ["paths"], ["view"], ["eval"],
             ["eval", "compare"], ["prompts"], ["prompts", "list"], ["prompts", "show"],
@@ -29,14 +33,38 @@ def test_every_help_works_with_h_and_fits_80_columns(command: list[str]) -> None
     assert result.exit_code == 0, result.output
     assert "Usage: newsbrief" in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 80
-    assert "<bool>" not in result.output
+    for noise in ("<bool>", "<str>", "<int>", "<float", "<path>", "{", "}"):
+        assert noise not in result.output, noise
 
 
-def test_debug_is_accepted_after_the_subcommand() -> None:
+def test_help_names_arguments_and_option_values_plainly() -> None:
+    result = CliRunner().invoke(app, ["summarize", "-h"], env={"COLUMNS": "80"})
+    assert "Usage: newsbrief summarize [OPTIONS] SOURCE\n" in result.output
+    assert "\n  SOURCE  Article file" in result.output
+    for shown in ("-m, --model MODEL ", "--timeout SECONDS ", "-o, --output FILE ",
+                  "-q, --quiet  ", "--no-cache  "):  # fmt: skip
+        assert f"\n  {shown}" in result.output, shown
+    result = CliRunner().invoke(app, ["batch", "-h"], env={"COLUMNS": "80"})
+    assert "Usage: newsbrief batch [OPTIONS] INPUT...\n" in result.output
+
+
+def test_debug_is_accepted_after_the_subcommand(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     assert cli.global_flags_first(["summarize", "a.txt", "--debug"]) == [
         "--debug", "summarize", "a.txt"]  # fmt: skip
     assert cli.global_flags_first(["clean", "--", "--debug"]) == ["clean", "--", "--debug"]
     assert cli.global_flags_first(["models"]) == ["models"]
+    missing = str(tmp_path / "missing.txt")
+    monkeypatch.setattr(cli, "_state", {"debug": False})  # --debug sets it: not for later tests
+    monkeypatch.setattr(sys, "argv", ["newsbrief", "clean", missing, "--debug"])
+    with pytest.raises(NewsbriefError):  # the traceback, not the one-line error
+        cli.main()
+    monkeypatch.setattr(cli, "_state", {"debug": False})
+    monkeypatch.setattr(sys, "argv", ["newsbrief", "clean", missing])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 2
 
 
 @pytest.mark.usefixtures("brief2_default")
@@ -102,6 +130,36 @@ def test_logs_n_0_lists_all_and_filters_by_model_and_text() -> None:
     assert ids("-n", "0", "--grep", "article 7") == [8]
 
 
+@pytest.mark.usefixtures("brief2_default")  # scripted for brief@2's questions
+def test_logs_group_the_calls_of_each_article_run(
+    fake_provider: FakeProvider, seed_path: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text(seed_path.read_text(encoding="utf-8").replace("Belarus", "Belarus "))
+    for path in (seed_path, other):
+        fake_provider.queue(SUMMARY, NAMES)
+        result = CliRunner().invoke(app, ["summarize", str(path), "-m", "fake:x", "-f", "json"])
+        assert result.exit_code == 0, result.output
+    lines = CliRunner().invoke(app, ["logs", "-n", "0", "--json"]).stdout.splitlines()
+    calls = [json.loads(line) for line in lines]
+    assert len(calls) == len(fake_provider.requests)
+    runs = list(dict.fromkeys(c["run"] for c in calls))  # newest run first
+    assert len(runs) == 2 and all(runs)
+    second = [c["id"] for c in calls if c["run"] == runs[0]]
+    first = [c["id"] for c in calls if c["run"] == runs[1]]
+    assert min(second) > max(first), "one summarize's calls are one run"
+    assert {c["article_sha256"] for c in calls if c["run"] == runs[0]} != {
+        c["article_sha256"] for c in calls if c["run"] == runs[1]}  # fmt: skip
+    only = CliRunner().invoke(app, ["logs", "-n", "0", "--json", "--run", runs[1][:6]])
+    assert [json.loads(line)["id"] for line in only.stdout.splitlines()] == first
+    table = CliRunner().invoke(app, ["logs", "-n", "0"], env={"COLUMNS": "80"}).stdout
+    heads = [line for line in table.splitlines() if line.startswith("run ")]
+    assert [h.split()[1] for h in heads] == [runs[0][:6], runs[1][:6]]
+    assert f"· {len(second)} calls, " in heads[0] and f"· {len(first)} calls, " in heads[1]
+    ids = [int(line.split()[0]) for line in table.splitlines() if line.split()[0].isdigit()]
+    assert ids == sorted(second) + sorted(first), "newest run first, its calls as asked"
+
+
 def test_a_full_local_eval_asks_first_and_is_refused_without_a_terminal(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "-o", str(tmp_path / "run.json")])
     assert result.exit_code == 2, result.output
@@ -123,3 +181,63 @@ def test_a_bad_choice_is_one_readable_line(args: list[str], choices: str) -> Non
     assert result.exit_code == 2
     assert result.stderr == f"error: --format {args[-1].split('=')[-1]}: choose one of {choices}\n"
     assert "Value error" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["summarize", "a.txt", "--timeout", "abc"], "error: Invalid value for '--timeout': "),
+        (["batch", "a.txt", "-o", "o.jsonl", "-c", "0"], "error: Invalid value for '--conc"),
+        (["logs", "-n", "x"], "error: Invalid value for '-n': "),
+        (["summarize", "a.txt", "--bogus"], "error: No such option: --bogus"),
+        (["summarize"], "error: Missing argument 'SOURCE'"),
+        (["summarize", "a.txt", "-f", "xml"], "error: --format xml: choose one of "),
+    ],
+)
+def test_a_bad_value_from_the_command_line_is_one_line(
+    args: list[str], line: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["newsbrief", *args])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(line) and err.count("\n") == 1, err
+    assert "Usage:" not in err and "Value error" not in err
+    if args[-1] != "xml":
+        assert err.endswith(f"; see `newsbrief {args[0]} -h`\n")
+
+
+def test_q_and_v_where_a_command_talks(
+    seed_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(app, list(args))
+        return result.exit_code, result.stdout, result.stderr
+
+    plain, verbose = run("clean", str(seed_path)), run("clean", str(seed_path), "-v")
+    assert verbose[1] == plain[1] and plain[2] == ""
+    assert re.fullmatch(r"removed \d+ pieces, [\d,]+ characters(: .+)?; kept [\d,]+ characters\n",
+                        verbose[2])  # fmt: skip
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(seed_path.read_text(encoding="utf-8"))
+    (folder / "blank.txt").write_text("   \n")
+    out = tmp_path / "out.jsonl"
+    code, _, err = run("batch", str(folder), "-o", str(out), "--strategy", "floor", "-q", "-v")
+    assert code == 3 and err == "failed: blank\n", "-v names the failure, -q drops the rest"
+    assert run("view", str(out), "-q") == (0, "", "") and out.with_suffix(".html").is_file()
+    code, stdout, _ = run("schema", "export", "--dir", str(tmp_path / "s"), "-q")
+    assert (code, stdout) == (0, "") and (tmp_path / "s" / "brief.v1.schema.json").is_file()
+    (tmp_path / "prompts").mkdir()
+    monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(tmp_path / "prompts"))
+    code, stdout, _ = run("prompts", "new", "brief@9", "--from", "brief@2",
+                          "--dir", str(tmp_path / "prompts"), "-q")  # fmt: skip
+    assert (code, stdout) == (0, f"{tmp_path / 'prompts' / 'brief' / 'v9'}\n")
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(ROOT / "evals" / "fixtures" / "02_rate_decision", fixtures / "02_rate_decision")
+    for quiet in ([], ["-q"]):
+        code, _, err = run("eval", "--strategy", "floor", "--fixtures", str(fixtures), "-o",
+                           str(tmp_path / "run.json"), "-f", "json", *quiet)  # fmt: skip
+        assert code == 0 and (err == "") == bool(quiet), err
+

@@ -34,8 +34,10 @@ def test_models_and_prompts_list_print_json() -> None:
     assert "summary" in prompts["brief@3"]["tasks"]
 
 
-def test_logs_json_has_messages_and_parsed_as_objects() -> None:
+def test_logs_json_has_messages_reply_and_parsed_as_objects() -> None:
     store = Store()
+    store.log_call({"model": "fake:x", "task": "summary", "raw_reply": "Sure! {not json",
+                    "messages": [{"role": "user", "content": "again"}], "error": "invalid"})
     store.log_call({"model": "fake:x", "task": "summary", "raw_reply": '{"summary": "s"}',
                     "messages": [{"role": "user", "content": "hi"}],
                     "parsed": {"summary": "s"}, "usage": {"prompt_tokens": 3}})  # fmt: skip
@@ -43,11 +45,12 @@ def test_logs_json_has_messages_and_parsed_as_objects() -> None:
     for args in (["logs", "--json"], ["logs", "--format", "json"]):
         code, out, _ = invoke(*args)
         assert code == 0
-        call = json.loads(out.splitlines()[0])
+        call, failed = (json.loads(line) for line in out.splitlines())
         assert call["messages"] == [{"role": "user", "content": "hi"}]
-        assert call["parsed"] == {"summary": "s"} and call["raw_reply"] == '{"summary": "s"}'
-    code, out, _ = invoke("logs", "show", "1")
-    assert code == 0 and json.loads(out)["parsed"] == {"summary": "s"}
+        assert call["parsed"] == {"summary": "s"} and call["raw_reply"] == {"summary": "s"}
+        assert failed["raw_reply"] == "Sure! {not json", "a reply that is no JSON stays text"
+    code, out, _ = invoke("logs", "show", "2")
+    assert code == 0 and json.loads(out)["raw_reply"] == {"summary": "s"}
 
 
 def test_eval_replay_prints_its_summary_as_json(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 from newsbrief.cli import app
 from newsbrief.errors import EXIT_GATE
 from newsbrief.evals import compare, report, runner
-from newsbrief.evals.dataset import load_fixtures
+from newsbrief.evals.dataset import Labels, load_fixtures
 
 from .fault_server import FaultServer, fault_server
 
@@ -179,17 +180,55 @@ def test_compare_refuses_runs_of_different_fixture_sets_unless_asked(
     assert json.loads(full.read_text())["strategy"] == "focused"
 
 
+def marked_runs(fixtures: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Labels]]:
+    """The gold run (A), and B: the first fixture's pledges emptied, an invented pledge added to
+    the second's."""
+    gold = gold_run(fixtures)
+    worse = copy.deepcopy(gold)
+    worse["items"][0]["brief"]["pledges"] = []
+    worse["items"][1]["brief"]["pledges"].append(
+        {"actor": "The moon", "commitment": "orbit faster", "condition": None, "evidence": ""})
+    worse = runner.replay(worse, [fixtures])
+    return gold, worse, {f.id: f.labels for f in load_fixtures([fixtures])}
+
+
+def test_the_reports_mark_matched_missed_and_extra_items_per_fixture(fixtures: Path) -> None:
+    gold, worse, labels = marked_runs(fixtures)
+    emptied, padded = (worse["items"][i]["id"] for i in (0, 1))
+    wanted = {key: len(labels[key].pledges) for key in (emptied, padded)}
+    assert wanted[emptied] >= 1
+    comparison = compare.compare(gold, worse)
+    text = report.to_markdown(comparison, gold, worse, labels)
+    section = text.split(f"### {emptied}\n")[1].split("### ")[0]
+    assert f"- A pledges: matched {wanted[emptied]}, missed 0, extra 0\n" in section
+    missed = "; ".join(report.gold_lines(labels[emptied])["pledges"])
+    assert f"- B pledges: matched 0, missed {wanted[emptied]} ({missed}), extra 0\n" in section
+    section = text.split(f"### {padded}\n")[1].split("### ")[0]
+    assert (f"- B pledges: matched {wanted[padded]}, missed 0, extra 1 (The moon: orbit faster)"
+            in section)  # fmt: skip
+    assert "- A experts: matched " in section
+    page = report.to_html(comparison, gold, worse, labels)
+    cells = {key: page.split(f"<summary>{key}</summary>")[1].split("</details>")[0]
+             for key in (emptied, padded)}  # fmt: skip
+    _, expected, got_a, got_b = re.split("<td class='(?:expected|got-a|got-b)'>", cells[emptied])
+    assert expected.count("title='missed by B'") == wanted[emptied]
+    assert expected.count("title='matched by A'") >= wanted[emptied]
+    assert got_b.split("<b>Positions")[0].count("<span class='mark miss'>missed</span>") == (
+        wanted[emptied])
+    assert "missed</span>" not in got_a and "extra</span>" not in got_a
+    got_b = cells[padded].split("<td class='got-b'>")[1]
+    assert "<span class='mark extra'>extra</span> The moon: orbit faster" in got_b
+    # Without the runs, the Markdown report is the summary alone, as before.
+    assert "## Fixtures" not in report.to_markdown(comparison)
+
+
 def test_the_html_report_in_headless_chromium(fixtures: Path, tmp_path: Path) -> None:
     webdriver = pytest.importorskip("selenium.webdriver")
     if shutil.which("chromedriver") is None:
         if os.environ.get("CI"):
             pytest.fail("chromium-driver is not installed, and CI must run this test")
         pytest.skip("chromium-driver is not installed (.ci/run installs it)")
-    gold = gold_run(fixtures)
-    worse = copy.deepcopy(gold)
-    worse["items"][0]["brief"]["pledges"] = []
-    worse = runner.replay(worse, [fixtures])
-    labels = {f.id: f.labels for f in load_fixtures([fixtures])}
+    gold, worse, labels = marked_runs(fixtures)
     page = tmp_path / "report.html"
     page.write_text(report.to_html(compare.compare(gold, worse), gold, worse, labels))
     options = webdriver.ChromeOptions()
@@ -217,9 +256,13 @@ def test_the_html_report_in_headless_chromium(fixtures: Path, tmp_path: Path) ->
             assert label.location["x"] + label.size["width"] <= right + 1, label.text
         head = driver.find_element("css selector", "table.diff tr").get_attribute("textContent")
         assert head.index("Got (A)") < head.index("Got (B)")
+        first = driver.find_elements("tag name", "details")[0]
+        first.click()
+        marks = first.find_elements("css selector", ".mark.miss")
+        assert marks and all(m.is_displayed() for m in marks), "missed items are marked"
         driver.find_element("id", "only-changed").click()
         visible = [d for d in driver.find_elements("tag name", "details") if d.is_displayed()]
-        assert len(visible) == 1, "only the fixture whose pledges were emptied changed"
+        assert len(visible) == 2, "only the fixtures whose pledges were emptied or padded"
     finally:
         driver.quit()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -152,6 +153,26 @@ def test_prompts_diff_shows_what_changed_between_versions(
     assert "-version: 2\n+version: 4" not in out and "+version: 9\n" in out
     assert "+++ b/brief@9/pledge.j2" in out and "+Answer in English.\n" in out
     assert "system.j2" not in out, "unchanged files are not listed"
+
+
+def test_the_readme_eval_example_starts_a_version_that_does_not_exist_yet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: the README's eval example began with a prompt version that did not exist; then
+    with one (brief@4) that had since been released, so its first command failed."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"^newsbrief prompts new (brief@(\d+)) --from (brief@\d+)", readme, re.M)
+    assert match is not None
+    new, number, source = match.group(1), int(match.group(2)), match.group(3)
+    assert number not in available()["brief"] and load_prompt(source)
+    root = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", root)
+    monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(root))
+    made = CliRunner().invoke(app, ["prompts", "new", new, "--from", source, "--dir", str(root)])
+    assert made.exit_code == 0, made.output
+    assert re.search(rf"^newsbrief prompts diff {source} {new} ", readme, re.M)
+    diffed = CliRunner().invoke(app, ["prompts", "diff", source, new])
+    assert diffed.exit_code == 0 and f"+version: {number}" in diffed.stdout
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,50 @@ def test_overrides_flag_then_prompt_then_environment_then_config(
     assert api.plan(None, None, resolve_settings(model="local")).strategy.name == "focused"
 
 
+UNKNOWN_STRATEGY_COMMANDS = [
+    ["summarize", "{seed}", "-p", "brief@2"],  # the prompt decides: the setting is unused
+    ["summarize", "{seed}", "--strategy", "floor"],
+    ["models"],
+    ["models", "-f", "json"],
+    ["batch", "{seed}", "-o", "{out}"],
+    ["eval", "--strategy", "floor", "-o", "{out}"],
+]
+
+
+@pytest.mark.parametrize("where", ["environment", "config"])
+@pytest.mark.parametrize("command", UNKNOWN_STRATEGY_COMMANDS, ids=" ".join)
+def test_an_unknown_configured_strategy_is_exit_2_everywhere(
+    command: list[str], where: str, isolated_home: Path, tmp_path: Path, seed_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    if where == "environment":
+        monkeypatch.setenv("NEWSBRIEF_STRATEGY", "wholle")
+        named = "NEWSBRIEF_STRATEGY='wholle'"
+    else:
+        isolated_home.mkdir(parents=True, exist_ok=True)
+        (isolated_home / "config.toml").write_text('strategy = "wholle"\n')
+        named = f"strategy = 'wholle' in config file {isolated_home / 'config.toml'}"
+    out = tmp_path / "out.jsonl"
+    args = [a.format(seed=seed_path, out=out) for a in command]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (f"error: {named} is not a strategy; choose one of: focused, "
+                             "whole, floor\n")  # fmt: skip
+    assert result.stdout == "" and not out.exists()
+
+
+def test_the_fast_path_serves_no_cached_brief_past_an_unknown_configured_strategy(
+    fake_provider: FakeProvider, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_provider.queue(SUMMARY, NAMES)
+    args = ["summarize", str(seed_path), "-m", "fake:x", "-p", "brief@2", "-f", "json"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert quick.lookup(quick.parse_summarize(args) or {}, 0.0) is not None, "it is cached"
+    monkeypatch.setenv("NEWSBRIEF_STRATEGY", "wholle")
+    assert quick.lookup(quick.parse_summarize(args) or {}, 0.0) is None
+    assert CliRunner().invoke(app, args).exit_code == 2
+
+
 def test_a_prompt_written_for_another_strategy_is_refused_with_the_fix() -> None:
     settings = resolve_settings(model="local")
     with pytest.raises(PromptError, match=r"brief@2 is written for the focused .*--strategy"):

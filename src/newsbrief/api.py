@@ -6,6 +6,7 @@ import hashlib
 import re
 import time
 import urllib.parse
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -13,13 +14,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from . import __version__, base
 from .clean import CleanArticle, clean_article, cleaner_version
 from .config import Settings, resolve_settings
-from .errors import InputError, UsageError
+from .errors import ConfigError, InputError, UsageError
 from .grounding import check_brief
 from .ingest import Article, read_source
 from .prompts import Prompt, load_prompt
 from .schemas import Brief, schema_sha256
 from .store import Store, open_store
-from .strategies import LogSink, Strategy, get_strategy, names
+from .strategies import LogSink, Progress, Strategy, get_strategy, names
 
 if TYPE_CHECKING:  # the LLM stack (instructor, openai) loads only when a model is needed
     from .llm import LLM, Provider
@@ -37,6 +38,14 @@ def check_strategy(name: str) -> str:
     return get_strategy(name).name
 
 
+def check_configured_strategy(settings: Settings) -> None:
+    """A config error (exit 2) naming NEWSBRIEF_STRATEGY or config.toml when the strategy set
+    there is unknown, whether or not this run would use it: a typo there is never silent."""
+    if settings.strategy is not None and settings.strategy.strip().lower() not in names():
+        raise ConfigError(f"{settings.strategy_from} is not a strategy",
+                          f"choose one of: {', '.join(names())}")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Plan:
     """What a run uses: the strategy and, when it needs one, the prompt."""
@@ -50,6 +59,7 @@ def plan(prompt: str | None, strategy: str | None, settings: Settings) -> Plan:
     given prompt is written for, else NEWSBRIEF_STRATEGY or config.toml, else the model's
     default (:func:`newsbrief.base.pick_strategy`). Prompt: the given one, else the strategy's
     default. A prompt written for another strategy is a usage error that says what to pass."""
+    check_configured_strategy(settings)
     loaded = load_prompt(prompt) if prompt else None
     declared = loaded.spec.strategy if loaded is not None else None
     chosen = get_strategy(base.pick_strategy(strategy, declared, settings.strategy, settings.model))
@@ -174,10 +184,12 @@ def brief_article(
     cleaned: CleanArticle | None = None,
     strategy: Strategy | str = DEFAULT_STRATEGY,
     log: LogSink | None = None,
+    progress: Progress | None = None,
 ) -> BriefResult:
     """Clean ``article`` (unless ``cleaned`` is given) and make its brief with ``strategy``
     (``prompt`` and ``llm`` are needed unless the strategy needs no model). ``log`` gets one
-    record per LLM question (the run log)."""
+    record per LLM question (the run log); ``progress`` each part's questions answered so far
+    (:data:`newsbrief.strategies.Progress`)."""
     chosen = get_strategy(strategy) if isinstance(strategy, str) else strategy
     if chosen.needs_llm and (llm is None or prompt is None):
         raise UsageError(f"strategy {chosen.name} needs a prompt and a model", "pass both")
@@ -185,7 +197,10 @@ def brief_article(
         chosen.check_prompt(prompt)
     cleaned = cleaned or clean_source(article)
     started = time.perf_counter()
-    outcome = chosen.run(cleaned, prompt=prompt, llm=llm if chosen.needs_llm else None, log=log)
+    if log is not None:
+        log = _in_run(log, uuid.uuid4().hex[:12])
+    outcome = chosen.run(cleaned, prompt=prompt, llm=llm if chosen.needs_llm else None, log=log,
+                         progress=progress)  # fmt: skip
     run = outcome.run
     ref = outcome.prompt or (prompt.ref if prompt is not None else "none")
     sha = outcome.prompt_sha256 or (prompt.sha256 if prompt is not None else "")
@@ -194,6 +209,16 @@ def brief_article(
                  usage=run.usage, started=started, attempts=run.calls, pieces=run.pieces,
                  strategy=chosen.name, strategy_version=chosen.version)  # fmt: skip
     return BriefResult(article=article, clean=cleaned, brief=outcome.brief, meta=meta)
+
+
+def _in_run(sink: LogSink, run: str) -> LogSink:
+    """A log sink that marks each record with ``run``: the questions of one brief of one
+    article, which `newsbrief logs` shows as one group."""
+
+    def tagged(record: dict[str, Any]) -> Any:
+        return sink({**record, "run": run})
+
+    return tagged
 
 
 def floor_article(article: Article, *, cleaned: CleanArticle | None = None) -> BriefResult:
@@ -302,7 +327,8 @@ def summarize(
     for the same cleaned text, prompt, schema, model, strategy and code is returned without any
     LLM call (``meta.cached``); ``cache=False`` bypasses the cache, ``log=False`` the run log.
     The ``floor`` strategy makes the no-model brief (no model, no cache: it takes milliseconds).
-    ``observe`` (progress) gets ``{"stage": ...}`` events and each question's log record.
+    ``observe`` (progress) gets ``{"stage": ...}`` events, each question's log record, and
+    each part's ``{"part", "done", "total"}`` as its questions are answered.
     """
     started = time.perf_counter()
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
@@ -391,8 +417,9 @@ def summarize_article(
     llm = make()
     note({"stage": "asking the model"})
     result = brief_article(
-        article, llm=llm, prompt=prompt, cleaned=cleaned, strategy=chosen, log=sink
-    )
+        article, llm=llm, prompt=prompt, cleaned=cleaned, strategy=chosen, log=sink,
+        progress=observe,
+    )  # fmt: skip
     if store is not None and cache:
         store.cache_put(key, {"brief": result.brief.model_dump(mode="json"), "meta": result.meta})
         if remember_fast:

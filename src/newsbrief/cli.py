@@ -25,28 +25,30 @@ from rich.table import Table
 from . import __version__, api, render
 from .clean import diff
 from .errors import EXIT_RUNTIME, InputError, NewsbriefError, UsageError, mask_secrets
+from .plain_help import PlainCommand, plain
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
-    name="newsbrief",
-    help="Turn news articles into structured, checkable briefs with an LLM.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,  # plain help: no <bool> on every flag, no {source} for arguments
+    **plain(
+        name="newsbrief",
+        help="Turn news articles into structured, checkable briefs with an LLM.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
 )
 prompts_app = typer.Typer(
-    help="List, show, start and compare the versioned prompts.", no_args_is_help=True
+    **plain(help="List, show, start and compare the versioned prompts.", no_args_is_help=True)
 )
-logs_app = typer.Typer(help="The run log: every LLM call newsbrief made.")
-schema_app = typer.Typer(help="Export the Brief JSON Schema.", no_args_is_help=True)
+logs_app = typer.Typer(**plain(help="The run log: every LLM call newsbrief made."))
+schema_app = typer.Typer(**plain(help="Export the Brief JSON Schema.", no_args_is_help=True))
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(schema_app, name="schema")
 app.add_typer(logs_app, name="logs")
 eval_app = typer.Typer(
-    help="Score a prompt on the labelled fixtures, or compare two runs.",
+    **plain(help="Score a prompt on the labelled fixtures, or compare two runs.")
 )
 app.add_typer(eval_app, name="eval")
 
@@ -131,6 +133,16 @@ def root(
     _state["debug"] = debug
 
 
+def quiet_option(help_text: str) -> Any:
+    """``-q/--quiet``: the same flag, with what it silences, on every command that talks."""
+    return typer.Option(False, "--quiet", "-q", help=help_text)
+
+
+def verbose_option(help_text: str) -> Any:
+    """``-v/--verbose``: the same flag, with what it adds, on stderr."""
+    return typer.Option(False, "--verbose", "-v", help=help_text)
+
+
 class OutputFormat(StrEnum):
     pretty = "pretty"
     json = "json"
@@ -177,7 +189,7 @@ MODEL_HELP = (
 )
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @handle_errors
 def summarize(
     source: str = typer.Argument(..., metavar="SOURCE", help="Article file, or - to read stdin."),
@@ -197,25 +209,35 @@ def summarize(
     mode: str | None = typer.Option(
         None, "--mode", help="instructor mode: tools, json_schema, json or md_json."
     ),
-    timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
+    timeout: float | None = typer.Option(
+        None, "--timeout", metavar="SECONDS", help="Seconds per request.", min=1
+    ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
     strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
-    quiet: bool = typer.Option(
-        False, "--quiet", "-q", help="No progress line (it shows only on a terminal)."
+    quiet: bool = quiet_option("No progress line (it shows only on a terminal)."),
+    verbose: bool = verbose_option(
+        "Print each question as it is answered, and what the brief cost, on stderr."
     ),
     out_file: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to this file instead of stdout."
+        None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
     ),
 ) -> None:
-    """Summarize one article into a brief: summary, pledges, positions, quoted experts."""
+    """Summarize one article into a brief: summary, pledges, positions, quoted experts.
+
+    On a terminal, a progress line on stderr shows the stage and each part's questions
+    answered (pledges 3/7); -q hides it, and pipes never see it."""
     from .progress import SummarizeProgress
 
     console = Console(stderr=True)
-    view = SummarizeProgress(console) if not quiet and console.is_terminal else None
+    live = not quiet and console.is_terminal
+    view = SummarizeProgress(console, live=live, verbose=verbose) if live or verbose else None
     with view or contextlib.nullcontext():
         result = _summarize(source, prompt, model, base_url, mode, timeout, no_cache, no_log,
                             strategy, view)  # fmt: skip
+    if verbose:
+        console.print(render.footer(result.to_dict()), markup=False, highlight=False,
+                      soft_wrap=True)
     if output == OutputFormat.html:
         from .html_view import brief_page
 
@@ -228,6 +250,17 @@ def summarize(
         _write(out_file, render.to_text(result.to_dict(), str(output)))
     else:
         render.emit(result.to_dict(), str(output))
+
+
+def removed_line(cleaned: Any) -> str:
+    """What cleaning removed, in one line: how much, and how many of each kind."""
+    kinds: dict[str, int] = {}
+    for removal in cleaned.removed:
+        kinds[removal.kind] = kinds.get(removal.kind, 0) + 1
+    chars = sum(len(r.text) for r in cleaned.removed)
+    listed = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    return (f"removed {len(cleaned.removed)} pieces, {chars:,} characters"
+            + (f": {listed}" if listed else "") + f"; kept {len(cleaned.text):,} characters")
 
 
 def _write(path: Path, text: str) -> None:
@@ -265,7 +298,7 @@ def _summarize(
     )
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @handle_errors
 def batch(
     inputs: list[str] = typer.Argument(
@@ -278,7 +311,9 @@ def batch(
     prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
     base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
     mode: str | None = typer.Option(None, "--mode", help="instructor mode."),
-    timeout: float | None = typer.Option(None, "--timeout", help="Seconds per request.", min=1),
+    timeout: float | None = typer.Option(
+        None, "--timeout", metavar="SECONDS", help="Seconds per request.", min=1
+    ),
     concurrency: int = typer.Option(
         8, "--concurrency", "-c", min=1, help="Articles in flight (the local model runs one)."
     ),
@@ -291,7 +326,8 @@ def batch(
     fail_fast: bool = typer.Option(False, "--fail-fast", help="Stop at the first failure."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL/CSV text field."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL/CSV id field."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
+    quiet: bool = quiet_option("No progress and no summary."),
+    verbose: bool = verbose_option("Name each failed article on stderr as it fails."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
     strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
@@ -336,7 +372,7 @@ def batch(
     total = None if quiet else batch_module.count_inputs(inputs)
     if total is not None and limit is not None:
         total = min(total, limit)
-    view = _BatchView(quiet=quiet)
+    view = _BatchView(quiet=quiet, verbose=verbose)
     runner = _batch_engine(engine, address, via, export_requests, import_results, poll_interval)
     learning: dict[str, Any] = {}
     if learn_boilerplate or boilerplate_file or save_boilerplate:
@@ -438,8 +474,10 @@ def _batch_engine(
 class _BatchView:
     """A rich progress bar on a terminal; a plain line every few seconds otherwise."""
 
-    def __init__(self, *, quiet: bool) -> None:
+    def __init__(self, *, quiet: bool, verbose: bool = False) -> None:
         self.quiet = quiet
+        self.verbose = verbose
+        self.named = 0  # failed articles named so far (-v)
         self.console = Console(stderr=True)
         self.live = not quiet and self.console.is_terminal
         self.every = float(os.environ.get("NEWSBRIEF_PROGRESS_EVERY", "10"))
@@ -500,6 +538,11 @@ class _BatchView:
         return line + tail
 
     def update(self, counts: Any) -> None:
+        if self.verbose:
+            for failed in counts.failed_ids[self.named:]:
+                self.console.print(f"failed: {failed}", markup=False, highlight=False,
+                                   soft_wrap=True)  # fmt: skip
+            self.named = len(counts.failed_ids)
         if self.quiet:
             return
         finished = counts.done + counts.failed + counts.resumed
@@ -588,6 +631,7 @@ def eval_run(
     yes: bool = typer.Option(
         False, "--yes", "-y", help="Run a full eval on a local model without asking."
     ),
+    quiet: bool = quiet_option("No line per fixture as it is scored (on stderr)."),
 ) -> None:
     """Run a prompt over every fixture and score it next to the no-model floor; writes a
     versioned run file. On a local model it asks first (it takes long); --yes skips that."""
@@ -606,7 +650,7 @@ def eval_run(
             prompt=prompt, model=model, base_url=base_url, mode=mode, repeats=repeats,
             fixtures_dirs=fixtures, articles_from=articles_from, cache=not no_cache, judge=judge,
             strategy=strategy, keep_text=keep_text,
-            progress=lambda line: console.print(f"[dim]{line}[/dim]"),
+            progress=None if quiet else lambda line: console.print(f"[dim]{line}[/dim]"),
         )  # fmt: skip
     path = out or runner.default_run_path(run)
     runner.save_run(run, path)
@@ -675,7 +719,7 @@ def _side_by_side(run: dict[str, Any]) -> Table:
     return table
 
 
-@eval_app.command("compare")
+@eval_app.command("compare", cls=PlainCommand)
 @handle_errors
 def eval_compare(
     run_a: Path = typer.Argument(
@@ -758,14 +802,16 @@ def eval_compare(
         console.print(f"flipped: {flip['fixture']} {flip['field']} {flip['a']:.2f} -> "
                       f"{flip['b']:.2f} ({flip['direction']})")  # fmt: skip
     console.print(f"[bold]verdict:[/bold] {result.verdict}")
+    labels: dict[str, Any] = {}
+    if any(p.suffix.lower() in (".html", ".htm", ".md") for p in report):
+        from .evals.dataset import load_fixtures
+
+        labels = {f.id: f.labels for f in load_fixtures(fixtures, articles=False)}
     for path in report:
         if path.suffix.lower() in (".html", ".htm"):
-            from .evals.dataset import load_fixtures
-
-            labels = {f.id: f.labels for f in load_fixtures(fixtures, articles=False)}
             text = report_module.to_html(result, a, b, labels)
         elif path.suffix.lower() == ".md":
-            text = report_module.to_markdown(result)
+            text = report_module.to_markdown(result, a, b, labels)
         else:
             text = json.dumps(report_module.to_dict(result), indent=2, ensure_ascii=False) + "\n"
         path.write_text(text, encoding="utf-8")
@@ -774,7 +820,7 @@ def eval_compare(
         raise typer.Exit(EXIT_GATE)
 
 
-@app.command("clean")
+@app.command("clean", cls=PlainCommand)
 @handle_errors
 def clean_command(
     source: str = typer.Argument(..., metavar="SOURCE", help="Article file, or - to read stdin."),
@@ -787,11 +833,14 @@ def clean_command(
         help="text, json (with the audit) or diff.",
     ),
     out_file: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to this file instead of stdout."
+        None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
     ),
+    verbose: bool = verbose_option("Also say what was removed, by kind, on stderr."),
 ) -> None:
     """Print the cleaned article (what the model sees), its audit as JSON, or a diff."""
     article, cleaned = api.clean(source)
+    if verbose:
+        typer.echo(removed_line(cleaned), err=True)
     if output == CleanFormat.json:
         text = json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False)
     elif output == CleanFormat.diff:
@@ -804,7 +853,7 @@ def clean_command(
         typer.echo(text)
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @handle_errors
 def models(
     output: str = typer.Option(
@@ -822,6 +871,7 @@ def models(
     from .llm import embedded_model_path
 
     settings = resolve_settings()
+    api.check_configured_strategy(settings)
     strategy = pick_strategy(None, None, settings.strategy, settings.model)
     table = Table("Model", "What", "Status")
     embedded_path: str | None = None
@@ -854,7 +904,7 @@ def models(
     console.print(f"default: {settings.model}, strategy {strategy}")
 
 
-@prompts_app.command("list")
+@prompts_app.command("list", cls=PlainCommand)
 @handle_errors
 def prompts_list(
     output: str = typer.Option(
@@ -887,7 +937,7 @@ def prompts_list(
     _stdout().print(table)
 
 
-@prompts_app.command("show")
+@prompts_app.command("show", cls=PlainCommand)
 @handle_errors
 def prompts_show(
     ref: str = typer.Argument(..., metavar="REF", help="Prompt id@version, e.g. brief@1."),
@@ -917,7 +967,7 @@ def prompts_show(
         console.print(Syntax(path.read_text(encoding="utf-8"), lexer, word_wrap=True))
 
 
-@prompts_app.command("new")
+@prompts_app.command("new", cls=PlainCommand)
 @handle_errors
 def prompts_new(
     ref: str = typer.Argument(..., metavar="REF", help="The new version, e.g. brief@4."),
@@ -928,21 +978,23 @@ def prompts_new(
         help="Prompts folder to write into. Default: NEWSBRIEF_PROMPTS_DIR, else the "
         "checkout's prompts/.",
     ),
+    quiet: bool = quiet_option("Print only the new version's folder."),
 ) -> None:
     """Start a new prompt version as an unreleased copy of another; opens nothing."""
     from .base import prompt_dirs
     from .prompt_work import new_version
 
     made = new_version(ref, source, directory)
-    typer.echo(f"made {made.ref} from {source}: {made.directory}")
+    typer.echo(str(made.directory) if quiet else f"made {made.ref} from {source}: {made.directory}")
     if not any(made.directory.is_relative_to(d) for d in prompt_dirs()):
         typer.echo(
             f"to use it: export NEWSBRIEF_PROMPTS_DIR={made.directory.parent.parent}", err=True
         )
-    typer.echo(f"next: edit its files, then newsbrief eval --prompt {made.ref}")
+    if not quiet:
+        typer.echo(f"next: edit its files, then newsbrief eval --prompt {made.ref}")
 
 
-@prompts_app.command("diff")
+@prompts_app.command("diff", cls=PlainCommand)
 @handle_errors
 def prompts_diff(
     ref_a: str = typer.Argument(..., metavar="A", help="The old version, e.g. brief@2."),
@@ -955,15 +1007,17 @@ def prompts_diff(
     sys.stdout.write(diff(load_prompt(ref_a), load_prompt(ref_b)))
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @handle_errors
 def view(
     results: str = typer.Argument(
         ..., metavar="RESULTS", help="A batch's results.jsonl or results.sqlite."
     ),
     out_file: Path | None = typer.Option(
-        None, "--output", "-o", help="The page to write (default: RESULTS with .html)."
+        None, "--output", "-o", metavar="FILE",
+        help="The page to write (default: RESULTS with .html).",
     ),
+    quiet: bool = quiet_option("Do not say where the page was written."),
 ) -> None:
     """Write one HTML page over a batch's results, filtered by status, field, actor or text."""
     from .html_view import batch_page, read_results
@@ -971,10 +1025,11 @@ def view(
     records = read_results(results)
     target = out_file or Path(results).with_suffix(".html")
     _write(target, batch_page(records, Path(results).name))
-    typer.echo(f"wrote {target} ({len(records)} records); open it in a browser")
+    if not quiet:
+        typer.echo(f"wrote {target} ({len(records)} records); open it in a browser")
 
 
-@app.command()
+@app.command(cls=PlainCommand)
 @handle_errors
 def paths(
     output: str = typer.Option(
@@ -1004,12 +1059,13 @@ def paths(
             typer.echo(f"{name + ':':15}{item}")
 
 
-@schema_app.command("export")
+@schema_app.command("export", cls=PlainCommand)
 @handle_errors
 def schema_export(
     directory: Path = typer.Option(
         Path("schemas"), "--dir", help="Folder to write into, or - for stdout."
     ),
+    quiet: bool = quiet_option("Do not say which file was written."),
 ) -> None:
     """Write schemas/brief.v1.schema.json from the pydantic models."""
     from .schemas import export_schema, schema_text
@@ -1018,7 +1074,8 @@ def schema_export(
         sys.stdout.write(schema_text())
         return
     path = export_schema(directory)
-    typer.echo(f"wrote {path}")
+    if not quiet:
+        typer.echo(f"wrote {path}")
 
 
 @logs_app.callback(invoke_without_command=True)
@@ -1032,8 +1089,13 @@ def logs_list(
     grep: str | None = typer.Option(
         None, "--grep", help="Only calls whose messages, reply or error contain this text."
     ),
+    run: str | None = typer.Option(
+        None, "--run", help="Only the calls of this article run (an ID from the Run column)."
+    ),
     as_json: bool = typer.Option(
-        False, "--json", help="One JSON object per line (messages and parsed as objects)."
+        False,
+        "--json",
+        help="One JSON object per line (messages, reply and parsed result as objects).",
     ),
     output: str = typer.Option(
         "pretty",
@@ -1044,40 +1106,39 @@ def logs_list(
         help="pretty, or json (the same as --json).",
     ),
 ) -> None:
-    """List the latest LLM calls (newest first); `logs show ID` shows one in full."""
+    """List the latest LLM calls grouped by article run (one brief of one article): the newest
+    run first, its calls in the order asked. `logs show ID` shows one call in full."""
     if ctx.invoked_subcommand is not None:
         return
-    from .store import Store
+    from .store import Store, group_runs
 
     store = Store()
     try:
-        calls = store.calls(count or None, model=model, text=grep)
+        calls = store.calls(count or None, model=model, text=grep, run=run)
     finally:
         store.close()
-    if as_json or output == DataFormat.json:
+    if as_json or output == DataFormat.json:  # newest first; each call names its ``run``
         for call in calls:
             typer.echo(json.dumps(_nested(call), ensure_ascii=False))
         return
-    # Identifying columns never wrap or shrink to an ellipsis on a narrow terminal; the
-    # prompt, task and error text wrap instead.
-    table = Table()
-    for name in ("ID", "Time", "Model"):
-        table.add_column(name, no_wrap=True)
-    for name in ("Prompt", "Task"):
-        table.add_column(name, overflow="fold")
-    for name in ("Tokens", "ms", "Tries"):
-        table.add_column(name, no_wrap=True)
-    table.add_column("Error", overflow="fold")
-    for c in calls:
-        tokens = f"{c['prompt_tokens']}+{c['completion_tokens']}"
-        table.add_row(
-            str(c["id"]), c["time"], c["model"], c["prompt"] or "", c["task"] or "", tokens,
-            str(c["latency_ms"]), str(c["attempts"]), (c["error"] or "")[:60],
-        )  # fmt: skip
-    _stdout().print(table)
+    console = _stdout()
+    for group in group_runs(calls):
+        console.print(_run_line(group), highlight=False, markup=False)  # wraps at the width
+        # Identifying columns never wrap or shrink to an ellipsis; an error wraps instead.
+        table = Table(box=None, padding=(0, 1), pad_edge=False)
+        table.add_column("  ID", no_wrap=True, justify="right")
+        for name in ("Time", "Task", "Tokens", "ms"):
+            table.add_column(name, no_wrap=True)
+        table.add_column("Error", overflow="fold")
+        for c in group:
+            tries = f" ({c['attempts']} tries)" if c["attempts"] > 1 else ""
+            table.add_row(str(c["id"]), c["time"][11:19], (c["task"] or "") + tries,
+                          f"{c['prompt_tokens']}+{c['completion_tokens']}",
+                          str(c["latency_ms"]), c["error"] or "")  # fmt: skip
+        console.print(table)
 
 
-@logs_app.command("show")
+@logs_app.command("show", cls=PlainCommand)
 @handle_errors
 def logs_show(
     call_id: int = typer.Argument(..., metavar="ID", help="A call ID from `newsbrief logs`."),
@@ -1096,13 +1157,31 @@ def logs_show(
     typer.echo(json.dumps(_nested(call), indent=2, ensure_ascii=False))
 
 
+def _run_line(group: list[dict[str, Any]]) -> str:
+    """The head of one article run in `newsbrief logs`: run id, prompt, model, when, and what
+    its calls cost together."""
+    head = group[0]
+    prompt = tokens = 0
+    for c in group:
+        prompt += c["prompt_tokens"]
+        tokens += c["completion_tokens"]
+    seconds = sum(c["latency_ms"] or 0 for c in group) / 1000
+    run = f"run {head['run'][:6]}" if head.get("run") else "call"
+    return (f"{run} · {head['prompt'] or '-'} on {head['model']} · "
+            f"{head['time'].replace('T', ' ').rstrip('Z')} · {len(group)} calls, "
+            f"{prompt:,}+{tokens:,} tokens, {seconds:.1f} s")  # fmt: skip
+
+
 def _nested(call: dict[str, Any]) -> dict[str, Any]:
-    """A logged call with its stored JSON (messages, parsed result) as objects, not strings."""
+    """A logged call with its stored JSON as objects, not strings: the messages, the parsed
+    result, and the raw reply when it is a JSON object or list (else the reply's text)."""
     out = dict(call)
-    for key in ("messages", "parsed"):
+    for key in ("messages", "parsed", "raw_reply"):
         if isinstance(out.get(key), str):
             with contextlib.suppress(ValueError):  # not JSON after all: left as text
-                out[key] = json.loads(out[key])
+                value = json.loads(out[key])
+                if key != "raw_reply" or isinstance(value, (dict, list)):
+                    out[key] = value
     return out
 
 
@@ -1120,9 +1199,30 @@ def main() -> None:
     """Console-script entry point."""
     if os.environ.get("NEWSBRIEF_DEBUG") in ("1", "true", "yes"):
         _state["debug"] = True
+    code: Any = 0
     try:
-        app(args=global_flags_first(sys.argv[1:]), prog_name="newsbrief")
+        code = app(args=global_flags_first(sys.argv[1:]), prog_name="newsbrief",
+                   standalone_mode=False)  # fmt: skip
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_closed_pipe()
-    sys.exit(0)
+    except Exception as exc:
+        if type(exc).__name__ == "Abort":  # a declined or interrupted prompt
+            typer.echo("error: aborted", err=True)
+            sys.exit(1)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click does
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        if _state["debug"] or not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        typer.echo(usage_line(exc), err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_line(exc: Any) -> str:
+    """click's usage error (a bad value, an unknown option, a missing argument) as one line
+    with where to look, instead of the usage block click prints before it."""
+    message = " ".join(str(exc.format_message()).split()).rstrip(".")
+    command = getattr(getattr(exc, "ctx", None), "command_path", None)
+    return f"error: {message}" + (f"; see `{command} -h`" if command else "")

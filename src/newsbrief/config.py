@@ -132,6 +132,7 @@ class Settings:
     clean_budget: float = DEFAULT_CLEAN_BUDGET
     circuit_breaker: int = DEFAULT_CIRCUIT_BREAKER
     strategy: str | None = None  # NEWSBRIEF_STRATEGY or config.toml's; None: by model
+    strategy_from: str | None = None  # where ``strategy`` was set, for an error that names it
 
 
 def resolve_settings(
@@ -178,4 +179,14 @@ def resolve_settings(
         clean_budget=pick("clean_budget", DEFAULT_CLEAN_BUDGET),
         circuit_breaker=pick("circuit_breaker", DEFAULT_CIRCUIT_BREAKER),
         strategy=configured_strategy(values),
+        strategy_from=_strategy_source(values),
     )
+
+
+def _strategy_source(file: dict[str, Any]) -> str | None:
+    """Where the configured strategy comes from, as an error would name it."""
+    if (value := os.environ.get("NEWSBRIEF_STRATEGY")) not in (None, ""):
+        return f"NEWSBRIEF_STRATEGY={value!r}"
+    if file.get("strategy") not in (None, ""):
+        return f"strategy = {file['strategy']!r} in config file {config_path()}"
+    return None

@@ -16,7 +16,7 @@ import re
 from html import escape
 from typing import Any
 
-from .render import _dropped, _dropped_line, _footer, _quote, _title, _who
+from .render import _dropped, _dropped_line, _quote, _title, _who, footer
 
 _QUOTE_CLASS = "[\"'\u2018\u2019\u201c\u201d\u00ab\u00bb]"
 _STYLE = """
@@ -189,7 +189,7 @@ def brief_page(result: dict[str, Any], cleaned: dict[str, Any]) -> str:
         f"<meta name='viewport' content='width=device-width'><title>{title}</title>"
         f"<style>{_STYLE}</style></head><body>"
         f"<header><h1>{title}</h1><div class='meta' id='meta'>{escape(article.get('source', ''))}"
-        f"{' · ' + about if about else ''}<br>{escape(_footer(result))}</div></header>"
+        f"{' · ' + about if about else ''}<br>{escape(footer(result))}</div></header>"
         "<main><section id='brief'>"
         f"<h2>Summary</h2><p id='summary'>{escape(brief['summary'] or '(no summary)')}</p>"
         f"{section('Pledges', pledges)}{section('Positions', positions)}"

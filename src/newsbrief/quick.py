@@ -108,6 +108,9 @@ def lookup(options: dict[str, str], started: float) -> dict[str, Any] | None:
     path = Path(source)
     if file is None or not path.is_file():
         return None
+    configured = base.configured_strategy(file)
+    if configured is not None and configured not in base.DEFAULT_PROMPTS:
+        return None  # the floor, or an unknown name the full CLI rejects even when unused
     model, base_url, mode = base.pick_model(options, file)
     given = _prompt_dir(options["prompt"]) if "prompt" in options else None
     if "prompt" in options and given is None:

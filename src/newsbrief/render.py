@@ -34,7 +34,7 @@ def _age(seconds: int) -> str:
     return f"{seconds} s"
 
 
-def _footer(result: dict[str, Any]) -> str:
+def footer(result: dict[str, Any]) -> str:
     meta = result["meta"]
     usage = meta["usage"]
     grounding = meta["grounding"]
@@ -85,7 +85,7 @@ def to_markdown(result: dict[str, Any]) -> str:
     if dropped:
         out += ["", f"## Dropped by grounding ({len(dropped)})", ""]
         out += [f"- {_dropped_line(d)}" for d in dropped]
-    out += ["", "---", f"*{_footer(result)}*", ""]
+    out += ["", "---", f"*{footer(result)}*", ""]
     return "\n".join(out)
 
 
@@ -169,7 +169,7 @@ def to_rich(result: dict[str, Any]) -> RenderableType:
                 style="yellow",
             )
         )
-    parts += [Rule(style="dim"), Text(_footer(result), style="dim")]
+    parts += [Rule(style="dim"), Text(footer(result), style="dim")]
     return Group(*parts)
 
 

@@ -65,6 +65,8 @@ MIGRATIONS: list[tuple[str, str]] = [
             article TEXT NOT NULL
         )""",
     ),
+    # The brief a call belongs to: one summarize of one article is one run of calls.
+    ("005_calls_run", "ALTER TABLE calls ADD COLUMN run TEXT"),
 ]
 
 
@@ -111,6 +113,16 @@ def fastpath_lookup(
     if row is None:
         return None
     return json.loads(row[0]), {**json.loads(row[1]), "created": row[2]}
+
+
+def group_runs(calls: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """``calls`` (newest first) as article runs: the calls of one brief of one article together,
+    in the order they were asked; the run with the newest call first. A call logged before runs
+    were recorded (no ``run``) is a group of its own."""
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for call in calls:
+        groups.setdefault(call.get("run") or ("call", call["id"]), []).append(call)
+    return [sorted(group, key=lambda c: c["id"]) for group in groups.values()]
 
 
 def _now() -> str:
@@ -169,7 +181,7 @@ class Store:
         cursor = self.db.execute(
             "INSERT INTO calls (time, model, prompt, prompt_sha256, article_sha256, task, "
             "messages, raw_reply, parsed, prompt_tokens, completion_tokens, latency_ms, attempts, "
-            "error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "error, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 _now(),
                 redact(record["model"]),
@@ -185,16 +197,27 @@ class Store:
                 record.get("latency_ms"),
                 int(record.get("attempts", 0)),
                 redact(record.get("error")),
+                record.get("run"),
             ),
         )
         return int(cursor.lastrowid or 0)
 
     def calls(
-        self, limit: int | None = 20, *, model: str | None = None, text: str | None = None
+        self,
+        limit: int | None = 20,
+        *,
+        model: str | None = None,
+        text: str | None = None,
+        run: str | None = None,
     ) -> list[dict[str, Any]]:
         """The latest calls, newest first: ``limit`` of them (None: all), only those whose model
-        contains ``model`` and whose messages, reply or error contain ``text``."""
-        where, params = [], []
+        contains ``model``, whose messages, reply or error contain ``text``, and (when given)
+        of the run whose id starts with ``run``."""
+        where: list[str] = []
+        params: list[Any] = []
+        if run:
+            where.append("substr(run, 1, ?) = ?")
+            params += [len(run), run]
         if model:
             where.append("instr(model, ?) > 0")
             params.append(model)

@@ -3,6 +3,7 @@ no network) with per-fixture expected-vs-got diffs."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,14 @@ def _who(run: dict[str, Any]) -> str:
     return f"{run['prompt']} on {run['model']}"
 
 
-def to_markdown(comparison: Comparison) -> str:
+def to_markdown(
+    comparison: Comparison,
+    run_a: dict[str, Any] | None = None,
+    run_b: dict[str, Any] | None = None,
+    labels: dict[str, Labels] | None = None,
+) -> str:
+    """The comparison in Markdown; with both runs (and the labels), each fixture's list items
+    matched, missed and extra per run."""
     c = comparison
     out = [
         f"# Eval comparison: {_who(c.b)} vs {_who(c.a)}",
@@ -78,7 +86,31 @@ def to_markdown(comparison: Comparison) -> str:
     out += ["", "## Flipped fixtures", ""]
     out += [f"- {x['fixture']} {x['field']}: {x['a']:.2f} → {x['b']:.2f} ({x['direction']})"
             for x in c.flipped] or ["_(none)_"]  # fmt: skip
+    if run_a is not None and run_b is not None:
+        out += _markdown_fixtures(c, run_a, run_b, labels or {})
     return "\n".join(out) + "\n"
+
+
+def _markdown_fixtures(
+    c: Comparison, run_a: dict[str, Any], run_b: dict[str, Any], labels: dict[str, Labels]
+) -> list[str]:
+    """Per fixture and run: each list field's items matched, missed and extra."""
+    first = [{i["id"]: i for i in reversed(run["items"])} for run in (run_a, run_b)]
+    out = ["", "## Fixtures: matched, missed and extra items", ""]
+    for key in c.fixtures:
+        out += [f"### {key}", ""]
+        for run, items in zip("AB", first, strict=True):
+            found = fixture_matches(items.get(key), labels.get(key))
+            if found is None:
+                out.append(f"- {run}: no items to mark (no brief, no labels, or no pairs kept)")
+                continue
+            for name, kinds in found.items():
+                counts = [f"{kind} {len(lines)}" + (f" ({'; '.join(lines)})" if lines and
+                                                    kind != "matched" else "")
+                          for kind, lines in kinds.items()]  # fmt: skip
+                out.append(f"- {run} {name}: {', '.join(counts)}")
+        out.append("")
+    return out
 
 
 def _chart(comparison: Comparison) -> str:
@@ -139,22 +171,87 @@ def _chart(comparison: Comparison) -> str:
     return "".join(parts)
 
 
-def _items(title: str, lines: list[str]) -> str:
-    body = "".join(f"<li>{escape(line)}</li>" for line in lines) or "<li><i>none</i></li>"
+# The list parts of a brief: (title, score name, field of the brief and of the labels).
+LIST_PARTS = (("Pledges", "pledges", "pledges"), ("Positions", "positions", "positions"),
+              ("Experts", "experts", "quoted_experts"))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Matches:
+    """How one run's list items met the gold ones for one fixture, as its scorer paired them:
+    the gold items matched, and the run's items that matched one (the rest are extra)."""
+
+    gold: frozenset[int]
+    got: frozenset[int]
+
+
+def matches(item: dict[str, Any] | None) -> dict[str, Matches] | None:
+    """Per list field, the pairs the run's scorers recorded; None when the run kept none (an
+    external article's redacted item, or a run file older than the pairs)."""
+    if item is None:
+        return None
+    names = {name for _, name, _ in LIST_PARTS}
+    found: dict[str, Matches] = {}
+    for score in item.get("scores") or []:
+        pairs = (score.get("details") or {}).get("pairs")
+        if score["name"] in names and pairs is not None:
+            found[score["name"]] = Matches(frozenset(g for g, _, _ in pairs),
+                                           frozenset(p for _, p, _ in pairs))  # fmt: skip
+    return found or None
+
+
+def gold_lines(labels: Labels) -> dict[str, list[str]]:
+    """Each gold list item as one line, per score name."""
+    return {
+        "pledges": [f"{p.actor}: {p.commitment}" + (f" (if {p.condition})" if p.condition else "")
+                    for p in labels.pledges],
+        "positions": [f"{p.actor} {p.stance} {p.topic}" for p in labels.positions],
+        "experts": [e.name for e in labels.quoted_experts],
+    }  # fmt: skip
+
+
+def got_lines(brief: dict[str, Any]) -> dict[str, list[str]]:
+    """Each list item of a run's brief as one line, per score name."""
+    return {
+        "pledges": [f"{p['actor']}: {p['commitment']}" for p in brief.get("pledges") or []],
+        "positions": [f"{p['actor']} {p['stance']} {p['topic']}"
+                      for p in brief.get("positions") or []],
+        "experts": [e["name"] for e in brief.get("quoted_experts") or []],
+    }  # fmt: skip
+
+
+def _items(title: str, rows: list[str]) -> str:
+    """A titled list of rows that are already HTML."""
+    body = "".join(f"<li>{row}</li>" for row in rows) or "<li><i>none</i></li>"
     return f"<b>{escape(title)}</b><ul>{body}</ul>"
 
 
-def _gold(labels: Labels) -> str:
-    return "".join([
-        f"<p>{escape(labels.summary)}</p>",
-        _items("Pledges", [f"{p.actor}: {p.commitment}" + (f" (if {p.condition})"
-                           if p.condition else "") for p in labels.pledges]),
-        _items("Positions", [f"{p.actor} {p.stance} {p.topic}" for p in labels.positions]),
-        _items("Experts", [e.name for e in labels.quoted_experts]),
-    ])  # fmt: skip
+def _mark(run: str, found: dict[str, Matches] | None, name: str, index: int) -> str:
+    if found is None or name not in found:
+        return ""
+    hit = index in found[name].gold
+    word = "matched" if hit else "missed"
+    return (f"<span class='mark {'hit' if hit else 'miss'}' title='{word} by {run}'>"
+            f"{run} {'✓' if hit else '✗'}</span> ")  # fmt: skip
 
 
-def _got(item: dict[str, Any] | None) -> str:
+def _gold(
+    labels: Labels, found_a: dict[str, Matches] | None, found_b: dict[str, Matches] | None
+) -> str:
+    """The gold brief, each list item marked with which run matched it (A ✓ B ✗)."""
+    lines = gold_lines(labels)
+    parts = [f"<p>{escape(labels.summary)}</p>"]
+    for title, name, _ in LIST_PARTS:
+        parts.append(_items(title, [
+            f"{_mark('A', found_a, name, i)}{_mark('B', found_b, name, i)}{escape(line)}"
+            for i, line in enumerate(lines[name])
+        ]))  # fmt: skip
+    return "".join(parts)
+
+
+def _got(item: dict[str, Any] | None, labels: Labels | None) -> str:
+    """One run's brief: its list items marked matched, then extra, then the gold items it
+    missed (struck through)."""
     if item is None:
         return "<p><i>not in this run</i></p>"
     brief = item.get("brief")
@@ -162,13 +259,42 @@ def _got(item: dict[str, Any] | None) -> str:
         return "<p><i>external article: its text and the brief are not kept in the run</i></p>"
     if not brief:
         return f"<p class='bad'>no brief: {escape(str(item.get('error')))}</p>"
-    return "".join([
-        f"<p>{escape(brief.get('summary') or '')}</p>",
-        _items("Pledges", [f"{p['actor']}: {p['commitment']}" for p in brief["pledges"]]),
-        _items("Positions", [f"{p['actor']} {p['stance']} {p['topic']}"
-                             for p in brief["positions"]]),
-        _items("Experts", [e["name"] for e in brief["quoted_experts"]]),
-    ])  # fmt: skip
+    marked = fixture_matches(item, labels) or {}
+    lines = got_lines(brief)
+    parts = [f"<p>{escape(brief.get('summary') or '')}</p>"]
+    for title, name, _ in LIST_PARTS:
+        kinds = marked.get(name)
+        if kinds is None:
+            rows = [escape(line) for line in lines[name]]
+        else:
+            rows = [f"<span class='mark {MARK_CLASS[kind]}'>{kind}</span> "
+                    + (f"<s>{escape(line)}</s>" if kind == "missed" else escape(line))
+                    for kind in ("matched", "extra", "missed") for line in kinds[kind]]  # fmt: skip
+        parts.append(_items(title, rows))
+    return "".join(parts)
+
+
+MARK_CLASS = {"matched": "hit", "extra": "extra", "missed": "miss"}
+
+
+def fixture_matches(
+    item: dict[str, Any] | None, labels: Labels | None
+) -> dict[str, dict[str, list[str]]] | None:
+    """Per list field of one fixture's output: the items ``matched``, ``missed`` (gold) and
+    ``extra`` (the run's), as lines; None when the run kept no pairs or there are no labels."""
+    found = matches(item)
+    if found is None or labels is None or item is None or not item.get("brief"):
+        return None
+    gold, got = gold_lines(labels), got_lines(item["brief"])
+    return {
+        name: {
+            "matched": [line for i, line in enumerate(got[name]) if i in found[name].got],
+            "missed": [line for i, line in enumerate(gold[name]) if i not in found[name].gold],
+            "extra": [line for i, line in enumerate(got[name]) if i not in found[name].got],
+        }
+        for _, name, _ in LIST_PARTS
+        if name in found
+    }
 
 
 def _changed(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
@@ -188,6 +314,10 @@ def _scores(item: dict[str, Any] | None) -> str:
         for s in item["scores"]
     )
     return f"<table class='scores'>{rows}</table>"
+
+
+def _expected(labels: Labels | None, a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+    return _gold(labels, matches(a), matches(b)) if labels is not None else "<i>no labels</i>"
 
 
 def to_html(
@@ -222,10 +352,12 @@ def to_html(
     fixtures = "".join(
         f"<details class='{'changed' if _changed(first_a.get(key), first_b.get(key)) else 'same'}'>"
         f"<summary>{escape(key)}</summary><table class='diff'><tr><th>Expected</th>"
-        f"<th>Got (A)</th><th>Got (B)</th></tr><tr><td>"
-        f"{_gold(labels[key]) if key in labels else '<i>no labels</i>'}</td>"
-        f"<td>{_got(first_a.get(key))}{_scores(first_a.get(key))}</td>"
-        f"<td>{_got(first_b.get(key))}{_scores(first_b.get(key))}</td></tr></table></details>"
+        f"<th>Got (A)</th><th>Got (B)</th></tr><tr><td class='expected'>"
+        f"{_expected(labels.get(key), first_a.get(key), first_b.get(key))}</td>"
+        f"<td class='got-a'>{_got(first_a.get(key), labels.get(key))}"
+        f"{_scores(first_a.get(key))}</td><td class='got-b'>"
+        f"{_got(first_b.get(key), labels.get(key))}{_scores(first_b.get(key))}</td></tr>"
+        "</table></details>"
         for key in c.fixtures
     )
     changed = sum(_changed(first_a.get(k), first_b.get(k)) for k in c.fixtures)
@@ -237,6 +369,8 @@ def to_html(
         ".grid{stroke:#e5e7eb}.zero{stroke:#6b7280}.ci{stroke:#6b7280;fill:#6b7280}"
         ".ci-better{stroke:#15803d;fill:#15803d}.ci-worse{stroke:#b91c1c;fill:#b91c1c}"
         "#only-changed:checked~#fixtures details.same{display:none}"
+        ".mark{font-size:11px;padding:0 3px;border-radius:3px}.hit{background:#dcfce7}"
+        ".miss{background:#fee2e2}.extra{background:#fef3c7}"
     )
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"

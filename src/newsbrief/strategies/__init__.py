@@ -9,12 +9,12 @@ error that lists the choices.
 from __future__ import annotations
 
 from ..errors import UsageError
-from .common import LogSink, Outcome, Run, Strategy
+from .common import LogSink, Outcome, Progress, Run, Strategy
 from .floor import Floor
 from .focused import Focused
 from .whole import Whole
 
-__all__ = ["LogSink", "Outcome", "Run", "Strategy", "get_strategy", "names", "register"]
+__all__ = ["LogSink", "Outcome", "Progress", "Run", "Strategy", "get_strategy", "names", "register"]
 
 _REGISTRY: dict[str, Strategy] = {}
 

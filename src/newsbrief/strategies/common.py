@@ -5,7 +5,8 @@ A strategy turns one cleaned article into a Brief. It has a ``name`` (how users 
 eval run files and the cache keys) and says whether it ``needs_llm``; ``run`` takes the cleaned
 article, the prompt (None for strategies that need none) and the LLM (None when it needs none),
 and returns the Brief with what the run cost and what grounding dropped. Observers get events
-passed in (``log``: one record per question for the run log), not attributes set on the LLM.
+passed in, not attributes set on the LLM: ``log`` gets one record per question for the run log,
+``progress`` one event per step of a part (:data:`Progress`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ if TYPE_CHECKING:  # the LLM stack (instructor, openai) loads only when a model 
     from ..llm import LLM
 
 LogSink = Callable[[dict[str, Any]], Any]
+# Told ``{"part": "pledges", "done": 3, "total": 7}`` as a part's questions are answered: ``done``
+# counts from 0 (as the part starts) up to ``total``, each step told once. ``total`` is 1 until
+# the part knows how many it asks (the sentences a focused part selected, the pieces a long
+# article was cut into), then that number.
+Progress = Callable[[dict[str, Any]], Any]
 
 
 @dataclass
@@ -78,6 +84,7 @@ class Strategy(Protocol):
         prompt: Prompt | None,
         llm: LLM | None,
         log: LogSink | None = None,
+        progress: Progress | None = None,
     ) -> Outcome: ...
 
 
@@ -94,12 +101,20 @@ class Asker:
     """Asks one prompt's questions about one article and counts what they cost."""
 
     def __init__(
-        self, prompt: Prompt, cleaned: CleanArticle, llm: LLM, log: LogSink | None
+        self,
+        prompt: Prompt,
+        cleaned: CleanArticle,
+        llm: LLM,
+        log: LogSink | None,
+        progress: Progress | None = None,
     ) -> None:
         self.prompt = prompt
         self.cleaned = cleaned
         self.llm = llm
         self.log = log
+        self.progress = progress
+        self.totals: dict[str, int] = {}
+        self.told: dict[str, dict[str, Any]] = {}
         self.run = Run()
         self.variables: dict[str, Any] = {"title": cleaned.title, "text": cleaned.text}
         self.context = {
@@ -130,6 +145,24 @@ class Asker:
             raise
         self.count(result.attempts, result.usage)
         return result.parsed
+
+    def report(self, part: str, done: int, total: int | None = None) -> None:
+        """Tell ``progress`` that ``done`` of ``part``'s questions are answered (``total``: how
+        many it asks, when it is now known; else the last one told)."""
+        if total is not None:
+            self.totals[part] = total
+        event = {"part": part, "done": done, "total": self.totals.get(part, 1)}
+        if self.progress is not None and self.told.get(part) != event:
+            self.told[part] = event
+            self.progress(event)
+
+    def step(self, part: str, ask: Callable[[], Any]) -> Any:
+        """``ask()`` as one part: told as started (0 of 1 until the part knows its total) and as
+        finished (all of its total)."""
+        self.report(part, 0, 1)
+        answer = ask()
+        self.report(part, self.totals[part])
+        return answer
 
     def count(self, attempts: int, usage: dict[str, int]) -> None:
         self.run.calls += attempts

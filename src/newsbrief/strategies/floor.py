@@ -12,7 +12,7 @@ from .. import base
 from ..clean import CleanArticle
 from ..floor import REF, floor_brief, floor_sha256
 from ..prompts import Prompt
-from .common import LogSink, Outcome, Run
+from .common import LogSink, Outcome, Progress, Run
 
 if TYPE_CHECKING:
     from ..llm import LLM
@@ -36,6 +36,8 @@ class Floor:
         prompt: Prompt | None = None,
         llm: LLM | None = None,
         log: LogSink | None = None,
+        progress: Progress | None = None,
     ) -> Outcome:
+        """The floor asks nothing, so it tells ``progress`` nothing: it takes milliseconds."""
         brief, dropped = floor_brief(cleaned)
         return Outcome(brief, Run(dropped=dropped), prompt=REF, prompt_sha256=floor_sha256())

@@ -30,6 +30,7 @@ from .common import (
     Asker,
     LogSink,
     Outcome,
+    Progress,
     regrounding_request,
     require_prompt_strategy,
     settle_summary,
@@ -217,7 +218,12 @@ class _Runner(Asker):
 
     def chunked_task(self, task: Task, model: type[BaseModel], chunks: list[str]) -> BaseModel:
         """A long article: ask per piece, then merge (summaries are summarized once more)."""
-        answers = [self.ask(task, model, text=chunk) for chunk in chunks]
+        total = len(chunks) + (model is SummaryPart)  # a summary's pieces are summarized once more
+        answers = []
+        for index, chunk in enumerate(chunks):
+            self.report(task.part, index, total)
+            answers.append(self.ask(task, model, text=chunk))
+        self.report(task.part, len(chunks))
         if model is SummaryPart:
             partial = "\n\n".join(
                 extract.whole_sentences(a.model_dump()["summary"]) for a in answers
@@ -239,11 +245,11 @@ class _Runner(Asker):
 
     def names_task(self, task: Task) -> BaseModel:
         text = self.cleaned.text
-        names = [
-            name
-            for chunk in self.chunks(task)
-            for name in self.ask(task, NamesAnswer, text=chunk).model_dump()["names"]
-        ]
+        chunks = self.chunks(task)
+        names: list[str] = []
+        for index, chunk in enumerate(chunks):
+            self.report(task.part, index, len(chunks))
+            names += self.ask(task, NamesAnswer, text=chunk).model_dump()["names"]
         kept = extract.ground_names(names, text)
         for name in names:
             if name.strip() and not any(name.strip() in k for k in kept):
@@ -327,7 +333,9 @@ class _Runner(Asker):
         cues = extract.cue_pattern(task.select.all_cues)
         polarity = {w.lower(): stance for stance, ws in task.select.stances.items() for w in ws}
         items: list[Any] = []
-        for sentence in extract.select_sentences(self.cleaned.text, cues, task.select.limit):
+        sentences = extract.select_sentences(self.cleaned.text, cues, task.select.limit)
+        for index, sentence in enumerate(sentences):
+            self.report(task.part, index, len(sentences))
             first_cue = cues.search(sentence)
             actors = extract.actor_candidates(sentence, first_cue.start() if first_cue else None)
             if task.part == "pledges":
@@ -406,10 +414,11 @@ class Focused:
         prompt: Prompt | None,
         llm: LLM | None,
         log: LogSink | None = None,
+        progress: Progress | None = None,
     ) -> Outcome:
         """Ask every task of ``prompt`` about ``cleaned``; the brief and the run's costs."""
         assert prompt is not None and llm is not None  # api.brief_article checks both
-        runner = _Runner(prompt, cleaned, llm, log)
+        runner = _Runner(prompt, cleaned, llm, log, progress)
         handlers: dict[str, Callable[[Task], BaseModel]] = {
             "article": runner.article_task,
             "names": runner.names_task,
@@ -417,8 +426,8 @@ class Focused:
             "choose": runner.choose_task,
             "candidates": runner.candidates_task,
         }
-        parts = {
-            task.part: runner.fitting(partial(handlers[task.scope], task))
-            for task in prompt.spec.tasks
-        }
+        parts = {}
+        for task in prompt.spec.tasks:
+            ask = partial(handlers[task.scope], task)
+            parts[task.part] = runner.step(task.part, partial(runner.fitting, ask))
         return Outcome(assemble_brief(parts), runner.run)

@@ -32,6 +32,7 @@ from .common import (
     Asker,
     LogSink,
     Outcome,
+    Progress,
     regrounding_request,
     require_prompt_strategy,
     settle_summary,
@@ -83,8 +84,13 @@ class _Runner(Asker):
         model: type[BaseModel] = Brief if task.part == WHOLE_BRIEF else PARTS[task.part]
         chunks = self.chunks(task)
         pieces = [None] if len(chunks) == 1 else chunks
+        # A long article's summary pieces are summarized once more: one more question.
+        total = len(pieces) + (task.part == "summary" and len(pieces) > 1)
+        briefs = []
         try:
-            briefs = [_as_brief(self.grounded(task, model, piece), task.part) for piece in pieces]
+            for index, piece in enumerate(pieces):
+                self.report(task.part, index, total)
+                briefs.append(_as_brief(self.grounded(task, model, piece), task.part))
         except InvalidReplyError as exc:
             if task.part in (WHOLE_BRIEF, "summary"):
                 raise
@@ -92,6 +98,7 @@ class _Runner(Asker):
             return Brief(summary="")
         brief = _merge(briefs)
         if task.part == "summary" and len(briefs) > 1:
+            self.report(task.part, len(briefs))
             final = self.ask(task, model, text="\n\n".join(b.summary for b in briefs))
             brief = _as_brief(final, task.part)
         kept, dropped = drop_ungrounded(brief, self.cleaned.text)
@@ -155,12 +162,13 @@ class Whole:
         prompt: Prompt | None,
         llm: LLM | None,
         log: LogSink | None = None,
+        progress: Progress | None = None,
     ) -> Outcome:
         assert prompt is not None and llm is not None  # api.brief_article checks both
-        runner = _Runner(prompt, cleaned, llm, log)
+        runner = _Runner(prompt, cleaned, llm, log, progress)
         data: dict[str, Any] = {"summary": ""}
         for task in prompt.spec.tasks:
-            brief = runner.fitting(partial(runner.task, task))
+            brief = runner.step(task.part, partial(runner.fitting, partial(runner.task, task)))
             assert isinstance(brief, Brief)
             parts = Brief.model_fields if task.part == WHOLE_BRIEF else (task.part,)
             data.update({part: getattr(brief, part) for part in parts})
