@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -175,6 +175,15 @@ def choice_of(choices: type[StrEnum]) -> Callable[[typer.Context, typer.Callback
         raise typer.Exit(2)
 
     return check
+
+
+# The --format option of every command that prints data (models, prompts, logs, paths, ...).
+DataFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", "-f", metavar="FORMAT", callback=choice_of(DataFormat), help=DATA_FORMAT_HELP
+    ),
+]
 
 
 class CleanFormat(StrEnum):
@@ -620,14 +629,7 @@ def eval_run(
         "--keep-text",
         help="Keep external articles' text and briefs in the run file (local use; never commit).",
     ),
-    output: str = typer.Option(
-        "pretty",
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        callback=choice_of(DataFormat),
-        help=DATA_FORMAT_HELP,
-    ),
+    output: DataFormatOption = "pretty",
     yes: bool = typer.Option(
         False, "--yes", "-y", help="Run a full eval on a local model without asking."
     ),
@@ -746,14 +748,7 @@ def eval_compare(
     shared_only: bool = typer.Option(
         False, "--shared-only", help="Runs on different fixture sets: compare the shared ones."
     ),
-    output: str = typer.Option(
-        "pretty",
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        callback=choice_of(DataFormat),
-        help=DATA_FORMAT_HELP,
-    ),
+    output: DataFormatOption = "pretty",
 ) -> None:
     """B against A per field: deltas, paired bootstrap 95% CIs, flips, verdict, gate.
 
@@ -856,14 +851,7 @@ def clean_command(
 @app.command(cls=PlainCommand)
 @handle_errors
 def models(
-    output: str = typer.Option(
-        "pretty",
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        callback=choice_of(DataFormat),
-        help=DATA_FORMAT_HELP,
-    ),
+    output: DataFormatOption = "pretty",
 ) -> None:
     """List the models newsbrief can use and which one is the default."""
     from .base import pick_strategy
@@ -907,14 +895,7 @@ def models(
 @prompts_app.command("list", cls=PlainCommand)
 @handle_errors
 def prompts_list(
-    output: str = typer.Option(
-        "pretty",
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        callback=choice_of(DataFormat),
-        help=DATA_FORMAT_HELP,
-    ),
+    output: DataFormatOption = "pretty",
 ) -> None:
     """List every prompt version."""
     from .prompts import available, load_prompt
@@ -1032,14 +1013,7 @@ def view(
 @app.command(cls=PlainCommand)
 @handle_errors
 def paths(
-    output: str = typer.Option(
-        "pretty",
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        callback=choice_of(DataFormat),
-        help=DATA_FORMAT_HELP,
-    ),
+    output: DataFormatOption = "pretty",
 ) -> None:
     """Show where the config file, the run log and cache, and the prompts live."""
     from .base import config_path, data_dir, prompt_dirs
