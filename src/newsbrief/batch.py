@@ -469,6 +469,7 @@ def _learned(cleaned: CleanArticle | None) -> dict[str, Any]:
 ENDPOINT_ERRORS = frozenset({LLMUnavailableError.__name__})
 
 
+@dataclass
 class Books:
     """The bookkeeping every engine's writer shares: each finished record goes to the sink and
     into the run's :class:`Counts`, with ``--fail-fast`` and the circuit breaker applied.
@@ -480,23 +481,13 @@ class Books:
     sink holds), gets the id of every record written, for an engine that may see one twice.
     """
 
-    def __init__(
-        self,
-        sink: Sink,
-        counts: Counts,
-        report: Progress,
-        *,
-        fail_fast: bool = False,
-        breaker: int = 0,
-        written: set[str] | None = None,
-    ) -> None:
-        self.sink = sink
-        self.counts = counts
-        self.report = report
-        self.fail_fast = fail_fast
-        self.breaker = breaker
-        self.written = written
-        self._unreachable: list[dict[str, Any]] = []
+    sink: Sink
+    counts: Counts
+    report: Progress
+    fail_fast: bool = False
+    breaker: int = 0
+    written: set[str] | None = None
+    _unreachable: list[dict[str, Any]] = field(default_factory=list, init=False)
 
     @property
     def stopped(self) -> bool:
