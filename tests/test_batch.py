@@ -20,13 +20,12 @@ from typer.testing import CliRunner
 
 from newsbrief import batch
 from newsbrief.cli import app
-from newsbrief.errors import EXIT_SOME_FAILED, UsageError
+from newsbrief.errors import EXIT_SOME_FAILED, InputError, LLMUnavailableError, UsageError
 from newsbrief.ingest import Article, Unreadable, iter_articles
 
 from .fault_server import FaultServer, fault_server
+from .helpers import CORPUS, batch_args, records
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = sorted((ROOT / "bench" / "corpus").glob("*.txt"))
 HTML = (
     "<!doctype html><html><head><title>Harbour deal signed</title></head><body><article>"
     "<h1>Harbour deal signed</h1><p>The port authority signed the harbour deal on Monday "
@@ -47,10 +46,6 @@ def texts(n: int) -> list[tuple[str, str]]:
 
 def ids(items: list[Article | Unreadable]) -> list[str]:
     return [item.id for item in items]
-
-
-def records(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def run(server: FaultServer, inputs: list[str], out: Path, **options: object) -> batch.Counts:
@@ -296,8 +291,7 @@ def test_cli_batch_exit_codes_and_summary(server: FaultServer, tmp_path: Path) -
         (folder / f"{name}.txt").write_text(text)
     (folder / "empty.txt").write_text("")
     out = tmp_path / "r.jsonl"
-    args = ["batch", str(folder), "--out", str(out), "-m", "openai:fault",
-            "--base-url", server.base_url, "--mode", "json_schema"]  # fmt: skip
+    args = batch_args([str(folder)], out, "openai:fault", server.base_url, "--mode", "json_schema")
     result = CliRunner().invoke(app, args)
     assert result.exit_code == EXIT_SOME_FAILED, result.output
     assert "succeeded" in result.stdout and "input" in result.stdout
@@ -305,6 +299,77 @@ def test_cli_batch_exit_codes_and_summary(server: FaultServer, tmp_path: Path) -
     assert result.exit_code == 2 and "--resume" in result.output
     result = CliRunner().invoke(app, [*args[:3], "--out", str(tmp_path / "r.csv")])
     assert result.exit_code == 2 and "jsonl or *.sqlite" in result.output
+
+
+class ListSink:
+    """A sink that keeps the records it is given, in order."""
+
+    path = Path("list")
+
+    def __init__(self) -> None:
+        self.records: list[dict[str, object]] = []
+
+    def done_ids(self) -> set[str]:
+        return set()
+
+    def write(self, record: dict[str, object]) -> None:
+        self.records.append(record)
+
+    def close(self) -> None:
+        pass
+
+
+def _ok(name: str, cached: bool = False) -> dict[str, object]:
+    usage = {"prompt_tokens": 100, "completion_tokens": 20}
+    return {"id": name, "status": "ok", "meta": {"cached": cached, "usage": usage}}
+
+
+def _down(name: str) -> dict[str, object]:
+    return batch._failure(name, name, LLMUnavailableError("cannot reach it"), "llm")
+
+
+def test_the_books_every_engine_keeps() -> None:
+    """What the threads, Ray and batch-file engines share: counts, failed ids, cached records
+    costing no tokens, endpoint failures held back until another result comes, then written."""
+    sink, counts, written = ListSink(), batch.Counts(), {"before"}
+    books = batch.Books(sink, counts, lambda _: None, breaker=3, written=written)
+    books.record(_ok("a"))
+    books.record(_ok("b", cached=True))
+    books.record(_down("c"))
+    books.record(_down("d"))
+    assert [r["id"] for r in sink.records] == ["a", "b"]  # c and d are held back
+    books.record(_failure_of_input("e"))
+    assert [r["id"] for r in sink.records] == ["a", "b", "c", "d", "e"]
+    assert (counts.done, counts.cached, counts.tokens, counts.failed) == (2, 1, 120, 3)
+    assert counts.failures == {"llm": 2, "input": 1} and counts.failed_ids == ["c", "d", "e"]
+    assert written == {"before", "a", "b", "c", "d", "e"} and not books.stopped
+
+
+def test_the_books_trip_the_breaker_and_write_none_of_its_failures() -> None:
+    sink, counts = ListSink(), batch.Counts()
+    books = batch.Books(sink, counts, lambda _: None, breaker=2)
+    books.record(_ok("a"))
+    books.record(_down("b"))
+    assert not books.stopped
+    books.record(_down("c"))
+    books.record(_down("d"))  # in flight when it tripped: held back too
+    books.flush()
+    assert books.stopped and counts.exit_code == 1
+    assert [r["id"] for r in sink.records] == ["a"] and counts.held_back == 3
+    assert counts.breaker is not None and "2 articles in a row" in counts.breaker
+
+
+def test_the_books_stop_at_the_first_failure_with_fail_fast() -> None:
+    counts = batch.Counts()
+    books = batch.Books(ListSink(), counts, lambda _: None, fail_fast=True)
+    books.record(_ok("a"))
+    assert not books.stopped
+    books.record(_failure_of_input("b"))
+    assert books.stopped and counts.stopped_early
+
+
+def _failure_of_input(name: str) -> dict[str, object]:
+    return batch._failure(name, name, InputError("empty", "give it text"), "input")
 
 
 # --- crashes and Ctrl-C, in a real process -----------------------------------------------------

@@ -4,12 +4,7 @@ later round, partial failures, expiry, splitting, resume after kill -9, export a
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,9 +19,8 @@ from newsbrief.errors import UsageError
 
 from .batch_server import BatchServer, batch_server, completion
 from .fault_server import auto_reply, fault_server
+from .helpers import CORPUS, batch_args, corpus, kill_when, records
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = sorted((ROOT / "bench" / "corpus").glob("*.txt"))
 TASKS = ("summary", "pledges", "positions", "quoted_experts")  # brief@3, the whole strategy
 
 
@@ -34,14 +28,6 @@ TASKS = ("summary", "pledges", "positions", "quoted_experts")  # brief@3, the wh
 def server() -> Iterator[BatchServer]:
     with batch_server() as state:
         yield state
-
-
-def articles(n: int) -> list[str]:
-    return [str(path) for path in CORPUS[:n]]
-
-
-def records(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def run(server: BatchServer, inputs: list[str], out: Path, **options: Any) -> Any:
@@ -65,7 +51,7 @@ def test_round_trip_writes_documented_requests_and_the_live_brief(
     server: BatchServer, tmp_path: Path
 ) -> None:
     out = tmp_path / "r.jsonl"
-    counts = run(server, articles(3), out, mode="json_schema")
+    counts = run(server, corpus(3), out, mode="json_schema")
     assert (counts.done, counts.failed, counts.rounds, counts.requests_sent) == (3, 0, 1, 12)
     assert server.invalid == []
     [requests] = uploaded(server)
@@ -73,7 +59,7 @@ def test_round_trip_writes_documented_requests_and_the_live_brief(
         assert set(request) == {"custom_id", "method", "url", "body"}
         assert (request["method"], request["url"]) == ("POST", "/v1/chat/completions")
         assert request["body"]["model"] == "gpt-x" and request["body"]["messages"]
-    article_ids = {Path(p).stem for p in articles(3)}
+    article_ids = {Path(p).stem for p in corpus(3)}
     asked = Counter(tuple(r["custom_id"].split("|")[:2]) for r in requests)
     assert asked == Counter({(a, t): 1 for a in article_ids for t in TASKS})
     got = {r["id"]: r for r in records(out)}
@@ -81,7 +67,7 @@ def test_round_trip_writes_documented_requests_and_the_live_brief(
     # The same replies, asked live, give the same brief: one validation and grounding path.
     with fault_server() as live:
         batch.run(
-            articles(3),
+            corpus(3),
             tmp_path / "live.jsonl",
             model="openai:gpt-x",
             base_url=live.base_url,
@@ -102,7 +88,7 @@ def test_an_invalid_reply_is_re_asked_in_round_two(server: BatchServer, tmp_path
         return None
 
     server.answer = answer
-    counts = run(server, articles(2), tmp_path / "r.jsonl")
+    counts = run(server, corpus(2), tmp_path / "r.jsonl")
     assert (counts.done, counts.failed, counts.rounds) == (2, 0, 2)
     second_round = uploaded(server)[1]
     assert len(second_round) == 1  # only the re-ask: nothing answered is asked again
@@ -131,7 +117,7 @@ def test_partial_failures_retry_the_transient_and_fail_the_rest_clearly(
         return None
 
     server.answer = answer
-    counts = run(server, articles(3), tmp_path / "r.jsonl")
+    counts = run(server, corpus(3), tmp_path / "r.jsonl")
     assert (counts.done, counts.failed, counts.rounds) == (2, 1, 2)
     assert [r["custom_id"] for r in uploaded(server)[1]] == list(failed_once)
     got = {r["id"]: r for r in records(tmp_path / "r.jsonl")}
@@ -144,7 +130,7 @@ def test_an_expired_batch_sends_only_the_unanswered_again(
     server: BatchServer, tmp_path: Path
 ) -> None:
     server.expire_after = 5
-    counts = run(server, articles(3), tmp_path / "r.jsonl")
+    counts = run(server, corpus(3), tmp_path / "r.jsonl")
     assert (counts.done, counts.rounds) == (3, 2)
     statuses = [b["status"] for b in server.batches.values()]
     assert statuses == ["expired", "completed"]
@@ -162,7 +148,7 @@ def test_a_cancelled_batch_is_sent_again(server: BatchServer, tmp_path: Path) ->
         original(found)
 
     server.advance = advance  # type: ignore[method-assign]
-    counts = run(server, articles(1), tmp_path / "r.jsonl")
+    counts = run(server, corpus(1), tmp_path / "r.jsonl")
     assert counts.done == 1
     assert [b["status"] for b in server.batches.values()] == ["cancelled", "completed"]
 
@@ -170,14 +156,14 @@ def test_a_cancelled_batch_is_sent_again(server: BatchServer, tmp_path: Path) ->
 def test_files_are_split_at_the_request_and_byte_limits(
     server: BatchServer, tmp_path: Path
 ) -> None:
-    counts = run(server, articles(3), tmp_path / "a.jsonl", max_requests=5)
+    counts = run(server, corpus(3), tmp_path / "a.jsonl", max_requests=5)
     assert counts.done == 3
     assert [len(f) for f in uploaded(server)] == [5, 5, 2]
     assert len(server.batches) == 3 and server.invalid == []
     sizes = []
     with batch_server() as other:
         limit = 3 * max(len(json.dumps(r)) + 1 for f in uploaded(server) for r in f)
-        counts = run(other, articles(3), tmp_path / "b.jsonl", max_bytes=limit)
+        counts = run(other, corpus(3), tmp_path / "b.jsonl", max_bytes=limit)
         sizes = [f["bytes"] for f in other.files.values() if f["purpose"] == "batch"]
     assert counts.done == 3 and len(sizes) >= 4 and max(sizes) <= limit
 
@@ -186,36 +172,13 @@ def test_resume_after_kill_9_between_polls_creates_no_second_batch(
     server: BatchServer, tmp_path: Path
 ) -> None:
     out = tmp_path / "r.jsonl"
-    inputs = articles(3)
+    inputs = corpus(3)
     server.polls = 10**9  # the batch stays in progress until the test lets it end
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    command = [
-        sys.executable,
-        "-m",
-        "newsbrief",
-        "batch",
-        *inputs,
-        "--out",
-        str(out),
-        "-m",
-        "openai:gpt-x",
-        "--base-url",
-        server.base_url,
-        "--via",
-        "openai-batch",
-        "--poll-interval",
-        "0.05",
-        "--quiet",
-    ]
-    process = subprocess.Popen(command, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while sum(c.startswith("GET /batches/") for c in server.calls) < 3:
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    via = ("--via", "openai-batch", "--poll-interval", "0.05", "--quiet")
+    kill_when(
+        batch_args(inputs, out, "openai:gpt-x", server.base_url, *via),
+        lambda: sum(c.startswith("GET /batches/") for c in server.calls) >= 3,
+    )
     assert not out.exists() or out.read_text() == ""
     created = server.calls.count("POST /batches")
     assert created == 1
@@ -236,12 +199,12 @@ def test_resume_finds_a_batch_whose_id_was_never_recorded(
     found by its input file among the provider's batches, not created again."""
     out = tmp_path / "r.jsonl"
     server.polls = 10**9
-    counts = run(server, articles(1), out, progress=_interrupt_after_create(server))
+    counts = run(server, corpus(1), out, progress=_interrupt_after_create(server))
     assert counts.interrupted and len(server.batches) == 1
     with sqlite3.connect(tmp_path / "r.jsonl.batches" / "state.sqlite") as db:
         db.execute("UPDATE batches SET batch_id = NULL, status = 'uploaded'")
     server.polls = 1
-    counts = run(server, articles(1), out, resume=True)
+    counts = run(server, corpus(1), out, resume=True)
     assert counts.done == 1 and len(server.batches) == 1
 
 
@@ -255,7 +218,7 @@ def _interrupt_after_create(server: BatchServer) -> Any:
 
 def test_export_then_import_for_another_runner(tmp_path: Path) -> None:
     out, requests = tmp_path / "r.jsonl", tmp_path / "requests.jsonl"
-    inputs = articles(2)
+    inputs = corpus(2)
     options = {"model": "openai:gpt-x", "base_url": "http://127.0.0.1:9/v1", "via": None}
     counts = batchfiles.run(inputs, out, export_requests=requests, **options)  # type: ignore[arg-type]
     assert counts.exported == requests and counts.waiting == 2 and counts.done == 0
@@ -307,24 +270,8 @@ def test_cli_runs_via_the_batch_api_and_refuses_what_cannot_work(
 ) -> None:
     runner = CliRunner()
     out = tmp_path / "r.jsonl"
-    result = runner.invoke(
-        app,
-        [
-            "batch",
-            *articles(2),
-            "--out",
-            str(out),
-            "-m",
-            "openai:gpt-x",
-            "--base-url",
-            server.base_url,
-            "--via",
-            "openai-batch",
-            "--poll-interval",
-            "0.01",
-            "--quiet",
-        ],
-    )
+    via = ("--via", "openai-batch", "--poll-interval", "0.01", "--quiet")
+    result = runner.invoke(app, batch_args(corpus(2), out, "openai:gpt-x", server.base_url, *via))
     assert result.exit_code == 0, result.output
     assert len(records(out)) == 2
     for args, says in (
@@ -336,7 +283,7 @@ def test_cli_runs_via_the_batch_api_and_refuses_what_cannot_work(
         (["--via", "openai-batch", "--engine", "ray"], "sends live requests"),
     ):
         result = runner.invoke(
-            app, ["batch", *articles(1), "--out", str(tmp_path / "x.jsonl"), *args]
+            app, ["batch", *corpus(1), "--out", str(tmp_path / "x.jsonl"), *args]
         )
         assert result.exit_code == 2, result.output
         assert says in result.output and "Traceback" not in result.output
@@ -347,13 +294,13 @@ def test_requests_exported_and_never_imported_go_through_the_api_on_resume(
 ) -> None:
     out = tmp_path / "r.jsonl"
     batchfiles.run(
-        articles(2),
+        corpus(2),
         out,
         model="openai:gpt-x",
         base_url=server.base_url,
         via=None,
         export_requests=tmp_path / "lost.jsonl",
     )
-    counts = run(server, articles(2), out, resume=True)
+    counts = run(server, corpus(2), out, resume=True)
     assert (counts.done, counts.requests_sent) == (2, 8)
     assert [len(f) for f in uploaded(server)] == [8]

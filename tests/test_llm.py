@@ -3,13 +3,15 @@ token estimates, and the provider registry's error."""
 
 from __future__ import annotations
 
+import importlib
+import threading
 from typing import Any
 
 import pytest
 
 from newsbrief.config import resolve_settings
 from newsbrief.errors import ConfigError, ContextOverflowError
-from newsbrief.llm import LLM, build_provider, estimate_tokens
+from newsbrief.llm import LLM, _response_schema, _tls_context, build_provider, estimate_tokens
 from newsbrief.strategies.focused import SummaryPart
 
 from .conftest import SUMMARY, FakeProvider
@@ -66,3 +68,45 @@ def test_local_models_load_their_weights_into_plain_cpu_buffers() -> None:
     use_plain_cpu_buffers()
     assert bindings.llama_model_default_params is first  # idempotent: not wrapped twice
     assert bindings.llama_model_default_params().use_extra_bufts is False
+
+
+def test_the_schema_sent_is_pydantics_made_once_and_a_fresh_copy_each_time() -> None:
+    llm = LLM(FakeProvider([SUMMARY, SUMMARY]))
+    for _ in range(2):
+        llm.extract(MESSAGES, SummaryPart, max_tokens=50)
+    sent = [r["response_format"]["json_schema"]["schema"] for r in llm.provider.requests]  # type: ignore[attr-defined]
+    assert sent[0] == sent[1] == SummaryPart.model_json_schema()
+    sent[0]["title"] = "changed by a caller"
+    wrapped = _response_schema(SummaryPart)
+    assert wrapped.model_json_schema() == SummaryPart.model_json_schema()
+    assert wrapped.model_json_schema(mode="serialization") == SummaryPart.model_json_schema(
+        mode="serialization"
+    )
+
+
+def test_clients_in_many_threads_share_one_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The certificate store is loaded once per process, not once per batch thread's client."""
+    import openai
+
+    library = importlib.import_module(
+        openai.DefaultHttpxClient.__mro__[1].__module__.partition(".")[0]
+    )
+    made: list[Any] = []
+    original = library.create_ssl_context
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(library, "create_ssl_context", counted)
+    _tls_context.cache_clear()
+    provider = build_provider(resolve_settings(model="openai:m", base_url="http://127.0.0.1:9/v1"))
+    clients: list[Any] = []
+    threads = [threading.Thread(target=lambda: clients.append(provider._client)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(c) for c in clients}) == 4, "each thread has its own client (its own pool)"
+    assert len(made) == 1
+    _tls_context.cache_clear()

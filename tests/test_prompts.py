@@ -42,6 +42,24 @@ def test_sha_covers_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert load_prompt("brief@1").sha256 != before
 
 
+def test_an_edited_template_is_rendered_once_the_prompt_is_loaded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled templates are kept per prompt version's hash: a loaded prompt renders the
+    files it was hashed from, and loading the edited folder renders the edit."""
+    monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(_copy_prompts(tmp_path)))
+    variables = {"title": "Bridge vote", "text": "The council approved the bridge."}
+    prompt = load_prompt("brief@3")
+    task = prompt.spec.tasks[0]
+    first = prompt.render(task, variables)
+    assert prompt.render(task, variables) == first
+    system = tmp_path / "prompts" / "brief" / "v3" / prompt.spec.system
+    system.write_text(system.read_text() + "\nAnswer in English.\n")
+    edited = load_prompt("brief@3")
+    assert edited.render(task, variables)[0]["content"].endswith("Answer in English.")
+    assert edited.render(task, variables)[1] == first[1]
+
+
 def test_missing_variable_is_an_error() -> None:
     prompt = load_prompt("brief@1")
     with pytest.raises(PromptError, match="needs a variable"):

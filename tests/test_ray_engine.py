@@ -4,12 +4,9 @@ resumed, and with the embedded model in two actors."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +19,7 @@ from newsbrief.cli import app
 from newsbrief.errors import UsageError
 
 from .fault_server import FaultServer, fault_server
+from .helpers import CORPUS, batch_args, corpus, kill_when, records
 
 if not os.environ.get("CI"):  # CI installs newsbrief[dev], which holds Ray: there it must run
     pytest.importorskip("ray")
@@ -29,8 +27,7 @@ import ray
 
 from newsbrief.engines import ray_engine
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = sorted((ROOT / "bench" / "corpus").glob("*.txt"))
+JSON_SCHEMA = ("--mode", "json_schema")
 
 
 @pytest.fixture(scope="session")
@@ -50,17 +47,9 @@ def server() -> Iterator[FaultServer]:
         yield state
 
 
-def inputs(n: int) -> list[str]:
-    return [str(path) for path in CORPUS[:n]]
-
-
-def written(out: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-
-
 def run(server: FaultServer, n: int, out: Path, **options: Any) -> Any:
     return ray_engine.run(
-        inputs(n),
+        corpus(n),
         out,
         model="openai:fault",
         base_url=server.base_url,
@@ -70,9 +59,9 @@ def run(server: FaultServer, n: int, out: Path, **options: Any) -> Any:
 
 
 def exactly_once(out: Path, n: int) -> list[dict[str, Any]]:
-    records = written(out)
-    assert Counter(r["id"] for r in records) == Counter(p.stem for p in CORPUS[:n])
-    return records
+    got = records(out)
+    assert Counter(r["id"] for r in got) == Counter(p.stem for p in CORPUS[:n])
+    return got
 
 
 def test_every_article_once_through_transient_faults(
@@ -83,8 +72,8 @@ def test_every_article_once_through_transient_faults(
     counts = run(server, 8, out, concurrency=4, block=2)
     assert (counts.done, counts.failed, counts.exit_code) == (8, 0, 0)
     assert server.faults > 0  # the faults were real, and retried inside the actors
-    records = exactly_once(out, 8)
-    assert all(r["status"] == "ok" and r["meta"]["strategy"] == "whole" for r in records)
+    got = exactly_once(out, 8)
+    assert all(r["status"] == "ok" and r["meta"]["strategy"] == "whole" for r in got)
 
 
 def _actor_pids() -> list[int]:
@@ -125,40 +114,13 @@ def test_the_driver_killed_and_resumed_writes_each_article_once(
 ) -> None:
     server.latency = 0.1
     out = tmp_path / "r.jsonl"
-    command = [
-        sys.executable,
-        "-m",
-        "newsbrief",
-        "batch",
-        *inputs(12),
-        "--out",
-        str(out),
-        "-m",
-        "openai:fault",
-        "--base-url",
-        server.base_url,
-        "--mode",
-        "json_schema",
-        "--engine",
-        "ray",
-        "--address",
-        cluster,
-        "--concurrency",
-        "2",
-        "--quiet",
-    ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    process = subprocess.Popen(command, env=env)
-    try:
-        deadline = time.monotonic() + 120
-        while not out.exists() or len(out.read_bytes().splitlines()) < 2:
-            assert process.poll() is None, "the driver ended before it was killed"
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-    before = len(written(out))
+    options = ("--engine", "ray", "--address", cluster, "--concurrency", "2", "--quiet")
+    kill_when(
+        batch_args(corpus(12), out, "openai:fault", server.base_url, *JSON_SCHEMA, *options),
+        lambda: out.exists() and len(out.read_bytes().splitlines()) >= 2,
+        seconds=120,
+    )
+    before = len(records(out))
     assert before < 12
     counts = run(server, 12, out, concurrency=2, resume=True)
     assert counts.resumed >= before and counts.done == 12 - counts.resumed
@@ -170,27 +132,14 @@ def test_cli_engine_ray_and_its_usage_errors(
 ) -> None:
     runner = CliRunner()
     out = tmp_path / "r.jsonl"
-    result = runner.invoke(
-        app,
-        [
-            "batch",
-            *inputs(2),
-            "--out",
-            str(out),
-            "-m",
-            "openai:fault",
-            "--base-url",
-            server.base_url,
-            "--mode",
-            "json_schema",
-            "--engine",
-            "ray",
-        ],
+    args = batch_args(
+        corpus(2), out, "openai:fault", server.base_url, *JSON_SCHEMA, "--engine", "ray"
     )
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "succeeded" in result.output and len(exactly_once(out, 2)) == 2
     result = runner.invoke(
-        app, ["batch", *inputs(1), "--out", str(tmp_path / "x.jsonl"), "--engine", "warp"]
+        app, ["batch", *corpus(1), "--out", str(tmp_path / "x.jsonl"), "--engine", "warp"]
     )
     assert result.exit_code == 2 and "unknown --engine 'warp'" in result.output
 
@@ -205,9 +154,9 @@ def test_the_embedded_model_in_two_actors(cluster: str, tmp_path: Path) -> None:
         (short / path.name).write_text(text, encoding="utf-8")
     counts = ray_engine.run([str(short)], out, model="local", concurrency=2, block=1)
     assert (counts.done, counts.failed) == (2, 0)
-    records = written(out)
-    assert sorted(r["id"] for r in records) == sorted(p.stem for p in CORPUS[:2])
-    assert all(r["meta"]["model"].startswith("local:") for r in records)
+    got = records(out)
+    assert sorted(r["id"] for r in got) == sorted(p.stem for p in CORPUS[:2])
+    assert all(r["meta"]["model"].startswith("local:") for r in got)
 
 
 def test_without_ray_the_engine_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

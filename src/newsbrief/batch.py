@@ -253,15 +253,33 @@ def check_out(path: Path) -> None:
         )
 
 
-def open_sink(
-    path: Path, *, resume: bool, retry_failed: bool = False
-) -> JsonlSink | SqliteSink:
+def open_sink(path: Path, *, resume: bool, retry_failed: bool = False) -> JsonlSink | SqliteSink:
     """The sink for ``path``; the caller holds its :class:`ResultsLock`. ``retry_failed``
     removes the failed records first, so their articles are done again."""
     check_out(path)
     if path.suffix.lower() in _SQLITE:
         return SqliteSink(path, resume=resume, retry_failed=retry_failed)
     return JsonlSink(path, resume=resume, retry_failed=retry_failed)
+
+
+class LockedSink:
+    """A run's results file opened for writing with its :class:`ResultsLock` held, as every
+    engine opens it; :meth:`close` closes the sink and lets go of the lock."""
+
+    def __init__(self, out: Path, *, resume: bool, retry_failed: bool = False) -> None:
+        self.lock = ResultsLock(out)
+        self.lock.acquire()
+        try:
+            self.sink = open_sink(out, resume=resume, retry_failed=retry_failed)
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def close(self) -> None:
+        try:
+            self.sink.close()
+        finally:
+            self.lock.release()
 
 
 def check_not_empty(inputs: list[str], *, text_field: str = "text", id_field: str = "id") -> None:
@@ -481,6 +499,80 @@ def _learned(cleaned: CleanArticle | None) -> dict[str, Any]:
 ENDPOINT_ERRORS = frozenset({LLMUnavailableError.__name__})
 
 
+@dataclass
+class Books:
+    """The bookkeeping every engine's writer shares: each finished record goes to the sink and
+    into the run's :class:`Counts`, with ``--fail-fast`` and the circuit breaker applied.
+
+    :meth:`record` holds back endpoint failures (:data:`ENDPOINT_ERRORS`) in a row; any other
+    record writes them first. When ``breaker`` of them (0: never) are held at once the breaker
+    trips: they are not written (``--resume`` redoes those articles), nor is any endpoint
+    failure after them, and ``counts.breaker`` says why. ``written``, when given (the ids the
+    sink holds), gets the id of every record written, for an engine that may see one twice.
+    """
+
+    sink: Sink
+    counts: Counts
+    report: Progress
+    fail_fast: bool = False
+    breaker: int = 0
+    written: set[str] | None = None
+    _unreachable: list[dict[str, Any]] = field(default_factory=list, init=False)
+
+    @property
+    def stopped(self) -> bool:
+        """The run should take no more articles: ``--fail-fast`` met a failure, or the breaker
+        tripped."""
+        return self.counts.stopped_early or self.counts.breaker is not None
+
+    def record(self, result: dict[str, Any]) -> None:
+        """Write ``result``, or hold it back when it is an endpoint failure (see the class)."""
+        counts = self.counts
+        if result["status"] == "failed" and result["error"]["type"] in ENDPOINT_ERRORS:
+            if counts.breaker is not None:
+                counts.held_back += 1
+                return
+            held = self._unreachable
+            held.append(result)
+            if self.breaker and len(held) >= self.breaker:
+                counts.breaker = (
+                    f"{len(held)} articles in a row could not reach the model "
+                    f"({result['error']['message']})"
+                )
+                counts.held_back += len(held)
+                held.clear()
+                self.report(counts)
+            return
+        self.flush()
+        self.write(result)
+
+    def flush(self) -> None:
+        """Write the endpoint failures held back (the run ends without the breaker tripping)."""
+        while self._unreachable:
+            self.write(self._unreachable.pop(0))
+
+    def write(self, result: dict[str, Any]) -> None:
+        """Write ``result`` now and count it."""
+        counts = self.counts
+        self.sink.write(result)
+        if self.written is not None:
+            self.written.add(str(result["id"]))
+        if result["status"] == "ok":
+            counts.done += 1
+            meta = result["meta"]
+            counts.cached += bool(meta.get("cached"))
+            if not meta.get("cached"):  # a cached record's usage is what it cost back then
+                counts.tokens += sum(meta["usage"].values())
+        else:
+            counts.failed += 1
+            kind = result["error"]["kind"]
+            counts.failures[kind] = counts.failures.get(kind, 0) + 1
+            counts.failed_ids.append(str(result["id"]))
+            if self.fail_fast:
+                counts.stopped_early = True
+        self.report(counts)
+
+
 def _selected(
     items: Iterable[Item], shard: tuple[int, int] | None, limit: int | None
 ) -> Iterator[Item]:
@@ -553,60 +645,15 @@ def run(
     if cache or log:
         open_store().close()  # create and migrate the store once, before the workers
     workers = 1 if batch.serial else concurrency
-    lock = ResultsLock(out)
-    lock.acquire()
-    try:
-        sink = open_sink(out, resume=resume, retry_failed=retry_failed)
-    except BaseException:
-        lock.release()
-        raise
+    results = LockedSink(out, resume=resume, retry_failed=retry_failed)
+    sink = results.sink
     counts = Counts(total=total)
     report = progress or (lambda _: None)
     done_before = sink.done_ids()
     seen: dict[str, str] = {}
     pending: dict[Future[dict[str, Any]], Article] = {}
-    # Endpoint failures in a row, not yet written: if the breaker trips they are dropped, so
-    # --resume redoes those articles; any other result writes them first.
-    unreachable: list[dict[str, Any]] = []
-
-    def record(result: dict[str, Any]) -> None:
-        if result["status"] == "failed" and result["error"]["type"] in ENDPOINT_ERRORS:
-            if counts.breaker is not None:
-                counts.held_back += 1
-                return
-            unreachable.append(result)
-            if settings.circuit_breaker and len(unreachable) >= settings.circuit_breaker:
-                counts.breaker = (
-                    f"{len(unreachable)} articles in a row could not reach the model "
-                    f"({result['error']['message']})"
-                )
-                counts.held_back += len(unreachable)
-                unreachable.clear()
-                report(counts)
-            return
-        flush_unreachable()
-        write(result)
-
-    def flush_unreachable() -> None:
-        while unreachable:
-            write(unreachable.pop(0))
-
-    def write(result: dict[str, Any]) -> None:
-        sink.write(result)
-        if result["status"] == "ok":
-            counts.done += 1
-            meta = result["meta"]
-            counts.cached += bool(meta.get("cached"))
-            if not meta.get("cached"):  # a cached record's usage is what it cost back then
-                counts.tokens += sum(meta["usage"].values())
-        else:
-            counts.failed += 1
-            kind = result["error"]["kind"]
-            counts.failures[kind] = counts.failures.get(kind, 0) + 1
-            counts.failed_ids.append(str(result["id"]))
-            if fail_fast:
-                counts.stopped_early = True
-        report(counts)
+    books = Books(sink, counts, report, fail_fast=fail_fast, breaker=settings.circuit_breaker)
+    record = books.record
 
     def collect(block: bool) -> None:
         if not pending:
@@ -622,7 +669,7 @@ def run(
         try:
             for item in _selected(iter_articles(inputs, text_field=text_field, id_field=id_field),
                                   shard, limit):  # fmt: skip
-                if counts.stopped_early or counts.breaker is not None:
+                if books.stopped:
                     break
                 if item.id in done_before:
                     counts.resumed += 1
@@ -638,14 +685,14 @@ def run(
                     continue
                 while len(pending) >= workers:
                     collect(block=True)
-                if counts.stopped_early or counts.breaker is not None:
+                if books.stopped:
                     break
                 pending[pool.submit(batch.process, item)] = item
                 counts.in_flight = len(pending)
                 collect(block=False)
             while pending:
                 collect(block=True)
-            flush_unreachable()
+            books.flush()
         except KeyboardInterrupt:
             counts.interrupted = True
             for future in list(pending):
@@ -657,10 +704,9 @@ def run(
                     collect(block=True)
             except KeyboardInterrupt:
                 pass  # a second Ctrl-C: abandon them; resume redoes them
-            flush_unreachable()
+            books.flush()
     finally:
-        sink.close()
-        lock.release()
+        results.close()
         pool.shutdown(wait=not counts.interrupted, cancel_futures=True)
         batch.close()
     report(counts)

@@ -40,14 +40,14 @@ from typing import IO, TYPE_CHECKING, Any, Literal, cast
 from . import api
 from .batch import (
     RECORD_VERSION,
+    Books,
     Counts,
+    LockedSink,
     Progress,
-    ResultsLock,
     _failure,
     _kind,
     _selected,
     check_out,
-    open_sink,
 )
 from .config import Settings, resolve_settings
 from .errors import InputError, UsageError
@@ -814,13 +814,11 @@ def run(
             "pass --model openai:<model>",
         )
     resume = resume or import_results is not None
-    lock = ResultsLock(out)
-    lock.acquire()
+    results = LockedSink(out, resume=resume)
+    sink = results.sink
     state: State | None = None
     store: Store | None = None
-    sink: Any = None
     try:
-        sink = open_sink(out, resume=resume)
         state = State(out, resume=resume)
         state.check_run(
             {
@@ -862,13 +860,11 @@ def run(
         counts.rounds = state.next_round() - 1
         return counts
     finally:
-        if sink is not None:
-            sink.close()
         if state is not None:
             state.db.close()
         if store is not None:
             store.close()
-        lock.release()
+        results.close()
 
 
 @dataclass
@@ -888,10 +884,13 @@ class _Rounds:
     limit: int | None
     fail_fast: bool
     written: set[str] = field(default_factory=set)
+    books: Books = field(init=False)
 
     def __post_init__(self) -> None:
         self.written = set(self.sink.done_ids())
         self.counts.resumed = len(self.written)
+        self.books = Books(self.sink, self.counts, self.report, fail_fast=self.fail_fast,
+                           written=self.written)  # fmt: skip
 
     def export(self, path: Path | None, *, max_requests: int, max_bytes: int) -> None:
         """One pass; the requests go to ``path`` (None: an import that only writes results)."""
@@ -944,7 +943,7 @@ class _Rounds:
                 if item.id in self.written:
                     continue
                 if item.id in seen:
-                    self.write(
+                    self.books.write(
                         _failure(
                             item.id,
                             item.source,
@@ -958,11 +957,11 @@ class _Rounds:
                     continue
                 seen.add(item.id)
                 if isinstance(item, Unreadable):
-                    self.write(_failure(item.id, item.source, item.error, "input"))
+                    self.books.write(_failure(item.id, item.source, item.error, "input"))
                     continue
                 record, needed = self.replay(item)
                 if record is not None:
-                    self.write(record)
+                    self.books.write(record)
                     continue
                 counts.waiting += 1
                 for need in needed if queue else ():
@@ -972,21 +971,6 @@ class _Rounds:
             submitter.abandon()
         counts.requests_sent += submitter.sent
         self.progress()
-
-    def write(self, record: dict[str, Any]) -> None:
-        counts = self.counts
-        self.sink.write(record)
-        self.written.add(record["id"])
-        if record["status"] == "ok":
-            counts.done += 1
-            counts.cached += bool(record["meta"].get("cached"))
-            counts.tokens += sum(record["meta"]["usage"].values())
-        else:
-            counts.failed += 1
-            kind = record["error"]["kind"]
-            counts.failures[kind] = counts.failures.get(kind, 0) + 1
-            counts.stopped_early = self.fail_fast
-        self.report(counts)
 
 
 def iter_requests(path: Path) -> Iterator[dict[str, Any]]:

@@ -177,10 +177,9 @@ class Prompt:
 
     def render(self, task: Task, variables: dict[str, Any]) -> list[dict[str, str]]:
         """The chat messages for one task: the shared system message, then article + question."""
-        env = _environment(self.directory)
         try:
-            system = env.get_template(self.spec.system).render(**variables).strip()
-            user = env.get_template(task.template).render(**variables).strip()
+            system = self._template(self.spec.system).render(**variables).strip()
+            user = self._template(task.template).render(**variables).strip()
         except jinja2.UndefinedError as exc:
             raise PromptError(
                 f"prompt {self.ref} template needs a variable that was not given ({exc.message})",
@@ -191,6 +190,18 @@ class Prompt:
                 f"prompt {self.ref} cannot render: {exc}", "fix its templates"
             ) from exc
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+    def _template(self, name: str) -> jinja2.Template:
+        return _template(self.directory, self.sha256, name)
+
+
+@cache
+def _template(directory: Path, sha256: str, name: str) -> jinja2.Template:
+    """A template of the prompt version whose files hash to ``sha256``, compiled once: a
+    released version never changes, and Jinja's own lookup checks the file's time and takes a
+    lock on every render (a batch renders a few hundred times a second)."""
+    return _environment(directory).get_template(name)
 
 
 def delimit(value: object) -> str:

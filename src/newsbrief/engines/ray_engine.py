@@ -27,16 +27,15 @@ from typing import Any
 
 from .. import api
 from ..batch import (
-    ENDPOINT_ERRORS,
     Batch,
+    Books,
     Counts,
+    LockedSink,
     Progress,
-    ResultsLock,
     _failure,
     _selected,
     check_out,
     in_shard,
-    open_sink,
 )
 from ..config import Settings, resolve_settings
 from ..errors import InputError, UsageError
@@ -287,17 +286,11 @@ def run(
     # An actor's block is what it briefs at once: results stream back to the driver (and are
     # written) a block at a time.
     block = block or threads
-    lock = ResultsLock(out)
-    lock.acquire()
-    try:
-        sink = open_sink(out, resume=resume)
-    except BaseException:
-        lock.release()
-        raise
+    results = LockedSink(out, resume=resume)
+    sink = results.sink
     counts = Counts(total=total)
     report = progress or (lambda _: None)
-    written = sink.done_ids()
-    unreachable: list[dict[str, Any]] = []
+    written = set(sink.done_ids())
     env = {k: v for k, v in os.environ.items() if k.startswith(("NEWSBRIEF_", "OPENAI_"))}
     try:
         fields = (text_field, id_field)
@@ -319,20 +312,8 @@ def run(
             num_cpus=1 if local else min(1.0, cpus / pool),
         )
 
-        def write(record: dict[str, Any]) -> None:
-            sink.write(record)
-            written.add(record["id"])
-            if record["status"] == "ok":
-                counts.done += 1
-                counts.cached += bool(record["meta"].get("cached"))
-                counts.tokens += sum(record["meta"]["usage"].values())
-            else:
-                counts.failed += 1
-                kind = record["error"]["kind"]
-                counts.failures[kind] = counts.failures.get(kind, 0) + 1
-                counts.stopped_early = fail_fast
-            report(counts)
-
+        books = Books(sink, counts, report, fail_fast=fail_fast,
+                      breaker=settings.circuit_breaker, written=written)  # fmt: skip
         try:
             for row in dataset.iter_rows():
                 if row["record"] == "resumed":
@@ -342,31 +323,15 @@ def run(
                 record = json.loads(row["record"])
                 if record["id"] in written:
                     continue  # a block computed again after a failure
-                # The circuit breaker, as in the threads engine: endpoint failures in a row are
-                # held back; when they reach the limit the run stops and resume redoes them.
-                if record["status"] == "failed" and record["error"]["type"] in ENDPOINT_ERRORS:
-                    unreachable.append(record)
-                    if settings.circuit_breaker and len(unreachable) >= settings.circuit_breaker:
-                        counts.breaker = (
-                            f"{len(unreachable)} articles in a row could not reach "
-                            f"the model ({record['error']['message']})"
-                        )
-                        counts.held_back = len(unreachable)
-                        break
-                    continue
-                while unreachable:
-                    write(unreachable.pop(0))
-                write(record)
-                if counts.stopped_early:
+                books.record(record)  # the circuit breaker and --fail-fast, as for threads
+                if books.stopped:
                     break
             else:
-                while unreachable:
-                    write(unreachable.pop(0))
+                books.flush()
         except KeyboardInterrupt:
             counts.interrupted = True
     finally:
-        sink.close()
-        lock.release()
+        results.close()
         if started:
             ray.shutdown()
     report(counts)
