@@ -2,7 +2,9 @@
 
 The article is built from the seed and the corpus articles written for this project, repeated
 until it reaches the length. It does not fit the window, so the summary and the experts' names
-are asked per piece and merged. Prints the time, the pieces, the calls and the grounding.
+are asked per piece and merged. Prints the time, the pieces, the calls and the grounding. It
+runs brief@2, whose summary and names questions read the whole article: the default, brief@4,
+asks only about chosen sentences and spans, so a long article is never cut for it.
 
 Before printing it checks that the article really was cut (more than one piece, the summary
 asked per piece and once more to merge, the names per piece), that the result was not served
@@ -74,7 +76,7 @@ def main() -> None:
         path = Path(home) / "long.txt"
         path.write_text(build(args.words, seed=not args.tiny), encoding="utf-8")
         started = time.perf_counter()
-        result = api.summarize(str(path), model="local", cache=False)
+        result = api.summarize(str(path), model="local", prompt="brief@2", cache=False)
         seconds = time.perf_counter() - started
         store = Store()
         calls = store.calls(1_000_000)

@@ -395,7 +395,7 @@ def _wait_for_lines(out: Path, lines: int, process: subprocess.Popen[str]) -> No
 
 @pytest.fixture
 def slow_folder(server: FaultServer, tmp_path: Path) -> Path:
-    server.latency = 0.05  # so a run lasts long enough to be killed in the middle
+    server.latency = 0.15  # so a run lasts long enough to be killed in the middle, under load too
     folder = tmp_path / "in"
     folder.mkdir()
     for copy in range(3):

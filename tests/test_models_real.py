@@ -116,7 +116,7 @@ def test_summarize_through_a_real_openai_compatible_server(
     jsonschema.validate(data["brief"], SCHEMA)
     meta = data["meta"]
     assert meta["model"] == "openai:smollm2"
-    assert meta["prompt"] == "brief@2"
+    assert meta["prompt"] == "brief@4"  # the focused default
     assert meta["attempts"] >= 4
     # Two questions over the whole article (about 1,700 tokens each), then short ones.
     assert meta["usage"]["prompt_tokens"] > 2 * 1500
@@ -170,6 +170,7 @@ def test_a_real_server_window_is_learned_and_the_article_cut_to_fit(
         str(seed_path),
         model="openai:smollm2",
         strategy="focused",
+        prompt="brief@2",  # its summary reads the whole article; brief@4 sends only sentences
         base_url=small_window_server,
         cache=False,
         log=False,
