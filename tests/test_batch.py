@@ -380,8 +380,14 @@ def _spawn(server: FaultServer, folder: Path, out: Path, *extra: str) -> subproc
                "-m", "openai:fault", "--base-url", server.base_url, "--mode", "json_schema",
                "--concurrency", "4", "--no-cache", *extra]  # fmt: skip
     env = {**os.environ, "NEWSBRIEF_PROGRESS_EVERY": "0"}
+    # A shell without job control starts background jobs with SIGINT ignored, and a child
+    # inherits that: give the batch the default Ctrl-C whatever started the tests.
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env)  # fmt: skip
+                            env=env, preexec_fn=_default_sigint)  # fmt: skip
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_lines(out: Path, lines: int, process: subprocess.Popen[str]) -> None:
@@ -395,7 +401,7 @@ def _wait_for_lines(out: Path, lines: int, process: subprocess.Popen[str]) -> No
 
 @pytest.fixture
 def slow_folder(server: FaultServer, tmp_path: Path) -> Path:
-    server.latency = 0.15  # so a run lasts long enough to be killed in the middle, under load too
+    server.latency = 0.05  # so a run lasts long enough to be killed in the middle
     folder = tmp_path / "in"
     folder.mkdir()
     for copy in range(3):
