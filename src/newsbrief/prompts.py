@@ -191,7 +191,6 @@ class Prompt:
             ) from exc
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
-
     def _template(self, name: str) -> jinja2.Template:
         return _template(self.directory, self.sha256, name)
 
