@@ -200,3 +200,118 @@ def test_he_went_on_to_say_continues_the_speaker_of_the_sentence_before() -> Non
         "Mara Lind, an economist at the University of Osterby, said the deal was overdue.",
         "She added that prices would fall within a year.",
     ]  # "He said" follows a sentence in which she does not speak: not hers
+
+
+# --- the ways real articles attribute speech ---------------------------------------------------
+
+
+def test_an_editors_bracketed_stop_ends_the_sentence() -> None:
+    text = 'Ines Varga said, "The canal will be dredged by May[.]" She went on to say costs rose.'
+    assert extract.split_sentences(text) == [
+        'Ines Varga said, "The canal will be dredged by May[.]"', "She went on to say costs rose.",
+    ]  # fmt: skip
+    assert [q.text for q in extract.expert_quotes("Ines Varga", text)] == [
+        "The canal will be dredged by May[.]", "She went on to say costs rose.",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        '"The silt came from upstream", said lead author Professor Ines Varga of Osterby.',
+        '"The silt came from upstream", said Dr. Varga.',
+        'According to Osterby University river scholar Ines Varga, "the silt came from upstream."',
+        "The silt came from upstream, according to Harbour Weekly's Ines Varga.",
+    ],
+)
+def test_a_title_between_the_speech_verb_and_the_name_keeps_the_speaker(sentence: str) -> None:
+    assert extract.expert_quotes("Ines Varga", sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The silt came from upstream, said the report that Ines Varga commissioned.",
+        "The plan was praised, said a rival, and Ines Varga agreed.",
+    ],
+)
+def test_a_name_later_in_the_clause_after_the_verb_is_not_the_speaker(sentence: str) -> None:
+    assert extract.expert_quotes("Ines Varga", sentence) == []
+
+
+def test_a_trailing_he_noted_and_went_on_to_add_continue_the_speaker() -> None:
+    text = (
+        "Ole Brandt, an economist at the Osterby Institute, said the toll was too high. "
+        "Traffic would fall by a third, he noted. The mayor spoke next.\n\n"
+        'Brandt went on to add, "Nobody asked the hauliers."'
+    )
+    quotes = [q.text for q in extract.expert_quotes("Ole Brandt", text)]
+    assert quotes == [
+        "Ole Brandt, an economist at the Osterby Institute, said the toll was too high.",
+        "Traffic would fall by a third, he noted.",
+        "Nobody asked the hauliers.",
+    ]
+
+
+def test_reported_words_before_a_quoted_fragment_are_an_indirect_quote_too() -> None:
+    text = (
+        "Osterby University health expert Sade Ilori said closing the market early would put "
+        '"a heavy burden on the traders[.]"'
+    )
+    quotes = extract.expert_quotes("Sade Ilori", text)
+    assert [(q.kind, q.text[:40]) for q in quotes] == [
+        ("indirect", "Osterby University health expert Sade Il"),
+        ("direct", "a heavy burden on the traders[.]"),
+    ]
+    # "said, "..."": nothing is reported in the article's own words.
+    assert [q.kind for q in extract.expert_quotes("Sade Ilori", 'Sade Ilori said, "No."')] == []
+
+
+INTERVIEW = (
+    "Osterby Weekly spoke to Professor Lena Holm about the flood study.\n\n"
+    "((OW)) What did the study find?\n\n"
+    "Lena Holm We found that the river rose faster where the wetlands were drained.\n\n"
+    "((OW)) What should councils do?\n\n"
+    "LH Councils should restore the wetlands before they build new walls.\n\n"
+    "Holm said the study would be published in March."
+)
+
+
+def test_an_interviews_answers_are_the_persons_direct_quotes() -> None:
+    quotes = extract.expert_quotes("Lena Holm", INTERVIEW)
+    assert [(q.kind, q.text) for q in quotes] == [
+        ("direct", "We found that the river rose faster where the wetlands were drained."),
+        ("direct", "Councils should restore the wetlands before they build new walls."),
+        ("indirect", "Holm said the study would be published in March."),
+    ]
+    for quote in quotes:
+        assert quote.text in INTERVIEW
+
+
+def test_a_name_opening_a_paragraph_is_a_label_only_in_a_transcript() -> None:
+    # One paragraph opening with the name and a capital is a sentence, not an answer...
+    text = "Lena Holm Foundation staff attended the launch of the flood study on Monday."
+    assert extract.interview_answers("Lena Holm", text) == []
+    # ...but a label set off by a colon is one, even alone.
+    answers = extract.interview_answers("Lena Holm", "HOLM: The walls came too late for us.")
+    assert [a for _, a in answers] == ["The walls came too late for us."]
+
+
+def test_an_introductions_quote_comes_first_among_the_persons_quotes() -> None:
+    text = (
+        "Professor Lena Holm of Osterby University, co-author of the flood study, declared the "
+        'wetlands "the cheapest defence the city has".\n\n' + INTERVIEW.split("\n\n", 1)[1]
+    )
+    person = extract.introduced_people(text)[0]
+    assert person.name == "Lena Holm"
+    quotes = [q.text for q in extract.person_quotes(person.name, text, person.at)]
+    assert quotes[0] == "the cheapest defence the city has"
+    assert quotes[1].startswith("We found that")
+
+
+def test_a_dot_inside_a_word_does_not_end_the_introducing_sentence() -> None:
+    text = (
+        "Coastal Research Institute Director Mina Saar, in remarks to Harbour.net.nz, said the "
+        "water had warmed."
+    )
+    assert [p.name for p in extract.introduced_people(text)] == ["Mina Saar"]

@@ -34,7 +34,7 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # UTC, as the store writes it
 # --- strategies: names, versions, defaults ------------------------------------------------------
 # A strategy's version is bumped when it changes what it makes of the same reply; it goes into
 # meta, the eval run files and both cache keys (the strategies read theirs from here).
-STRATEGY_VERSIONS: dict[str, int] = {"focused": 3, "whole": 2, "floor": 2}
+STRATEGY_VERSIONS: dict[str, int] = {"focused": 4, "whole": 3, "floor": 3}
 # The prompt a strategy uses when none is given (floor uses none).
 DEFAULT_PROMPTS: dict[str, str] = {"focused": "brief@4", "whole": "brief@3"}
 DEFAULT_PROMPT = DEFAULT_PROMPTS["focused"]

@@ -15,7 +15,20 @@ from dataclasses import dataclass
 
 from .schemas import Quote
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])")
+# A sentence ends at . ! ? or … (or an editor's "[.]" closing a trimmed quote) and up to two
+# closing quotation marks or brackets, which stay with it; the space after it goes, before a
+# capital, a digit or an opening mark.
+_CLOSE = "[\"'”’)]"
+_SENTENCE_END = re.compile(
+    "(?:"
+    + "|".join(
+        f"(?<={end}{close})"
+        for end in (r"[.!?…]", r"[.!?]\]")
+        for close in ("", _CLOSE, _CLOSE * 2)
+    )
+    + ")"
+    + r"\s+(?=[\"'“‘(]?[A-Z0-9])"
+)
 _ABBREVIATIONS = (
     "Mr.",
     "Mrs.",
@@ -60,7 +73,9 @@ _NOT_ACTORS = {
 _QUOTED = re.compile(r"[“\"]([^”\"]{12,}?)[”\"]")
 _QUOTE_MARK = re.compile('[“”"]')
 _SAID = re.compile(
-    r"\b(said|says|told|added|noted|argued|warned|stressed|explained|according to)\b", re.IGNORECASE
+    r"\b(said|says|told|added|noted|argued|warned|stressed|explained|according to|wrote|stated"
+    r"|declared|commented|cautioned|predicted|believes|went on to (?:say|add))\b",
+    re.IGNORECASE,
 )
 
 
@@ -281,40 +296,121 @@ def _speaks(pattern: re.Pattern[str], name: str, sentence: str) -> bool:
             return True
         if apposition.search(before) or parenthetical.search(before):
             return True
-        after = _CAPITALIZED.search(sentence, verb.end(), verb.end() + 30)
-        if (
-            after
-            and not sentence[verb.end() : after.start()].strip()
-            and (verb.group().lower() == "according to" or sentence[after.end() :][:1] in ",.;")
-            and pattern.search(after.group())
-        ):
+        if _named_after(pattern, sentence, verb):
             return True
     return False
 
 
-# "He went on to say ...", "She added that ...": the person of the sentence before speaks on.
+def _named_after(pattern: re.Pattern[str], sentence: str, verb: re.Match[str]) -> bool:
+    """The name right after the speech verb is the speaker: "said Zhao", "according to Yang",
+    "said lead author Professor David Livermore of ...", "according to Rutgers University
+    political scholar Kelly Dittmar, ..." (up to six words of title first: capitalised words,
+    or any words up to a title such as "scholar" or "Dr.", then capitalised words only)."""
+    rest = sentence[verb.end() :]
+    name = pattern.search(rest, 0, 100)
+    if name is None:
+        return False
+    words = rest[: name.start()].split()
+    if len(words) > 6 or any(w.endswith((",", ";", ":")) or _QUOTE_MARK.search(w) for w in words):
+        return False
+    titles = [i for i, w in enumerate(words) if _TITLE_WORD.fullmatch(w)]
+    if not all(w[:1].isupper() for w in (words[titles[-1] + 1 :] if titles else words)):
+        return False
+    follows = rest[name.end() :]
+    return (
+        verb.group().lower() == "according to"
+        or re.match(r"(?:[,.;]|\s+(?:of|at|from)\s|\s*$)", follows) is not None
+    )
+
+
+# "He went on to say ...", "She added that ...": the person of the sentence before speaks on;
+# so does a sentence that ends in a tag (", he noted.") or carries one (", she said, ...").
 _PRONOUN_SPEAKS = re.compile(
     r"(?:He|She)\s+(?:\w+\s+){0,2}?(?:said|says|told|added|noted|argued|warned|stressed"
     r"|explained|called|cautioned|predicted|believes|went on to say)\b"
 )
+_PRONOUN_TAG = re.compile(
+    r",[”\"]?\s+(?:he|she)\s+(?:said|says|added|noted|argued|warned|stressed|explained"
+    r"|cautioned|predicted|believes|wrote)\b"
+)
+# Reported words after the verb before any quotation mark: "said naming the virus ... would".
+_REPORTED = re.compile(r"^[\s,]*(?:that\s+)?(?P<words>[^“”\"]+)")
+
+
+def _reports(sentence: str) -> bool:
+    """A sentence with quoted words that also reports speech in the article's words: five or
+    more words between the speech verb and the first quotation mark."""
+    verb = _SAID.search(sentence)
+    if verb is None or not _QUOTE_MARK.search(sentence[verb.end() :]):
+        return False
+    reported = _REPORTED.match(sentence[verb.end() :])
+    return reported is not None and len(reported.group("words").split()) >= 5
+
+
+def interview_answers(name: str, text: str) -> list[tuple[int, str]]:
+    """An interview's answers by ``name``: paragraphs that open with the person's label, the
+    full name, the surname or the initials ("Michael Siegel I am ...", "MS Although ...",
+    "SIEGEL: We ...", "Dr. Siegel — ..."), as (offset, words after the label).
+
+    A label that a colon or dash sets off counts alone; one followed only by a space counts when
+    at least two paragraphs open with a label of this person (a transcript, not "Siegel said").
+    """
+    words = name.split()
+    if len(words) < 2:
+        return []
+    initials = "".join(w[0] for w in words if w[:1].isupper())
+    labels = sorted(
+        {re.escape(name), re.escape(words[-1]), re.escape(name.upper()),
+         re.escape(words[-1].upper()), re.escape(initials), r"\.?".join(initials) + r"\.?"},
+        key=len, reverse=True,
+    )  # fmt: skip
+    label = re.compile(
+        r"(?:(?:Dr\.?|Prof\.|Professor|Mr\.|Ms\.|Mrs\.)\s+)?(?:" + "|".join(labels) + r")"
+        r"(?:(?P<mark>\s*[:—–]\s*|\s+-\s+)|\s+(?=[A-Z“\"]))(?P<answer>\S.*)$",
+        re.DOTALL,
+    )
+    found: list[tuple[int, str, bool]] = []
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        match = label.match(paragraph)
+        if match and len(match.group("answer").split()) >= 4:
+            answer = match.group("answer").strip()
+            found.append((offset + match.start("answer"), answer, bool(match.group("mark"))))
+        offset += len(paragraph) + 2
+    if len(found) < 2:
+        found = [f for f in found if f[2]]
+    return [(at, answer) for at, answer, _ in found]
 
 
 def expert_quotes(name: str, text: str, limit: int = 4) -> list[Quote]:
     """What the article attributes to ``name``, in order: words in quotation marks (direct), and
     sentences that report the name speaking without quoting (indirect), including a next
-    sentence that goes on with "He said ..." or "She added ...".
+    sentence that goes on with "He said ...", "She added ..." or ends in ", he noted.", and a
+    sentence that reports before it quotes ("said naming it after Wuhan would place
+    "tremendous ..."") as indirect too. In an interview, each answer by the name (see
+    :func:`interview_answers`) is one direct quote.
 
     Quoted words count when their paragraph has a sentence in which the name speaks.
     """
     pattern = _name_pattern(name)
-    found: list[tuple[int, Quote]] = []
+    found: list[tuple[int, Quote]] = [
+        (at, Quote(text=answer, kind="direct")) for at, answer in interview_answers(name, text)
+    ]
+    answered = {at for at, _ in found}
     offset = 0
     for paragraph in text.split("\n\n"):
+        if any(offset <= at < offset + len(paragraph) for at in answered):
+            offset += len(paragraph) + 2
+            continue
         speaking: list[str] = []
         spoke = False  # the sentence before names this person speaking
         for sentence in split_sentences(paragraph):
             spoke = _speaks(pattern, name, sentence) or (
-                spoke and _PRONOUN_SPEAKS.match(sentence) is not None
+                spoke
+                and (
+                    _PRONOUN_SPEAKS.match(sentence) is not None
+                    or _PRONOUN_TAG.search(sentence) is not None
+                )
             )
             if spoke:
                 speaking.append(sentence)
@@ -323,7 +419,7 @@ def expert_quotes(name: str, text: str, limit: int = 4) -> list[Quote]:
                 quote = Quote(text=match.group(1).strip(), kind="direct")
                 found.append((offset + match.start(), quote))
             for sentence in speaking:
-                if not _QUOTE_MARK.search(sentence):
+                if not _QUOTE_MARK.search(sentence) or _reports(sentence):
                     quote = Quote(text=sentence, kind="indirect")
                     found.append((offset + paragraph.find(sentence), quote))
         offset += len(paragraph) + 2
@@ -431,6 +527,8 @@ _TITLE = (
     r"|specialist|consultant|strategist|historian|author|candidate|director|\w+ologist"
     r"|physician|doctor|correspondent|editor"
 )
+# One word of a title before a name: "scholar", "economist", "Professor", "Dr.".
+_TITLE_WORD = re.compile(rf"(?:{_TITLE}|author|prof\.|dr\.?|mr\.|mrs\.|ms\.)s?", re.IGNORECASE)
 _INTRODUCTIONS = (
     # "NAME, a ROLE at ORG, said" and "said NAME, a ROLE at ORG."
     re.compile(rf"(?P<name>{_PERSON}),\s+{_PROFILE_TEXT},?\s+{_SPEECH_VERB}\b"),
@@ -451,7 +549,7 @@ _SPECIALIST_ROLE = re.compile(
     r"\b(?:professor|prof\.|dr\.?|lecturer|scholar|researcher|research|fellow|analyst|economist"
     r"|expert|scientist|specialist|consultant|strategist|historian|\w+ologist|physician|doctor"
     r"|doctoral|academic|lead author|co-author|study|university|institute|institut|academy"
-    r"|college|think tank|observatory|school of)\b",
+    r"|college|think tank|think-tank|forum|observatory|school of)\b",
     re.IGNORECASE,
 )
 
@@ -507,8 +605,8 @@ def introduced_people(text: str) -> list[Introduced]:
 def _spoken_near(name: str, text: str, at: int) -> bool:
     """The introduction's sentence reports speech: a name with a title but no statement is not
     quoted."""
-    end = text.find(".", at)
-    sentence = text[max(0, at - 200) : end if end >= 0 else len(text)]
+    end = re.compile(r"[.!?](?=\s|$)").search(text, at)  # not the dot of "UOL.com.br"
+    sentence = text[max(0, at - 200) : end.start() if end else len(text)]
     speech = re.search(rf"\b{_SPEECH_VERB}\b|\b[Aa]ccording to\b", sentence)
     return name in sentence and speech is not None
 
@@ -540,3 +638,16 @@ def introducing_quotes(text: str, at: int) -> list[Quote]:
                 return [Quote(text=q, kind="direct") for q in direct]
             return [Quote(text=sentence, kind="indirect")]
     return []
+
+
+def person_quotes(name: str, text: str, at: int, limit: int = 4) -> list[Quote]:
+    """The quotes of a person introduced at ``at``: :func:`introducing_quotes` first (the
+    introduction may quote where no speech verb sits next to the name, as in "X, co-author of
+    ..., declared rates to be "the strongest ..."") unless :func:`expert_quotes` has them, then
+    :func:`expert_quotes`."""
+    quotes = expert_quotes(name, text, limit)
+    intro = [
+        q for q in introducing_quotes(text, at)
+        if not any(q.text in g.text or g.text in q.text for g in quotes)
+    ]  # fmt: skip
+    return [*intro, *quotes][:limit]

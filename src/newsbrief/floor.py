@@ -31,7 +31,7 @@ from .clean import CleanArticle
 from .grounding import drop_ungrounded
 from .schemas import Brief, Pledge, Position, QuotedExpert
 
-FLOOR_VERSION = 2  # 2: quotes read by the shared reader that knows parentheticals and "He added"
+FLOOR_VERSION = 3  # 3: the reader knows interviews, titles after "said", ", he noted" tags
 NAME = "floor"
 REF = f"{NAME}@{FLOOR_VERSION}"
 LEAD_SENTENCES = 3
@@ -166,9 +166,7 @@ def expert_candidates(text: str) -> list[QuotedExpert]:
         if name in seen or not _SPECIALIST.search(profile) or extract.is_official(name, text):
             continue
         seen.add(name)
-        quotes = extract.expert_quotes(name, text) or extract.introducing_quotes(
-            text, match.start()
-        )
+        quotes = extract.person_quotes(name, text, match.start())
         if not quotes:
             continue
         role, affiliation = extract.split_profile(profile)

@@ -324,9 +324,7 @@ class _Runner(Asker):
 
     def _statements(self, person: extract.Introduced) -> list[Quote]:
         text = self.cleaned.text
-        return extract.expert_quotes(person.name, text) or extract.introducing_quotes(
-            text, person.at
-        )
+        return extract.person_quotes(person.name, text, person.at)
 
     def sentence_task(self, task: Task) -> BaseModel:
         assert task.select is not None  # guaranteed by Task's validator
