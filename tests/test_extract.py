@@ -315,3 +315,48 @@ def test_a_dot_inside_a_word_does_not_end_the_introducing_sentence() -> None:
         "water had warmed."
     )
     assert [p.name for p in extract.introduced_people(text)] == ["Mina Saar"]
+
+
+# --- positions: the article's clause, a topic that does not stop mid-phrase ---------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "view", "statement"),
+    [
+        ("Noting that Chile will firmly support Peru in building a port suited to its coast, "
+         "Vega left.", "support Peru in building a port suited to its coast",
+         "Chile will firmly support Peru in building a port suited to its coast."),
+        ("In a statement on Friday, the two sides said that they will support each other on "
+         "fisheries.", "support each other on fisheries",
+         "the two sides said that they will support each other on fisheries."),
+        ("The text said that Peru backs the treaty, firmly opposes new quotas and firmly supports "
+         "a joint patrol.", "supports a joint patrol",
+         "Peru backs the treaty, firmly opposes new quotas and firmly supports a joint patrol."),
+        ("Both sides condemn the blockade.", "condemn the blockade",
+         "Both sides condemn the blockade."),
+    ],
+)  # fmt: skip
+def test_a_positions_statement_is_the_articles_clause_with_its_subject(
+    sentence: str, view: str, statement: str
+) -> None:
+    assert extract.statement_of(sentence, view) == statement
+
+
+@given(st.lists(st.sampled_from(["Chile", "the", "two", "sides", "said", "that", "they", ",",
+                                 "and", "firmly", "supports", "opposes", "a", "port", "Peru"]),
+                min_size=1, max_size=30), st.integers(min_value=0, max_value=29))  # fmt: skip
+def test_a_statement_is_a_span_of_its_sentence_ending_with_the_view(
+    words: list[str], cut: int
+) -> None:
+    sentence = " ".join(words)
+    view = " ".join(words[min(cut, len(words) - 1) :])
+    statement = extract.statement_of(sentence, view)
+    assert statement.rstrip(".").rstrip(" ,;:") in sentence
+    assert statement.rstrip(".").endswith(view.rstrip(" ,;:."))
+
+
+def test_a_topic_never_ends_on_a_word_that_needs_more() -> None:
+    view = "supports Peru in building a deep-water port suited to the needs of the fishing fleet"
+    topic = extract.topic_of(view)
+    assert topic == "Peru in building a deep-water port suited to the needs"
+    assert extract.topic_of("supports a carbon tax") == "a carbon tax"

@@ -153,7 +153,7 @@ def test_summarize_whole_through_a_real_openai_compatible_server(
     data = json.loads(completed.stdout)
     jsonschema.validate(data["brief"], SCHEMA)
     meta = data["meta"]
-    assert (meta["strategy"], meta["strategy_version"], meta["prompt"]) == ("whole", 2, "brief@3")
+    assert (meta["strategy"], meta["strategy_version"], meta["prompt"]) == ("whole", 3, "brief@3")
     assert meta["model"] == "openai:smollm2" and meta["attempts"] >= 4
     assert meta["usage"]["prompt_tokens"] > 4 * 1500  # four questions over the whole article
     assert meta["grounding"]["ungrounded"] == []

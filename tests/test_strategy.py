@@ -168,7 +168,7 @@ def test_whole_asks_one_question_per_part_over_the_whole_article(seed_path: Path
     assert result.brief.summary == WHOLE_SUMMARY["summary"]
     assert result.brief.quoted_experts[0].quotes[0].text == ZHAO
     meta = result.meta
-    assert (meta["strategy"], meta["strategy_version"], meta["prompt"]) == ("whole", 2, "brief@3")
+    assert (meta["strategy"], meta["strategy_version"], meta["prompt"]) == ("whole", 3, "brief@3")
     assert meta["attempts"] == 4 and meta["grounding"]["ungrounded"] == []
 
 

@@ -209,12 +209,50 @@ def stance_options(sentence: str, cues: re.Pattern[str], limit: int = 3) -> list
     return options[:limit]
 
 
-def topic_of(statement: str, max_words: int = 8) -> str:
-    """The object of a stance statement: what follows its verb, in a few words."""
+_DANGLING = {
+    "to", "of", "in", "for", "on", "at", "by", "with", "from", "into", "the", "a", "an", "and",
+    "or", "its", "their", "his", "her", "that", "which", "as", "than", "suited", "such",
+}  # fmt: skip
+
+
+def topic_of(statement: str, max_words: int = 12) -> str:
+    """The object of a stance statement: what follows its verb, in a few words, never ending on
+    a word that needs more after it ("... suited to", "... of the")."""
     words = statement.split()[1:]
     if words and words[0].lower() in {"for", "to", "of", "on"}:
         words = words[1:]
-    return " ".join(words[:max_words]).rstrip(",")
+    if len(words) > max_words:
+        words = words[:max_words]
+        while len(words) > 1 and words[-1].lower().strip(",") in _DANGLING:
+            words.pop()
+    return " ".join(words).rstrip(",")
+
+
+# Where a clause may start: the sentence's start, after punctuation, "that", "and", or a speech
+# verb ("said China would ...").
+_CLAUSE_START = re.compile(
+    r"^|[,;:]\s+|\b(?:that|and|but|while|whereas|as)\s+"
+    r"|\b(?:said|says|stated|added|noted|stressed|reiterated|expressed)\s+(?=[A-Z])"
+)
+# A clause opening with a name or a determiner has its subject; a pronoun refers further back.
+_SUBJECT = re.compile(r"(?:[A-Z][\w’'-]*|the|both|all|each|many|most|some|this|these|those)\b")
+_PRONOUN = re.compile(r"(?:it|they|he|she|we)\b", re.IGNORECASE)
+
+
+def statement_of(sentence: str, view: str) -> str:
+    """The article's own clause that states ``view`` (a span of ``sentence`` that ends with it):
+    from the start of its clause, or of the clause before when this one opens without a subject
+    ("firmly supports ...", "they will support ..."), never actor and view glued together."""
+    at = sentence.find(view)
+    if at < 0:
+        return view
+    starts = [m.end() for m in _CLAUSE_START.finditer(sentence[:at])]
+    for start in reversed(starts):
+        span = sentence[start : at + len(view)].strip()
+        if _SUBJECT.match(span) and not _PRONOUN.match(span):
+            break
+    span = span.rstrip(" ,;:")
+    return span if span.endswith((".", "!", "?")) else f"{span}."
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:

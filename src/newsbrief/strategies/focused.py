@@ -375,7 +375,7 @@ class _Runner(Asker):
             actor=answer["actor"],
             topic=extract.topic_of(view),
             stance=answer["stance"],
-            statement=f"{answer['actor']} {view}.",
+            statement=extract.statement_of(sentence, view),
             evidence=sentence,
         )
 
