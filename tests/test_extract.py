@@ -360,3 +360,28 @@ def test_a_topic_never_ends_on_a_word_that_needs_more() -> None:
     topic = extract.topic_of(view)
     assert topic == "Peru in building a deep-water port suited to the needs"
     assert extract.topic_of("supports a carbon tax") == "a carbon tax"
+
+
+@pytest.mark.parametrize(
+    ("profile", "role", "affiliation"),
+    [
+        ("Eastern European studies expert from the Osterby Academy of Sciences",
+         "Eastern European studies expert", "Osterby Academy of Sciences"),
+        ("professor of public health at the University of Halberg who advised the city",
+         "professor of public health", "University of Halberg"),
+        ("deputy director of the Harbour Energy Forum", "deputy director", "Harbour Energy Forum"),
+        ("Coastal Research Institute Director", "Director", "Coastal Research Institute"),
+        ("Professor of Dunmore University", "Professor", "Dunmore University"),
+        ("Dr. housing economist at Riverton University", "housing economist",
+         "Riverton University"),
+        ("retail analyst at the research firm Kestrel Insight", "retail analyst",
+         "Kestrel Insight"),
+        ("chief economist at Caldwell & Pike Securities in the capital", "chief economist",
+         "Caldwell & Pike Securities"),
+        ("Aviation consultant", "Aviation consultant", None),
+    ],
+)  # fmt: skip
+def test_a_profile_splits_into_role_and_organisation(
+    profile: str, role: str, affiliation: str | None
+) -> None:
+    assert extract.split_profile(profile) == (role, affiliation)

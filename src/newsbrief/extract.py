@@ -286,12 +286,7 @@ def expert_profile(name: str, text: str) -> tuple[str | None, str | None]:
     )
     if not match:
         return None, None
-    apposition = match.group(1).strip(" ,")
-    split = re.search(r"\s(?:from|with|at|of)\s+(?:the\s+)?", apposition)
-    if not split:
-        return apposition, None
-    role, affiliation = apposition[: split.start()], apposition[split.end() :]
-    return role.strip(" ,") or None, affiliation.strip(" ,") or None
+    return split_profile(match.group(1))
 
 
 _OFFICIAL = re.compile(
@@ -649,18 +644,48 @@ def _spoken_near(name: str, text: str, at: int) -> bool:
     return name in sentence and speech is not None
 
 
+# What follows an organisation's name in an introduction and is not part of it: "who has
+# studied ...", ", which ...", "in the capital".
+_AFTER_ORG = re.compile(r"\s+(?:who|whose|which|that|where|in)\b.*$")
+_ORG_WORD = re.compile(
+    r"\b(?:University|Institute|Institut|Academy|College|School|Centre|Center|Observatory"
+    r"|Forum|Foundation|Council|Group|Hospital|Agency|Association|Society|Laboratory)\b"
+)
+
+
 def split_profile(profile: str) -> tuple[str | None, str | None]:
-    """(role, affiliation) of an introduction: "professor of law at X" gives ("professor of
-    law", "X"); "of the University of X" gives (None, "University of X")."""
+    """(role, affiliation) of an introduction: "professor of law at X who ..." gives
+    ("professor of law", "X"); "deputy director of the X Forum" gives ("deputy director",
+    "X Forum"); "X Institute Director" gives ("Director", "X Institute"); "Professor of the
+    University of X" gives ("Professor", "University of X"). An honorific ("Dr.") is no role."""
+    profile = re.sub(r"^(?:(?:Dr\.?|Prof\.)\s+)+", "", profile.strip(" ,"))
+    profile = re.sub(r"^(?:and|or)\s+", "", profile)
+    profile = re.sub(r"\s+(?:who|whose|which|that)\b.*$", "", profile)  # "who has studied ..."
+    title = ""
+    lead = re.match(rf"^(?P<title>(?=[A-Z])(?i:{_TITLE}))\s+(?=\S)", profile)
+    if lead:  # "Professor of Boston University", "Economist of the Harbour Research Group"
+        title, profile = lead.group("title"), profile[lead.end() :]
     if profile.startswith("of "):
-        return None, re.sub(r"^of\s+(?:the\s+)?", "", profile).strip() or None
-    title = re.search(rf"^(?P<org>{_ORG_NAME})\s+(?P<role>[a-z].*)$", profile)
-    if title:  # "Rutgers University political scholar"
-        return title.group("role").strip(), title.group("org").strip()
-    split = re.search(r"\s(?:at|of|from|with)\s+(?:the\s+)?", profile)
-    if not split:
-        return profile.strip() or None, None
-    return (profile[: split.start()].strip() or None, profile[split.end() :].strip() or None)
+        affiliation = _organisation(profile[3:])
+        return title or None, affiliation
+    split = re.search(r"\s(?:at|from|with)\s+", profile) or re.search(
+        r"\s(?:of)\s+(?=(?:the\s+)?[A-Z])", profile
+    )
+    if split:
+        role = profile[: split.start()].strip(" ,")
+        return role or title or None, _organisation(profile[split.end() :])
+    named = re.search(rf"^(?P<org>{_ORG_NAME})\s+(?P<role>\S.*)$", profile)
+    if named and _ORG_WORD.search(named.group("org")):  # "Rutgers University political scholar"
+        return named.group("role").strip(), named.group("org").strip()
+    return profile.strip() or title or None, None
+
+
+def _organisation(text: str) -> str | None:
+    """The organisation's name at the start of ``text``: without "the", a descriptor before the
+    name ("the consultancy Eastbridge Risk"), or what follows it (see ``_AFTER_ORG``)."""
+    text = re.sub(r"^the\s+", "", text.strip())
+    text = re.sub(r"^(?:[a-z][\w-]*\s+){1,3}(?=[A-Z])", "", text)
+    return _AFTER_ORG.sub("", text).strip(" ,.") or None
 
 
 def introducing_quotes(text: str, at: int) -> list[Quote]:
