@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .schemas import Quote
+from .schemas import Quote, QuotedExpert
 
 # A sentence ends at . ! ? or … (or an editor's "[.]" closing a trimmed quote) and up to two
 # closing quotation marks or brackets, which stay with it; the space after it goes, before a
@@ -714,3 +714,19 @@ def person_quotes(name: str, text: str, at: int, limit: int = 4) -> list[Quote]:
         if not any(q.text in g.text or g.text in q.text for g in quotes)
     ]  # fmt: skip
     return [*intro, *quotes][:limit]
+
+
+def specialists(text: str) -> list[Introduced]:
+    """People the article introduces as specialists (:attr:`Introduced.specialist`), officials
+    left out (:func:`is_official`)."""
+    return [p for p in introduced_people(text) if p.specialist and not is_official(p.name, text)]
+
+
+def as_expert(person: Introduced, text: str) -> QuotedExpert | None:
+    """``person`` as a quoted expert: role and affiliation from the introduction, the quotes of
+    :func:`person_quotes`; None when the article attributes no words to them."""
+    quotes = person_quotes(person.name, text, person.at)
+    if not quotes:
+        return None
+    role, affiliation = split_profile(person.profile)
+    return QuotedExpert(name=person.name, role=role, affiliation=affiliation, quotes=quotes)

@@ -11,8 +11,9 @@ changes when they do), so the floor measures the articles, not our tuning:
   "if/unless/provided that" clause of the sentence;
 - positions: every sentence with a stance cue ("supports", "condemned", ...), the same actor rule,
   the stance the cue's polarity, the topic the words after the cue;
-- experts: people introduced as "NAME, ROLE at ORG, said" (or "said NAME, ROLE at ORG") whose role
-  reads like an independent specialist, with the quotes the article attributes to them.
+- experts: people introduced next to a speech verb ("NAME, ROLE at ORG, said", "said NAME, ROLE
+  at ORG", "ORG scholar NAME said", "NAME of ORG said") whose role reads like an independent
+  specialist, with the quotes the article attributes to them (the focused strategy's rule).
 
 Everything is a span of the cleaned article, so evidence and quotes are verbatim; the brief then
 goes through the same grounding as a model's.
@@ -31,7 +32,9 @@ from .clean import CleanArticle
 from .grounding import drop_ungrounded
 from .schemas import Brief, Pledge, Position, QuotedExpert
 
-FLOOR_VERSION = 3  # 3: the reader knows interviews, titles after "said", ", he noted" tags
+# 3: experts found as the focused strategy finds them; the quote reader knows interviews,
+# titles after "said" and ", he noted"; a position's statement is the article's clause.
+FLOOR_VERSION = 3
 NAME = "floor"
 REF = f"{NAME}@{FLOOR_VERSION}"
 LEAD_SENTENCES = 3
@@ -55,36 +58,6 @@ STANCE_CUES = {
         "denounces", "warned against",
     ),
 }  # fmt: skip
-
-_PERSON = r"[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}"
-_SPEECH = r"(?:said|says|told|added|noted|warned|explained|argued|wrote)"
-_PROFILE = r"(?:an?\s+|the\s+)?(?P<profile>[^.;:“”\"()]{3,160}?)"
-_ORG = r"[A-Z][\w’'-]+(?:\s+(?:of|for|and|the|on|de|du|der)?\s*[A-Z][\w’'-]+)*"
-_TITLE_WORDS = (
-    r"professor|lecturer|scholar|researcher|fellow|analyst|economist|expert|scientist"
-    r"|specialist|consultant|strategist|historian|epidemiologist|virologist|hydrologist"
-    r"|sociologist|psychologist|author|candidate"
-)
-_INTRODUCED = (
-    # "NAME, a ROLE at ORG, said" and "said NAME, a ROLE at ORG."
-    re.compile(rf"(?P<name>{_PERSON}),\s+{_PROFILE},?\s+{_SPEECH}\b"),
-    re.compile(rf"\b(?:{_SPEECH}|according to)\s+(?P<name>{_PERSON}),\s+{_PROFILE}[,.]"),
-    # "ORG political scientist NAME said": the title before the name.
-    re.compile(
-        rf"(?P<profile>(?:{_ORG}\s+)?(?:[a-z][\w-]+\s+){{0,3}}(?:{_TITLE_WORDS})s?)"
-        rf"\s+(?P<name>{_PERSON})(?=,?\s+(?:{_SPEECH})\b|,\s)"
-    ),
-    # "NAME of the University of X said" / "said NAME of ORG".
-    re.compile(rf"(?P<name>{_PERSON})\s+(?P<profile>of\s+(?:the\s+)?{_ORG})(?=[,.\s])"),
-)
-_SPECIALIST = re.compile(
-    r"\b(?:professor|lecturer|scholar|researcher|research|fellow|analyst|economist|expert"
-    r"|scientist|specialist|consultant|strategist|historian|epidemiologist|virologist"
-    r"|physician|doctor|academic|director of (?:the )?\w+ (?:institute|centre|center|program"
-    r"|programme)|university|institute|academy|college|think tank|observatory)\b",
-    re.IGNORECASE,
-)
-
 
 def body_sentences(cleaned: CleanArticle) -> list[str]:
     """Sentences of the article's body: the title line and one-line fragments left out."""
@@ -136,42 +109,17 @@ def _positions(sentences: list[str]) -> list[Position]:
         stance = extract.stance_choices(views[:1], polarity)[0]
         found.append(
             Position(actor=actor, topic=extract.topic_of(views[0]), stance=stance,
-                     statement=f"{actor} {views[0]}.", evidence=sentence)
+                     statement=extract.statement_of(sentence, views[0]), evidence=sentence)
         )  # fmt: skip
     return found[:MAX_ITEMS]
 
 
-def _speaks_near(name: str, text: str, at: int) -> bool:
-    """The introduction is followed, in the same sentence, by a speech verb (or is itself
-    one of the "said NAME" forms): a name with a title but no statement is not quoted."""
-    end = text.find(".", at)
-    sentence = text[max(0, at - 200) : end if end >= 0 else len(text)]
-    return name in sentence and re.search(rf"\b{_SPEECH}\b|according to", sentence) is not None
-
-
 def expert_candidates(text: str) -> list[QuotedExpert]:
-    """People the article introduces with a specialist's role and quotes: the floor's experts,
-    and the options among which a model may choose."""
-    experts: list[QuotedExpert] = []
-    seen: set[str] = set()
-    introductions = sorted(
-        (match for pattern in _INTRODUCED for match in pattern.finditer(text)),
-        key=lambda m: m.start(),
-    )
-    for match in introductions:
-        name, profile = match.group("name").strip(), match.group("profile").strip()
-        name = re.sub(r"^(?:Professor|Prof\.|Dr\.?)\s+", "", name)
-        if not _speaks_near(name, text, match.end()):
-            continue
-        if name in seen or not _SPECIALIST.search(profile) or extract.is_official(name, text):
-            continue
-        seen.add(name)
-        quotes = extract.person_quotes(name, text, match.start())
-        if not quotes:
-            continue
-        role, affiliation = extract.split_profile(profile)
-        experts.append(QuotedExpert(name=name, role=role, affiliation=affiliation, quotes=quotes))
-    return experts[:MAX_ITEMS]
+    """The specialists the article introduces next to what they said, with their quotes
+    (:func:`newsbrief.extract.specialists`): the same rule the focused strategy keeps experts by,
+    so the floor shows what a model adds beyond it."""
+    experts = (extract.as_expert(person, text) for person in extract.specialists(text))
+    return [expert for expert in experts if expert is not None][:MAX_ITEMS]
 
 
 @cache

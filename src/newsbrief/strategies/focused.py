@@ -311,15 +311,12 @@ class _Runner(Asker):
             for person in unsure:
                 if person.name not in chosen:
                     self.run.drop(task.part, person.name, "not chosen as an independent expert")
-        experts = []
-        for person in people:
-            quotes = self._statements(person)
-            if (person.specialist or person.name in chosen) and quotes:
-                role, affiliation = extract.split_profile(person.profile)
-                experts.append(
-                    QuotedExpert(name=person.name, role=role, affiliation=affiliation,
-                                 quotes=quotes)
-                )  # fmt: skip
+        experts = [
+            expert
+            for person in people
+            if person.specialist or person.name in chosen
+            if (expert := extract.as_expert(person, text)) is not None
+        ]
         return ExpertsPart(quoted_experts=experts[:8])
 
     def _statements(self, person: extract.Introduced) -> list[Quote]:
