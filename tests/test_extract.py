@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -385,3 +387,42 @@ def test_a_profile_splits_into_role_and_organisation(
     profile: str, role: str, affiliation: str | None
 ) -> None:
     assert extract.split_profile(profile) == (role, affiliation)
+
+
+# --- sentences with a commitment cue that commit nobody ----------------------------------------
+
+COMMIT_CUES = extract.cue_pattern(["will", "would", "pledged", "plans to"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("((OW)) How will the council pay for the new walls?", "a question"),
+        ('"Will the port reopen this year?" she asked.', "a question"),
+        ("Without the loan the port would have closed within a month.", "a counterfactual"),
+        ("Without the loan the port would've closed within a month.", "a counterfactual"),
+        ("Analysts said the merger will raise fares on the island routes.",
+         "a forecast by an analyst"),
+        ("Ines Varga said the new walls will not hold back a spring tide.",
+         "a forecast by an analyst"),
+        ("The council pledged to build the walls by 2027.", None),
+        ("The mayor said the city would fund the walls if the state paid half.", None),
+    ],
+)  # fmt: skip
+def test_questions_counterfactuals_and_forecasts_commit_nobody(
+    sentence: str, reason: str | None
+) -> None:
+    assert extract.not_a_commitment(sentence, COMMIT_CUES, ["Ines Varga"]) == reason
+
+
+def test_pledge_sentences_leave_out_what_commits_nobody() -> None:
+    text = (
+        "The council pledged to build the walls by 2027. Analysts said the walls will cost "
+        "twice as much. How will the council pay for them? The mayor said the city would "
+        "raise the harbour fee."
+    )
+    exclude = partial(extract.not_a_commitment, cues=COMMIT_CUES)
+    assert extract.select_sentences(text, COMMIT_CUES, 10, exclude) == [
+        "The council pledged to build the walls by 2027.",
+        "The mayor said the city would raise the harbour fee.",
+    ]

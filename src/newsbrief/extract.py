@@ -10,7 +10,7 @@ return is a span of the article, so it is grounded by construction.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .schemas import Quote, QuotedExpert
@@ -104,11 +104,19 @@ def whole_sentences(text: str) -> str:
     return " ".join(sentences)
 
 
-def select_sentences(text: str, pattern: re.Pattern[str], limit: int) -> list[str]:
-    """Up to ``limit`` sentences that ``pattern`` matches (see :func:`cue_pattern`), in order."""
+def select_sentences(
+    text: str,
+    pattern: re.Pattern[str],
+    limit: int,
+    exclude: Callable[[str], object] | None = None,
+) -> list[str]:
+    """Up to ``limit`` sentences that ``pattern`` matches (see :func:`cue_pattern`), in order,
+    leaving out those for which ``exclude`` is true (:func:`not_a_commitment`)."""
     chosen: list[str] = []
     for sentence in split_sentences(text):
-        if len(sentence.split()) >= 6 and pattern.search(sentence) and sentence not in chosen:
+        if len(sentence.split()) < 6 or (exclude is not None and exclude(sentence)):
+            continue
+        if pattern.search(sentence) and sentence not in chosen:
             chosen.append(sentence)
             if len(chosen) == limit:
                 break
@@ -457,6 +465,45 @@ def expert_quotes(name: str, text: str, limit: int = 4) -> list[Quote]:
                     found.append((offset + paragraph.find(sentence), quote))
         offset += len(paragraph) + 2
     return [quote for _, quote in sorted(found, key=lambda f: f[0])][:limit]
+
+
+# --- sentences with a cue that state no commitment ---------------------------------------------
+
+_COUNTERFACTUAL = re.compile(
+    r"(?:would|could|should|might)(?:\s+not|n['’]t)?\s+have\b|would['’]ve\b"
+)
+_FORECASTERS = re.compile(
+    r"\b(?:analysts?|experts?|economists?|observers|scholars|researchers)\s+(?:said|say|says"
+    r"|believe|believes|expect|expects|predict|predicts|noted|warned)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(sentence: str) -> bool:
+    """The sentence asks (an interviewer's question, a rhetorical one, a quoted question
+    "...?" she asked): it states nothing."""
+    return (
+        sentence.rstrip("\"'”’) ").endswith("?") or re.search(r"\?[\"”’']\s", sentence) is not None
+    )
+
+
+def not_a_commitment(
+    sentence: str, cues: re.Pattern[str], specialists: Iterable[str] = ()
+) -> str | None:
+    """Why a sentence with a commitment cue commits nobody to anything, or None: it is a
+    question; its cue is counterfactual ("would have been", "would've"); or it is a forecast,
+    said by analysts ("analysts said the deal will ...") or by one of the ``specialists`` the
+    article quotes."""
+    if is_question(sentence):
+        return "a question"
+    cue = cues.search(sentence)
+    if cue is not None and _COUNTERFACTUAL.match(sentence.lower(), cue.start()):
+        return "a counterfactual"
+    if _FORECASTERS.search(sentence) or any(
+        _speaks(_name_pattern(name), name, sentence) for name in specialists
+    ):
+        return "a forecast by an analyst"
+    return None
 
 
 _CONDITION = re.compile(

@@ -6,7 +6,8 @@ the article's own first sentences, or pledges found less often than by "the near
 changes when they do), so the floor measures the articles, not our tuning:
 
 - summary: the first ``LEAD_SENTENCES`` sentences of the body (the title line left out);
-- pledges: every sentence with a commitment cue ("will", "pledged", "agreed to", ...), the actor
+- pledges: every sentence with a commitment cue ("will", "pledged", "agreed to", ...) that is no
+  question, counterfactual or analyst's forecast (``extract.not_a_commitment``), the actor
   the nearest name before the cue, the commitment the clause after it, the condition an
   "if/unless/provided that" clause of the sentence;
 - positions: every sentence with a stance cue ("supports", "condemned", ...), the same actor rule,
@@ -23,8 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
-from functools import cache
+from collections.abc import Callable, Iterator
+from functools import cache, partial
 from pathlib import Path
 
 from . import extract
@@ -59,6 +60,7 @@ STANCE_CUES = {
     ),
 }  # fmt: skip
 
+
 def body_sentences(cleaned: CleanArticle) -> list[str]:
     """Sentences of the article's body: the title line and one-line fragments left out."""
     paragraphs = [p for p in cleaned.text.split("\n\n") if p.strip()]
@@ -73,22 +75,25 @@ def lead_summary(cleaned: CleanArticle, count: int = LEAD_SENTENCES) -> str:
     return " ".join(body_sentences(cleaned)[:count])
 
 
-def _cued(sentences: list[str], cues: re.Pattern[str]) -> Iterator[tuple[str, str]]:
-    """(sentence, actor) for each sentence of six words or more with a cue and an actor: the
-    nearest name or group before the first cue."""
+def _cued(
+    sentences: list[str], cues: re.Pattern[str], exclude: Callable[[str], object]
+) -> Iterator[tuple[str, str]]:
+    """(sentence, actor) for each sentence of six words or more with a cue and an actor (the
+    nearest name or group before the first cue), unless ``exclude`` says it states nothing."""
     for sentence in sentences:
         cue = cues.search(sentence)
-        if cue is None or len(sentence.split()) < 6:
+        if cue is None or len(sentence.split()) < 6 or exclude(sentence):
             continue
         actors = extract.actor_candidates(sentence, cue.start())
         if actors:
             yield sentence, actors[0]
 
 
-def _pledges(sentences: list[str]) -> list[Pledge]:
+def _pledges(sentences: list[str], experts: list[str]) -> list[Pledge]:
     cues = extract.cue_pattern(PLEDGE_CUES)
     found: list[Pledge] = []
-    for sentence, actor in _cued(sentences, cues):
+    exclude = partial(extract.not_a_commitment, cues=cues, specialists=experts)
+    for sentence, actor in _cued(sentences, cues, exclude):
         options = extract.commitment_options(sentence, cues)
         if options:
             found.append(
@@ -102,7 +107,7 @@ def _positions(sentences: list[str]) -> list[Position]:
     polarity = {w: stance for stance, words in STANCE_CUES.items() for w in words}
     cues = extract.cue_pattern(polarity)
     found: list[Position] = []
-    for sentence, actor in _cued(sentences, cues):
+    for sentence, actor in _cued(sentences, cues, extract.is_question):
         views = extract.stance_options(sentence, cues)
         if not views:
             continue
@@ -136,7 +141,7 @@ def floor_brief(cleaned: CleanArticle) -> tuple[Brief, list[dict[str, str]]]:
     sentences = body_sentences(cleaned)
     brief = Brief(
         summary=lead_summary(cleaned),
-        pledges=_pledges(sentences),
+        pledges=_pledges(sentences, [p.name for p in extract.specialists(cleaned.text)]),
         positions=_positions(sentences),
         quoted_experts=expert_candidates(cleaned.text),
     )

@@ -328,7 +328,15 @@ class _Runner(Asker):
         cues = extract.cue_pattern(task.select.all_cues)
         polarity = {w.lower(): stance for stance, ws in task.select.stances.items() for w in ws}
         items: list[Any] = []
-        sentences = extract.select_sentences(self.cleaned.text, cues, task.select.limit)
+        text = self.cleaned.text
+        if task.part == "pledges":
+            experts = [p.name for p in extract.specialists(text)]
+            exclude: Callable[[str], object] = partial(
+                extract.not_a_commitment, cues=cues, specialists=experts
+            )
+        else:
+            exclude = extract.is_question
+        sentences = extract.select_sentences(text, cues, task.select.limit, exclude)
         for index, sentence in enumerate(sentences):
             self.report(task.part, index, len(sentences))
             first_cue = cues.search(sentence)
