@@ -426,3 +426,18 @@ def test_pledge_sentences_leave_out_what_commits_nobody() -> None:
         "The council pledged to build the walls by 2027.",
         "The mayor said the city would raise the harbour fee.",
     ]
+
+
+def test_several_views_in_one_sentence_are_several_positions() -> None:
+    sentence = "Peru firmly opposes new quotas and supports a joint patrol of the bay, Vega said."
+    polarity = {"opposes": "opposes", "supports": "supports"}
+    views = extract.stance_options(sentence, STANCE_CUES)
+    positions = extract.rule_positions(sentence, views, polarity)
+    assert [(p.actor, p.stance, p.topic) for p in positions] == [
+        ("Peru", "opposes", "new quotas"),
+        ("Peru", "supports", "a joint patrol of the bay"),
+    ]
+    assert positions[1].statement == (
+        "Peru firmly opposes new quotas and supports a joint patrol of the bay."
+    )
+    assert all(p.evidence == sentence for p in positions)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from .schemas import Quote, QuotedExpert
+from .schemas import Position, Quote, QuotedExpert
 
 # A sentence ends at . ! ? or … (or an editor's "[.]" closing a trimmed quote) and up to two
 # closing quotation marks or brackets, which stay with it; the space after it goes, before a
@@ -539,6 +539,25 @@ def stance_choices(views: list[str], polarity: Mapping[str, str]) -> list[str]:
     if len(found) > 1:
         found.append("mixed")
     return found
+
+
+def rule_positions(
+    sentence: str, views: list[str], polarity: Mapping[str, str], actor: str | None = None
+) -> list[Position]:
+    """A position for each of a sentence's ``views`` (see :func:`stance_options`): the actor the
+    nearest name before the view (or ``actor`` when given), the stance its cue's polarity, the
+    statement the article's clause (:func:`statement_of`)."""
+    positions: list[Position] = []
+    for view in views:
+        actors = [actor] if actor else actor_candidates(sentence, sentence.find(view))
+        if not actors:
+            continue
+        positions.append(
+            Position(actor=actors[0], topic=topic_of(view),
+                     stance=stance_choices([view], polarity)[0],
+                     statement=statement_of(sentence, view), evidence=sentence)
+        )  # fmt: skip
+    return positions
 
 
 def pack(sizes: list[int], budget: int) -> list[tuple[int, int]]:

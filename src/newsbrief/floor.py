@@ -10,8 +10,9 @@ changes when they do), so the floor measures the articles, not our tuning:
   question, counterfactual or analyst's forecast (``extract.not_a_commitment``), the actor
   the nearest name before the cue, the commitment the clause after it, the condition an
   "if/unless/provided that" clause of the sentence;
-- positions: every sentence with a stance cue ("supports", "condemned", ...), the same actor rule,
-  the stance the cue's polarity, the topic the words after the cue;
+- positions: each view of a sentence with stance cues ("supports", "condemned", ...; several
+  views, several positions), the same actor rule before each view, the stance the cue's
+  polarity, the topic the words after the cue, the statement the article's clause;
 - experts: people introduced next to a speech verb ("NAME, ROLE at ORG, said", "said NAME, ROLE
   at ORG", "ORG scholar NAME said", "NAME of ORG said") whose role reads like an independent
   specialist, with the quotes the article attributes to them (the focused strategy's rule).
@@ -107,15 +108,8 @@ def _positions(sentences: list[str]) -> list[Position]:
     polarity = {w: stance for stance, words in STANCE_CUES.items() for w in words}
     cues = extract.cue_pattern(polarity)
     found: list[Position] = []
-    for sentence, actor in _cued(sentences, cues, extract.is_question):
-        views = extract.stance_options(sentence, cues)
-        if not views:
-            continue
-        stance = extract.stance_choices(views[:1], polarity)[0]
-        found.append(
-            Position(actor=actor, topic=extract.topic_of(views[0]), stance=stance,
-                     statement=extract.statement_of(sentence, views[0]), evidence=sentence)
-        )  # fmt: skip
+    for sentence, _ in _cued(sentences, cues, extract.is_question):
+        found += extract.rule_positions(sentence, extract.stance_options(sentence, cues), polarity)
     return found[:MAX_ITEMS]
 
 

@@ -362,6 +362,9 @@ class _Runner(Asker):
                 self.run.drop(task.part, sentence, f"no valid reply: {exc.message}")
                 continue
             items.append(self._item(task.part, answer, sentence))
+            if task.part == "positions":  # the sentence's other views, as the floor states them
+                others = [v for v in options if v != answer["view"]]
+                items += extract.rule_positions(sentence, others, polarity)
         if task.part == "pledges":
             return AskedPledges(pledges=items)
         return AskedPositions(positions=items)
