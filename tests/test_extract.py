@@ -441,3 +441,17 @@ def test_several_views_in_one_sentence_are_several_positions() -> None:
         "Peru firmly opposes new quotas and supports a joint patrol of the bay."
     )
     assert all(p.evidence == sentence for p in positions)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actors"),
+    [
+        ("The Chile-Peru joint statement said the two sides will share radar data.",
+         ["the two sides"]),
+        ("The US-Chile trade talks will resume in May, officials said.", ["officials"]),
+        ("Guinea-Bissau will hold elections in May.", ["Guinea-Bissau"]),
+    ],
+)  # fmt: skip
+def test_a_two_name_compound_before_a_noun_is_no_actor(sentence: str, actors: list[str]) -> None:
+    cue = sentence.index(" will ")
+    assert extract.actor_candidates(sentence, cue) == actors

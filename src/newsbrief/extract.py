@@ -129,6 +129,23 @@ def cue_pattern(cues: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
 
 
+# Words that may follow an actor's name: its verb, an auxiliary, an adverb before the verb.
+_VERBISH = re.compile(
+    r"(?:will|would|shall|must|can|could|may|might|should|has|have|had|is|are|was|were|also"
+    r"|and|or|firmly|jointly|said|says|pledged|pledges|agreed|agrees|vowed|promised|signed"
+    r"|announced|reiterated|expressed|supports?|opposes?|welcomed?|rejected|condemned)\b"
+)
+
+
+def _modifier(sentence: str, match: re.Match[str]) -> bool:
+    """A two-name compound before a noun modifies it and acts on nothing: "China-Belarus" in
+    "the China-Belarus joint communique", "US-China" in "US-China trade talks"."""
+    if not re.fullmatch(r"[A-Z][\w’'.]*-[A-Z][\w’'.-]*", match.group().split()[-1]):
+        return False
+    following = re.match(r"\s+([a-z][\w-]*)", sentence[match.end() :])
+    return following is not None and not _VERBISH.fullmatch(following.group(1))
+
+
 def actor_candidates(sentence: str, before: int | None = None, limit: int = 4) -> list[str]:
     """Names and groups a sentence mentions: the options a model may choose an actor from.
 
@@ -137,6 +154,8 @@ def actor_candidates(sentence: str, before: int | None = None, limit: int = 4) -
     """
     found: list[tuple[int, int, str]] = []
     for match in _CAPITALIZED.finditer(sentence):
+        if _modifier(sentence, match):
+            continue
         words = match.group().split()
         while words and words[0] in _NOT_ACTORS:
             words = words[1:]
