@@ -455,3 +455,53 @@ def test_several_views_in_one_sentence_are_several_positions() -> None:
 def test_a_two_name_compound_before_a_noun_is_no_actor(sentence: str, actors: list[str]) -> None:
     cue = sentence.index(" will ")
     assert extract.actor_candidates(sentence, cue) == actors
+
+
+# --- cases a review of the reader found ---------------------------------------------------------
+
+
+def test_an_initial_does_not_end_a_sentence_and_an_elision_does_not_either() -> None:
+    text = "J. R. Holm, a professor at Osterby University, said the walls will fail."
+    assert extract.split_sentences(text) == [text]
+    person = extract.specialists(text)[0]
+    expert = extract.as_expert(person, text)
+    assert expert is not None and [q.kind for q in expert.quotes] == ["indirect"]
+    elided = 'She said, "The talks [...] went on all night." Then she left.'
+    assert len(extract.split_sentences(elided)) == 2
+
+
+def test_paragraphs_that_open_like_a_label_outside_an_interview_are_not_answers() -> None:
+    text = (
+        "U.S. President Ana Vik announced new tariffs on steel on Monday.\n\n"
+        "US Treasury officials defended the plan before the committee.\n\n"
+        "Smith — who has studied trade for decades — said the plan would fail."
+    )
+    assert extract.interview_answers("Ursula Smith", text) == []
+    quotes = extract.expert_quotes("Ursula Smith", text)
+    assert [q.kind for q in quotes] == ["indirect"] and quotes[0].text.startswith("Smith —")
+
+
+def test_a_title_after_the_quote_is_not_reported_speech() -> None:
+    text = (
+        "“Rates are sticky,” said Lena Holm, a professor of economics at Osterby University, "
+        "“and they will stay high.”"
+    )
+    assert [q.kind for q in extract.expert_quotes("Lena Holm", text)] == ["direct", "direct"]
+
+
+def test_a_hyphenated_name_before_a_verb_is_an_actor() -> None:
+    sentence = "Lund-Berg criticized the bill passed by the Senate on Monday."
+    assert extract.actor_candidates(sentence, sentence.index("criticized"))[0] == "Lund-Berg"
+
+
+def test_a_specialist_is_matched_by_full_name_or_surname_only() -> None:
+    cues = extract.cue_pattern(["will"])
+    sentence = "John Kerry said the United States will cut emissions by half by 2030."
+    assert extract.not_a_commitment(sentence, cues, ["John Smith"]) is None
+    assert extract.not_a_commitment(sentence, cues, ["Maria Kerry"]) is not None
+
+
+def test_a_coordinated_subject_stays_whole_in_the_statement() -> None:
+    sentence = "China and Russia support the plan of the UN envoy."
+    assert extract.statement_of(sentence, "support the plan of the UN envoy") == sentence
+    assert extract.topic_of("supports the idea of") == "the idea"

@@ -23,7 +23,7 @@ _SENTENCE_END = re.compile(
     "(?:"
     + "|".join(
         f"(?<={end}{close})"
-        for end in (r"[.!?…]", r"[.!?]\]")
+        for end in (r"[.!?…]", r"\[[.!?]\]")
         for close in ("", _CLOSE, _CLOSE * 2)
     )
     + ")"
@@ -42,6 +42,7 @@ _ABBREVIATIONS = (
     "Jan.",
     "Feb.",
 )
+_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 _CAPITALIZED = re.compile(
     r"(?:[A-Z][\w’'.-]*[\w]|[A-Z])(?:\s+(?:of|for|and|the|de|von|van|al)?\s*[A-Z][\w’'.-]*[\w])*"
 )
@@ -87,7 +88,8 @@ def split_sentences(text: str) -> list[str]:
         pieces = _SENTENCE_END.split(paragraph)
         merged: list[str] = []
         for piece in pieces:
-            if merged and merged[-1].endswith(_ABBREVIATIONS):
+            # "Dr." or an initial ("J. R. Smith") does not end a sentence
+            if merged and (merged[-1].endswith(_ABBREVIATIONS) or _INITIAL.search(merged[-1])):
                 merged[-1] = f"{merged[-1]} {piece}"
             else:
                 merged.append(piece)
@@ -143,7 +145,10 @@ def _modifier(sentence: str, match: re.Match[str]) -> bool:
     if not re.fullmatch(r"[A-Z][\w’'.]*-[A-Z][\w’'.-]*", match.group().split()[-1]):
         return False
     following = re.match(r"\s+([a-z][\w-]*)", sentence[match.end() :])
-    return following is not None and not _VERBISH.fullmatch(following.group(1))
+    if following is None:
+        return False
+    word = following.group(1)  # "Ocasio-Cortez criticized", "Rolls-Royce opposes": a verb
+    return not (_VERBISH.fullmatch(word) or word.endswith(("ed", "s")))
 
 
 def actor_candidates(sentence: str, before: int | None = None, limit: int = 4) -> list[str]:
@@ -248,17 +253,16 @@ def topic_of(statement: str, max_words: int = 12) -> str:
     words = statement.split()[1:]
     if words and words[0].lower() in {"for", "to", "of", "on"}:
         words = words[1:]
-    if len(words) > max_words:
-        words = words[:max_words]
-        while len(words) > 1 and words[-1].lower().strip(",") in _DANGLING:
-            words.pop()
+    words = words[:max_words]
+    while len(words) > 1 and words[-1].lower().strip(",") in _DANGLING:
+        words.pop()
     return " ".join(words).rstrip(",")
 
 
 # Where a clause may start: the sentence's start, after punctuation, "that", "and", or a speech
 # verb ("said China would ...").
 _CLAUSE_START = re.compile(
-    r"^|[,;:]\s+|\b(?:that|and|but|while|whereas|as)\s+"
+    r"^|[,;:]\s+|\b(?:that|but|while|whereas|as)\s+"
     r"|\b(?:said|says|stated|added|noted|stressed|reiterated|expressed)\s+(?=[A-Z])"
 )
 # A clause opening with a name or a determiner has its subject; a pronoun refers further back.
@@ -287,6 +291,11 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     parts = [p for p in name.split() if len(p) >= 3]
     options = [re.escape(name)] + [re.escape(p) for p in parts]
     return re.compile(r"\b(?:" + "|".join(options) + r")\b")
+
+
+def _full_or_surname(name: str) -> re.Pattern[str]:
+    """The full name or its last word: "John Smith" is not "John Kerry"."""
+    return re.compile(rf"\b(?:{re.escape(name)}|{re.escape(name.split()[-1])})\b")
 
 
 def ground_names(names: Iterable[str], text: str) -> list[str]:
@@ -345,9 +354,13 @@ def _speaks(pattern: re.Pattern[str], name: str, sentence: str) -> bool:
     after it ("said Zhao", "according to Yang").
     """
     apposition = re.compile(re.escape(name) + r",\s+(?:an?|the)\s+[^.;“\"]+?,?\s+$")
-    # Any words set off by commas between the name and the verb: "NAME, Director General of
-    # X, said", "NAME, in remarks to Example.com, said" (a dot inside a word does not end it).
-    parenthetical = re.compile(re.escape(name) + r",\s+(?:[^.;“”\",]|\.(?=\S))+,\s*$")
+    # Any words set off by commas or dashes between the name (or its surname) and the verb:
+    # "NAME, Director General of X, said", "NAME, in remarks to Example.com, said" (a dot
+    # inside a word does not end it), "Smith — who has studied trade — said".
+    parenthetical = re.compile(
+        _full_or_surname(name).pattern
+        + r"(?:,|\s+[—–]|\s+-)\s+(?:[^.;“”\",—–]|\.(?=\S))+(?:,|\s*[—–]|\s+-)\s*$"
+    )
     for verb in _SAID.finditer(sentence):
         before = sentence[: verb.start()]
         names_before = [m for m in _CAPITALIZED.finditer(before) if m.group() not in _NOT_ACTORS]
@@ -394,7 +407,7 @@ _PRONOUN_TAG = re.compile(
     r"|cautioned|predicted|believes|wrote)\b"
 )
 # Reported words after the verb before any quotation mark: "said naming the virus ... would".
-_REPORTED = re.compile(r"^[\s,]*(?:that\s+)?(?P<words>[^“”\"]+)")
+_REPORTED = re.compile(r"^[\s,]*(?:that\s+)?(?P<words>[^“”\",]+)")
 
 
 def _reports(sentence: str) -> bool:
@@ -410,36 +423,44 @@ def _reports(sentence: str) -> bool:
 def interview_answers(name: str, text: str) -> list[tuple[int, str]]:
     """An interview's answers by ``name``: paragraphs that open with the person's label, the
     full name, the surname or the initials ("Michael Siegel I am ...", "MS Although ...",
-    "SIEGEL: We ...", "Dr. Siegel — ..."), as (offset, words after the label).
+    "SIEGEL: We ...", "Dr. Siegel — We ..."), as (offset, words after the label).
 
-    A label that a colon or dash sets off counts alone; one followed only by a space counts when
-    at least two paragraphs open with a label of this person (a transcript, not "Siegel said").
+    A label a colon sets off counts alone. One set off by a dash or a space counts only in a
+    transcript: it answers a question (the paragraph before ends with "?"), the answer opens
+    with a capital, and at least two paragraphs are such answers ("U.S. President ..." or
+    "Siegel — who has studied ... — said" are not answers of Ursula Smith or of Siegel).
     """
     words = name.split()
     if len(words) < 2:
         return []
     initials = "".join(w[0] for w in words if w[:1].isupper())
-    labels = sorted(
-        {re.escape(name), re.escape(words[-1]), re.escape(name.upper()),
-         re.escape(words[-1].upper()), re.escape(initials), r"\.?".join(initials) + r"\.?"},
-        key=len, reverse=True,
-    )  # fmt: skip
+    forms = {name, words[-1], name.upper(), words[-1].upper()}
+    labels = [re.escape(f) for f in forms if f.strip()]
+    if len(initials) >= 2:
+        labels += [re.escape(initials), r"\.?".join(initials) + r"\."]
     label = re.compile(
-        r"(?:(?:Dr\.?|Prof\.|Professor|Mr\.|Ms\.|Mrs\.)\s+)?(?:" + "|".join(labels) + r")"
-        r"(?:(?P<mark>\s*[:—–]\s*|\s+-\s+)|\s+(?=[A-Z“\"]))(?P<answer>\S.*)$",
+        r"(?:(?:Dr\.?|Prof\.|Professor|Mr\.|Ms\.|Mrs\.)\s+)?(?:"
+        + "|".join(sorted(labels, key=len, reverse=True))
+        + r")(?:(?P<colon>\s*:\s*)|\s*[—–]\s*|\s+-\s+|\s+)(?P<answer>\S.*)$",
         re.DOTALL,
     )
-    found: list[tuple[int, str, bool]] = []
+    colon: list[tuple[int, str]] = []
+    other: list[tuple[int, str]] = []
     offset = 0
+    before = ""
     for paragraph in text.split("\n\n"):
         match = label.match(paragraph)
         if match and len(match.group("answer").split()) >= 4:
             answer = match.group("answer").strip()
-            found.append((offset + match.start("answer"), answer, bool(match.group("mark"))))
+            at = offset + match.start("answer")
+            if match.group("colon"):
+                colon.append((at, answer))
+            elif is_question(before) and re.match(r"[A-Z“\"]", answer):
+                other.append((at, answer))
+        if paragraph.strip():
+            before = paragraph.strip()
         offset += len(paragraph) + 2
-    if len(found) < 2:
-        found = [f for f in found if f[2]]
-    return [(at, answer) for at, answer, _ in found]
+    return sorted(colon + (other if len(other) >= 2 else []))
 
 
 def expert_quotes(name: str, text: str, limit: int = 4) -> list[Quote]:
@@ -519,7 +540,7 @@ def not_a_commitment(
     if cue is not None and _COUNTERFACTUAL.match(sentence.lower(), cue.start()):
         return "a counterfactual"
     if _FORECASTERS.search(sentence) or any(
-        _speaks(_name_pattern(name), name, sentence) for name in specialists
+        _speaks(_full_or_surname(name), name, sentence) for name in specialists
     ):
         return "a forecast by an analyst"
     return None
