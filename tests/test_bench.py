@@ -37,6 +37,7 @@ TINY = {
     "eval_scoring.py": r"scored 20 outputs x \d+ scorers in [\d.]+ s",
     "fault_tolerance.py": r"time ratio faulty/no-fault: \d+\.\d\d",
     "long_article.py": r"pieces: \d+; summary asked \d+ times",
+    "reach.py": r"pledges reachable: \d+ of \d+ gold \(recall \d\.\d{3}\)",
     "summarize_local.py": r"overhead ratio newsbrief/raw: median \d+\.\d{3}",
 }
 SLOW = {"long_article.py", "summarize_local.py"}  # they run the embedded model

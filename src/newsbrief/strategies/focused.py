@@ -24,7 +24,7 @@ from .. import base, extract, floor
 from ..clean import CleanArticle
 from ..errors import InvalidReplyError, PromptError
 from ..grounding import check_brief, drop_ungrounded, summary_support
-from ..prompts import Choose, Prompt, Task
+from ..prompts import Choose, Prompt, Select, Task
 from ..schemas import Pledge, Position, Quote, QuotedExpert, assemble_brief
 from .common import (
     Asker,
@@ -328,15 +328,7 @@ class _Runner(Asker):
         cues = extract.cue_pattern(task.select.all_cues)
         polarity = {w.lower(): stance for stance, ws in task.select.stances.items() for w in ws}
         items: list[Any] = []
-        text = self.cleaned.text
-        if task.part == "pledges":
-            experts = [p.name for p in extract.specialists(text)]
-            exclude: Callable[[str], object] = partial(
-                extract.not_a_commitment, cues=cues, specialists=experts
-            )
-        else:
-            exclude = extract.is_question
-        sentences = extract.select_sentences(text, cues, task.select.limit, exclude)
+        sentences = selected_sentences(self.cleaned.text, task.part, task.select)
         for index, sentence in enumerate(sentences):
             self.report(task.part, index, len(sentences))
             first_cue = cues.search(sentence)
@@ -386,6 +378,18 @@ class _Runner(Asker):
             statement=extract.statement_of(sentence, view),
             evidence=sentence,
         )
+
+
+def selected_sentences(text: str, part: str, select: Select) -> list[str]:
+    """The sentences a ``scope: sentence`` task asks about: up to ``select.limit`` with a cue,
+    in order; for pledges none that commits nobody (:func:`extract.not_a_commitment`), for
+    positions no question."""
+    cues = extract.cue_pattern(select.all_cues)
+    exclude: Callable[[str], object] = extract.is_question
+    if part == "pledges":
+        experts = [p.name for p in extract.specialists(text)]
+        exclude = partial(extract.not_a_commitment, cues=cues, specialists=experts)
+    return extract.select_sentences(text, cues, select.limit, exclude)
 
 
 class Focused:
