@@ -432,15 +432,33 @@ def test_several_views_in_one_sentence_are_several_positions() -> None:
     sentence = "Peru firmly opposes new quotas and supports a joint patrol of the bay, Vega said."
     polarity = {"opposes": "opposes", "supports": "supports"}
     views = extract.stance_options(sentence, STANCE_CUES)
-    positions = extract.rule_positions(sentence, views, polarity)
-    assert [(p.actor, p.stance, p.topic) for p in positions] == [
-        ("Peru", "opposes", "new quotas"),
-        ("Peru", "supports", "a joint patrol of the bay"),
+    positions = extract.rule_positions(sentence, views, polarity, STANCE_CUES)
+    assert [(p.actor, p.stance, p.topic, p.statement) for p in positions] == [
+        ("Peru", "opposes", "new quotas", "Peru firmly opposes new quotas."),
+        # no subject of its own: the actor of the view before; the statement does not reach
+        # back over the other view
+        ("Peru", "supports", "a joint patrol of the bay", "supports a joint patrol of the bay."),
     ]
-    assert positions[1].statement == (
-        "Peru firmly opposes new quotas and supports a joint patrol of the bay."
-    )
     assert all(p.evidence == sentence for p in positions)
+
+
+def test_a_view_cut_before_quoted_words_takes_them_in() -> None:
+    sentence = (
+        "The text said that Peru backs the treaty, firmly opposes any form of “free fishing” "
+        "and firmly supports a joint patrol."
+    )
+    polarity = {"backs": "supports", "opposes": "opposes", "supports": "supports"}
+    cues = extract.cue_pattern(polarity)
+    views = extract.stance_options(sentence, cues)
+    assert views[1] == "opposes any form of"  # a quotation mark ends a model's option
+    assert extract.whole_view(sentence, views[1]) == "opposes any form of “free fishing”"
+    positions = extract.rule_positions(sentence, views, polarity, cues)
+    assert [(p.actor, p.stance, p.topic) for p in positions] == [
+        ("Peru", "supports", "the treaty"),
+        ("Peru", "opposes", "any form of “free fishing”"),
+        ("Peru", "supports", "a joint patrol"),
+    ]
+    assert positions[1].statement == "firmly opposes any form of “free fishing”."
 
 
 @pytest.mark.parametrize(

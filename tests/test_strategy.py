@@ -501,3 +501,18 @@ def test_brief4_asks_nothing_about_experts_when_the_article_introduces_none(
         result.brief.summary
         == "The city council approved its budget on Monday after a long debate."
     )
+
+
+def test_the_models_stance_yields_to_its_chosen_views_own_cue() -> None:
+    from newsbrief import extract
+    from newsbrief.strategies.focused import _Runner
+
+    sentence = "Peru condemns the blockade and welcomes the talks."
+    polarity = {"condemns": "opposes", "welcomes": "supports"}
+    cues = extract.cue_pattern(polarity)
+    answer = {"actor": "Peru", "view": "condemns the blockade", "stance": "supports"}
+    position = _Runner._position(answer, sentence, polarity, cues)
+    assert (position.actor, position.stance, position.topic) == ("Peru", "opposes", "the blockade")
+    # "mixed" or "neutral" is the model's to say: no cue tells it
+    mixed = _Runner._position({**answer, "stance": "mixed"}, sentence, polarity, cues)
+    assert mixed.stance == "mixed"

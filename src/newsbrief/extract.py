@@ -259,10 +259,12 @@ def topic_of(statement: str, max_words: int = 12) -> str:
     return " ".join(words).rstrip(",")
 
 
-# Where a clause may start: the sentence's start, after punctuation, "that", "and", or a speech
-# verb ("said China would ...").
+# Where a clause may start: the sentence's start, after punctuation, "that", "and" before a
+# verb phrase ("and firmly supports", not "and Russia" or "and the EU"), or a speech verb
+# ("said China would ...").
 _CLAUSE_START = re.compile(
     r"^|[,;:]\s+|\b(?:that|but|while|whereas|as)\s+"
+    r"|\band\s+(?=[a-z])(?!(?:the|a|an|its|their|his|her|both|all|each)\b)"
     r"|\b(?:said|says|stated|added|noted|stressed|reiterated|expressed)\s+(?=[A-Z])"
 )
 # A clause opening with a name or a determiner has its subject; a pronoun refers further back.
@@ -270,15 +272,31 @@ _SUBJECT = re.compile(r"(?:[A-Z][\w’'-]*|the|both|all|each|many|most|some|this
 _PRONOUN = re.compile(r"(?:it|they|he|she|we)\b", re.IGNORECASE)
 
 
-def statement_of(sentence: str, view: str) -> str:
+def whole_view(sentence: str, view: str) -> str:
+    """``view`` through the quoted words it stops before: a clause cut at a quotation mark
+    ("opposes any form of" before "“Taiwan independence”") ends on a word that needs more, so
+    the quoted words belong to it. Otherwise ``view`` itself."""
+    at = sentence.find(view)
+    words = view.split()
+    if at < 0 or not words or words[-1].lower() not in _DANGLING:
+        return view
+    quoted = re.match(r"\s*[“\"][^”\"]{1,80}[”\"]", sentence[at + len(view) :])
+    return view + quoted.group() if quoted else view
+
+
+def statement_of(sentence: str, view: str, cues: re.Pattern[str] | None = None) -> str:
     """The article's own clause that states ``view`` (a span of ``sentence`` that ends with it):
     from the start of its clause, or of the clause before when this one opens without a subject
-    ("firmly supports ...", "they will support ..."), never actor and view glued together."""
+    ("firmly supports ...", "they will support ..."), never actor and view glued together; and
+    never back over another of the sentence's ``cues`` (another view is another position)."""
     at = sentence.find(view)
     if at < 0:
         return view
-    starts = [m.end() for m in _CLAUSE_START.finditer(sentence[:at])]
-    for start in reversed(starts):
+    starts = [m.end() for m in _CLAUSE_START.finditer(sentence) if m.end() <= at]
+    span = view
+    for index, start in enumerate(reversed(starts)):
+        if cues is not None and index > 0 and cues.search(sentence[start:at]):
+            break  # going back would take in another view
         span = sentence[start : at + len(view)].strip()
         if _SUBJECT.match(span) and not _PRONOUN.match(span):
             break
@@ -582,22 +600,44 @@ def stance_choices(views: list[str], polarity: Mapping[str, str]) -> list[str]:
 
 
 def rule_positions(
-    sentence: str, views: list[str], polarity: Mapping[str, str], actor: str | None = None
+    sentence: str,
+    views: list[str],
+    polarity: Mapping[str, str],
+    cues: re.Pattern[str],
+    actor: str | None = None,
 ) -> list[Position]:
-    """A position for each of a sentence's ``views`` (see :func:`stance_options`): the actor the
-    nearest name before the view (or ``actor`` when given), the stance its cue's polarity, the
-    statement the article's clause (:func:`statement_of`)."""
+    """A position for each of a sentence's ``views`` (see :func:`stance_options`), the stance
+    its cue's polarity (:func:`view_stance`), the topic and the statement the article's own
+    words (:func:`whole_view`, :func:`statement_of`). The actor: for a view whose clause has no
+    subject of its own ("..., firmly opposes X and firmly supports Y") the actor of the view
+    before it (or ``actor``, the one a model chose); else the nearest name before the view."""
     positions: list[Position] = []
     for view in views:
-        actors = [actor] if actor else actor_candidates(sentence, sentence.find(view))
-        if not actors:
+        position = view_position(sentence, view, "", view_stance(view, polarity), cues)
+        own_subject = position.statement[:1].isupper() or _SUBJECT.match(position.statement)
+        # the nearest name before the view (measured better on real articles than the first
+        # name of the view's clause: 0.061 against 0.038 F1 for the floor)
+        nearest = actor_candidates(sentence, sentence.find(view))[:1]
+        chosen = (nearest[0] if nearest else None) if own_subject or not actor else actor
+        if chosen is None:
             continue
-        positions.append(
-            Position(actor=actors[0], topic=topic_of(view),
-                     stance=stance_choices([view], polarity)[0],
-                     statement=statement_of(sentence, view), evidence=sentence)
-        )  # fmt: skip
+        positions.append(position.model_copy(update={"actor": chosen}))
+        actor = chosen
     return positions
+
+
+def view_stance(view: str, polarity: Mapping[str, str]) -> str:
+    """The stance a view's cue word carries ("condemns ..." opposes), "neutral" if unknown."""
+    return stance_choices([view], polarity)[0]
+
+
+def view_position(
+    sentence: str, view: str, actor: str, stance: str, cues: re.Pattern[str]
+) -> Position:
+    """A position on ``view`` of ``sentence``: topic and statement in the article's words."""
+    view = whole_view(sentence, view)
+    return Position(actor=actor, topic=topic_of(view), stance=stance,
+                    statement=statement_of(sentence, view, cues), evidence=sentence)  # fmt: skip
 
 
 def pack(sizes: list[int], budget: int) -> list[tuple[int, int]]:

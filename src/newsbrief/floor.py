@@ -109,7 +109,8 @@ def _positions(sentences: list[str]) -> list[Position]:
     cues = extract.cue_pattern(polarity)
     found: list[Position] = []
     for sentence, _ in _cued(sentences, cues, extract.is_question):
-        found += extract.rule_positions(sentence, extract.stance_options(sentence, cues), polarity)
+        views = extract.stance_options(sentence, cues)
+        found += extract.rule_positions(sentence, views, polarity, cues)
     return found[:MAX_ITEMS]
 
 

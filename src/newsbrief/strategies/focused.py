@@ -14,7 +14,8 @@ local model cannot ramble past them, and a reply that breaks one is re-asked wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -353,31 +354,39 @@ class _Runner(Asker):
             except InvalidReplyError as exc:
                 self.run.drop(task.part, sentence, f"no valid reply: {exc.message}")
                 continue
-            items.append(self._item(task.part, answer, sentence))
-            if task.part == "positions":  # the sentence's other views, as the floor states them
-                others = [v for v in options if v != answer["view"]]
-                items += extract.rule_positions(sentence, others, polarity)
+            if task.part == "pledges":
+                items.append(self._pledge(answer, sentence))
+                continue
+            items.append(self._position(answer, sentence, polarity, cues))
+            # the sentence's other views, as the floor states them (a view with no subject of
+            # its own has the model's actor)
+            others = [v for v in options if v != answer["view"]]
+            items += extract.rule_positions(sentence, others, polarity, cues, answer["actor"])
         if task.part == "pledges":
             return AskedPledges(pledges=items)
         return AskedPositions(positions=items)
 
     @staticmethod
-    def _item(part: str, answer: dict[str, Any], sentence: str) -> Pledge | Position:
-        if part == "pledges":
-            return Pledge(
-                actor=answer["actor"],
-                commitment=answer["commitment"],
-                condition=extract.condition_of(sentence),
-                evidence=sentence,
-            )
-        view = answer["view"]
-        return Position(
+    def _pledge(answer: dict[str, Any], sentence: str) -> Pledge:
+        return Pledge(
             actor=answer["actor"],
-            topic=extract.topic_of(view),
-            stance=answer["stance"],
-            statement=extract.statement_of(sentence, view),
+            commitment=answer["commitment"],
+            condition=extract.condition_of(sentence),
             evidence=sentence,
         )
+
+    @staticmethod
+    def _position(
+        answer: dict[str, Any], sentence: str, polarity: Mapping[str, str], cues: re.Pattern[str]
+    ) -> Position:
+        """The model's position. Its stance stands unless it says supports or opposes against
+        the polarity of the chosen view's own cue ("condemns ..." never supports): the model
+        picks the stance among those of all the sentence's views, so it can pair them wrongly."""
+        view, stance = answer["view"], answer["stance"]
+        cue_stance = extract.view_stance(view, polarity)
+        if {stance, cue_stance} == {"supports", "opposes"}:
+            stance = cue_stance
+        return extract.view_position(sentence, view, answer["actor"], stance, cues)
 
 
 def selected_sentences(text: str, part: str, select: Select) -> list[str]:
