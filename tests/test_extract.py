@@ -523,3 +523,11 @@ def test_a_coordinated_subject_stays_whole_in_the_statement() -> None:
     sentence = "China and Russia support the plan of the UN envoy."
     assert extract.statement_of(sentence, "support the plan of the UN envoy") == sentence
     assert extract.topic_of("supports the idea of") == "the idea"
+
+
+def test_a_statement_never_opens_with_a_conjunction() -> None:
+    sentence = "The two sides said they will back the deal, and firmly oppose any new tariff."
+    cues = extract.cue_pattern(["back", "oppose"])
+    assert extract.statement_of(sentence, "oppose any new tariff", cues) == (
+        "firmly oppose any new tariff."
+    )

@@ -300,7 +300,7 @@ def statement_of(sentence: str, view: str, cues: re.Pattern[str] | None = None) 
         span = sentence[start : at + len(view)].strip()
         if _SUBJECT.match(span) and not _PRONOUN.match(span):
             break
-    span = span.rstrip(" ,;:")
+    span = re.sub(r"^(?:and|but|or)\s+", "", span).rstrip(" ,;:")  # ", and firmly opposes"
     return span if span.endswith((".", "!", "?")) else f"{span}."
 
 
