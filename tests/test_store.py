@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -194,3 +195,33 @@ def test_a_cached_run_does_not_clean_again(
     assert second.meta["cached"] and second.clean.text == first.clean.text
     assert second.clean.removed == first.clean.removed
     assert second.to_dict()["article"] == first.to_dict()["article"]
+
+
+def test_a_locked_switch_to_wal_is_tried_again(tmp_path: Path) -> None:
+    """Two processes opening a new run log at once: the WAL switch can fail at once with
+    "database is locked" (CI saw it as exit 1 of one of two batches started together); the
+    store waits a moment and looks again instead of failing the run."""
+    import sqlite3
+
+    class Flaky:
+        def __init__(self, fails: int) -> None:
+            self.fails, self.calls = fails, 0
+
+        def execute(self, sql: str) -> Any:
+            self.calls += 1
+            if self.fails:
+                self.fails -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return sqlite3.connect(":memory:").execute("SELECT 'wal'")
+
+    store = Store(tmp_path / "log.sqlite3")
+    try:
+        store.db, real = Flaky(fails=2), store.db  # type: ignore[assignment]
+        store._use_wal()
+        assert store.db.calls == 3  # type: ignore[attr-defined]
+        store.db = Flaky(fails=5)  # type: ignore[assignment]
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            store._use_wal(attempts=3)
+    finally:
+        store.db = real
+        store.close()

@@ -300,7 +300,10 @@ def statement_of(sentence: str, view: str, cues: re.Pattern[str] | None = None) 
         span = sentence[start : at + len(view)].strip()
         if _SUBJECT.match(span) and not _PRONOUN.match(span):
             break
-    span = re.sub(r"^(?:and|but|or)\s+", "", span).rstrip(" ,;:")  # ", and firmly opposes"
+    conjunction = re.match(r"(?:and|but|or)\s+", span)  # ", and firmly opposes ..."
+    if conjunction and conjunction.end() <= len(span) - len(view):
+        span = span[conjunction.end() :]
+    span = span.rstrip(" ,;:")
     return span if span.endswith((".", "!", "?")) else f"{span}."
 
 

@@ -141,12 +141,24 @@ class Store:
         )
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA busy_timeout = 30000")
-        # Switching to WAL takes an exclusive lock that does not wait on the busy timeout: only
-        # the first connection to a new database does it; the mode is then persistent.
-        if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            self.db.execute("PRAGMA journal_mode = WAL")
+        self._use_wal()
         self.db.execute("PRAGMA synchronous = NORMAL")
         self.migrate()
+
+    def _use_wal(self, attempts: int = 100) -> None:
+        """Switch a new database to WAL (the mode then persists). The switch takes an exclusive
+        lock that does not wait on the busy timeout, so two processes opening a new database at
+        once collide ("database is locked"): the one that loses waits a moment and looks again,
+        and finds the other has switched it."""
+        for attempt in range(attempts):
+            try:
+                if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05)
 
     def migrate(self) -> list[str]:
         """Apply the migrations this database has not had yet, in order; returns their names."""
