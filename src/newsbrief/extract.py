@@ -844,7 +844,7 @@ def introducing_quotes(text: str, at: int) -> list[Quote]:
         start = text.find(sentence)
         if start <= at < start + len(sentence):
             region = text[start : start + len(sentence) + 2]  # with a closing quotation mark
-            quoted = re.finditer(r"[“\"]([^”\"]{12,}?)[”\"]", region)
+            quoted = _QUOTED.finditer(region)
             direct = [m.group(1).strip() for m in quoted]
             if direct:
                 return [Quote(text=q, kind="direct") for q in direct]

@@ -114,11 +114,14 @@ def _positions(sentences: list[str]) -> list[Position]:
     return found[:MAX_ITEMS]
 
 
-def expert_candidates(text: str) -> list[QuotedExpert]:
+def expert_candidates(
+    text: str, people: list[extract.Introduced] | None = None
+) -> list[QuotedExpert]:
     """The specialists the article introduces next to what they said, with their quotes
-    (:func:`newsbrief.extract.specialists`): the same rule the focused strategy keeps experts by,
-    so the floor shows what a model adds beyond it."""
-    experts = (extract.as_expert(person, text) for person in extract.specialists(text))
+    (:func:`newsbrief.extract.specialists`, or ``people`` when already found): the same rule the
+    focused strategy keeps experts by, so the floor shows what a model adds beyond it."""
+    people = extract.specialists(text) if people is None else people
+    experts = (extract.as_expert(person, text) for person in people)
     return [expert for expert in experts if expert is not None][:MAX_ITEMS]
 
 
@@ -134,11 +137,12 @@ def floor_brief(cleaned: CleanArticle) -> tuple[Brief, list[dict[str, str]]]:
     """The floor's brief of ``cleaned`` and what grounding dropped from it (normally nothing:
     every field is a span of the article)."""
     sentences = body_sentences(cleaned)
+    people = extract.specialists(cleaned.text)  # once: the pledges' forecasters, the experts
     brief = Brief(
         summary=lead_summary(cleaned),
-        pledges=_pledges(sentences, [p.name for p in extract.specialists(cleaned.text)]),
+        pledges=_pledges(sentences, [p.name for p in people]),
         positions=_positions(sentences),
-        quoted_experts=expert_candidates(cleaned.text),
+        quoted_experts=expert_candidates(cleaned.text, people),
     )
     kept, dropped = drop_ungrounded(brief, cleaned.text)
     return kept, [

@@ -26,7 +26,7 @@ from ..clean import CleanArticle
 from ..errors import InvalidReplyError, PromptError
 from ..grounding import check_brief, drop_ungrounded, summary_support
 from ..prompts import Choose, Prompt, Select, Task
-from ..schemas import Pledge, Position, Quote, QuotedExpert, assemble_brief
+from ..schemas import Pledge, Position, QuotedExpert, assemble_brief
 from .common import (
     Asker,
     LogSink,
@@ -303,9 +303,10 @@ class _Runner(Asker):
                 self.run.drop(task.part, person.name, "not introduced as a specialist")
         elif unsure:
             model = chosen_experts_model([p.name for p in unsure])
+            said = {p.name: extract.person_quotes(p.name, text, p.at)[:1] for p in unsure}
             shown = [
                 {"name": p.name, "profile": p.profile,
-                 "said": self._statements(p)[0].text if self._statements(p) else ""}
+                 "said": said[p.name][0].text if said[p.name] else ""}
                 for p in unsure
             ]  # fmt: skip
             chosen = set(self.ask(task, model, people=shown).model_dump()["names"])
@@ -319,10 +320,6 @@ class _Runner(Asker):
             if (expert := extract.as_expert(person, text)) is not None
         ]
         return ExpertsPart(quoted_experts=experts[:8])
-
-    def _statements(self, person: extract.Introduced) -> list[Quote]:
-        text = self.cleaned.text
-        return extract.person_quotes(person.name, text, person.at)
 
     def sentence_task(self, task: Task) -> BaseModel:
         assert task.select is not None  # guaranteed by Task's validator
