@@ -1,0 +1,165 @@
+"""Benchmark: attribution on PolNeAR (cue, source, content; exact and overlap P/R/F1), beside a
+regex baseline that only knows "said"-like cues, and the speed of the layer against spaCy's own
+parse of the same text.
+
+    python -m newsbrief.evals.polnear fetch /path/to/PolNeAR     # once: a local clone
+    python bench/attributions.py --split dev                     # develop on train and dev
+    python bench/attributions.py --split test                    # once, at the end
+    python bench/attributions.py --speed                         # 1,000-word articles, one core
+
+Validity checks (exit status 3 when one fails): every article read has gold attributions in
+the expected number for the split, both systems scored the same articles, and the speed run
+parsed the same texts on both sides with no cache between the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+from _valid import Checks
+
+from newsbrief import attribution
+from newsbrief.evals import polnear
+
+# Articles per split in PolNeAR 1.0.0 (one annotation each counted).
+EXPECTED = {"train": 840, "dev": 84, "test": 84}
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[”\"]?|$)")
+_REGEX_CUE = re.compile(r"\b(?:said|says|say|told|tells|added|stated|according to)\b")
+_NAME_BEFORE = re.compile(r"((?:[A-Z][\w.’'-]+\s){0,2}[A-Z][\w.’'-]+|he|she|they|He|She|They)\s+$")
+_NAME_AFTER = re.compile(r"^\s+((?:[A-Z][\w.’'-]+\s?){1,3})")
+_QUOTE = re.compile(r"“[^”]+”|\"[^\"]+\"")
+
+
+def regex_baseline(text: str) -> list[polnear.Predicted]:
+    """Sentence by sentence: a said-like cue, the name or pronoun next to it, the quotation of the
+    sentence or else the words after the cue."""
+    out: list[polnear.Predicted] = []
+    for sentence in _SENTENCE.finditer(text):
+        s, base = sentence.group(), sentence.start()
+        cue = _REGEX_CUE.search(s)
+        if not cue:
+            continue
+        source: list[tuple[int, int]] = []
+        if cue.group() == "according to":
+            after = re.match(r"\s*([^,.]+)", s[cue.end() :])
+            if after:
+                source = [(base + cue.end() + after.start(1), base + cue.end() + after.end(1))]
+        elif before := _NAME_BEFORE.search(s[: cue.start()]):
+            source = [(base + before.start(1), base + before.end(1))]
+        elif after_name := _NAME_AFTER.match(s[cue.end() :]):
+            source = [
+                (base + cue.end() + after_name.start(1), base + cue.end() + after_name.end(1))
+            ]
+        quote = _QUOTE.search(s)
+        if quote:
+            content = [(base + quote.start(), base + quote.end())]
+        else:
+            content = [(base + cue.end(), base + len(s))]
+        out.append(([(base + cue.start(), base + cue.end())], source, content))
+    return out
+
+
+def ours(text: str) -> list[polnear.Predicted]:
+    found = attribution.top_level(attribution.attributions(text))
+    return [
+        (
+            [(a.cue.start, a.cue.end)],
+            [(a.source.start, a.source.end)] if a.source else [],
+            [(c.start, c.end) for c in a.content],
+        )
+        for a in found
+    ]
+
+
+def _print(name: str, result: polnear.Score) -> None:
+    table = result.table()
+    cells = []
+    for role in polnear.ROLES:
+        row = table[role]
+        cells.append(f"{role} {row['exact_f1']:.3f}/{row['overlap_f1']:.3f}")
+    print(f"{name:<10} " + "   ".join(cells))
+
+
+def accuracy(split: str, root: Path | None, limit: int | None, checks: Checks) -> None:
+    docs = polnear.load(split, root, limit)
+    checks.that(
+        limit is not None or len(docs) == EXPECTED[split],
+        f"{split}: expected {EXPECTED[split]} articles, read {len(docs)}",
+    )
+    gold = sum(len(d.gold) for d in docs)
+    checks.that(gold > 5 * len(docs), f"{split}: only {gold} gold attributions")
+    checks.verify()
+    started = time.perf_counter()
+    mine = polnear.score(docs, ours)
+    seconds = time.perf_counter() - started
+    baseline = polnear.score(docs, regex_baseline)
+    checks.that(mine.articles == baseline.articles == len(docs), "both sides scored all docs")
+    checks.verify()
+    print(f"PolNeAR {split}: {len(docs)} articles, {gold} gold attributions "
+          f"(ours {seconds:.1f} s, spaCy load included)")  # fmt: skip
+    print("F1 exact/overlap")
+    _print("regex", baseline)
+    _print("newsbrief", mine)
+    detail = mine.table()
+    for role in polnear.ROLES:
+        row = detail[role]
+        print(f"  {role:<8} exact P {row['exact_p']:.3f} R {row['exact_r']:.3f}   "
+              f"overlap P {row['overlap_p']:.3f} R {row['overlap_r']:.3f}")  # fmt: skip
+
+
+def speed(root: Path | None, checks: Checks, rounds: int) -> None:
+    """Seconds per 1,000 words for attributions against spaCy's parse alone, same texts."""
+    docs = polnear.load("train", root, 200)
+    words = 0
+    texts: list[str] = []
+    for doc in docs:  # pieces of about 1,000 words
+        tokens = doc.text.split()
+        if len(tokens) >= 1000:
+            texts.append(" ".join(tokens[:1000]))
+            words += 1000
+    checks.that(len(texts) >= 10, f"only {len(texts)} articles of 1,000 words")
+    checks.verify()
+    nlp = attribution.pipeline()
+    attribution.attributions(texts[0])  # warm up
+    parse = layer = float("inf")
+    for _ in range(rounds):  # best of rounds, interleaved: the machine is shared and noisy
+        started = time.perf_counter()
+        for text in texts:
+            list(nlp.pipe(piece for _, piece in attribution.blocks(text)))
+        parse = min(parse, time.perf_counter() - started)
+        started = time.perf_counter()
+        for text in texts:
+            attribution.attributions(text)
+        layer = min(layer, time.perf_counter() - started)
+    per = layer / len(texts)
+    print(f"{len(texts)} texts of 1,000 words, best of {rounds}: spaCy parse "
+          f"{parse / len(texts):.3f} s, attributions {per:.3f} s per article, ratio "
+          f"{layer / parse:.2f}")  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="dev", choices=polnear.SPLITS)
+    parser.add_argument("--root", type=Path, default=None, help="where PolNeAR was fetched")
+    parser.add_argument("--limit", type=int, default=None, help="first N articles (a quick look)")
+    parser.add_argument("--speed", action="store_true", help="time the layer instead")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    checks = Checks()
+    try:
+        if args.speed:
+            speed(args.root, checks, args.rounds)
+        else:
+            accuracy(args.split, args.root, args.limit, checks)
+    except polnear.InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

