@@ -240,4 +240,3 @@ def test_q_and_v_where_a_command_talks(
         code, _, err = run("eval", "--strategy", "floor", "--fixtures", str(fixtures), "-o",
                            str(tmp_path / "run.json"), "-f", "json", *quiet)  # fmt: skip
         assert code == 0 and (err == "") == bool(quiet), err
-

@@ -36,8 +36,15 @@ def test_models_and_prompts_list_print_json() -> None:
 
 def test_logs_json_has_messages_reply_and_parsed_as_objects() -> None:
     store = Store()
-    store.log_call({"model": "fake:x", "task": "summary", "raw_reply": "Sure! {not json",
-                    "messages": [{"role": "user", "content": "again"}], "error": "invalid"})
+    store.log_call(
+        {
+            "model": "fake:x",
+            "task": "summary",
+            "raw_reply": "Sure! {not json",
+            "messages": [{"role": "user", "content": "again"}],
+            "error": "invalid",
+        }
+    )
     store.log_call({"model": "fake:x", "task": "summary", "raw_reply": '{"summary": "s"}',
                     "messages": [{"role": "user", "content": "hi"}],
                     "parsed": {"summary": "s"}, "usage": {"prompt_tokens": 3}})  # fmt: skip

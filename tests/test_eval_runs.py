@@ -162,6 +162,7 @@ def test_compare_refuses_runs_of_different_fixture_sets_unless_asked(
     run = make_run(server, fixtures)
     runner.save_run(run, full)
     dropped = run["fixtures"][0]
+
     def kept(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [i for i in items if i["id"] != dropped]
 
@@ -187,7 +188,8 @@ def marked_runs(fixtures: Path) -> tuple[dict[str, Any], dict[str, Any], dict[st
     worse = copy.deepcopy(gold)
     worse["items"][0]["brief"]["pledges"] = []
     worse["items"][1]["brief"]["pledges"].append(
-        {"actor": "The moon", "commitment": "orbit faster", "condition": None, "evidence": ""})
+        {"actor": "The moon", "commitment": "orbit faster", "condition": None, "evidence": ""}
+    )
     worse = runner.replay(worse, [fixtures])
     return gold, worse, {f.id: f.labels for f in load_fixtures([fixtures])}
 
@@ -213,8 +215,10 @@ def test_the_reports_mark_matched_missed_and_extra_items_per_fixture(fixtures: P
     _, expected, got_a, got_b = re.split("<td class='(?:expected|got-a|got-b)'>", cells[emptied])
     assert expected.count("title='missed by B'") == wanted[emptied]
     assert expected.count("title='matched by A'") >= wanted[emptied]
-    assert got_b.split("<b>Positions")[0].count("<span class='mark miss'>missed</span>") == (
-        wanted[emptied])
+    assert (
+        got_b.split("<b>Positions")[0].count("<span class='mark miss'>missed</span>")
+        == (wanted[emptied])
+    )
     assert "missed</span>" not in got_a and "extra</span>" not in got_a
     got_b = cells[padded].split("<td class='got-b'>")[1]
     assert "<span class='mark extra'>extra</span> The moon: orbit faster" in got_b

@@ -168,8 +168,28 @@ def test_organisations_places_and_text_across_lines_are_not_people(text: str) ->
     assert extract.introduced_people(text) == []
 
 
-@given(st.lists(st.sampled_from(["Anna", "Berg", "said", "of", "the", "Institute", ",", ".",
-                                 "\n\n", "professor", "Dr.", "Osterby", "told"]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Anna",
+                "Berg",
+                "said",
+                "of",
+                "the",
+                "Institute",
+                ",",
+                ".",
+                "\n\n",
+                "professor",
+                "Dr.",
+                "Osterby",
+                "told",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_introduced_names_are_written_on_one_line_of_the_text(words: list[str]) -> None:
     text = " ".join(words)
     for person in extract.introduced_people(text):
@@ -179,7 +199,7 @@ def test_introduced_names_are_written_on_one_line_of_the_text(words: list[str]) 
 
 def test_a_speaker_set_off_by_any_parenthetical_is_the_one_who_speaks() -> None:
     text = (
-        "Ines Varga, in remarks to Harbour.net on Monday, said, \"The dredging is two years "
+        'Ines Varga, in remarks to Harbour.net on Monday, said, "The dredging is two years '
         "late.\"\n\nOle Brandt, head of the pilots' union, said the channel was safe. "
         "Mara Lind, director of the Osterby Institute that ran the survey, said costs had doubled."
     )

@@ -111,7 +111,7 @@ def test_the_brief_page_in_chromium(chrome: Any, tmp_path: Path) -> None:
     mark = chrome.find_element("id", "ev-pledge-0")
     assert "active" in mark.get_attribute("class") and mark.text.startswith("The mayor said")
     assert chrome.execute_script("return location.hash") == "#ev-pledge-0"
-    chrome.find_element("css selector", 'mark#ev-quote-0-0 + a.back').click()
+    chrome.find_element("css selector", "mark#ev-quote-0-0 + a.back").click()
     assert chrome.execute_script("return location.hash") == "#expert-0"
     assert "active" in chrome.find_element("id", "expert-0").get_attribute("class")
     removed = chrome.find_element("id", "removed")

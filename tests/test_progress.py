@@ -174,4 +174,3 @@ def test_summarize_on_a_terminal_shows_the_parts_on_stderr_and_q_hides_them(
         else:
             assert re.search(r"summary 1/1, experts 1/1, pledges \d+/\d+, positions \d+/\d+",
                              result.stderr)  # fmt: skip
-

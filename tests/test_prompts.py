@@ -198,8 +198,10 @@ def test_the_readme_eval_example_starts_a_version_that_does_not_exist_yet(
     [
         ({"part": "summary", "scope": "article", "choose": {}}, "a choose block belongs"),
         ({"part": "summary", "scope": "choose", "candidates": {}}, "a candidates block belongs"),
-        ({"part": "quoted_experts", "scope": "candidates", "candidates": {"unsure": "maybe"}},
-         "unsure"),
+        (
+            {"part": "quoted_experts", "scope": "candidates", "candidates": {"unsure": "maybe"}},
+            "unsure",
+        ),
         ({"part": "pledges", "scope": "candidates"}, "scope candidates is for part quoted_experts"),
     ],
 )

@@ -18,15 +18,31 @@ RESULT: dict[str, Any] = {
     "article": {"id": "a1", "source": "a.txt", "title": "Council approves bridge"},
     "brief": {
         "summary": "The council approved the bridge.",
-        "pledges": [{"actor": "The council", "commitment": "build the bridge", "condition": None,
-                     "evidence": "The council will build the bridge."}],
+        "pledges": [
+            {
+                "actor": "The council",
+                "commitment": "build the bridge",
+                "condition": None,
+                "evidence": "The council will build the bridge.",
+            }
+        ],
         "positions": [],
-        "quoted_experts": [{"name": "Ana Ruiz", "role": "engineer", "affiliation": "TU Delft",
-                            "quotes": [{"text": "It is sound.", "kind": "direct"}]}],
+        "quoted_experts": [
+            {
+                "name": "Ana Ruiz",
+                "role": "engineer",
+                "affiliation": "TU Delft",
+                "quotes": [{"text": "It is sound.", "kind": "direct"}],
+            }
+        ],
     },
     "meta": {
-        "model": "openai:m", "prompt": "brief@3", "strategy": "whole", "latency_ms": 1500,
-        "usage": {"prompt_tokens": 10, "completion_tokens": 5}, "attempts": 4,
+        "model": "openai:m",
+        "prompt": "brief@3",
+        "strategy": "whole",
+        "latency_ms": 1500,
+        "usage": {"prompt_tokens": 10, "completion_tokens": 5},
+        "attempts": 4,
         "grounding": {"checked": 2, "grounded": 2, "ungrounded": [], "dropped": []},
         "cached": False,
     },

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.usefixtures("brief2_default")
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schemas" / "brief.v1.schema.json").read_text(encoding="utf-8"))
+
+
 def titles(provider: FakeProvider) -> list[str]:
     """The response model each request asked for, in order."""
     return [request_schema(r)["title"] for r in provider.requests]

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ConfigError
@@ -108,6 +109,14 @@ _CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "attr", "acomp"}
 _HEARER = {"tell", "ask", "urge", "warn", "remind", "assure", "inform", "advise", "brief"}
 # Prepositions that carry the content after some cues ("accused X of", "warned about").
 _CONTENT_PREPS = {"of", "for", "about", "on", "against", "over", "to", "that", "in"}
+# Entities and nouns after a preposition that say when, where or how something was said.
+_CIRCUMSTANCE = {"DATE", "TIME", "GPE", "LOC", "FAC", "EVENT", "CARDINAL", "ORDINAL"}
+_CHANNELS = {
+    "statement", "interview", "conference", "briefing", "speech", "tweet", "post", "letter",
+    "twitter", "facebook", "television", "radio", "show", "broadcast", "video", "call", "email",
+    "message", "release", "rally", "meeting", "hearing", "court", "event", "press", "program",
+    "programme", "podcast", "op-ed", "column", "book", "report", "address", "remarks",
+}  # fmt: skip
 _LEMMA_FIXES = {"hoped": "hope", "hoping": "hope", "hopes": "hope"}  # the tagger's "hop"
 _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "them", "it"}
@@ -227,14 +236,17 @@ def blocks(text: str, limit: int = MAX_BLOCK) -> Iterator[tuple[int, str]]:
     space) before ``limit`` characters, so parsing stays linear and bounded per call."""
     for match in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):
         start, piece = match.start(), match.group()
+        lead = len(piece) - len(piece.lstrip())
+        start, piece = start + lead, piece[lead:]
         while len(piece) > limit:
             window = piece[:limit]
             cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
             cut = cut + 2 if cut > limit // 2 else (window.rfind(" ") + 1 or limit)
             yield start, piece[:cut]
             start, piece = start + cut, piece[cut:]
-        if piece.strip():
-            yield start, piece
+        stripped = piece.lstrip()
+        if stripped:
+            yield start + len(piece) - len(stripped), stripped
 
 
 # --- reading one parsed block --------------------------------------------------------------------
@@ -322,16 +334,9 @@ def _content(verb: Token, lemma: str) -> list[Token]:
     parts = [c for c in kids if c.dep_ in _CONTENT_DEPS]
     if lemma in _HEARER and clauses:
         parts = clauses
-    extra = _PHRASAL.get(lemma)
     for child in kids:
-        if child.dep_ == "prep" and child.i > verb.i:
-            word = child.lower_
-            if (extra and word in extra) or (
-                CUES.get(lemma) in ("oppose", "support", "say", "believe")
-                and word in _CONTENT_PREPS
-                and (parts or word in ("of", "about", "for", "against", "on", "in"))
-            ):
-                parts.append(child)
+        if child.dep_ == "prep" and child.i > verb.i and _content_prep(child, lemma, bool(parts)):
+            parts.append(child)
     if not parts and verb.dep_ in ("parataxis",) and verb.head.i != verb.i:
         return _subtree(verb.head, [verb])
     first = next(iter(verb.subtree))
@@ -365,6 +370,28 @@ def _without_other_reports(content: list[Token], verb: Token) -> list[Token]:
         return content
     drop = {d.i for t in cut for d in t.subtree}
     return [t for t in content if t.i not in drop]
+
+
+def _content_prep(prep: Token, lemma: str, has_object: bool) -> bool:
+    """Whether a preposition after a cue carries what it attributes ("accused X of lying",
+    "warned against cuts", "spoke about the deal"), not when or where it was said ("said on
+    Friday", "told reporters in Paris", "wrote in a statement")."""
+    word = prep.lower_
+    if word in _PHRASAL.get(lemma, set()):
+        return True
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    if (
+        not objects
+        or objects[0].ent_type_ in _CIRCUMSTANCE
+        or (objects[0].lemma_.lower() in _CHANNELS)
+    ):
+        return False
+    kind = CUES.get(lemma)
+    if has_object:  # "accused X of", "praised X for", "blamed X for"
+        return kind in ("oppose", "support") and word in ("of", "for", "over", "against")
+    if kind == "say":
+        return word in ("about", "of", "against")
+    return word in _CONTENT_PREPS
 
 
 def _adjacent_quote(verb: Token) -> list[Token]:
@@ -571,15 +598,46 @@ def _kind(content: Sequence[Span]) -> Kind:
     return "direct" if quoted else "mixed"
 
 
-def attributions(text: str) -> list[Attribution]:
-    """Every attribution in ``text`` (a cleaned article), in reading order, with offsets into
-    ``text`` and each source resolved to the article's fullest name where it allows."""
+@dataclass
+class Analysis:
+    """An article read once: its parsed pieces (with their offsets), the people and bodies it
+    names, and its attributions. The brief's finders share it instead of parsing again."""
+
+    text: str
+    docs: list[tuple[int, Doc]]
+    mentions: list[Mention]
+    attributions: list[Attribution]
+    resolver: Resolver
+    regions: list[tuple[int, int]]
+
+    def char_span(self, tokens: Sequence[Token], offset: int) -> Span:
+        return _span(list(tokens), offset, self.text)
+
+    def containing(self, start: int, end: int) -> Attribution | None:
+        """The innermost attribution whose content holds ``start:end``."""
+        best: Attribution | None = None
+        for item in self.attributions:
+            if any(c.start <= start and end <= c.end for c in item.content) and (
+                best is None or item.start >= best.start
+            ):
+                best = item
+        return best
+
+
+@lru_cache(maxsize=8)
+def analyse(text: str) -> Analysis:
+    """Parse ``text`` (a cleaned article) and find its attributions (cached per text)."""
     nlp = pipeline()
     pieces = list(blocks(text))
     regions = quote_regions(text)
     mentions: list[Mention] = []
     found: list[_Found] = []
-    for (offset, _), doc in zip(pieces, nlp.pipe(piece for _, piece in pieces), strict=True):
+    docs: list[tuple[int, Doc]] = []
+    # a line break inside a paragraph (hard-wrapped text) is a space to the parser; same length,
+    # so offsets hold
+    flat = (piece.replace("\n", " ") for _, piece in pieces)
+    for (offset, _), doc in zip(pieces, nlp.pipe(flat), strict=True):
+        docs.append((offset, doc))
         mentions += [
             Mention(offset + e.start_char, offset + e.end_char, e.text, e.label_)
             for e in doc.ents
@@ -608,7 +666,13 @@ def attributions(text: str) -> list[Attribution]:
             Attribution(source, cue, tuple(content), _kind(content), speaker, item.cue_class,
                         item.negated)
         )  # fmt: skip
-    return _nest(out, regions)
+    return Analysis(text, docs, mentions, _nest(out, regions), resolver, regions)
+
+
+def attributions(text: str) -> list[Attribution]:
+    """Every attribution in ``text`` (a cleaned article), in reading order, with offsets into
+    ``text`` and each source resolved to the article's fullest name where it allows."""
+    return list(analyse(text).attributions)
 
 
 def _nest(found: list[Attribution], regions: Sequence[tuple[int, int]]) -> list[Attribution]:
@@ -640,64 +704,94 @@ def top_level(found: Iterable[Attribution]) -> list[Attribution]:
 class Resolver:
     """Names a source by the article's fullest name for it: a pronoun by the last person (he,
     she) or body (it, they) named before it; a surname or short name by the longest name the
-    article gives that ends with it; a description ("the ministry", "the president") by the body
-    whose name ends with its head word, or the person the article titles with it."""
+    article gives that ends with it (people first: the tagger sometimes takes a lone surname
+    for an organisation); a description ("the ministry", "the president") by the nearest body
+    named before it with that head word in its name, or by the person the article titles with
+    it ("President Ana Ruiz"). Look-ups are indexed, so resolving is linear in the article."""
 
     def __init__(self, text: str, mentions: list[Mention]) -> None:
         self.text = text
         self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
         self.people = [m for m in self.mentions if m.label == "PERSON"]
         self.bodies = [m for m in self.mentions if m.label in ("ORG", "GPE", "NORP")]
-        self.last_person: Mention | None = None
+        self._ends = {id(pool): [m.end for m in pool] for pool in (self.people, self.bodies)}
+        self._longest: dict[int, dict[str, dict[str, frozenset[str]]]] = {}
+        self._by_word: dict[str, list[Mention]] = {}
+        for mention in self.bodies:
+            for word in set(_name_words(mention.text)):
+                self._by_word.setdefault(word, []).append(mention)
 
     def fullest(self, name: str, pool: list[Mention]) -> str:
+        """The longest name in ``pool`` that ends with ``name``'s last word and holds all its
+        words ("Obama" -> "Barack Obama", not "Michelle Obama" when "Barack Obama" is longer and
+        both are there: the longest wins, as the article's fullest form)."""
         words = _name_words(name)
         if not words:
-            return name
+            return _strip_possessive(name)
+        if id(pool) not in self._longest:
+            index: dict[str, dict[str, frozenset[str]]] = {}
+            for mention in pool:
+                theirs = _name_words(mention.text)
+                if theirs:
+                    index.setdefault(theirs[-1], {})[mention.text] = frozenset(theirs)
+            self._longest[id(pool)] = index
         best = name
-        for mention in pool:
-            theirs = _name_words(mention.text)
-            same = theirs and theirs[-1] == words[-1] and set(words) <= set(theirs)
-            if same and len(mention.text) > len(best):
-                best = mention.text
+        for candidate, known in self._longest[id(pool)].get(words[-1], {}).items():
+            if set(words) <= known and len(candidate) > len(best):
+                best = candidate
         return _strip_possessive(best)
 
     def _before(self, pool: list[Mention], at: int) -> Mention | None:
-        earlier = [m for m in pool if m.end <= at]
-        return earlier[-1] if earlier else None
+        index = bisect_right(self._ends[id(pool)], at)
+        return pool[index - 1] if index else None
+
+    def _inside(self, source: Span) -> list[Mention]:
+        lo = bisect_left(self.starts, source.start)
+        hi = bisect_right(self.starts, source.end)
+        return [m for m in self.mentions[lo:hi] if m.end <= source.end]
 
     def speaker(self, source: Span) -> str:
-        words = source.text.split()
-        lowered = source.text.lower()
+        text = source.text.strip()
+        words = text.split()
+        lowered = text.lower()
         if lowered in _PERSON_PRONOUNS:
             person = self._before(self.people, source.start)
-            return self.fullest(person.text, self.people) if person else source.text
+            return self.fullest(person.text, self.people) if person else text
         if lowered in _GROUP_PRONOUNS:
             body = self._before(self.bodies, source.start)
-            return self.fullest(body.text, self.bodies) if body else source.text
-        inside = [m for m in self.mentions if source.start <= m.start and m.end <= source.end]
+            return self.fullest(body.text, self.bodies) if body else text
+        inside = self._inside(source)
         people = [m for m in inside if m.label == "PERSON"]
         if people:
             return self.fullest(people[0].text, self.people)
+        if 1 <= len(words) <= 2 and words[0][:1].isupper():  # a bare surname, however tagged
+            person_name = self.fullest(text, self.people)
+            if person_name != _strip_possessive(text):
+                return person_name
         bodies = [m for m in inside if m.label == "ORG"]
         if bodies:
             return self.fullest(bodies[0].text, self.bodies)
         if words and words[0].lower() == "the" and 2 <= len(words) <= 4:
-            head = words[-1].lower()
-            titled = re.search(
-                rf"\b{re.escape(words[-1])}\s+((?:[A-Z][\w’'.-]+\s?){{1,3}})",
-                self.text[: source.start],
-                flags=re.IGNORECASE,
-            )
-            if titled:
-                name = titled.group(1).strip()
-                if any(name.startswith(p.text) or p.text.startswith(name) for p in self.people):
-                    return self.fullest(name, self.people)
-            named = [m for m in self.bodies if m.text.lower().split()[-1:] == [head]]
-            if named:
-                full = max(named, key=lambda m: len(m.text)).text
-                return full if full.lower().startswith("the ") else f"the {full}"
-        return source.text
+            return self._described(words, source) or text
+        return text
+
+    def _described(self, words: list[str], source: Span) -> str | None:
+        head = words[-1]
+        titled = re.search(
+            rf"\b(?i:{re.escape(head)})\s+((?:[A-Z][\w’'.-]+\s?){{1,3}})",
+            self.text[max(0, source.start - 20_000) : source.start],
+        )
+        if titled:
+            name = titled.group(1).strip()
+            person = self.fullest(name, self.people)
+            if person != name or any(p.text == name for p in self.people):
+                return person
+        earlier = [m for m in self._by_word.get(head.lower(), []) if m.end <= source.start]
+        if not earlier:
+            return None
+        full = earlier[-1].text
+        return full if full.lower().startswith("the ") else f"the {full}"
 
 
 def _strip_possessive(name: str) -> str:

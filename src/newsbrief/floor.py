@@ -6,13 +6,12 @@ the article's own first sentences, or pledges found less often than by "the near
 changes when they do), so the floor measures the articles, not our tuning:
 
 - summary: the first ``LEAD_SENTENCES`` sentences of the body (the title line left out);
-- pledges: every sentence with a commitment cue ("will", "pledged", "agreed to", ...) that is no
-  question, counterfactual or analyst's forecast (``extract.not_a_commitment``), the actor
-  the nearest name before the cue, the commitment the clause after it, the condition an
-  "if/unless/provided that" clause of the sentence;
-- positions: each view of a sentence with stance cues ("supports", "condemned", ...; several
-  views, several positions), the same actor rule before each view, the stance the cue's
-  polarity, the topic the words after the cue, the statement the article's clause;
+- pledges: every future act its actor binds itself to, read from the parse and the article's
+  attributions (:mod:`newsbrief.claims`): "will"/"shall", the complement of "vowed to", "plans
+  to", "agreed to", a "would" the actor reports of itself; the actor resolved (a "we" in a
+  quotation is its speaker); forecasts about others and things left out;
+- positions: each attribution whose source can hold a view, with the content as the statement
+  and the stance of the cue ("backed", "condemned") or of the content's evaluative words;
 - experts: people introduced next to a speech verb ("NAME, ROLE at ORG, said", "said NAME, ROLE
   at ORG", "ORG scholar NAME said", "NAME of ORG said") whose role reads like an independent
   specialist, with the quotes the article attributes to them (the focused strategy's rule).
@@ -24,42 +23,22 @@ goes through the same grounding as a model's.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable, Iterator
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 
 from . import extract
 from .clean import CleanArticle
 from .grounding import drop_ungrounded
-from .schemas import Brief, Pledge, Position, QuotedExpert
+from .schemas import Brief, QuotedExpert
 
 # 3: experts found as the focused strategy finds them; the quote reader knows interviews,
 # titles after "said" and ", he noted"; a position's statement is the article's clause.
-FLOOR_VERSION = 3
+# 4: pledges and positions from the attribution layer and the parse (newsbrief.claims).
+FLOOR_VERSION = 4
 NAME = "floor"
 REF = f"{NAME}@{FLOOR_VERSION}"
 LEAD_SENTENCES = 3
 MAX_ITEMS = 10  # per list: enough for long articles, few enough to stay a brief
-
-PLEDGE_CUES = (
-    "will", "would", "shall", "aims to", "aim to", "pledge", "pledged", "pledges", "commit",
-    "commits", "committed", "agreed", "agree", "agrees", "vow", "vowed", "vows", "promise",
-    "promised", "promises", "stands ready", "ready to", "plans to", "plan to", "intends to",
-    "willing to",
-)  # fmt: skip
-STANCE_CUES = {
-    "supports": (
-        "support", "supports", "supported", "welcome", "welcomes", "welcomed", "backs", "backed",
-        "endorse", "endorses", "endorsed", "favour", "favor", "favours", "favors", "praised",
-        "praises", "urged", "urges", "called for", "calls for",
-    ),
-    "opposes": (
-        "oppose", "opposes", "opposed", "condemn", "condemns", "condemned", "reject", "rejects",
-        "rejected", "criticize", "criticizes", "criticized", "criticised", "denounced",
-        "denounces", "warned against",
-    ),
-}  # fmt: skip
 
 
 def body_sentences(cleaned: CleanArticle) -> list[str]:
@@ -74,44 +53,6 @@ def body_sentences(cleaned: CleanArticle) -> list[str]:
 def lead_summary(cleaned: CleanArticle, count: int = LEAD_SENTENCES) -> str:
     """The first ``count`` sentences of the body."""
     return " ".join(body_sentences(cleaned)[:count])
-
-
-def _cued(
-    sentences: list[str], cues: re.Pattern[str], exclude: Callable[[str], object]
-) -> Iterator[tuple[str, str]]:
-    """(sentence, actor) for each sentence of six words or more with a cue and an actor (the
-    nearest name or group before the first cue), unless ``exclude`` says it states nothing."""
-    for sentence in sentences:
-        cue = cues.search(sentence)
-        if cue is None or len(sentence.split()) < 6 or exclude(sentence):
-            continue
-        actors = extract.actor_candidates(sentence, cue.start())
-        if actors:
-            yield sentence, actors[0]
-
-
-def _pledges(sentences: list[str], experts: list[str]) -> list[Pledge]:
-    cues = extract.cue_pattern(PLEDGE_CUES)
-    found: list[Pledge] = []
-    exclude = partial(extract.not_a_commitment, cues=cues, specialists=experts)
-    for sentence, actor in _cued(sentences, cues, exclude):
-        options = extract.commitment_options(sentence, cues)
-        if options:
-            found.append(
-                Pledge(actor=actor, commitment=options[0],
-                       condition=extract.condition_of(sentence), evidence=sentence)
-            )  # fmt: skip
-    return found[:MAX_ITEMS]
-
-
-def _positions(sentences: list[str]) -> list[Position]:
-    polarity = {w: stance for stance, words in STANCE_CUES.items() for w in words}
-    cues = extract.cue_pattern(polarity)
-    found: list[Position] = []
-    for sentence, _ in _cued(sentences, cues, extract.is_question):
-        views = extract.stance_options(sentence, cues)
-        found += extract.rule_positions(sentence, views, polarity, cues)
-    return found[:MAX_ITEMS]
 
 
 def expert_candidates(
@@ -129,19 +70,24 @@ def expert_candidates(
 def floor_sha256() -> str:
     """Identifies the floor's rules: this module and the text helpers it uses."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(Path(extract.__file__).read_bytes())
+    for name in ("extract.py", "attribution.py", "claims.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
 
 
 def floor_brief(cleaned: CleanArticle) -> tuple[Brief, list[dict[str, str]]]:
     """The floor's brief of ``cleaned`` and what grounding dropped from it (normally nothing:
     every field is a span of the article)."""
-    sentences = body_sentences(cleaned)
-    people = extract.specialists(cleaned.text)  # once: the pledges' forecasters, the experts
+    from . import attribution, claims
+
+    people = extract.specialists(cleaned.text)
+    analysis = attribution.analyse(cleaned.text)
+    pledged = list(claims.pledge_candidates(analysis))
+    positions = list(claims.position_candidates(analysis, pledged))
     brief = Brief(
         summary=lead_summary(cleaned),
-        pledges=_pledges(sentences, [p.name for p in people]),
-        positions=_positions(sentences),
+        pledges=[f.item for f in pledged][:MAX_ITEMS],
+        positions=[f.item for f in positions][:MAX_ITEMS],
         quoted_experts=expert_candidates(cleaned.text, people),
     )
     kept, dropped = drop_ungrounded(brief, cleaned.text)

@@ -145,13 +145,15 @@ def brief_page(result: dict[str, Any], cleaned: dict[str, Any]) -> str:
     pledges = [
         f'<li id="pledge-{i}"><b>{escape(p["actor"])}</b>: {escape(p["commitment"])}'
         + (f" (if {escape(p['condition'])})" if p.get("condition") else "")
-        + _evidence_link(f"pledge-{i}", p["evidence"], marks) + "</li>"
+        + _evidence_link(f"pledge-{i}", p["evidence"], marks)
+        + "</li>"
         for i, p in enumerate(brief["pledges"])
     ]
     positions = [
         f'<li id="position-{i}"><b>{escape(p["actor"])}</b>: {escape(p["statement"])} '
         f'<span class="kind">{escape(p["stance"])} · {escape(p["topic"])}</span>'
-        + _evidence_link(f"position-{i}", p["evidence"], marks) + "</li>"
+        + _evidence_link(f"position-{i}", p["evidence"], marks)
+        + "</li>"
         for i, p in enumerate(brief["positions"])
     ]
     experts = []

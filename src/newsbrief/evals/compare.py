@@ -160,9 +160,7 @@ def _hard_gates(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def overall_verdict(
-    fields: list[FieldDelta], hard: list[dict[str, Any]], tolerance: float
-) -> str:
+def overall_verdict(fields: list[FieldDelta], hard: list[dict[str, Any]], tolerance: float) -> str:
     """One sentence over the gated fields: what fails the gate, else what is better, what
     cannot be told, and that nothing else changed."""
 

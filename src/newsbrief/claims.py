@@ -1,0 +1,385 @@
+"""Pledges and positions from an article's parse and attributions (:mod:`newsbrief.attribution`).
+
+Cue-word sentence rules find a pledge only where a listed word stands ("will", "pledged") and a
+position only where a stance verb does ("supports", "condemned"); most claims in real articles
+carry neither. Here every attribution is a candidate, and the parse says what it holds:
+
+- a **pledge** is a future action that its actor binds itself to: a verb with "will"/"shall", the
+  complement of a commitment verb ("vowed to", "plans to", "agreed to", "is ready to"), or a
+  "would" reported by the actor itself ("the ministry said it would open ..."). The actor is the
+  verb's subject, resolved: "we" in someone's quotation is that speaker, "it" and "he" in a
+  report are its source when they can be, a name is the article's fullest form of it. A subject
+  that names nobody who can act ("prices will rise") makes a forecast, not a pledge, and so does
+  a subject that someone else expects something of ("analysts expect the bank to cut");
+- a **position** is a view that an attribution gives its source: its statement is the content
+  in the article's words, its stance the cue's (supports for "backed", opposes for "condemned",
+  reversed by a negation) or else the polarity of the content's evaluative words.
+
+Every text returned is a span of the article, so the brief stays grounded by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from .attribution import Analysis, Attribution, Span
+from .schemas import Pledge, Position, Stance
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+FUTURE = {"will", "shall", "'ll", "’ll", "wo"}  # "wo" is "won't" split by the tokenizer
+# Heads whose "to"-complement is a commitment of their subject.
+COMMIT_HEADS = {
+    "pledge", "vow", "promise", "commit", "plan", "intend", "aim", "agree", "undertake",
+    "resolve", "decide", "prepare", "threaten", "offer", "refuse", "ready", "willing",
+    "determined", "go", "set", "seek", "want", "hope", "expect",
+}  # fmt: skip
+# Of those, the ones that state an intention only when said of oneself: "wants to", "hopes to",
+# "expects to" commit the speaker ("we expect to finish by May"), not a subject described by
+# somebody else.
+_SOFT_HEADS = {"want", "hope", "expect", "seek"}
+_CONDITION_MARKS = {"if", "unless", "provided", "once", "as", "until", "when"}
+# Nouns that name bodies or people able to act, besides named entities.
+AGENT_NOUNS = {
+    "government", "ministry", "minister", "department", "agency", "authority", "authorities",
+    "council", "committee", "commission", "board", "company", "firm", "group", "bank", "court",
+    "party", "union", "administration", "city", "state", "country", "nation", "police", "army",
+    "military", "officials", "official", "leader", "leaders", "president", "mayor", "governor",
+    "premier", "chancellor", "prime", "cabinet", "parliament", "congress", "senate", "house",
+    "lawmakers", "legislature", "campaign", "spokesman", "spokeswoman", "spokesperson", "team",
+    "club", "school", "university", "hospital", "organization", "organisation", "federation",
+    "league", "alliance", "coalition", "regulator", "fed", "reserve", "secretary", "chief",
+    "director", "executive", "ceo", "founder", "owner", "operator", "developers", "developer",
+    "sides", "countries", "governments", "companies", "states", "members", "delegates",
+}  # fmt: skip
+_FIRST_PERSON = {"i", "we", "us", "me"}
+_PERSONAL = {"he", "she", "him", "her"}
+_IMPERSONAL = {"it", "they", "them"}
+_NOT_ACTORS = {"who", "which", "that", "this", "these", "those", "there", "what", "you"}
+
+POSITIVE = {
+    "support", "supports", "supported", "welcome", "welcomed", "welcomes", "praise", "praised",
+    "good", "great", "right", "important", "necessary", "essential", "positive", "success",
+    "successful", "benefit", "beneficial", "help", "helpful", "fair", "strong", "historic",
+    "progress", "agree", "agreed", "approve", "approved", "backed", "endorse", "endorsed",
+    "favour", "favor", "should", "must", "need", "needs", "vital", "urge", "urged",
+}  # fmt: skip
+NEGATIVE = {
+    "oppose", "opposed", "opposes", "against", "condemn", "condemned", "reject", "rejected",
+    "criticize", "criticized", "criticised", "bad", "wrong", "unfair", "dangerous", "threat",
+    "risk", "illegal", "unlawful", "unconstitutional", "disaster", "failure", "fail", "failed",
+    "concern", "concerned", "worried", "worry", "fear", "harm", "harmful", "damage", "crisis",
+    "mistake", "attack", "violate", "violated", "violation", "abuse", "shameful", "outrageous",
+    "unacceptable", "irresponsible", "denounce", "denounced", "warn", "warned", "problem",
+}  # fmt: skip
+_WORD = re.compile(r"[\w’']+")
+
+
+Item = TypeVar("Item", Pledge, Position)
+
+
+@dataclass(frozen=True)
+class Found(Generic[Item]):
+    """A candidate with the character spans it rests on (for offsets and the brief page)."""
+
+    item: Item
+    evidence: Span
+    attribution: Attribution | None
+
+
+# --- actors ----------------------------------------------------------------------------------
+
+
+def _subject(verb: Token) -> Token | None:
+    node = verb
+    for _ in range(4):
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child
+        if node.dep_ in ("xcomp", "conj", "acomp") and node.head.i != node.i:
+            node = node.head
+            continue
+        break
+    return None
+
+
+def _phrase(head: Token) -> list[Token]:
+    """A subject's words without a relative clause or appositive after them."""
+    skip = {d.i for c in head.children if c.dep_ in ("relcl", "appos", "acl") for d in c.subtree}
+    words = [t for t in head.subtree if t.i not in skip and not t.is_punct]
+    return words
+
+
+def _can_act(head: Token) -> bool:
+    if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    if head.lower_ in _FIRST_PERSON | _PERSONAL | _IMPERSONAL:
+        return True
+    words = {t.lower_ for t in head.subtree if t.dep_ in ("compound", "amod") or t.i == head.i}
+    return head.lemma_.lower() in AGENT_NOUNS or bool(words & AGENT_NOUNS)
+
+
+def _matches_speaker(pronoun: str, attribution: Attribution, analysis: Analysis) -> bool:
+    """Whether a third-person pronoun in a report can be its own source ("the ministry said it
+    will ...", "Smith said he would ...")."""
+    if attribution.source is None:
+        return False
+    people = [m for m in analysis.mentions if m.label == "PERSON"]
+    source_is_person = (
+        any(attribution.source.start <= m.start and m.end <= attribution.source.end for m in people)
+        or attribution.source.text.lower() in _PERSONAL
+    )
+    return (pronoun in _PERSONAL) == source_is_person
+
+
+def actor_of(head: Token, offset: int, analysis: Analysis) -> tuple[str, Attribution | None]:
+    """Who a subject is, and the attribution whose content it sits in (if any)."""
+    span = analysis.char_span(_phrase(head), offset)
+    inside = analysis.containing(span.start, span.end)
+    word = head.lower_
+    if inside is not None and inside.speaker:
+        if word in _FIRST_PERSON:
+            return inside.speaker, inside
+        if (word in _PERSONAL | _IMPERSONAL) and _matches_speaker(word, inside, analysis):
+            return inside.speaker, inside
+    return analysis.resolver.speaker(span), inside
+
+
+# --- pledges ---------------------------------------------------------------------------------
+
+
+def _future(verb: Token) -> bool:
+    """Whether ``verb`` states a future act: "will"/"shall", a commitment head's "to"-complement,
+    or a reported "would"."""
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux & {"have", "'ve", "’ve"} and "would" in aux:  # "would have": counterfactual
+        return False
+    if aux & FUTURE:
+        return True
+    if verb.dep_ == "xcomp" and "to" in aux:
+        head = verb.head
+        lemma = head.lemma_.lower()
+        return lemma in COMMIT_HEADS and not (
+            lemma == "go"
+            and not any(c.lower_ in ("is", "are", "am", "'s", "’s") for c in head.children)
+        )
+    return False
+
+
+def _reported_would(verb: Token, attribution: Attribution | None) -> bool:
+    aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    return (
+        attribution is not None
+        and "would" in aux
+        and not aux & {"have", "'ve", "’ve"}
+        and attribution.cue_class in ("say", "commit")
+    )
+
+
+def _in_condition(verb: Token) -> bool:
+    node = verb
+    while node.head.i != node.i:
+        if node.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in node.children
+        ):
+            return True
+        node = node.head
+    return False
+
+
+def _commitment_tokens(verb: Token, subject: Token | None) -> list[Token]:
+    skip: set[int] = set()
+    if subject is not None:
+        skip |= {t.i for t in subject.subtree}
+    for child in verb.children:
+        if child.dep_ in ("aux", "auxpass") and child.i < verb.i and child.lower_ != "not":
+            skip.add(child.i)
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        if child.dep_ == "advcl" or (child.dep_ == "conj" and own_subject):
+            skip |= {t.i for t in child.subtree}  # a condition, or another actor's clause
+    words = [t for t in verb.subtree if t.i not in skip and t.i >= verb.i - 2]
+    while words and (words[0].is_punct or words[0].dep_ in ("aux", "mark", "cc")):
+        words = words[1:]
+    while words and (words[-1].is_punct or words[-1].dep_ == "cc"):
+        words = words[:-1]
+    # contiguous: stop at the first gap (a dropped clause)
+    run = words[:1]
+    for token in words[1:]:
+        if token.i != run[-1].i + 1:
+            break
+        run.append(token)
+    return run
+
+
+def _condition(verb: Token, offset: int, analysis: Analysis) -> str | None:
+    for child in verb.children:
+        marks = {c.lower_ for c in child.children if c.dep_ == "mark"}
+        if child.dep_ == "advcl" and marks & {"if", "unless", "provided", "once"}:
+            words = [t for t in child.subtree if not t.is_punct]
+            if words:
+                return analysis.char_span(words, offset).text
+    return None
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip(" ”\"'’").endswith("?")
+
+
+def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
+    """Every commitment the article states, in reading order (see the module docstring)."""
+    seen: set[tuple[str, str]] = set()
+    for offset, doc in analysis.docs:
+        for verb in doc:
+            if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "compound"):
+                continue
+            subject = _subject(verb)
+            if subject is None or subject.lower_ in _NOT_ACTORS or not _can_act(subject):
+                continue
+            actor, inside = actor_of(subject, offset, analysis)
+            if not (_future(verb) or _reported_would(verb, inside)):
+                continue
+            if _in_condition(verb) or _is_question(verb.sent.text):
+                continue
+            if _forecast(verb, subject, actor, inside):
+                continue
+            words = _commitment_tokens(verb, subject)
+            if len(words) < 2:
+                continue
+            commitment = analysis.char_span(words, offset)
+            key = (actor.lower(), commitment.text.lower())
+            if key in seen:
+                continue
+            seen.add(key)
+            evidence = analysis.char_span(list(verb.sent), offset)
+            pledge = Pledge(
+                actor=actor,
+                commitment=commitment.text,
+                condition=_condition(verb, offset, analysis),
+                evidence=evidence.text,
+            )
+            yield Found(pledge, evidence, inside)
+
+
+def _forecast(verb: Token, subject: Token, actor: str, inside: Attribution | None) -> bool:
+    """A future that somebody expects of another, not a commitment: "analysts expect the bank
+    to cut", "officials fear the virus will spread", "he thinks prices will rise"."""
+    head = verb.head.lemma_.lower() if verb.dep_ == "xcomp" else ""
+    if head in _SOFT_HEADS and subject.lower_ not in _FIRST_PERSON and inside is None:
+        # "the bank wants to ..." said by the article itself still commits nobody
+        return head != "seek"
+    if inside is None:
+        return False
+    same = inside.speaker is not None and actor == inside.speaker
+    if inside.cue_class == "believe" and not same:
+        return True
+    return (
+        not same
+        and subject.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP")
+        and (subject.lemma_.lower() not in AGENT_NOUNS)
+    )
+
+
+# --- positions ---------------------------------------------------------------------------------
+
+
+def stance_of(attribution: Attribution) -> Stance:
+    """The cue's stance, reversed by a negation; else the content's evaluative words."""
+    if attribution.cue_class in ("support", "oppose"):
+        supports = attribution.cue_class == "support"
+        if attribution.negated:
+            supports = not supports
+        return "supports" if supports else "opposes"
+    words = [w.lower() for w in _WORD.findall(attribution.content_text)]
+    positive = sum(w in POSITIVE for w in words)
+    negative = sum(w in NEGATIVE for w in words)
+    if positive and negative:
+        return "mixed"
+    if positive:
+        return "supports"
+    if negative:
+        return "opposes"
+    return "neutral"
+
+
+def _topic(attribution: Attribution, max_words: int = 10) -> str:
+    text = attribution.content[0].text.strip("“”\"' ")
+    text = re.sub(r"^(?:that|to|of|about|for|on|against)\s+", "", text, flags=re.IGNORECASE)
+    words = text.split()
+    return " ".join(words[:max_words]).rstrip(",;:")
+
+
+# Bodies that report, not hold, views: a view "according to Reuters" is the article's sourcing.
+_OUTLET = re.compile(
+    r"\b(?:news|times|post|daily|herald|journal|gazette|tribune|reuters|associated press|afp"
+    r"|bbc|cnn|tv|television|radio|broadcaster|newspaper|media|magazine|press agency|agency"
+    r"|wire|channel|outlet|website|twitter|facebook)\b",
+    re.IGNORECASE,
+)
+
+
+def agent_source(attribution: Attribution, analysis: Analysis) -> bool:
+    """Whether an attribution's source is someone who can hold a view or make a promise: a
+    person or body the parse names, a pronoun resolved to one, or a description with an agent
+    noun ("officials", "the ministry"); not a thing ("the data", "inflation"), not a news
+    outlet reporting it."""
+    source = attribution.source
+    if source is None or not attribution.speaker:
+        return False
+    if _OUTLET.search(attribution.speaker):
+        return False
+    words = {w.lower() for w in _WORD.findall(source.text)}
+    if words & _NOT_ACTORS and len(words) == 1:
+        return False
+    if words & (_FIRST_PERSON | _PERSONAL | _IMPERSONAL) and len(words) == 1:
+        return attribution.speaker != source.text or words <= _FIRST_PERSON | _PERSONAL
+    named = any(
+        source.start <= m.start and m.end <= source.end
+        and (m.label in ("PERSON", "ORG", "NORP") or len(words) <= 3)
+        for m in analysis.mentions
+    )  # fmt: skip
+    return named or bool(words & AGENT_NOUNS)
+
+
+def position_candidates(
+    analysis: Analysis, pledged: Sequence[Found[Pledge]] = ()
+) -> Iterator[Found[Position]]:
+    """A position for each attribution whose source is named and whose content is not one of
+    the pledges already found (a pledge is said once, as a pledge)."""
+    pledge_spans = [(f.attribution.cue.start if f.attribution else -1) for f in pledged]
+    for attribution in analysis.attributions:
+        if attribution.within is not None or attribution.quoted or not attribution.speaker:
+            continue
+        if not agent_source(attribution, analysis):
+            continue
+        if attribution.cue.start in pledge_spans and attribution.cue_class == "commit":
+            continue
+        statement = " ".join(c.text.strip('“”"') for c in attribution.content).strip()
+        if len(statement.split()) < 3:
+            continue
+        evidence = _sentence_of(analysis, attribution)
+        position = Position(
+            actor=attribution.speaker,
+            topic=_topic(attribution),
+            stance=stance_of(attribution),
+            statement=statement,
+            evidence=evidence.text,
+        )
+        yield Found(position, evidence, attribution)
+
+
+def _sentence_of(analysis: Analysis, attribution: Attribution) -> Span:
+    """The sentence (or sentences, for a quotation that runs on) that holds the attribution."""
+    start, end = attribution.start, attribution.end
+    for offset, doc in analysis.docs:
+        if offset <= attribution.cue.start < offset + len(doc.text):
+            sentences = [s for s in doc.sents if offset + s.start_char < end and
+                         offset + s.end_char > start]  # fmt: skip
+            if sentences:
+                start = min(start, offset + sentences[0].start_char)
+                end = max(end, offset + sentences[-1].end_char)
+            break
+    return Span(start, end, analysis.text[start:end])
