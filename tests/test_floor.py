@@ -23,7 +23,7 @@ def test_the_floor_briefs_the_seed_without_a_model() -> None:
     result = api.summarize(str(SEED), strategy="floor", cache=False, log=False)
     meta = result.meta
     assert meta["model"] == "none" and meta["strategy"] == "floor"
-    assert meta["prompt"] == "floor@3" and len(meta["prompt_sha256"]) == 64
+    assert meta["prompt"] == "floor@4" and len(meta["prompt_sha256"]) == 64
     assert meta["attempts"] == 0
     assert meta["usage"] == {"prompt_tokens": 0, "completion_tokens": 0}
     assert meta["grounding"]["ungrounded"] == []

@@ -722,10 +722,12 @@ class Resolver:
             for word in set(_name_words(mention.text)):
                 self._by_word.setdefault(word, []).append(mention)
 
-    def fullest(self, name: str, pool: list[Mention]) -> str:
+    def fullest(self, name: str, pool: list[Mention], first_word: bool = False) -> str:
         """The longest name in ``pool`` that ends with ``name``'s last word and holds all its
         words ("Obama" -> "Barack Obama", not "Michelle Obama" when "Barack Obama" is longer and
-        both are there: the longest wins, as the article's fullest form)."""
+        both are there: the longest wins, as the article's fullest form). With ``first_word``, a
+        one-word name that ends no longer name may begin one, as a family name written first
+        does ("Li" -> "Li Qiang"); only for a word the tagger took for a person."""
         words = _name_words(name)
         if not words:
             return _strip_possessive(name)
@@ -737,10 +739,26 @@ class Resolver:
                     index.setdefault(theirs[-1], {})[mention.text] = frozenset(theirs)
             self._longest[id(pool)] = index
         best = name
-        for candidate, known in self._longest[id(pool)].get(words[-1], {}).items():
+        known_names = self._longest[id(pool)].get(words[-1], {})
+        if not known_names and first_word and len(words) == 1:  # family name first ("Li Qiang")
+            known_names = {
+                text: known for text, known in self._first_words(pool).get(words[0], {}).items()
+            }
+        for candidate, known in known_names.items():
             if set(words) <= known and len(candidate) > len(best):
                 best = candidate
         return _strip_possessive(best)
+
+    def _first_words(self, pool: list[Mention]) -> dict[str, dict[str, frozenset[str]]]:
+        key = -id(pool)
+        if key not in self._longest:
+            index: dict[str, dict[str, frozenset[str]]] = {}
+            for mention in pool:
+                theirs = _name_words(mention.text)
+                if len(theirs) >= 2:
+                    index.setdefault(theirs[0], {})[mention.text] = frozenset(theirs)
+            self._longest[key] = index
+        return self._longest[key]
 
     def _before(self, pool: list[Mention], at: int) -> Mention | None:
         index = bisect_right(self._ends[id(pool)], at)
@@ -764,7 +782,7 @@ class Resolver:
         inside = self._inside(source)
         people = [m for m in inside if m.label == "PERSON"]
         if people:
-            return self.fullest(people[0].text, self.people)
+            return self.fullest(people[0].text, self.people, first_word=True)
         if 1 <= len(words) <= 2 and words[0][:1].isupper():  # a bare surname, however tagged
             person_name = self.fullest(text, self.people)
             if person_name != _strip_possessive(text):

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .attribution import Analysis, Attribution, Span
 from .schemas import Pledge, Position, Stance
@@ -61,21 +62,6 @@ _PERSONAL = {"he", "she", "him", "her"}
 _IMPERSONAL = {"it", "they", "them"}
 _NOT_ACTORS = {"who", "which", "that", "this", "these", "those", "there", "what", "you"}
 
-POSITIVE = {
-    "support", "supports", "supported", "welcome", "welcomed", "welcomes", "praise", "praised",
-    "good", "great", "right", "important", "necessary", "essential", "positive", "success",
-    "successful", "benefit", "beneficial", "help", "helpful", "fair", "strong", "historic",
-    "progress", "agree", "agreed", "approve", "approved", "backed", "endorse", "endorsed",
-    "favour", "favor", "should", "must", "need", "needs", "vital", "urge", "urged",
-}  # fmt: skip
-NEGATIVE = {
-    "oppose", "opposed", "opposes", "against", "condemn", "condemned", "reject", "rejected",
-    "criticize", "criticized", "criticised", "bad", "wrong", "unfair", "dangerous", "threat",
-    "risk", "illegal", "unlawful", "unconstitutional", "disaster", "failure", "fail", "failed",
-    "concern", "concerned", "worried", "worry", "fear", "harm", "harmful", "damage", "crisis",
-    "mistake", "attack", "violate", "violated", "violation", "abuse", "shameful", "outrageous",
-    "unacceptable", "irresponsible", "denounce", "denounced", "warn", "warned", "problem",
-}  # fmt: skip
 _WORD = re.compile(r"[\w’']+")
 
 
@@ -286,21 +272,27 @@ def _forecast(verb: Token, subject: Token, actor: str, inside: Attribution | Non
 # --- positions ---------------------------------------------------------------------------------
 
 
-def stance_of(attribution: Attribution) -> Stance:
-    """The cue's stance, reversed by a negation; else the content's evaluative words."""
+@cache
+def _sentiment() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def stance_of(attribution: Attribution, threshold: float = 0.05) -> Stance:
+    """The cue's stance, reversed by a negation ("backed" supports, "did not back" opposes);
+    else the sign of VADER's compound valence of the content (a lexicon built for the job),
+    neutral within ``threshold`` of zero. (A word list of our own scored 0.33 on the real set's
+    matched positions and 0.26 in-repo; VADER 0.46 and 0.43; see the CHANGELOG.)"""
     if attribution.cue_class in ("support", "oppose"):
         supports = attribution.cue_class == "support"
         if attribution.negated:
             supports = not supports
         return "supports" if supports else "opposes"
-    words = [w.lower() for w in _WORD.findall(attribution.content_text)]
-    positive = sum(w in POSITIVE for w in words)
-    negative = sum(w in NEGATIVE for w in words)
-    if positive and negative:
-        return "mixed"
-    if positive:
+    compound = float(_sentiment().polarity_scores(attribution.content_text)["compound"])
+    if compound > threshold:
         return "supports"
-    if negative:
+    if compound < -threshold:
         return "opposes"
     return "neutral"
 
@@ -356,7 +348,9 @@ def position_candidates(
         if not agent_source(attribution, analysis):
             continue
         if attribution.cue.start in pledge_spans and attribution.cue_class == "commit":
-            continue
+            continue  # a commitment cue ("vowed to") is said once, as a pledge
+        if attribution.cue_class == "say" and stance_of(attribution) == "neutral":
+            continue  # a report with no valence states a fact, not a view
         statement = " ".join(c.text.strip('“”"') for c in attribution.content).strip()
         if len(statement.split()) < 3:
             continue
