@@ -130,7 +130,7 @@ def test_the_fast_path_imports_none_of_the_heavy_stack(cached_seed: Path) -> Non
         "import sys; from newsbrief import quick; "
         f"served = quick.try_fast(['summarize', {str(cached_seed)!r}, '-m', 'fake:x', '-f', "
         "'json']); heavy = [m for m in ('typer', 'pydantic', 'jinja2', 'yaml', 'rich', "
-        "'trafilatura', 'wordfreq', 'openai', 'instructor') if m in sys.modules]; "
+        "'trafilatura', 'wordfreq', 'openai', 'instructor', 'spacy') if m in sys.modules]; "
         "print('RESULT', served, heavy, file=sys.stderr)"
     )
     done = subprocess.run(

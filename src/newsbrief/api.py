@@ -142,6 +142,19 @@ def clean(source: str, *, stdin: BinaryIO | None = None) -> tuple[Article, Clean
     return article, clean_source(article)
 
 
+def attributions(
+    source: str, *, stdin: BinaryIO | None = None
+) -> tuple[Article, CleanArticle, dict[str, Any]]:
+    """Read and clean one article and find who said, promised or believes what in it: the
+    ``newsbrief attributions --format json`` object, ``{"text", "attributions": [...]}``, with
+    every span's offsets into ``text``."""
+    from . import attribution
+
+    article, cleaned = clean(source, stdin=stdin)
+    found = attribution.attributions(cleaned.text)
+    return article, cleaned, attribution.to_document(cleaned.text, found)
+
+
 def make_llm(
     settings: Settings | None = None, *, provider: Provider | None = None, **overrides: Any
 ) -> LLM:

@@ -107,6 +107,15 @@ _PHRASAL = {
 _CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "attr", "acomp"}
 # Verbs whose object is the hearer, not the content, when a clause follows ("told reporters that").
 _HEARER = {"tell", "ask", "urge", "warn", "remind", "assure", "inform", "advise", "brief"}
+# Verbs that report only with a clause ("concluded that ...", "added that ...", "maintained
+# that ..."); with a plain object they do something else ("concluded his trip", "added two
+# ferries", "maintained close ties").
+_CLAUSE_ONLY = {
+    "conclude", "continue", "add", "note", "find", "show", "report", "address", "raise",
+    "share", "maintain", "recall", "reveal", "indicate", "observe", "remark", "repeat",
+    "reiterate", "point", "signal", "hint", "post", "write", "answer", "respond", "push",
+    "press", "see", "decide", "agree", "understand", "know", "recognize", "feel",
+}  # fmt: skip
 # Prepositions that carry the content after some cues ("accused X of", "warned about").
 _CONTENT_PREPS = {"of", "for", "about", "on", "against", "over", "to", "that", "in"}
 # Entities and nouns after a preposition that say when, where or how something was said.
@@ -332,8 +341,8 @@ def _content(verb: Token, lemma: str) -> list[Token]:
     kids = list(verb.children)
     clauses = [c for c in kids if c.dep_ in ("ccomp", "xcomp")]
     parts = [c for c in kids if c.dep_ in _CONTENT_DEPS]
-    if lemma in _HEARER and clauses:
-        parts = clauses
+    if (lemma in _HEARER and clauses) or lemma in _CLAUSE_ONLY:
+        parts = clauses  # "told reporters that ...": the hearer is no content
     for child in kids:
         if child.dep_ == "prep" and child.i > verb.i and _content_prep(child, lemma, bool(parts)):
             parts.append(child)
@@ -699,6 +708,19 @@ def top_level(found: Iterable[Attribution]) -> list[Attribution]:
     """The attributions neither inside another's content nor inside quotation marks (PolNeAR
     annotates only these: each word belongs to at most one attribution)."""
     return [a for a in found if a.within is None and not a.quoted]
+
+
+DOCUMENT_VERSION = 1
+
+
+def to_document(text: str, found: Sequence[Attribution]) -> dict[str, Any]:
+    """The JSON document of ``newsbrief attributions``: the cleaned text and its attributions,
+    every span ``{"start", "end", "text"}`` with ``text[start:end] == span.text``."""
+    return {
+        "version": DOCUMENT_VERSION,
+        "text": text,
+        "attributions": [a.to_dict() for a in found],
+    }
 
 
 class Resolver:

@@ -852,6 +852,30 @@ def clean_command(
         typer.echo(text)
 
 
+@app.command("attributions", cls=PlainCommand)
+@handle_errors
+def attributions_command(
+    source: str = typer.Argument(..., metavar="SOURCE", help="Article file, or - to read stdin."),
+    output: DataFormatOption = "pretty",
+    out_file: Path | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
+    ),
+) -> None:
+    """Who said, promised or believes what: source, cue and content of every attribution, with
+    offsets into the cleaned text (--format json)."""
+    from .render import attributions_rich
+
+    _, _, document = api.attributions(source)
+    if output == DataFormat.json or out_file is not None:
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        if out_file is not None:
+            _write(out_file, text + "\n")
+            return
+        typer.echo(text)
+        return
+    _stdout().print(attributions_rich(document))
+
+
 @app.command(cls=PlainCommand)
 @handle_errors
 def models(

@@ -200,3 +200,43 @@ def emit(result: dict[str, Any], output: str) -> None:
 
         Console(soft_wrap=False).print(to_rich(result))
     sys.stdout.flush()
+
+
+# --- attributions ---------------------------------------------------------------------------------
+
+_KIND_MARK = {"direct": "“”", "indirect": "~", "mixed": "“~"}
+
+
+def _content_text(attribution: dict[str, Any]) -> str:
+    content = attribution["content"]
+    pieces = content if isinstance(content, list) else [content]
+    return " … ".join(" ".join(str(p["text"]).split()) for p in pieces)
+
+
+def attributions_rich(document: dict[str, Any]) -> RenderableType:
+    """``newsbrief attributions`` in a terminal: who (the speaker, with the article's own words
+    for the source when they differ), the cue, what, and its kind; a report inside another's
+    quotation indented under it."""
+    from rich.console import Group
+    from rich.text import Text
+
+    found = document["attributions"]
+    if not found:
+        return Text("no attributions found (no one is reported saying, promising or believing "
+                    "anything)", style="dim")  # fmt: skip
+    rows: list[tuple[Text, list[Text]]] = []
+    for item in found:
+        source = item["source"]["text"] if item["source"] else None
+        speaker = item["speaker"] or "(no source)"
+        head = Text()
+        if item.get("within") is not None or item.get("quoted"):
+            head.append("↳ ", style="dim")
+        head.append(" ".join(speaker.split()), style="bold")
+        if source and " ".join(source.split()) != speaker:
+            head.append(f" ({' '.join(source.split())})", style="dim")
+        head.append(" ")
+        head.append(" ".join(item["cue"]["text"].split()), style="cyan")
+        head.append(f"  [{item['kind']}, {item.get('cue_class', 'say')}]", style="dim")
+        rows.append((head, [Text(_content_text(item))]))
+    summary = Text(f"{len(found)} attributions", style="dim")
+    return Group(_numbered(rows), summary)
