@@ -94,8 +94,9 @@ def test_help_and_clean_do_not_import_spacy(tmp_path: Path) -> None:
     path = _write(tmp_path)
     code = (
         "import sys; from typer.testing import CliRunner; from newsbrief.cli import app; "
-        "r = CliRunner(); a = r.invoke(app, ['--help']); b = r.invoke(app, ['clean', {path!r}]); "
+        "r = CliRunner(); a = r.invoke(app, ['--help']); "
+        f"b = r.invoke(app, ['clean', {str(path)!r}]); "
         "print('RESULT', a.exit_code, b.exit_code, 'spacy' in sys.modules)"
-    ).format(path=str(path))
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "RESULT 0 0 False" in done.stdout, done.stdout + done.stderr
