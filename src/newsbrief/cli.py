@@ -249,9 +249,11 @@ def summarize(
             render.footer(result.to_dict()), markup=False, highlight=False, soft_wrap=True
         )
     if output == OutputFormat.html:
+        from .attribution import attributions, to_document
         from .html_view import brief_page
 
-        page = brief_page(result.to_dict(), result.clean.to_dict())
+        who = to_document(result.clean.text, attributions(result.clean.text))
+        page = brief_page(result.to_dict(), result.clean.to_dict(), who)
         if out_file is not None:
             _write(out_file, page)
         else:

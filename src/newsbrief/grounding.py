@@ -40,17 +40,43 @@ def is_grounded(excerpt: str, normalized_source: str) -> bool:
     return bool(needle) and needle in normalized_source
 
 
+_QUOTE_CHARS = "\"'\u2018\u2019\u201c\u201d\u00ab\u00bb"
+_QUOTE_CLASS = f"[{_QUOTE_CHARS}]"
+
+
+def locate(excerpt: str, text: str) -> tuple[int, int, str] | None:
+    """Where ``excerpt`` is in ``text``: ``(start, end, "exact")`` when it is there verbatim
+    (its surrounding quotation marks and final punctuation aside), else ``(start, end, "fuzzy")``
+    when it is there with other runs of spaces, other quotation marks or other case (the way
+    grounding compares them); None when it is not there."""
+    excerpt = excerpt.strip().strip(_QUOTE_CHARS).rstrip(".,;:!?").strip()
+    if not excerpt:
+        return None
+    at = text.find(excerpt)
+    if at >= 0:
+        return at, at + len(excerpt), "exact"
+    parts = [
+        "".join(_QUOTE_CLASS if c in _QUOTE_CHARS else re.escape(c) for c in word)
+        for word in excerpt.split()
+    ]
+    found = re.search(r"\s+".join(parts), text, re.IGNORECASE)
+    return (found.start(), found.end(), "fuzzy") if found else None
+
+
 @dataclass
 class GroundingReport:
     checked: int = 0
     grounded: int = 0
     ungrounded: list[dict[str, str]] = field(default_factory=list)
+    # where each grounded excerpt is: {"path", "start", "end", "alignment": exact|fuzzy}
+    spans: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "checked": self.checked,
             "grounded": self.grounded,
             "ungrounded": list(self.ungrounded),
+            "spans": list(self.spans),
         }
 
 
@@ -77,10 +103,17 @@ def check_brief(brief: Brief, source_text: str) -> GroundingReport:
     """Check every excerpt and expert name of ``brief`` against ``source_text``."""
     source = normalize(source_text)
     report = GroundingReport()
+    spans = dict(excerpts(brief))
     for path, text in excerpts(brief) + names(brief):
         report.checked += 1
         if is_grounded(text, source):
             report.grounded += 1
+            where = locate(text, source_text) if path in spans else None
+            if where is not None:
+                start, end, alignment = where
+                report.spans.append(
+                    {"path": path, "start": start, "end": end, "alignment": alignment}
+                )
         else:
             report.ungrounded.append({"path": path, "text": text, "reason": "not in the article"})
     return report

@@ -16,9 +16,9 @@ import re
 from html import escape
 from typing import Any
 
+from .grounding import locate
 from .render import _dropped, _dropped_line, _quote, _title, _who, footer
 
-_QUOTE_CLASS = "[\"'\u2018\u2019\u201c\u201d\u00ab\u00bb]"
 _STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}
 header{padding:12px 20px;border-bottom:1px solid #d0d7de;background:#f6f8fa}
@@ -36,6 +36,8 @@ mark{background:#fff3b0;padding:0 1px;border-radius:2px}
 mark.active,li.active{outline:2px solid #d4a72c;background:#ffe58a}
 .kind{font-size:11px;text-transform:uppercase;color:#57606a;margin-right:4px}
 .dropped{color:#9a6700}
+mark.cue{background:#cfe3ff}mark.src{background:#d8f5d0}
+li.attr{font-size:13px}
 .back{font-size:11px;text-decoration:none;margin-left:2px}
 details{margin-top:16px}
 .removed li{color:#57606a;font-size:13px}
@@ -59,35 +61,25 @@ document.querySelectorAll('a[href^="#"]').forEach(function (link) {
 """
 
 
-def _locate(excerpt: str, text: str) -> tuple[int, int] | None:
-    """Where ``excerpt`` is in ``text``: verbatim, else with any run of spaces, any quotation
-    mark and any case (the way grounding compares them); None when it is not there."""
-    excerpt = excerpt.strip().strip("\"'\u201c\u201d").rstrip(".,;:!?").strip()
-    if not excerpt:
-        return None
-    at = text.find(excerpt)
-    if at >= 0:
-        return at, at + len(excerpt)
-    parts = []
-    for word in excerpt.split():
-        parts.append("".join(_QUOTE_CLASS if c in "\"'\u2018\u2019\u201c\u201d\u00ab\u00bb"
-                             else re.escape(c) for c in word))  # fmt: skip
-    found = re.search(r"\s+".join(parts), text, re.IGNORECASE)
-    return (found.start(), found.end()) if found else None
-
-
 def _owner(item: str) -> str:
     """The element a highlighted excerpt links back to: a quote's expert, else the item."""
     return f"expert-{item.split('-')[1]}" if item.startswith("quote-") else item
 
 
-def _marked_article(text: str, excerpts: list[tuple[str, str]]) -> tuple[str, dict[str, str]]:
-    """The article as HTML paragraphs with each excerpt in a <mark> that links back to its item;
+def _marked_article(
+    text: str, excerpts: list[tuple[str, str]], known: dict[str, tuple[int, int]] | None = None
+) -> tuple[str, dict[str, str]]:
+    """The article as HTML paragraphs with each excerpt in a <mark> that links back to its item,
+    placed by the offsets grounding found (``known``: item id -> span), else located again;
     returns the HTML and item id -> mark id (items whose excerpt is not found have none)."""
     spans: list[tuple[int, int, str]] = []
     marks: dict[str, str] = {}
     for item, excerpt in excerpts:
-        where = _locate(excerpt, text)
+        located = (known or {}).get(item)
+        if located is None:
+            found = locate(excerpt, text)
+            located = (found[0], found[1]) if found else None
+        where = located
         if where is None:
             continue
         same = next((m for s, e, m in spans if (s, e) == where), None)
@@ -122,9 +114,76 @@ def _evidence_link(item: str, text: str, marks: dict[str, str], label: str = "ev
     return f'<span class="ev">{body} (not found in the article)</span>'
 
 
-def brief_page(result: dict[str, Any], cleaned: dict[str, Any]) -> str:
+_ITEM_OF_PATH = (
+    (re.compile(r"^pledges\[(\d+)\]\.evidence$"), "pledge-{0}"),
+    (re.compile(r"^positions\[(\d+)\]\.evidence$"), "position-{0}"),
+    (re.compile(r"^quoted_experts\[(\d+)\]\.quotes\[(\d+)\]\.text$"), "quote-{0}-{1}"),
+)
+
+
+def _known_spans(result: dict[str, Any], text: str) -> dict[str, tuple[int, int]]:
+    """Item id -> (start, end) from the offsets grounding recorded in the result's meta."""
+    known: dict[str, tuple[int, int]] = {}
+    for span in (result.get("meta", {}).get("grounding") or {}).get("spans") or []:
+        start, end = int(span["start"]), int(span["end"])
+        if not 0 <= start < end <= len(text):
+            continue
+        for pattern, item in _ITEM_OF_PATH:
+            found = pattern.match(str(span["path"]))
+            if found:
+                known[item.format(*found.groups())] = (start, end)
+    return known
+
+
+def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` escaped, with each (start, end, class) span in a <mark> of that class."""
+    out, cursor = [], 0
+    for start, end, css in sorted(spans):
+        if start < cursor:
+            continue
+        out.append(escape(text[cursor:start]))
+        out.append(f'<mark class="{css}">{escape(text[start:end])}</mark>')
+        cursor = end
+    out.append(escape(text[cursor:]))
+    return "".join(out)
+
+
+def who_said_what(text: str, document: dict[str, Any]) -> str:
+    """The "who said what" list: each attribution that no other one contains, in the article's
+    words from its first to its last span, with its source and cue marked, and the speaker it
+    was resolved to."""
+    items = []
+    for item in document.get("attributions", []):
+        if item.get("within") is not None or item.get("quoted"):
+            continue
+        content = item["content"] if isinstance(item["content"], list) else [item["content"]]
+        parts = [item["cue"], *content, *([item["source"]] if item["source"] else [])]
+        start = min(int(p["start"]) for p in parts)
+        end = max(int(p["end"]) for p in parts)
+        marks = [(int(item["cue"]["start"]) - start, int(item["cue"]["end"]) - start, "cue")]
+        if item["source"]:
+            source = item["source"]
+            marks.append((int(source["start"]) - start, int(source["end"]) - start, "src"))
+        speaker = escape(item["speaker"] or "(no source)")
+        items.append(
+            f'<li class="attr" data-start="{start}" data-end="{end}"><b>{speaker}</b> '
+            f'<span class="kind">{escape(item["kind"])} · {escape(item.get("cue_class", ""))}'
+            f"</span><br>{_marked(text[start:end], marks)}</li>"
+        )
+    body = "".join(items) or "<li><i>no attributions found</i></li>"
+    return (
+        f'<details id="attributions"><summary>Who said what ({len(items)})</summary>'
+        f"<ol>{body}</ol></details>"
+    )
+
+
+def brief_page(
+    result: dict[str, Any], cleaned: dict[str, Any], attributions: dict[str, Any] | None = None
+) -> str:
     """One self-contained page: the brief beside the cleaned article (``cleaned``: the
-    :meth:`~newsbrief.clean.CleanArticle.to_dict` of the text the brief was made from)."""
+    :meth:`~newsbrief.clean.CleanArticle.to_dict` of the text the brief was made from), with the
+    article's attributions (``newsbrief attributions --format json``) as "who said what" when
+    given."""
     brief = result["brief"]
     excerpts: list[tuple[str, str]] = []
     for i, p in enumerate(brief["pledges"]):
@@ -135,7 +194,10 @@ def brief_page(result: dict[str, Any], cleaned: dict[str, Any]) -> str:
         for j, q in enumerate(e["quotes"]):
             if q["kind"] == "direct":
                 excerpts.append((f"quote-{i}-{j}", q["text"]))
-    article_html, marks = _marked_article(cleaned["text"], excerpts)
+    article_html, marks = _marked_article(
+        cleaned["text"], excerpts, _known_spans(result, cleaned["text"])
+    )
+    who_html = who_said_what(cleaned["text"], attributions) if attributions is not None else ""
 
     def section(name: str, items: list[str]) -> str:
         body = "".join(items) or "<p><i>none found</i></p>"
@@ -195,7 +257,7 @@ def brief_page(result: dict[str, Any], cleaned: dict[str, Any]) -> str:
         "<main><section id='brief'>"
         f"<h2>Summary</h2><p id='summary'>{escape(brief['summary'] or '(no summary)')}</p>"
         f"{section('Pledges', pledges)}{section('Positions', positions)}"
-        f"{section('Quoted experts', experts)}{dropped_html}</section>"
+        f"{section('Quoted experts', experts)}{dropped_html}{who_html}</section>"
         f"<section id='article'><h2>The article as the model saw it</h2>{article_html}"
         f"{removed_html}</section></main>"
         f"<script>{_BRIEF_SCRIPT}</script></body></html>\n"
