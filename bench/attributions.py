@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -84,14 +85,19 @@ def _print(name: str, result: polnear.Score) -> None:
     print(f"{name:<10} " + "   ".join(cells))
 
 
-def accuracy(split: str, root: Path | None, limit: int | None, checks: Checks) -> None:
+def accuracy(
+    split: str,
+    root: Path | None,
+    limit: int | None,
+    checks: Checks,
+    expected: int | None = None,
+    min_per_article: int = 5,
+) -> None:
     docs = polnear.load(split, root, limit)
-    checks.that(
-        limit is not None or len(docs) == EXPECTED[split],
-        f"{split}: expected {EXPECTED[split]} articles, read {len(docs)}",
-    )
+    expected = expected or (limit if limit is not None else EXPECTED[split])
+    checks.that(len(docs) == expected, f"{split}: expected {expected} articles, read {len(docs)}")
     gold = sum(len(d.gold) for d in docs)
-    checks.that(gold > 5 * len(docs), f"{split}: only {gold} gold attributions")
+    checks.that(gold > min_per_article * len(docs), f"{split}: only {gold} gold attributions")
     checks.verify()
     started = time.perf_counter()
     mine = polnear.score(docs, ours)
@@ -123,22 +129,84 @@ def speed(root: Path | None, checks: Checks, rounds: int) -> None:
             words += 1000
     checks.that(len(texts) >= 10, f"only {len(texts)} articles of 1,000 words")
     checks.verify()
+    timed(checks, texts, rounds)
+
+
+def timed(checks: Checks, texts: list[str], rounds: int) -> None:
+    """Best of ``rounds``, interleaved (the machine is shared and noisy): spaCy's own parse of
+    the texts' pieces, then the whole layer on the same texts with its cache cleared."""
     nlp = attribution.pipeline()
-    attribution.attributions(texts[0])  # warm up
+    attribution.attributions(texts[0])  # warm up: load the pipeline once
     parse = layer = float("inf")
-    for _ in range(rounds):  # best of rounds, interleaved: the machine is shared and noisy
+    for _ in range(rounds):
         started = time.perf_counter()
         for text in texts:
             list(nlp.pipe(piece for _, piece in attribution.blocks(text)))
         parse = min(parse, time.perf_counter() - started)
+        attribution.analyse.cache_clear()  # no cache hit on the measured side
         started = time.perf_counter()
         for text in texts:
+            attribution.analyse.cache_clear()
             attribution.attributions(text)
         layer = min(layer, time.perf_counter() - started)
-    per = layer / len(texts)
-    print(f"{len(texts)} texts of 1,000 words, best of {rounds}: spaCy parse "
-          f"{parse / len(texts):.3f} s, attributions {per:.3f} s per article, ratio "
-          f"{layer / parse:.2f}")  # fmt: skip
+    checks.that(attribution.analyse.cache_info().hits == 0, "the layer was served from its cache")
+    checks.verify()
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    print(f"{len(texts)} texts of {words:.0f} words, best of {rounds}: spaCy parse "
+          f"{parse / len(texts):.3f} s, attributions {layer / len(texts):.3f} s per article, "
+          f"ratio {layer / parse:.2f}")  # fmt: skip
+
+
+# --tiny: a corpus of three short articles written here, in PolNeAR's layout, with their
+# attributions annotated by hand below (cue, source, content as exact substrings). It checks the
+# bench's plumbing (reading, scoring, both sides, the speed ratio), not attribution quality.
+TINY_ARTICLES = {
+    "tiny_harbour": (
+        "The Kessel Harbour Board approved two ferry routes on Monday. “We will run the first "
+        "boats in April,” said Mira Vance, the board's chair. Vance said the fares would not "
+        "rise.\n\nAccording to the port union, the plan needs forty more crew.",
+        [("said", "Mira Vance, the board's chair", "“We will run the first boats in April,”"),
+         ("said", "Vance", "the fares would not rise"),
+         ("According to", "the port union", "the plan needs forty more crew")],
+    ),
+    "tiny_budget": (
+        "Finance minister Ola Brandt told lawmakers that the deficit would shrink next year. "
+        "Critics argued that the forecast was too rosy.",
+        [("told", "Finance minister Ola Brandt", "that the deficit would shrink next year"),
+         ("argued", "Critics", "that the forecast was too rosy")],
+    ),
+    "tiny_school": (
+        "“Classes will resume on Tuesday,” the principal said. Parents believe the repairs "
+        "came too late.",
+        [("said", "the principal", "“Classes will resume on Tuesday,”"),
+         ("believe", "Parents", "the repairs came too late")],
+    ),
+}  # fmt: skip
+
+
+def write_tiny(root: Path) -> Path:
+    """The tiny corpus as a PolNeAR folder (``dev`` split) under ``root``."""
+    for part in ("text", "attributions"):
+        (root / "data" / "dev" / part).mkdir(parents=True, exist_ok=True)
+    for name, (text, gold) in TINY_ARTICLES.items():
+        (root / "data" / "dev" / "text" / f"{name}.txt").write_text(text, encoding="utf-8")
+        lines: list[str] = []
+        floor = 0  # each attribution's spans are found after the previous one's
+        for n, (cue, source, content) in enumerate(gold):
+            ids: dict[str, str] = {}
+            ends = []
+            for k, (label, words) in enumerate((("Cue", cue), ("Source", source),
+                                                ("Content", content))):  # fmt: skip
+                start = text.index(words, floor)
+                ids[label] = f"T{n * 3 + k + 1}"
+                ends.append(start + len(words))
+                lines.append(f"{ids[label]}\t{label} {start} {start + len(words)}\t{words}")
+            floor = max(ends)
+            lines.append(f"E{n + 1}\tAttribution:{ids['Cue']} Content:{ids['Content']} "
+                         f"Cue:{ids['Cue']} Source:{ids['Source']}")  # fmt: skip
+        path = root / "data" / "dev" / "attributions" / f"{name}_tiny.ann"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
 
 
 def main() -> int:
@@ -148,10 +216,17 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N articles (a quick look)")
     parser.add_argument("--speed", action="store_true", help="time the layer instead")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--tiny", action="store_true", help="three articles written here")
     args = parser.parse_args()
     checks = Checks()
     try:
-        if args.speed:
+        if args.tiny:
+            with tempfile.TemporaryDirectory() as folder:
+                root = write_tiny(Path(folder))
+                accuracy("dev", root, None, checks, len(TINY_ARTICLES), min_per_article=1)
+                text = " ".join([TINY_ARTICLES["tiny_harbour"][0]] * 20)
+                timed(checks, [" ".join(text.split()[:1000])] * 3, rounds=1)
+        elif args.speed:
             speed(args.root, checks, args.rounds)
         else:
             accuracy(args.split, args.root, args.limit, checks)

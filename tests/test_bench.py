@@ -25,6 +25,7 @@ HELPERS = {"_valid.py", "latency_server.py"}  # not benchmarks: the checks and a
 
 # Each bench, and a line that shows it printed its number.
 TINY = {
+    "attributions.py": r"newsbrief +cue \d\.\d{3}/\d\.\d{3} +source \d\.\d{3}/\d\.\d{3}",
     "batch.py": r"raw client: the same \d+ requests in [\d.]+ s = \d+ articles/s;  ratio \d+\.\d\d",
     "cache.py": r"cached summarize: median \d+ ms",
     "clean_adversarial.py": r"long-word +0\.05 MB +[\d.]+ s +[\d.]+ s/MB +[\d,]+ chars left",
