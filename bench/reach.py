@@ -35,7 +35,7 @@ from pathlib import Path
 
 from _valid import Checks
 
-from newsbrief import api, extract, floor
+from newsbrief import api, attribution, claims, extract, floor
 from newsbrief.evals.dataset import Fixture, load_fixtures
 from newsbrief.evals.scorers import (
     Output,
@@ -76,6 +76,7 @@ def reach(fixtures: list[Fixture], prompt_ref: str) -> dict[str, object]:
     counts = {part: {"gold": 0, "reachable": 0, "asked": 0, "rule_tp": 0, "rule_items": 0}
               for part in scorers}  # fmt: skip
     lead, best, any_pick, found, total = [], [], [], 0, 0
+    attributed = {part: {"gold": 0, "reachable": 0, "offered": 0} for part in scorers}
     for fixture in fixtures:
         _, cleaned = api.clean(str(fixture.article))
         text = cleaned.text
@@ -97,6 +98,20 @@ def reach(fixtures: list[Fixture], prompt_ref: str) -> dict[str, object]:
             scored = scorer(fixture.labels, _out(part, rule, text))
             counts[part]["rule_tp"] += scored.tp
             counts[part]["rule_items"] += len(rule)
+        # the attribution layer's candidates (floor@4's pool, uncapped): what a chooser that
+        # keeps or drops each one could reach
+        analysis = attribution.analyse(text)
+        pledged = list(claims.pledge_candidates(analysis))
+        pools = {
+            "pledges": [f.item.model_dump() for f in pledged],
+            "positions": [f.item.model_dump() for f in
+                          claims.position_candidates(analysis, pledged, views_only=False)],
+        }  # fmt: skip
+        for part, scorer in scorers.items():
+            hits = scorer(fixture.labels, _out(part, pools[part], text)).tp
+            attributed[part]["reachable"] += hits
+            attributed[part]["offered"] += len(pools[part])
+            attributed[part]["gold"] += len(getattr(fixture.labels, part))
         choose = tasks["summary"].choose
         assert choose is not None
         sentences = floor.body_sentences(cleaned)
@@ -121,7 +136,8 @@ def reach(fixtures: list[Fixture], prompt_ref: str) -> dict[str, object]:
         found += scored_quotes.tp
         total += scored_quotes.tp + scored_quotes.fn
     return {"counts": counts, "lead": lead, "best": best, "any": any_pick,
-            "quotes": (found, total), "limits": {p: tasks[p].select.limit for p in scorers}}  # type: ignore[union-attr]  # fmt: skip
+            "quotes": (found, total), "attributed": attributed,
+            "limits": {p: tasks[p].select.limit for p in scorers}}  # type: ignore[union-attr]  # fmt: skip
 
 
 def _out(part: str, items: list[dict[str, str]], text: str) -> Output:
@@ -165,6 +181,17 @@ def main() -> None:
         print(f"{part} reachable: {c['reachable']} of {c['gold']} gold (recall {recall:.3f}) "
               f"in {c['asked']} sentences asked (limit {limits[part]} per article); "
               f"best F1 {oracle:.3f}; rule F1 {rule:.3f}")  # fmt: skip
+    attributed = result["attributed"]
+    assert isinstance(attributed, dict)
+    for part, c in attributed.items():
+        checks.that(c["reachable"] <= min(c["gold"], c["offered"]), f"{part}: reach over count")
+        recall = c["reachable"] / c["gold"] if c["gold"] else 0.0
+        best_f1 = 2 * recall / (1 + recall) if recall else 0.0  # keeps exactly the matched ones
+        print(
+            f"attribution candidates, {part}: {c['reachable']} of {c['gold']} gold reachable "
+            f"(recall {recall:.3f}) among {c['offered']} candidates; best F1 {best_f1:.3f}"
+        )
+    checks.verify()
     lead, best, any_pick = (result[k] for k in ("lead", "best", "any"))
     assert isinstance(lead, list) and isinstance(best, list) and isinstance(any_pick, list)
     means = [statistics.mean(values) for values in (lead, best, any_pick)]

@@ -353,14 +353,16 @@ def agent_source(attribution: Attribution, analysis: Analysis) -> bool:
 
 
 def position_candidates(
-    analysis: Analysis, pledged: Sequence[Found[Pledge]] = ()
+    analysis: Analysis, pledged: Sequence[Found[Pledge]] = (), views_only: bool = True
 ) -> Iterator[Found[Position]]:
     """A position for each top-level attribution whose source can hold a view
     (:func:`agent_source`) and whose content is at least two words, except a report with no
     valence (a "say" cue and a neutral stance: a fact, not a view) and a commitment cue that
     states one of ``pledged`` ("vowed to repair": said once, as a pledge). A report that holds a
     pledge ("said it would open 40 clinics to fight a terrible outbreak") may also state a view,
-    and stays: on both sets, dropping those lost more matched positions than it saved."""
+    and stays: on both sets, dropping those lost more matched positions than it saved. With
+    ``views_only`` False, the valence rule is not applied (every candidate a chooser could be
+    offered: bench/reach.py)."""
     stating = {id(f.attribution) for f in pledged if f.attribution is not None}
     for attribution in analysis.attributions:
         if attribution.within is not None or attribution.quoted or not attribution.speaker:
@@ -369,7 +371,7 @@ def position_candidates(
             continue
         if id(attribution) in stating and attribution.cue_class == "commit":
             continue  # a commitment cue ("vowed to") is said once, as a pledge
-        if attribution.cue_class == "say" and stance_of(attribution) == "neutral":
+        if views_only and attribution.cue_class == "say" and stance_of(attribution) == "neutral":
             continue  # a report with no valence states a fact, not a view
         statement = " ".join(c.text.strip('“”"') for c in attribution.content).strip()
         if len(statement.split()) < 2:
