@@ -37,11 +37,12 @@ TINY = {
     "engines.py": r"ray/threads articles/s: \d+\.\d\d",
     "eval_scoring.py": r"scored 20 outputs x \d+ scorers in [\d.]+ s",
     "fault_tolerance.py": r"time ratio faulty/no-fault: \d+\.\d\d",
+    "model_choice.py": r"positions: \d+ of \d+ candidates match gold; model AUC \d\.\d{3}",
     "long_article.py": r"pieces: \d+; summary asked \d+ times",
     "reach.py": r"pledges reachable: \d+ of \d+ gold \(recall \d\.\d{3}\)",
     "summarize_local.py": r"overhead ratio newsbrief/raw: median \d+\.\d{3}",
 }
-SLOW = {"long_article.py", "summarize_local.py"}  # they run the embedded model
+SLOW = {"long_article.py", "summarize_local.py", "model_choice.py"}  # they run the embedded model
 
 
 def test_every_bench_has_a_tiny_run() -> None:

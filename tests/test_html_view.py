@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from newsbrief import batch
 from newsbrief.cli import app
-from newsbrief.html_view import _locate, batch_page, brief_page
+from newsbrief.grounding import locate
+from newsbrief.html_view import batch_page, brief_page
 
 from .conftest import NAMES, SUMMARY, FakeProvider
 
@@ -54,10 +55,11 @@ RESULT: dict[str, Any] = {
 
 
 def test_excerpts_are_found_as_grounding_finds_them() -> None:
-    assert _locate("The council approved the harbour bridge", TEXT) == (0, 39)
-    start, end = _locate('"it is a  sound design,"', TEXT) or (0, 0)
+    assert locate("The council approved the harbour bridge", TEXT) == (0, 39, "exact")
+    start, end, alignment = locate('"it is a  sound design,"', TEXT) or (0, 0, "")
+    assert alignment == "fuzzy"
     assert TEXT[start:end] == "It is a sound design"
-    assert _locate("Nobody said this.", TEXT) is None
+    assert locate("Nobody said this.", TEXT) is None
 
 
 def test_the_brief_page_marks_each_excerpt_and_links_both_ways() -> None:

@@ -62,7 +62,11 @@ def plan(prompt: str | None, strategy: str | None, settings: Settings) -> Plan:
     check_configured_strategy(settings)
     loaded = load_prompt(prompt) if prompt else None
     declared = loaded.spec.strategy if loaded is not None else None
-    chosen = get_strategy(base.pick_strategy(strategy, declared, settings.strategy, settings.model))
+    chosen = get_strategy(
+        base.pick_strategy(
+            strategy, declared, settings.strategy, settings.model, settings.model_given
+        )
+    )
     if not chosen.needs_llm:
         return Plan(chosen, None)
     if loaded is None:

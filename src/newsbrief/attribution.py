@@ -369,11 +369,12 @@ def _is_report(token: Token) -> bool:
 
 def _without_other_reports(content: list[Token], verb: Token) -> list[Token]:
     """Content without a coordinated or adverbial clause that is another source's report
-    ("74 percent said they are set, while 22 percent said they might change"): each report
-    keeps its own words."""
+    ("74 percent said they are set, while 22 percent said they might change") or an "according
+    to X" (an attribution of its own): each report keeps its own words."""
     cut = [
         t for t in content
-        if t.dep_ in ("advcl", "conj") and t.i != verb.i and _is_report(t)
+        if (t.dep_ in ("advcl", "conj") and t.i != verb.i and _is_report(t))
+        or (t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to")
     ]  # fmt: skip
     if not cut:
         return content
@@ -761,14 +762,13 @@ class Resolver:
                     index.setdefault(theirs[-1], {})[mention.text] = frozenset(theirs)
             self._longest[id(pool)] = index
         best = name
-        known_names = self._longest[id(pool)].get(words[-1], {})
-        if not known_names and first_word and len(words) == 1:  # family name first ("Li Qiang")
-            known_names = {
-                text: known for text, known in self._first_words(pool).get(words[0], {}).items()
-            }
-        for candidate, known in known_names.items():
+        for candidate, known in self._longest[id(pool)].get(words[-1], {}).items():
             if set(words) <= known and len(candidate) > len(best):
                 best = candidate
+        if best == name and first_word and len(words) == 1:  # family name first ("Li Qiang")
+            for candidate in self._first_words(pool).get(words[0], {}):
+                if len(candidate) > len(best):
+                    best = candidate
         return _strip_possessive(best)
 
     def _first_words(self, pool: list[Mention]) -> dict[str, dict[str, frozenset[str]]]:

@@ -89,6 +89,14 @@ def pick_model(flags: dict[str, Any], file: dict[str, Any]) -> tuple[str, str | 
     )
 
 
+def model_given(flags: dict[str, Any], file: dict[str, Any]) -> bool:
+    """Whether a model was asked for at all (a flag, NEWSBRIEF_MODEL or config.toml): without
+    one, the default is the no-model floor (see :func:`pick_strategy`)."""
+    return (
+        first(flags.get("model"), os.environ.get("NEWSBRIEF_MODEL"), file.get("model")) is not None
+    )
+
+
 def model_strategy(model: str) -> str:
     """The strategy a model gets by default: ``whole`` for OpenAI-compatible endpoints (capable
     models), ``focused`` for the embedded and ``local:`` GGUF models (tiny ones)."""
@@ -101,12 +109,22 @@ def configured_strategy(file: dict[str, Any]) -> str | None:
 
 
 def pick_strategy(
-    flag: str | None, prompt_declared: str | None, configured: str | None, model: str
+    flag: str | None,
+    prompt_declared: str | None,
+    configured: str | None,
+    model: str,
+    model_given: bool = True,
 ) -> str:
     """Strategy by precedence: ``--strategy`` > the strategy of the prompt given with
     ``--prompt`` > ``NEWSBRIEF_STRATEGY`` or config.toml (:func:`configured_strategy`) > the
-    model's default (:func:`model_strategy`)."""
-    return str(first(flag, prompt_declared, configured, model_strategy(model)))
+    model's default (:func:`model_strategy`) when a model was asked for > ``floor``.
+
+    The floor is the default with no model named: on the real articles the embedded 135M model
+    adds nothing over it that a paired bootstrap can tell, costs 20-35 s an article, and cannot
+    tell the floor's good candidates from its bad ones (bench/model_choice.py: AUC at chance).
+    ``-m local`` asks the embedded model (focused), ``-m openai:...`` a capable one (whole)."""
+    default = model_strategy(model) if model_given else "floor"
+    return str(first(flag, prompt_declared, configured, default))
 
 
 def home_dir() -> Path:

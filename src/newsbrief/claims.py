@@ -313,11 +313,26 @@ def stance_of(attribution: Attribution, threshold: float = 0.05) -> Stance:
     return "neutral"
 
 
-def _topic(attribution: Attribution, max_words: int = 10) -> str:
-    text = attribution.content[0].text.strip("“”\"' ")
-    text = re.sub(r"^(?:that|to|of|about|for|on|against)\s+", "", text, flags=re.IGNORECASE)
-    words = text.split()
-    return " ".join(words[:max_words]).rstrip(",;:")
+_LEAD = re.compile(r"^(?:that|to|of|about|for|on|against)\s+", re.IGNORECASE)
+_DANGLING = {
+    "to", "of", "the", "a", "an", "and", "or", "for", "with", "in", "on", "that", "by", "from",
+    "at", "its", "their", "his", "her", "as", "than", "be", "is", "are", "was", "were",
+}  # fmt: skip
+
+
+def statement_of(attribution: Attribution) -> str:
+    """The view in the article's words: the content, its quotation marks and a leading "that"
+    or "to" left out, its pieces joined."""
+    pieces = [" ".join(c.text.split()).strip("“”\"' ,") for c in attribution.content]
+    return _LEAD.sub("", " ".join(p for p in pieces if p))
+
+
+def topic_of(statement: str, max_words: int = 10) -> str:
+    """A few words of the statement, never ending on a word that needs more after it."""
+    words = statement.split()[:max_words]
+    while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(",;:")
 
 
 # Bodies that report, not hold, views: a view "according to Reuters" is the article's sourcing.
@@ -373,13 +388,13 @@ def position_candidates(
             continue  # a commitment cue ("vowed to") is said once, as a pledge
         if views_only and attribution.cue_class == "say" and stance_of(attribution) == "neutral":
             continue  # a report with no valence states a fact, not a view
-        statement = " ".join(c.text.strip('“”"') for c in attribution.content).strip()
+        statement = statement_of(attribution)
         if len(statement.split()) < 2:
             continue
         evidence = _sentence_of(analysis, attribution)
         position = Position(
             actor=attribution.speaker,
-            topic=_topic(attribution),
+            topic=topic_of(statement),
             stance=stance_of(attribution),
             statement=statement,
             evidence=evidence.text,

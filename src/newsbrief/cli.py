@@ -890,7 +890,7 @@ def models(
 
     settings = resolve_settings()
     api.check_configured_strategy(settings)
-    strategy = pick_strategy(None, None, settings.strategy, settings.model)
+    strategy = pick_strategy(None, None, settings.strategy, settings.model, settings.model_given)
     table = Table("Model", "What", "Status")
     embedded_path: str | None = None
     try:
@@ -903,7 +903,8 @@ def models(
     endpoint = mask_secrets(settings.base_url or "https://api.openai.com/v1")
     if output == DataFormat.json:
         _print_json({
-            "default": {"model": settings.model, "strategy": strategy},
+            "default": {"model": settings.model if settings.model_given else "none",
+                        "strategy": strategy},
             "models": [
                 {"model": "local", "what": "SmolLM2-135M-Instruct, embedded", "status": status,
                  "path": embedded_path},
@@ -919,7 +920,13 @@ def models(
     table.add_row("openai:<model>", f"OpenAI-compatible endpoint {endpoint}", key)
     console = _stdout()
     console.print(table)
-    console.print(f"default: {settings.model}, strategy {strategy}")
+    if settings.model_given:
+        console.print(f"default: {settings.model}, strategy {strategy}")
+    else:
+        console.print(
+            f"default: no model, strategy {strategy} (about a second an article); "
+            "-m local asks the embedded model, -m openai:<model> a hosted one"
+        )
 
 
 @prompts_app.command("list", cls=PlainCommand)

@@ -30,7 +30,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .base import config_path, configured_strategy, first, pick_model, read_config
+from .base import (
+    config_path,
+    configured_strategy,
+    first,
+    model_given,
+    pick_model,
+    read_config,
+)
 from .errors import ConfigError
 from .retry import RetryPolicy
 
@@ -133,6 +140,7 @@ class Settings:
     circuit_breaker: int = DEFAULT_CIRCUIT_BREAKER
     strategy: str | None = None  # NEWSBRIEF_STRATEGY or config.toml's; None: by model
     strategy_from: str | None = None  # where ``strategy`` was set, for an error that names it
+    model_given: bool = True  # a model was asked for (flag, env, config); else the floor
 
 
 def resolve_settings(
@@ -180,6 +188,7 @@ def resolve_settings(
         circuit_breaker=pick("circuit_breaker", DEFAULT_CIRCUIT_BREAKER),
         strategy=configured_strategy(values),
         strategy_from=_strategy_source(values),
+        model_given=model_given({"model": model}, values),
     )
 
 

@@ -117,8 +117,9 @@ def lookup(options: dict[str, str], started: float) -> dict[str, Any] | None:
         return None
     declared = base.declared_strategy(given) if given is not None else None
     strategy = base.pick_strategy(
-        options.get("strategy"), declared, base.configured_strategy(file), model
-    )
+        options.get("strategy"), declared, base.configured_strategy(file), model,
+        base.model_given(options, file),
+    )  # fmt: skip
     if strategy not in base.DEFAULT_PROMPTS:
         return None  # the floor (never cached), or an unknown name the full CLI reports
     directory = given or _prompt_dir(base.DEFAULT_PROMPTS[strategy])
