@@ -50,7 +50,11 @@ def test_models_lists_the_embedded_default() -> None:
     assert result.exit_code == 0, result.output
     assert "SmolLM2-135M" in result.stdout
     assert "ready" in result.stdout
-    assert "default: local" in result.stdout
+    # no model named anywhere: the default is the no-model floor, the model one flag away
+    assert "default: no model, strategy floor" in result.stdout
+    assert "-m local" in result.stdout
+    result = CliRunner().invoke(app, ["models"], env={"NEWSBRIEF_MODEL": "local"})
+    assert "default: local, strategy focused" in result.stdout
 
 
 def test_models_shows_configured_default(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ def test_models_and_prompts_list_print_json() -> None:
     code, out, _ = invoke("models", "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["default"] == {"model": "local", "strategy": "focused"}
+    assert data["default"] == {"model": "none", "strategy": "floor"}
     assert data["models"][0]["model"] == "local"
     code, out, _ = invoke("prompts", "list", "-f", "json")
     assert code == 0

@@ -8,7 +8,7 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__, base
@@ -349,6 +349,8 @@ def summarize(
     """
     started = time.perf_counter()
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
+    if llm is not None:  # a caller's model is a model asked for
+        settings = replace(settings, model_given=True)
     chosen = plan(prompt, strategy, settings)
     article = read_source(source, stdin=stdin)
     if chosen.prompt is None:

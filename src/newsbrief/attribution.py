@@ -341,8 +341,10 @@ def _content(verb: Token, lemma: str) -> list[Token]:
     kids = list(verb.children)
     clauses = [c for c in kids if c.dep_ in ("ccomp", "xcomp")]
     parts = [c for c in kids if c.dep_ in _CONTENT_DEPS]
-    if (lemma in _HEARER and clauses) or lemma in _CLAUSE_ONLY:
+    if lemma in _HEARER and clauses:
         parts = clauses  # "told reporters that ...": the hearer is no content
+    elif lemma in _CLAUSE_ONLY:  # a finite clause only: "continued to support" reports nothing
+        parts = [c for c in clauses if c.dep_ == "ccomp"]
     for child in kids:
         if child.dep_ == "prep" and child.i > verb.i and _content_prep(child, lemma, bool(parts)):
             parts.append(child)
