@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from newsbrief import batch
 from newsbrief import llm as llm_module
+from newsbrief.base import jsonl_lines
 from newsbrief.cli import app
 from newsbrief.ingest import MAX_ARTICLE_BYTES, Article, Unreadable, article_from_bytes
 from newsbrief.ingest import iter_articles as _iter_articles
@@ -384,7 +385,7 @@ def test_fuzz_a_batch_over_corrupted_input_finishes_with_every_good_record(
     path = _write(kind, entries, folder)
     out = folder / "r.jsonl"
     counts = batch.run([str(path)], out, llm=LLM(AutoProvider()), cache=False, log=False)
-    records = [json.loads(line) for line in out.read_text().splitlines()]
+    records = [json.loads(line) for line in jsonl_lines(out.read_text(encoding="utf-8"))]
     ok = {r["id"] for r in records if r["status"] == "ok"}
     assert {f"good-{n}" for n in good} <= ok
     assert len(records) == counts.done + counts.failed
@@ -408,3 +409,12 @@ def test_a_corrupted_warc_gives_one_record_per_record(tmp_path: Path) -> None:
     counts = batch.run([str(path)], out, llm=LLM(AutoProvider()), cache=False, log=False)
     assert (counts.done, counts.failed, counts.exit_code) == (6, 4, 3)
     assert len(out.read_text().splitlines()) == 10
+
+
+def test_jsonl_lines_split_at_newline_alone() -> None:
+    # an id may hold U+0085 or U+2028 (str.splitlines breaks a JSON line there)
+    records = [{"id": "a\x85b"}, {"id": "c\u2028d"}, {"id": "e"}]
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    assert [json.loads(line) for line in jsonl_lines(text)] == records
+    assert jsonl_lines('{"id": 1}\r\n{"id": 2}') == ['{"id": 1}', '{"id": 2}']
+    assert jsonl_lines("") == []

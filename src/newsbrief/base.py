@@ -61,6 +61,14 @@ def first(*values: Any) -> Any:
     return next((v for v in values if v not in (None, "")), None)
 
 
+def jsonl_lines(text: str) -> list[str]:
+    """The lines of a JSON Lines text: split at "\n" alone (with a "\r" before it dropped), never
+    at the other separators ``str.splitlines`` knows (U+0085, U+2028, ...), which may stand
+    inside a JSON string written with ``ensure_ascii=False``, such as an article id."""
+    lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def digest(parts: dict[str, Any]) -> str:
     """sha256 of a JSON object with sorted keys: the one recipe for content keys."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
 from . import api
+from .base import jsonl_lines
 from .batch import (
     RECORD_VERSION,
     Books,
@@ -631,7 +632,7 @@ class BatchAPI:
                     if file_id:
                         saved = self.state.folder / f"{batch_id}.{kind}.jsonl"
                         self.client.files.content(file_id).write_to_file(saved)
-                        lines += saved.read_text(encoding="utf-8").splitlines()
+                        lines += jsonl_lines(saved.read_text(encoding="utf-8"))
                 errors = getattr(batch, "errors", None)
                 reason = "; ".join(
                     e.message or e.code or "" for e in (getattr(errors, "data", None) or [])
@@ -846,7 +847,7 @@ def run(
             fail_fast=fail_fast,
         )
         if import_results is not None:
-            lines = import_results.read_text(encoding="utf-8").splitlines()
+            lines = jsonl_lines(import_results.read_text(encoding="utf-8"))
             settle(state, None, lines, ended="imported", attempts=settings.retry.attempts)
         try:
             if via is None:
