@@ -3,7 +3,8 @@
     python docs/screenshots.py RESULT.json    # RESULT: `newsbrief summarize seeds/000_... -f json`
 
 docs/brief.png: the brief page of RESULT next to the cleaned seed article (cleaned again here:
-the same cleaner gives the same text). docs/batch.png: `newsbrief view` over a floor batch of six
+the same cleaner gives the same text); docs/who.png: the same page with its "who said what" list
+opened. docs/batch.png: `newsbrief view` over a floor batch of six
 corpus articles and an empty file, filtered to the records with experts.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from selenium import webdriver
 
-from newsbrief import api, batch
+from newsbrief import api, attribution, batch
 from newsbrief.html_view import batch_page, brief_page, read_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,8 +40,10 @@ def main() -> None:
         (folder / "empty.txt").write_text("")
         results = Path(work) / "results.jsonl"
         batch.run([str(folder)], results, strategy="floor", cache=False, log=False)
+        who = attribution.to_document(cleaned.text, attribution.attributions(cleaned.text))
         pages = {
-            "brief": brief_page(result, cleaned.to_dict()),
+            "brief": brief_page(result, cleaned.to_dict(), who),
+            "who": brief_page(result, cleaned.to_dict(), who),
             "batch": batch_page(read_results(str(results)), "results.jsonl"),
         }
         try:
@@ -51,6 +54,11 @@ def main() -> None:
                 if name == "brief":
                     driver.find_element("css selector", 'a[href^="#ev-pledge-"]').click()
                     driver.execute_script("window.scrollTo(0, 0)")
+                elif name == "who":
+                    driver.find_element("css selector", "#attributions summary").click()
+                    driver.execute_script(
+                        "document.getElementById('attributions').scrollIntoView()"
+                    )
                 else:
                     field = driver.find_element("id", "field")
                     field.find_element("css selector", "option[value='experts']").click()

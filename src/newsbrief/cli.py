@@ -647,8 +647,8 @@ def eval_run(
         return
     from .evals import runner
 
-    if replay is None and not yes and strategy != "floor":
-        _confirm_local_eval(model, fixtures)
+    if replay is None and not yes:
+        _confirm_local_eval(model, fixtures, prompt, strategy)
 
     if replay is not None:
         run = runner.replay(runner.load_run(replay), fixtures, judge=judge)
@@ -677,15 +677,19 @@ def eval_run(
     )
 
 
-def _confirm_local_eval(model: str | None, fixtures: list[Path]) -> None:
+def _confirm_local_eval(
+    model: str | None, fixtures: list[Path], prompt: str | None, strategy: str | None
+) -> None:
     """A full eval on the embedded or a local GGUF model takes an hour or more on a laptop:
-    ask on a terminal, refuse elsewhere, unless --yes."""
+    ask on a terminal, refuse elsewhere, unless --yes. The floor (the default with no model
+    named) asks nothing: it takes seconds."""
     from .config import resolve_settings
     from .errors import UsageError
 
-    chosen = resolve_settings(model=model).model
-    if chosen.split(":", 1)[0] != "local":
-        return
+    settings = resolve_settings(model=model)
+    chosen = settings.model
+    if chosen.split(":", 1)[0] != "local" or not api.plan(prompt, strategy, settings).prompt:
+        return  # a hosted model, or a strategy that needs no model
     folders = ", ".join(str(f) for f in fixtures)
     what = f"a full eval of every fixture in {folders} on {chosen} (an hour or more on 2 cores)"
     if sys.stdin.isatty() and sys.stderr.isatty():
