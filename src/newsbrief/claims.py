@@ -27,7 +27,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .attribution import Analysis, Attribution, Span
-from .schemas import Pledge, Position, Stance
+from .schemas import Pledge, Position, Quote, Stance
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -249,20 +249,12 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
                 condition=_condition(verb, offset, analysis),
                 evidence=evidence.text,
             )
-            yield Found(pledge, evidence, _stating(analysis, verb, commitment) or inside)
+            yield Found(pledge, evidence, _stating(analysis, commitment) or inside)
 
 
-def _stating(analysis: Analysis, verb: Token, commitment: Span) -> Attribution | None:
-    """The attribution that states a pledge: the one whose cue governs it ("vowed to repair")
-    or whose content holds it ("said it would open")."""
-    head = verb.head if verb.dep_ == "xcomp" else None
-    for item in analysis.attributions:
-        if (
-            head is not None
-            and item.cue.start <= commitment.start
-            and any(c.start <= commitment.start < c.end for c in item.content)
-        ):
-            return item
+def _stating(analysis: Analysis, commitment: Span) -> Attribution | None:
+    """The attribution that states a pledge: the innermost one whose content holds it ("vowed
+    to repair the bridge", "said it would open 40 clinics")."""
     return analysis.containing(commitment.start, commitment.end)
 
 
@@ -405,12 +397,31 @@ def position_candidates(
 def _sentence_of(analysis: Analysis, attribution: Attribution) -> Span:
     """The sentence (or sentences, for a quotation that runs on) that holds the attribution."""
     start, end = attribution.start, attribution.end
-    for offset, doc in analysis.docs:
-        if offset <= attribution.cue.start < offset + len(doc.text):
-            sentences = [s for s in doc.sents if offset + s.start_char < end and
-                         offset + s.end_char > start]  # fmt: skip
-            if sentences:
-                start = min(start, offset + sentences[0].start_char)
-                end = max(end, offset + sentences[-1].end_char)
-            break
+    offset, doc = analysis.block_at(attribution.cue.start)
+    sentences = [s for s in doc.sents if offset + s.start_char < end and
+                 offset + s.end_char > start]  # fmt: skip
+    if sentences:
+        start = min(start, offset + sentences[0].start_char)
+        end = max(end, offset + sentences[-1].end_char)
     return Span(start, end, analysis.text[start:end])
+
+
+def attributed_quotes(analysis: Analysis, name: str, known: Sequence[str] = ()) -> list[Quote]:
+    """What the attributions give ``name`` (their speaker) that ``known`` quotes do not hold
+    yet: each quoted piece as a direct quote (its quotation marks left out), an unquoted content
+    as an indirect one, in reading order."""
+    seen = [" ".join(k.split()).lower() for k in known]
+    found: list[Quote] = []
+    for item in analysis.attributions:
+        if item.speaker != name or item.within is not None or item.quoted:
+            continue
+        for piece in item.content:
+            text = " ".join(piece.text.split())
+            quoted = text[:1] in '“"' and text.rstrip()[-1:] in '”"'
+            words = text.strip('“”" ,.').rstrip(",")
+            lowered = words.lower()
+            if len(words.split()) < 4 or any(lowered in k or k in lowered for k in seen):
+                continue
+            seen.append(lowered)
+            found.append(Quote(text=words, kind="direct" if quoted else "indirect"))
+    return found

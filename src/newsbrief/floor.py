@@ -25,11 +25,15 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import extract
 from .clean import CleanArticle
 from .grounding import drop_ungrounded
 from .schemas import Brief, QuotedExpert
+
+if TYPE_CHECKING:
+    from .attribution import Analysis
 
 # 3: experts found as the focused strategy finds them; the quote reader knows interviews,
 # titles after "said" and ", he noted"; a position's statement is the article's clause.
@@ -56,14 +60,22 @@ def lead_summary(cleaned: CleanArticle, count: int = LEAD_SENTENCES) -> str:
 
 
 def expert_candidates(
-    text: str, people: list[extract.Introduced] | None = None
+    text: str, people: list[extract.Introduced] | None = None, analysis: Analysis | None = None
 ) -> list[QuotedExpert]:
     """The specialists the article introduces next to what they said, with their quotes
     (:func:`newsbrief.extract.specialists`, or ``people`` when already found): the same rule the
-    focused strategy keeps experts by, so the floor shows what a model adds beyond it."""
+    focused strategy keeps experts by, so the floor shows what a model adds beyond it. With the
+    article's ``analysis``, each expert's quotes also take what its attributions give them and
+    the quote reader missed (:func:`newsbrief.claims.attributed_quotes`)."""
     people = extract.specialists(text) if people is None else people
-    experts = (extract.as_expert(person, text) for person in people)
-    return [expert for expert in experts if expert is not None][:MAX_ITEMS]
+    experts = [e for e in (extract.as_expert(person, text) for person in people) if e]
+    if analysis is not None:
+        from .claims import attributed_quotes
+
+        for expert in experts:
+            extra = attributed_quotes(analysis, expert.name, [q.text for q in expert.quotes])
+            expert.quotes.extend(extra)
+    return experts[:MAX_ITEMS]
 
 
 @cache
@@ -88,7 +100,7 @@ def floor_brief(cleaned: CleanArticle) -> tuple[Brief, list[dict[str, str]]]:
         summary=lead_summary(cleaned),
         pledges=[f.item for f in pledged][:MAX_ITEMS],
         positions=[f.item for f in positions][:MAX_ITEMS],
-        quoted_experts=expert_candidates(cleaned.text, people),
+        quoted_experts=expert_candidates(cleaned.text, people, analysis),
     )
     kept, dropped = drop_ungrounded(brief, cleaned.text)
     return kept, [
