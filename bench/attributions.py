@@ -5,7 +5,8 @@ parse of the same text.
     python -m newsbrief.evals.polnear fetch /path/to/PolNeAR     # once: a local clone
     python bench/attributions.py --split dev                     # develop on train and dev
     python bench/attributions.py --split test                    # once, at the end
-    python bench/attributions.py --speed                         # 1,000-word articles, one core
+    python bench/attributions.py --speed                         # 1,000-word articles, one core,
+                                                                 # and 0.25 vs 1 MB of reports
 
 Validity checks (exit status 3 when one fails): every article read has gold attributions in
 the expected number for the split, both systems scored the same articles, and the speed run
@@ -157,6 +158,26 @@ def timed(checks: Checks, texts: list[str], rounds: int) -> None:
           f"ratio {layer / parse:.2f}")  # fmt: skip
 
 
+def scaling(checks: Checks, sizes: tuple[int, int]) -> None:
+    """Seconds per MB on a page of many short reports (every sentence one attribution) at two
+    sizes: linear work keeps the two close; the counts must grow with the text."""
+    sentence = "Mayor Ana Ruiz said the bridge would reopen in May. “We will not wait,” she added. "
+    paragraph = sentence * 10
+    rates, counts = [], []
+    attribution.pipeline()
+    for size in sizes:
+        text = "\n\n".join([paragraph] * max(1, size // len(paragraph)))
+        attribution.analyse.cache_clear()
+        started = time.perf_counter()
+        counts.append(len(attribution.attributions(text)))
+        rates.append((time.perf_counter() - started) / (len(text) / 1e6))
+    checks.that(counts[1] > 3 * counts[0], f"attributions did not grow with the text: {counts}")
+    checks.verify()
+    print(f"many reports: {sizes[0] / 1e6:.2f} MB {rates[0]:.1f} s/MB, {sizes[1] / 1e6:.2f} MB "
+          f"{rates[1]:.1f} s/MB ({counts[0]} and {counts[1]} attributions), ratio "
+          f"{rates[1] / rates[0]:.2f}")  # fmt: skip
+
+
 # --tiny: a corpus of three short articles written here, in PolNeAR's layout, with their
 # attributions annotated by hand below (cue, source, content as exact substrings). It checks the
 # bench's plumbing (reading, scoring, both sides, the speed ratio), not attribution quality.
@@ -226,8 +247,10 @@ def main() -> int:
                 accuracy("dev", root, None, checks, len(TINY_ARTICLES), min_per_article=1)
                 text = " ".join([TINY_ARTICLES["tiny_harbour"][0]] * 20)
                 timed(checks, [" ".join(text.split()[:1000])] * 3, rounds=1)
+                scaling(checks, (10_000, 40_000))
         elif args.speed:
             speed(args.root, checks, args.rounds)
+            scaling(checks, (250_000, 1_000_000))
         else:
             accuracy(args.split, args.root, args.limit, checks)
     except polnear.InputError as error:
