@@ -53,3 +53,16 @@ class Checks:
     def verify(self) -> None:
         if self.failed:
             fail(self.failed)
+
+
+def fixtures_for(folder: Any, articles_from: Any, tiny: tuple[str, ...] | None) -> tuple[Any, int]:
+    """The fixtures a bench reads from ``folder`` (only the ``tiny`` ids when given), and how
+    many it must have read: every folder with a labels.yaml, or the tiny ids."""
+    from newsbrief.evals.dataset import load_fixtures
+
+    fixtures = load_fixtures([folder], articles_from)
+    expected = len([d for d in folder.iterdir() if (d / "labels.yaml").is_file()])
+    if tiny is not None:
+        fixtures = [f for f in fixtures if f.id in tiny]
+        expected = len(tiny)
+    return fixtures, expected

@@ -32,10 +32,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _valid import Checks
+from _valid import Checks, fixtures_for
 
 from newsbrief import api, attribution, claims, floor
-from newsbrief.evals.dataset import load_fixtures
 from newsbrief.evals.scorers import Output, pledges_f1, positions_f1, prf
 from newsbrief.llm import _load_llama, embedded_model_path
 
@@ -119,11 +118,9 @@ def main() -> int:
     parser.add_argument("--articles-from", type=Path, default=None)
     parser.add_argument("--tiny", action="store_true")
     args = parser.parse_args()
-    fixtures = load_fixtures([args.fixtures], args.articles_from)
-    expected = len([d for d in args.fixtures.iterdir() if (d / "labels.yaml").is_file()])
-    if args.tiny:
-        fixtures = [f for f in fixtures if f.id in TINY_IDS]
-        expected = len(TINY_IDS)
+    fixtures, expected = fixtures_for(
+        args.fixtures, args.articles_from, TINY_IDS if args.tiny else None
+    )
     checks = Checks()
     checks.equal(len(fixtures), expected, "fixtures read")
     model = YesNo()

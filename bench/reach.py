@@ -33,10 +33,10 @@ import sys
 import time
 from pathlib import Path
 
-from _valid import Checks
+from _valid import Checks, fixtures_for
 
 from newsbrief import api, attribution, claims, extract, floor
-from newsbrief.evals.dataset import Fixture, load_fixtures
+from newsbrief.evals.dataset import Fixture
 from newsbrief.evals.scorers import (
     Output,
     key_fact_coverage,
@@ -155,11 +155,9 @@ def main() -> None:
     parser.add_argument("--prompt", default="brief@4")
     parser.add_argument("--tiny", action="store_true", help="three in-repo fixtures")
     args = parser.parse_args()
-    fixtures = load_fixtures([args.fixtures], args.articles_from)
-    expected = len([d for d in args.fixtures.iterdir() if (d / "labels.yaml").is_file()])
-    if args.tiny:
-        fixtures = [f for f in fixtures if f.id in TINY_IDS]
-        expected = len(TINY_IDS)
+    fixtures, expected = fixtures_for(
+        args.fixtures, args.articles_from, TINY_IDS if args.tiny else None
+    )
     started = time.perf_counter()
     result = reach(fixtures, args.prompt)
     checks = Checks()

@@ -27,6 +27,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .attribution import Analysis, Attribution, Span
+from .extract import without_dangling
 from .schemas import Pledge, Position, Quote, Stance
 
 if TYPE_CHECKING:
@@ -306,10 +307,6 @@ def stance_of(attribution: Attribution, threshold: float = 0.05) -> Stance:
 
 
 _LEAD = re.compile(r"^(?:that|to|of|about|for|on|against)\s+", re.IGNORECASE)
-_DANGLING = {
-    "to", "of", "the", "a", "an", "and", "or", "for", "with", "in", "on", "that", "by", "from",
-    "at", "its", "their", "his", "her", "as", "than", "be", "is", "are", "was", "were",
-}  # fmt: skip
 
 
 def statement_of(attribution: Attribution) -> str:
@@ -321,10 +318,7 @@ def statement_of(attribution: Attribution) -> str:
 
 def topic_of(statement: str, max_words: int = 10) -> str:
     """A few words of the statement, never ending on a word that needs more after it."""
-    words = statement.split()[:max_words]
-    while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
-        words.pop()
-    return " ".join(words).rstrip(",;:")
+    return " ".join(without_dangling(statement.split()[:max_words])).rstrip(",;:")
 
 
 # Bodies that report, not hold, views: a view "according to Reuters" is the article's sourcing.

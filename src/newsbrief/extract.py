@@ -253,10 +253,15 @@ def topic_of(statement: str, max_words: int = 12) -> str:
     words = statement.split()[1:]
     if words and words[0].lower() in {"for", "to", "of", "on"}:
         words = words[1:]
-    words = words[:max_words]
-    while len(words) > 1 and words[-1].lower().strip(",") in _DANGLING:
+    return " ".join(without_dangling(words[:max_words])).rstrip(",")
+
+
+def without_dangling(words: list[str]) -> list[str]:
+    """``words`` without the trailing ones that need more after them ("suited to", "of the")."""
+    words = list(words)
+    while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
         words.pop()
-    return " ".join(words).rstrip(",")
+    return words
 
 
 # Where a clause may start: the sentence's start, after punctuation, "that", "and" before a
