@@ -193,14 +193,14 @@ def test_forecasts_are_not_pledges(text: str) -> None:
 
 
 def test_a_say_report_of_an_agent_s_future_is_that_agent_s_pledge() -> None:
-    """What `_forecast` does NOT exclude: a say cue ("said") over a subject that is an agent noun
-    ("bank") or a named body. The rule keeps it as the agent's pledge, as it keeps "Ana Ruiz said
-    the government will build three new dams" (tests/test_floor.py); only a believe cue makes it
-    a forecast. So an economists' forecast worded with "said" reads as the bank's pledge."""
-    said = "Economists said the central bank will cut rates."
-    pledge = only_pledge(said)
+    """An official's "said ... will" keeps the agent's pledge (as "Ana Ruiz said the government
+    will build three new dams" in tests/test_floor.py); forecasters saying it make a forecast,
+    whatever the cue."""
+    pledge = only_pledge("The finance minister said the central bank will cut rates.")
     assert (pledge.actor, pledge.commitment) == ("the central bank", "cut rates")
+    assert pledges_of("Economists said the central bank will cut rates.") == []
     assert pledges_of("Economists believe the central bank will cut rates.") == []
+    assert pledges_of("Market analysts told reporters the council would sell the port.") == []
 
 
 # --- positions -----------------------------------------------------------------------------------

@@ -58,6 +58,13 @@ AGENT_NOUNS = {
     "director", "executive", "ceo", "founder", "owner", "operator", "developers", "developer",
     "sides", "countries", "governments", "companies", "states", "members", "delegates",
 }  # fmt: skip
+# Sources whose words about another's future are forecasts, not that other's commitments.
+_FORECASTERS = re.compile(
+    r"\b(?:analysts?|economists?|experts?|observers?|strategists?|forecasters?|researchers?"
+    r"|scientists?|professors?|scholars?|commentators?|pundits?|pollsters?|traders?|investors?"
+    r"|markets?)\b",
+    re.IGNORECASE,
+)
 _FIRST_PERSON = {"i", "we", "us", "me"}
 _PERSONAL = {"he", "she", "him", "her"}
 _IMPERSONAL = {"it", "they", "them"}
@@ -261,7 +268,8 @@ def _stating(analysis: Analysis, commitment: Span) -> Attribution | None:
 
 def _forecast(verb: Token, subject: Token, actor: str, inside: Attribution | None) -> bool:
     """A future that somebody expects of another, not a commitment: "analysts expect the bank
-    to cut", "officials fear the virus will spread", "he thinks prices will rise"."""
+    to cut", "officials fear the virus will spread", "he thinks prices will rise", "economists
+    said the central bank will cut rates"."""
     head = verb.head.lemma_.lower() if verb.dep_ == "xcomp" else ""
     if head in _SOFT_HEADS and subject.lower_ not in _FIRST_PERSON and inside is None:
         # "the bank wants to ..." said by the article itself still commits nobody
@@ -271,6 +279,8 @@ def _forecast(verb: Token, subject: Token, actor: str, inside: Attribution | Non
     same = inside.speaker is not None and actor == inside.speaker
     if inside.cue_class == "believe" and not same:
         return True
+    if not same and inside.source is not None and _FORECASTERS.search(inside.source.text):
+        return True  # "economists said the bank will cut": their forecast, not its pledge
     return (
         not same
         and subject.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP")
