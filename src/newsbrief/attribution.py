@@ -303,10 +303,11 @@ def _subject(verb: Token) -> list[Token]:
                 objects = [c for c in child.children if c.dep_ == "pobj"]
                 if objects:
                     return _subtree(objects[0])
-        for child in node.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
-                relative = [c for c in child.children if c.dep_ == "relcl"]
-                return _trim(_subtree(child, relative))
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+        if subjects:  # two subjects ("The party's leader, Ana Ruiz, said"): the named one
+            child = next((c for c in subjects if c.ent_type_ == "PERSON"), subjects[0])
+            relative = [c for c in child.children if c.dep_ == "relcl"]
+            return _trim(_subtree(child, relative))
         if node.dep_ in ("conj", "xcomp", "advcl") and node.head.pos_ in ("VERB", "AUX"):
             node = node.head
             continue
@@ -773,12 +774,16 @@ class Resolver:
             for word in set(_name_words(mention.text)):
                 self._by_word.setdefault(word, []).append(mention)
 
-    def fullest(self, name: str, pool: list[Mention], first_word: bool = False) -> str:
+    def fullest(
+        self, name: str, pool: list[Mention], first_word: bool = False, inner_word: bool = False
+    ) -> str:
         """The longest name in ``pool`` that ends with ``name``'s last word and holds all its
         words ("Obama" -> "Barack Obama", not "Michelle Obama" when "Barack Obama" is longer and
         both are there: the longest wins, as the article's fullest form). With ``first_word``, a
         one-word name that ends no longer name may begin one, as a family name written first
-        does ("Li" -> "Li Qiang"); only for a word the tagger took for a person."""
+        does ("Li" -> "Li Qiang"); only for a word the tagger took for a person. With
+        ``inner_word``, a one-word name found inside exactly one longer name of three words or
+        more, not as its first word, is that name ("Rosselló" -> "Ricardo Rosselló Nevares")."""
         words = _name_words(name)
         if not words:
             return _strip_possessive(name)
@@ -797,6 +802,17 @@ class Resolver:
             for candidate in self._first_words(pool).get(words[0], {}):
                 if len(candidate) > len(best):
                     best = candidate
+        if best == name and inner_word and len(words) == 1:
+            # one of two family names ("Rosselló" of "Ricardo Rosselló Nevares"): a word inside
+            # a longer name, never its first (a first name alone is too often someone else)
+            inside = {
+                text
+                for texts in self._longest[id(pool)].values()
+                for text, known in texts.items()
+                if words[0] in known and _name_words(text)[0] != words[0] and len(known) >= 3
+            }
+            if len(inside) == 1:
+                best = inside.pop()
         return _strip_possessive(best)
 
     def _first_words(self, pool: list[Mention]) -> dict[str, dict[str, frozenset[str]]]:
@@ -834,7 +850,7 @@ class Resolver:
         if people:
             return self.fullest(people[0].text, self.people, first_word=True)
         if 1 <= len(words) <= 2 and words[0][:1].isupper():  # a bare surname, however tagged
-            person_name = self.fullest(text, self.people)
+            person_name = self.fullest(text, self.people, inner_word=True)
             if person_name != _strip_possessive(text):
                 return person_name
         bodies = [m for m in inside if m.label == "ORG"]

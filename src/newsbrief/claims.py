@@ -110,8 +110,8 @@ def _phrase(head: Token) -> list[Token]:
 
 
 def _can_act(head: Token) -> bool:
-    if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-        return True
+    if head.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or head.pos_ == "PROPN":
+        return True  # a name, even one the recogniser did not label
     if head.lower_ in _FIRST_PERSON | _PERSONAL | _IMPERSONAL:
         return True
     words = {t.lower_ for t in head.subtree if t.dep_ in ("compound", "amod") or t.i == head.i}
@@ -123,11 +123,17 @@ def _matches_speaker(pronoun: str, attribution: Attribution, analysis: Analysis)
     will ...", "Smith said he would ...")."""
     if attribution.source is None:
         return False
-    people = [m for m in analysis.mentions if m.label == "PERSON"]
+    source = attribution.source
+    inside = [m for m in analysis.mentions if source.start <= m.start and m.end <= source.end]
+    offset, doc = analysis.block_at(source.start)
+    words = doc.char_span(source.start - offset, source.end - offset, alignment_mode="expand")
     source_is_person = (
-        any(attribution.source.start <= m.start and m.end <= attribution.source.end for m in people)
-        or attribution.source.text.lower() in _PERSONAL
-    )
+        any(m.label == "PERSON" for m in inside)
+        or source.text.lower() in _PERSONAL
+        # a bare name the recogniser left unlabelled ("Rosselló said"): proper nouns only
+        or (words is not None and 1 <= len(words) <= 3 and all(t.pos_ == "PROPN" for t in words)
+            and not inside)
+    )  # fmt: skip
     return (pronoun in _PERSONAL) == source_is_person
 
 
