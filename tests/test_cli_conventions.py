@@ -161,10 +161,18 @@ def test_logs_group_the_calls_of_each_article_run(
 
 
 def test_a_full_local_eval_asks_first_and_is_refused_without_a_terminal(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["eval", "-o", str(tmp_path / "run.json")])
+    result = CliRunner().invoke(app, ["eval", "-m", "local", "-o", str(tmp_path / "run.json")])
     assert result.exit_code == 2, result.output
     assert "this would start a full eval" in result.output and "--yes" in result.output
     assert not (tmp_path / "run.json").exists()
+
+
+def test_the_default_eval_is_the_floor_and_asks_nothing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["eval", "-q", "-o", str(tmp_path / "run.json"), "--fixtures", "evals/fixtures"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["strategy"] == "floor"
 
 
 @pytest.mark.parametrize(
