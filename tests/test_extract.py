@@ -551,3 +551,25 @@ def test_a_statement_never_opens_with_a_conjunction() -> None:
     assert extract.statement_of(sentence, "oppose any new tariff", cues) == (
         "firmly oppose any new tariff."
     )
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [
+        "0123456789abcdef" * 12_500,  # a 200 KB hash dump
+        "0123456789ABCDEF" * 12_500,  # capitals: every position could start a name
+        " ".join(["Alpha"] * 30_000),  # one long run of capitalised words
+        "x" * 100_000 + "ologist",  # a long word before a title suffix
+    ],
+    ids=["hex", "HEX", "capitalised-run", "long-ologist"],
+)
+def test_the_person_finders_stay_linear_on_long_tokens(blob: str) -> None:
+    # Names, organisations and titles are bounded in length, so a long run of letters or
+    # capitalised words is read once, not once per position (the finders were quadratic: 245 s
+    # for 100 KB). These finish in milliseconds; a quadratic finder would not finish the suite.
+    text = f"The council said it will publish the key. {blob}.\n\nAna Ruiz, a professor at Osterby "
+    text += "University, said the key was safe."
+    people = extract.introduced_people(text)
+    assert [p.name for p in people] == ["Ana Ruiz"]
+    assert [p.name for p in extract.specialists(text)] == ["Ana Ruiz"]
+    assert extract.expert_quotes("Ana Ruiz", text)

@@ -693,7 +693,7 @@ def summary_candidates(
 # --- people quoted, and how the article introduces them ---------------------------------------
 
 # Two to four capitalised words on one line ("J." as an initial), after an optional honorific.
-_NAME_WORD = r"(?:[A-Z][\w’'-]+|[A-Z]\.)"
+_NAME_WORD = r"(?:\b[A-Z][\w’'-]{1,40}|\b[A-Z]\.)"
 _PERSON = rf"(?:(?:Professor|Prof\.|Dr\.?) +)?{_NAME_WORD}(?: +{_NAME_WORD}){{1,3}}"
 _HONORIFIC = re.compile(r"^(?:Professor|Prof\.|Dr\.?) +")
 # Words that make a capitalised run an organisation or a place, not a person.
@@ -708,10 +708,10 @@ _SPEECH_VERB = (
     r"|observed|cautioned|estimated|predicted|believes|thinks)"
 )
 _PROFILE_TEXT = r"(?:an?\s+|the\s+)?(?P<profile>[^.;:“”\"()]{3,160}?)"
-_ORG_NAME = r"[A-Z][\w’'-]+(?:\s+(?:of|for|and|the|on|de|du|der)?\s*[A-Z][\w’'-]+)*"
+_ORG_NAME = r"\b[A-Z][\w’'-]{0,40}(?:\s+(?:of|for|and|the|on|de|du|der)?\s*[A-Z][\w’'-]{0,40}){0,8}"
 _TITLE = (
     r"professor|lecturer|scholar|researcher|fellow|analyst|economist|expert|scientist"
-    r"|specialist|consultant|strategist|historian|author|candidate|director|\w+ologist"
+    r"|specialist|consultant|strategist|historian|author|candidate|director|\w{1,20}ologist"
     r"|physician|doctor|correspondent|editor"
 )
 # One word of a title before a name: "scholar", "economist", "Professor", "Dr.".
@@ -722,7 +722,7 @@ _INTRODUCTIONS = (
     re.compile(rf"\b(?:{_SPEECH_VERB}|according to)\s+(?P<name>{_PERSON}),\s+{_PROFILE_TEXT}[,.]"),
     # "ORG political scientist NAME said", "ORG expert, NAME, said": the title before the name.
     re.compile(
-        rf"(?P<profile>(?:{_ORG_NAME}\s+)?(?:[a-z][\w-]+\s+){{0,3}}(?i:{_TITLE})s?)"
+        rf"(?P<profile>\b(?:{_ORG_NAME}\s+)?(?:[a-z][\w-]{{0,30}}\s+){{0,3}}\b(?i:{_TITLE})s?)"
         rf"(?:\s+|,\s+)(?P<name>{_PERSON})(?=,?\s+(?:{_SPEECH_VERB})\b|,\s)"
     ),
     # "NAME of the University of X said" / "said NAME of ORG".
