@@ -54,6 +54,20 @@ class Plan:
     prompt: Prompt | None
 
 
+def run_settings(
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    timeout: float | None = None,
+    llm: LLM | None = None,
+) -> Settings:
+    """The settings of a run (:func:`newsbrief.config.resolve_settings`); a model passed in as
+    an object (``llm``) is a model asked for, so the default strategy is the model's, not the
+    floor's."""
+    settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
+    return replace(settings, model_given=True) if llm is not None else settings
+
+
 def plan(prompt: str | None, strategy: str | None, settings: Settings) -> Plan:
     """The strategy and prompt of a run. Strategy: ``strategy`` (the flag), else the one the
     given prompt is written for, else NEWSBRIEF_STRATEGY or config.toml, else the model's
@@ -348,9 +362,7 @@ def summarize(
     each part's ``{"part", "done", "total"}`` as its questions are answered.
     """
     started = time.perf_counter()
-    settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
-    if llm is not None:  # a caller's model is a model asked for
-        settings = replace(settings, model_given=True)
+    settings = run_settings(model, base_url, mode, timeout, llm)
     chosen = plan(prompt, strategy, settings)
     article = read_source(source, stdin=stdin)
     if chosen.prompt is None:

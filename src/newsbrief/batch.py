@@ -37,7 +37,7 @@ import filelock
 from . import api
 from .boilerplate import Boilerplate, site_of
 from .clean import CleanArticle, time_budget
-from .config import Settings, resolve_settings
+from .config import Settings
 from .errors import (
     EXIT_RUNTIME,
     EXIT_SOME_FAILED,
@@ -632,7 +632,7 @@ def run(
     check_inputs(inputs)
     check_not_empty(inputs, text_field=text_field, id_field=id_field)
     resume = resume or retry_failed
-    settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
+    settings = api.run_settings(model, base_url, mode, timeout, llm)
     chosen = api.plan(prompt, strategy, settings)
     if learn_first:
         boilerplate = boilerplate if boilerplate is not None else Boilerplate()

@@ -106,7 +106,7 @@ def _phrase(head: Token) -> list[Token]:
     """A subject's words without a relative clause or appositive after them."""
     skip = {d.i for c in head.children if c.dep_ in ("relcl", "appos", "acl") for d in c.subtree}
     words = [t for t in head.subtree if t.i not in skip and not t.is_punct]
-    return words
+    return words or [head]
 
 
 def _can_act(head: Token) -> bool:
@@ -238,7 +238,9 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
             if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "compound"):
                 continue
             subject = _subject(verb)
-            if subject is None or subject.lower_ in _NOT_ACTORS or not _can_act(subject):
+            if subject is None or subject.is_punct or subject.lower_ in _NOT_ACTORS:
+                continue  # "• says the plan will work": a bullet the tagger took for a name
+            if not _can_act(subject):
                 continue
             actor, inside = actor_of(subject, offset, analysis)
             if not (_future(verb) or _reported_would(verb, inside)):

@@ -45,21 +45,23 @@ _QUOTE_CLASS = f"[{_QUOTE_CHARS}]"
 
 
 def locate(excerpt: str, text: str) -> tuple[int, int, str] | None:
-    """Where ``excerpt`` is in ``text``: ``(start, end, "exact")`` when it is there verbatim
+    """Where ``excerpt`` is in ``text``, at word boundaries: ``(start, end, "exact")`` when it
+    is there verbatim
     (its surrounding quotation marks and final punctuation aside), else ``(start, end, "fuzzy")``
     when it is there with other runs of spaces, other quotation marks or other case (the way
     grounding compares them); None when it is not there."""
     excerpt = excerpt.strip().strip(_QUOTE_CHARS).rstrip(".,;:!?").strip()
     if not excerpt:
         return None
-    at = text.find(excerpt)
-    if at >= 0:
-        return at, at + len(excerpt), "exact"
+    edges = (r"(?<!\w)" if excerpt[0].isalnum() else "", r"(?!\w)" if excerpt[-1].isalnum() else "")
+    exact = re.search(edges[0] + re.escape(excerpt) + edges[1], text)
+    if exact:
+        return exact.start(), exact.end(), "exact"
     parts = [
         "".join(_QUOTE_CLASS if c in _QUOTE_CHARS else re.escape(c) for c in word)
         for word in excerpt.split()
     ]
-    found = re.search(r"\s+".join(parts), text, re.IGNORECASE)
+    found = re.search(edges[0] + r"\s+".join(parts) + edges[1], text, re.IGNORECASE)
     return (found.start(), found.end(), "fuzzy") if found else None
 
 

@@ -65,7 +65,10 @@ def fetch(clone: Path, into: Path | None = None) -> Path:
     into = into or default_dir()
     into.mkdir(parents=True, exist_ok=True)
     paths = [f"data/{split}/{part}" for split in SPLITS for part in ("text", "attributions")]
-    if (clone / "data" / "train" / "text").is_dir():
+    if (clone / "data").is_dir():
+        missing = [path for path in paths if not (clone / path).is_dir()]
+        if missing:
+            raise InputError(f"{clone} is not a whole PolNeAR clone (no {missing[0]})", FETCH_HINT)
         import shutil
 
         for path in paths:
@@ -103,8 +106,8 @@ def parse_ann(text: str) -> list[Gold]:
         if len(parts) < 2:
             continue
         if parts[0].startswith("T"):
-            label, _, ranges = parts[1].partition(" ")
-            spans[parts[0]] = (label, _ranges(ranges))
+            label, _, where = parts[1].partition(" ")
+            spans[parts[0]] = (label, _ranges(where))
         elif parts[0].startswith("E"):
             roles = dict(arg.split(":", 1) for arg in parts[1].split() if ":" in arg)
             events.append(roles)
@@ -112,11 +115,15 @@ def parse_ann(text: str) -> list[Gold]:
     for roles in events:
         if not any(k.startswith("Attribution") for k in roles):
             continue
-        get = {k.rstrip("0123456789"): v for k, v in roles.items()}
-        if "Cue" not in get or "Content" not in get:
+        # a role may come more than once, numbered ("Content", "Content2"): all its ranges
+        ranges: dict[str, list[tuple[int, int]]] = {}
+        for key, tid in roles.items():
+            if tid in spans:
+                ranges.setdefault(key.rstrip("0123456789"), []).extend(spans[tid][1])
+        if "Cue" not in ranges or "Content" not in ranges:
             continue
-        source = spans[get["Source"]][1] if "Source" in get else ()
-        gold.append(Gold(spans[get["Cue"]][1], source, spans[get["Content"]][1]))
+        gold.append(Gold(tuple(ranges["Cue"]), tuple(ranges.get("Source", ())),
+                         tuple(sorted(ranges["Content"]))))  # fmt: skip
     return gold
 
 

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__, api, base
 from ..clean import CleanArticle, guess_title
-from ..config import resolve_settings
 from ..errors import InputError, NewsbriefError
 from ..ingest import read_source
 from ..store import open_store
@@ -108,7 +107,7 @@ def run_eval(
     """
     if repeats < 1:
         raise InputError(f"--repeats {repeats}", "use 1 or more")
-    settings = resolve_settings(model=model, base_url=base_url, mode=mode)
+    settings = api.run_settings(model, base_url, mode, llm=llm)
     chosen = api.plan(prompt, strategy, settings)
     fixtures = load_fixtures(list(fixtures_dirs), articles_from)
     loaded = chosen.prompt
