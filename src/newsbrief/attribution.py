@@ -206,7 +206,6 @@ class _Found:
     cue_class: CueClass
     negated: bool
     offset: int
-    mentions: list[Mention] = field(default_factory=list)
 
 
 # --- the pipeline ------------------------------------------------------------------------------
@@ -882,7 +881,8 @@ class Resolver:
                 return mention
         return None
 
-    def _inside(self, source: Span) -> list[Mention]:
+    def inside(self, source: Span) -> list[Mention]:
+        """The mentions that lie within ``source`` (found by bisection)."""
         lo = bisect_left(self.starts, source.start)
         hi = bisect_right(self.starts, source.end)
         return [m for m in self.mentions[lo:hi] if m.end <= source.end]
@@ -900,7 +900,7 @@ class Resolver:
             labels = ("ORG", "GPE") if lowered == "it" else ("ORG",)
             body = self._before(self.bodies, source.start, labels)
             return self.fullest(body.text, self.bodies) if body else text
-        inside = self._inside(source)
+        inside = self.inside(source)
         people = [m for m in inside if m.label == "PERSON"]
         if people:
             return self.fullest(people[0].text, self.people, first_word=True)

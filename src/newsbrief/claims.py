@@ -124,7 +124,7 @@ def _matches_speaker(pronoun: str, attribution: Attribution, analysis: Analysis)
     if attribution.source is None:
         return False
     source = attribution.source
-    inside = [m for m in analysis.mentions if source.start <= m.start and m.end <= source.end]
+    inside = analysis.resolver.inside(source)
     offset, doc = analysis.block_at(source.start)
     words = doc.char_span(source.start - offset, source.end - offset, alignment_mode="expand")
     source_is_person = (
@@ -265,13 +265,10 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
                 condition=_condition(verb, offset, analysis),
                 evidence=evidence.text,
             )
-            yield Found(pledge, evidence, _stating(analysis, commitment) or inside)
-
-
-def _stating(analysis: Analysis, commitment: Span) -> Attribution | None:
-    """The attribution that states a pledge: the innermost one whose content holds it ("vowed
-    to repair the bridge", "said it would open 40 clinics")."""
-    return analysis.containing(commitment.start, commitment.end)
+            # the attribution that states it: the innermost whose content holds the commitment
+            # ("vowed to repair the bridge", "said it would open 40 clinics")
+            stating = analysis.containing(commitment.start, commitment.end)
+            yield Found(pledge, evidence, stating or inside)
 
 
 def _forecast(verb: Token, subject: Token, actor: str, inside: Attribution | None) -> bool:
@@ -364,10 +361,9 @@ def agent_source(attribution: Attribution, analysis: Analysis) -> bool:
     if words & (_FIRST_PERSON | _PERSONAL | _IMPERSONAL) and len(words) == 1:
         return attribution.speaker != source.text or words <= _FIRST_PERSON | _PERSONAL
     named = any(
-        source.start <= m.start and m.end <= source.end
-        and (m.label in ("PERSON", "ORG", "NORP") or len(words) <= 3)
-        for m in analysis.mentions
-    )  # fmt: skip
+        m.label in ("PERSON", "ORG", "NORP") or len(words) <= 3
+        for m in analysis.resolver.inside(source)
+    )
     return named or bool(words & AGENT_NOUNS)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -227,11 +227,6 @@ def score(docs: Sequence[Doc], predict: Callable[[str], list[Predicted]]) -> Sco
             theirs = [words_of(doc.text, getattr(g, role)) for g in doc.gold]
             total.tallies[role].add(mine, theirs)
     return total
-
-
-def iter_gold_counts(docs: Sequence[Doc]) -> Iterator[int]:
-    for doc in docs:
-        yield len(doc.gold)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
