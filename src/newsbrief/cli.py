@@ -25,6 +25,7 @@ from rich.table import Table
 from . import __version__, api, render
 from .clean import diff
 from .errors import EXIT_RUNTIME, InputError, NewsbriefError, UsageError, mask_secrets
+from .outside import printable
 from .plain_help import PlainCommand, plain
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,7 +68,7 @@ def _stdout() -> Console:
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {mask_secrets(message)}", err=True)
+    typer.echo(f"error: {printable(mask_secrets(message))}", err=True)
     return typer.Exit(code)
 
 
@@ -555,7 +556,7 @@ class _BatchView:
     def update(self, counts: Any) -> None:
         if self.verbose:
             for failed in counts.failed_ids[self.named :]:
-                self.console.print(f"failed: {failed}", markup=False, highlight=False,
+                self.console.print(f"failed: {printable(failed)}", markup=False, highlight=False,
                                    soft_wrap=True)  # fmt: skip
             self.named = len(counts.failed_ids)
         if self.quiet:
@@ -583,7 +584,7 @@ class _BatchView:
         console = _stdout()
         console.print(table)
         if counts.failed_ids:
-            shown = ", ".join(counts.failed_ids[:10])
+            shown = ", ".join(printable(failed) for failed in counts.failed_ids[:10])
             more = len(counts.failed_ids) - 10
             console.print(f"failed: {shown}" + (f" and {more} more" if more > 0 else ""),
                           highlight=False, markup=False)  # fmt: skip

@@ -11,6 +11,8 @@ import os
 import re
 from typing import Any
 
+from .outside import lossless
+
 EXIT_OK = 0
 EXIT_RUNTIME = 1
 EXIT_USAGE = 2
@@ -24,9 +26,10 @@ class NewsbriefError(Exception):
     exit_code = EXIT_RUNTIME
 
     def __init__(self, message: str, hint: str | None = None) -> None:
+        message = lossless(message)  # it may name a file whose name is not UTF-8
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = lossless(hint) if hint is not None else None
 
     def __str__(self) -> str:
         if self.hint:

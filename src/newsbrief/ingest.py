@@ -25,6 +25,7 @@ import json
 import os
 import re
 import socket
+import stat
 import sys
 import tarfile
 import threading
@@ -40,6 +41,7 @@ from typing import Any, BinaryIO, TextIO
 
 from . import __version__
 from .errors import InputError
+from .outside import lossless
 
 # One article is at most a few hundred kilobytes of HTML; more is an archive or a wrong file.
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
@@ -64,6 +66,12 @@ class Article:
     content_type: str  # "text/plain" or "text/html"
     data_sha256: str = ""  # of the bytes read, before decoding ("" when built from text)
     final_url: str = ""  # a fetched URL after its redirects ("" when not fetched)
+
+    def __post_init__(self) -> None:
+        # Names and text from outside may hold lone surrogates (a file name that is not UTF-8,
+        # an escape in a JSON record), which no results file can hold: kept as escapes.
+        for name in ("id", "source", "raw"):
+            object.__setattr__(self, name, lossless(getattr(self, name)))
 
     @property
     def sha256(self) -> str:
@@ -386,6 +394,10 @@ class Unreadable:
     source: str
     error: InputError
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", lossless(self.id))
+        object.__setattr__(self, "source", lossless(self.source))
+
 
 Item = Article | Unreadable
 
@@ -416,8 +428,13 @@ def _too_big(source: str, article_id: str) -> Unreadable:
 
 
 def _file_item(path: Path, article_id: str) -> Item:
+    """One article file. It is opened without waiting (a FIFO or a device swapped in after the
+    folder was listed cannot hang the run) and read only if what was opened is a regular file."""
     try:
-        with path.open("rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return _special(path, article_id, os.fstat(fd).st_mode)
             data = _capped(handle.read, str(path), article_id)
     except OSError as exc:
         error = InputError(f"cannot read {path}: {exc.strerror}", "check its permissions")
@@ -427,18 +444,53 @@ def _file_item(path: Path, article_id: str) -> Item:
     return _article_or_unreadable(data, source=str(path), article_id=article_id)
 
 
+_SPECIAL_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
+                  stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}  # fmt: skip
+
+
+def _special(path: Path, article_id: str, mode: int) -> Unreadable:
+    what = _SPECIAL_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    error = InputError(f"{path} is {what}, which is not read", "pass regular files only")
+    return Unreadable(article_id, str(path), error)
+
+
 def _member_id(name: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     return stem if dot and f".{suffix.lower()}" in ARTICLE_SUFFIXES else name
 
 
 def _walk(root: Path) -> Iterator[Item]:
+    """Every article file under ``root``, in name order. The links policy: a symbolic link is
+    followed only when it resolves to a regular file inside ``root`` (links to directories are
+    not followed); one that leads outside, dangles or loops is a failed record, as a link in an
+    archive is. FIFOs, devices and sockets are failed records, never opened for reading."""
+    inside = root.resolve()
     for directory, subdirs, files in os.walk(root):
         subdirs.sort()
         for name in sorted(files):
             path = Path(directory) / name
             if path.suffix.lower() in ARTICLE_SUFFIXES:
-                yield _file_item(path, _member_id(path.relative_to(root).as_posix()))
+                yield _folder_item(path, inside, _member_id(path.relative_to(root).as_posix()))
+
+
+def _folder_item(path: Path, inside: Path, article_id: str) -> Item:
+    try:
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(inside):
+                error = InputError(f"{path} is a symbolic link to {target}, outside the input "
+                                   "folder, which is not followed",
+                                   "copy the article into the folder")  # fmt: skip
+                return Unreadable(article_id, str(path), error)
+            mode = target.stat().st_mode
+    except (OSError, RuntimeError) as exc:  # dangling, a loop, or gone since it was listed
+        why = getattr(exc, "strerror", None) or str(exc)
+        error = InputError(f"cannot read {path}: {why}", "check the link or the file")
+        return Unreadable(article_id, str(path), error)
+    if not stat.S_ISREG(mode):
+        return _special(path, article_id, mode)
+    return _file_item(path, article_id)
 
 
 def _record_item(record: object, source: str, *, text_field: str, id_field: str) -> Item:

@@ -11,6 +11,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from .outside import printable
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.text import Text
@@ -24,7 +26,7 @@ def to_json(result: dict[str, Any]) -> str:
 
 def _title(result: dict[str, Any]) -> str:
     article = result["article"]
-    return str(article.get("title") or article["id"])
+    return printable(str(article.get("title") or article["id"]))
 
 
 def _age(seconds: int) -> str:
@@ -124,7 +126,7 @@ def to_rich(result: dict[str, Any]) -> RenderableType:
     from rich.text import Text
 
     brief = result["brief"]
-    source = result["article"].get("source") or ""
+    source = printable(result["article"].get("source") or "")
     parts: list[RenderableType] = [Text(_title(result), style="bold")]
     if source and source != _title(result):
         parts.append(Text(source, style="dim", overflow="fold"))
