@@ -26,7 +26,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ from .config import Settings
 from .errors import (
     EXIT_RUNTIME,
     EXIT_SOME_FAILED,
+    DuplicateIdError,
     InputError,
     LLMUnavailableError,
     NewsbriefError,
@@ -91,14 +92,18 @@ class Sink(Protocol):
 
 class ResultsLock:
     """An exclusive lock on a results file for the life of a run: ``filelock`` on
-    ``<out>.lock``, released by the operating system if the process dies. Who holds it (pid,
-    host, start time) is written to ``<out>.lock.holder`` for the message a second writer gets.
+    ``<out>.lock`` (``out`` with its links resolved), released by the operating system if the
+    process dies. Who holds it (pid, host, start time) is written to ``<out>.lock.holder`` for
+    the message a second writer gets.
     """
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        self.lock = filelock.FileLock(f"{out}.lock", timeout=0)
-        self.holder = Path(f"{out}.lock.holder")
+        # Taken on the file itself, not on the name given: a link to a locked file (or the
+        # same file by another path) meets the same lock.
+        real = out.resolve()
+        self.lock = filelock.FileLock(f"{real}.lock", timeout=0)
+        self.holder = Path(f"{real}.lock.holder")
 
     def acquire(self) -> None:
         try:
@@ -136,45 +141,38 @@ def _already_written(path: Path, what: str) -> UsageError:
 
 
 class JsonlSink:
-    """One JSON object per line, flushed after each; a torn last line is cut on resume."""
+    """One JSON object per line, flushed after each; a torn last line is cut on resume.
+
+    One record per id: a record for an id the file already holds supersedes it (the last line
+    of an id is its record). The superseded lines are dropped when the sink closes, and on
+    resume when a crash came first, so a finished file holds each id once."""
 
     def __init__(self, path: Path, *, resume: bool, retry_failed: bool = False) -> None:
         self.path = path
-        self._done: set[str] = set()
+        self._ids: set[str] = set()
+        self._superseded = 0
         if path.exists() and path.stat().st_size and not resume:
             raise _already_written(path, "results")
         if resume and path.exists():
-            self._done = self._read_and_repair()
-            if retry_failed:
-                self._done -= self._drop_failed()
+            last = self._read_and_repair()
+            failed = {i for i, status in last.items() if status == "failed"}
+            dropped = failed if retry_failed else set()
+            if dropped or self._superseded:
+                self._compact(dropped)
+            self._ids = set(last) - dropped
         self._handle = path.open("a", encoding="utf-8")
 
-    def _drop_failed(self) -> set[str]:
-        """Rewrite the file without its failed records (atomically); their ids."""
-        failed: set[str] = set()
-        tmp = self.path.with_name(self.path.name + ".retry.tmp")
-        with self.path.open("rb") as source, tmp.open("wb") as target:
-            for line in source:
-                record = json.loads(line)
-                if record.get("status") == "failed":
-                    failed.add(str(record["id"]))
-                else:
-                    target.write(line)
-        if failed:
-            tmp.replace(self.path)
-        else:
-            tmp.unlink()
-        return failed
-
-    def _read_and_repair(self) -> set[str]:
-        done: set[str] = set()
+    def _read_and_repair(self) -> dict[str, str]:
+        """The status of each id's last record; a torn last line is cut off."""
+        last: dict[str, str] = {}
         keep = 0  # bytes up to the end of the last complete, valid line
         with self.path.open("rb") as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.endswith(b"\n"):
                     break  # torn by a crash mid-write: the article is redone
                 try:
-                    done.add(str(json.loads(line)["id"]))
+                    record = json.loads(line)
+                    item_id, status = str(record["id"]), str(record.get("status"))
                 except (ValueError, KeyError, TypeError) as exc:
                     if handle.read(1):  # damage before the end is not ours to repair
                         raise UsageError(
@@ -182,26 +180,49 @@ class JsonlSink:
                             "fix or remove that line, then resume",
                         ) from exc
                     break
+                self._superseded += item_id in last
+                last[item_id] = status
                 keep += len(line)
-        size = self.path.stat().st_size
-        if size > keep:
+        if self.path.stat().st_size > keep:
             with self.path.open("r+b") as handle:
                 handle.truncate(keep)
-        return done
+        return last
+
+    def _compact(self, dropped: Collection[str] = ()) -> None:
+        """Rewrite the file (atomically) with each id's last record only, leaving out the ids
+        in ``dropped``."""
+        last_line: dict[str, int] = {}
+        with self.path.open("rb") as source:
+            for number, line in enumerate(source):
+                last_line[str(json.loads(line)["id"])] = number
+        tmp = self.path.with_name(self.path.name + ".compact.tmp")
+        with self.path.open("rb") as source, tmp.open("wb") as target:
+            for number, line in enumerate(source):
+                item_id = str(json.loads(line)["id"])
+                if last_line[item_id] == number and item_id not in dropped:
+                    target.write(line)
+        tmp.replace(self.path)
+        self._superseded = 0
 
     def done_ids(self) -> set[str]:
-        return self._done
+        return set(self._ids)
 
     def write(self, record: dict[str, Any]) -> None:
+        item_id = str(record["id"])
+        self._superseded += item_id in self._ids
+        self._ids.add(item_id)
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._handle.flush()
 
     def close(self) -> None:
         self._handle.close()
+        if self._superseded:
+            self._compact()
 
 
 class SqliteSink:
-    """A ``results`` table, one transaction per record (WAL: a crash loses nothing committed)."""
+    """A ``results`` table, one transaction per record (WAL: a crash loses nothing committed).
+    One row per id: a record for an id already there replaces it."""
 
     def __init__(self, path: Path, *, resume: bool, retry_failed: bool = False) -> None:
         self.path = path
@@ -224,7 +245,9 @@ class SqliteSink:
 
     def write(self, record: dict[str, Any]) -> None:
         self.db.execute(
-            "INSERT INTO results (id, status, written, record) VALUES (?, ?, ?, ?)",
+            "INSERT INTO results (id, status, written, record) VALUES (?, ?, ?, ?) ON CONFLICT(id) "
+            "DO UPDATE SET status = excluded.status, written = excluded.written, "
+            "record = excluded.record",
             (
                 record["id"],
                 record["status"],
@@ -357,6 +380,20 @@ def _failure(item_id: str, source: str, exc: BaseException, kind: str) -> dict[s
         "article": {"id": item_id, "source": source},
         "error": {"kind": kind, "type": type(exc).__name__, "message": message},
     }
+
+
+def duplicate_failure(item_id: str, source: str, first: str) -> dict[str, Any]:
+    """The one record of an id that two articles of a run share: a failure naming both
+    sources. It replaces whatever was written for the id (see :meth:`Books.write`)."""
+    error = DuplicateIdError(
+        f"duplicate id {item_id!r}: {first} and {source}",
+        "give every article its own id (--id-field); neither was briefed under it",
+    )
+    return _failure(item_id, source, error, "input")
+
+
+def is_duplicate(record: dict[str, Any]) -> bool:
+    return record.get("status") == "failed" and record["error"]["type"] == "DuplicateIdError"
 
 
 def _kind(exc: BaseException) -> str:
@@ -509,6 +546,11 @@ class Books:
     trips: they are not written (``--resume`` redoes those articles), nor is any endpoint
     failure after them, and ``counts.breaker`` says why. ``written``, when given (the ids the
     sink holds), gets the id of every record written, for an engine that may see one twice.
+
+    One record per id: a duplicate-id failure (:func:`duplicate_failure`) replaces the id's
+    record, and any record of that id finished after it (the first article, still in flight
+    when its twin was read) is dropped; a record that replaces one this run wrote takes that
+    one's place in the counts.
     """
 
     sink: Sink
@@ -518,6 +560,8 @@ class Books:
     breaker: int = 0
     written: set[str] | None = None
     _unreachable: list[dict[str, Any]] = field(default_factory=list, init=False)
+    _wrote: dict[str, tuple[str, str]] = field(default_factory=dict, init=False)
+    _conflicted: set[str] = field(default_factory=set, init=False)
 
     @property
     def stopped(self) -> bool:
@@ -552,25 +596,49 @@ class Books:
             self.write(self._unreachable.pop(0))
 
     def write(self, result: dict[str, Any]) -> None:
-        """Write ``result`` now and count it."""
-        counts = self.counts
+        """Write ``result`` now and count it (see the class for an id written twice)."""
+        item_id = str(result["id"])
+        if is_duplicate(result):
+            self._conflicted.add(item_id)
+        elif item_id in self._conflicted:
+            return  # the id's record is already the failure naming both articles
         self.sink.write(result)
         if self.written is not None:
-            self.written.add(str(result["id"]))
+            self.written.add(item_id)
+        if item_id in self._wrote:
+            self._uncount(item_id, *self._wrote[item_id])
+        self._count(result)
+
+    def _count(self, result: dict[str, Any]) -> None:
+        counts = self.counts
         if result["status"] == "ok":
+            self._wrote[str(result["id"])] = ("ok", "")
             counts.done += 1
             meta = result["meta"]
             counts.cached += bool(meta.get("cached"))
             if not meta.get("cached"):  # a cached record's usage is what it cost back then
                 counts.tokens += sum(meta["usage"].values())
         else:
-            counts.failed += 1
             kind = result["error"]["kind"]
+            self._wrote[str(result["id"])] = ("failed", kind)
+            counts.failed += 1
             counts.failures[kind] = counts.failures.get(kind, 0) + 1
             counts.failed_ids.append(str(result["id"]))
             if self.fail_fast:
                 counts.stopped_early = True
         self.report(counts)
+
+    def _uncount(self, item_id: str, status: str, kind: str) -> None:
+        """Take back the count of the record of ``item_id`` that was just replaced."""
+        counts = self.counts
+        if status == "ok":
+            counts.done -= 1
+            return
+        counts.failed -= 1
+        counts.failures[kind] -= 1
+        if not counts.failures[kind]:
+            del counts.failures[kind]
+        counts.failed_ids.remove(item_id)
 
 
 def _selected(
@@ -671,15 +739,16 @@ def run(
                                   shard, limit):  # fmt: skip
                 if books.stopped:
                     break
+                if item.id in seen:  # its twin may be written, in flight, or from a resume
+                    record(duplicate_failure(item.id, item.source, seen[item.id]))
+                    if item.id in done_before:  # its record from the earlier run is replaced
+                        done_before.discard(item.id)
+                        counts.resumed -= 1
+                    continue
+                seen[item.id] = item.source
                 if item.id in done_before:
                     counts.resumed += 1
                     continue
-                if item.id in seen:
-                    record(_failure(item.id, item.source, InputError(
-                        f"duplicate id {item.id!r} (first from {seen[item.id]})",
-                        "give every article its own id (--id-field)"), "input"))  # fmt: skip
-                    continue
-                seen[item.id] = item.source
                 if isinstance(item, Unreadable):
                     record(_failure(item.id, item.source, item.error, "input"))
                     continue

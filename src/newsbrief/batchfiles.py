@@ -49,6 +49,7 @@ from .batch import (
     _kind,
     _selected,
     check_out,
+    duplicate_failure,
 )
 from .config import Settings, resolve_settings
 from .errors import InputError, UsageError
@@ -935,28 +936,18 @@ class _Rounds:
     def one_pass(self, submitter: Submitter, *, queue: bool) -> None:
         counts = self.counts
         counts.waiting = 0
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         items = iter_articles(self.inputs, text_field=self.text_field, id_field=self.id_field)
         try:
             for item in _selected(items, self.shard, self.limit):
                 if counts.stopped_early:
                     break
+                if item.id in seen:  # its twin may be written, waiting, or from a resume
+                    self.books.write(duplicate_failure(item.id, item.source, seen[item.id]))
+                    continue
+                seen[item.id] = item.source
                 if item.id in self.written:
                     continue
-                if item.id in seen:
-                    self.books.write(
-                        _failure(
-                            item.id,
-                            item.source,
-                            InputError(
-                                f"duplicate id {item.id!r}",
-                                "give every article its own id (--id-field)",
-                            ),
-                            "input",
-                        )
-                    )
-                    continue
-                seen.add(item.id)
                 if isinstance(item, Unreadable):
                     self.books.write(_failure(item.id, item.source, item.error, "input"))
                     continue

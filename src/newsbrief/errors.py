@@ -50,6 +50,10 @@ class InputError(UsageError):
     """The article (file, stdin) is missing, unreadable, empty or not text."""
 
 
+class DuplicateIdError(InputError):
+    """Two articles of one run have the same id: the id's one record says so."""
+
+
 class TimeBudgetError(InputError):
     """An article took longer than its time budget to clean (pathological input)."""
 

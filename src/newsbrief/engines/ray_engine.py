@@ -35,10 +35,12 @@ from ..batch import (
     _failure,
     _selected,
     check_out,
+    duplicate_failure,
     in_shard,
+    is_duplicate,
 )
 from ..config import Settings, resolve_settings
-from ..errors import InputError, UsageError
+from ..errors import UsageError
 from ..ingest import Article, Unreadable, check_inputs, iter_articles
 from ..store import open_store
 
@@ -77,14 +79,10 @@ def _rows(
             continue
         row = dict.fromkeys(COLUMNS, "")
         row.update(id=item.id, source=item.source)
-        if item.id in done:
+        if item.id in seen:
+            row["record"] = json.dumps(duplicate_failure(item.id, item.source, seen[item.id]))
+        elif item.id in done:
             row["record"] = "resumed"
-        elif item.id in seen:
-            error = InputError(
-                f"duplicate id {item.id!r} (first from {seen[item.id]})",
-                "give every article its own id (--id-field)",
-            )
-            row["record"] = json.dumps(_failure(item.id, item.source, error, "input"))
         elif isinstance(item, Unreadable):
             row["record"] = json.dumps(_failure(item.id, item.source, item.error, "input"))
         else:
@@ -321,7 +319,7 @@ def run(
                     report(counts)
                     continue
                 record = json.loads(row["record"])
-                if record["id"] in written:
+                if record["id"] in written and not is_duplicate(record):
                     continue  # a block computed again after a failure
                 books.record(record)  # the circuit breaker and --fail-fast, as for threads
                 if books.stopped:
