@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newsbrief import batch, clean, ingest
+from newsbrief import batch, budget, clean, ingest
 from newsbrief.cli import app
 from newsbrief.config import resolve_settings
 from newsbrief.errors import (
@@ -89,7 +89,7 @@ def test_a_batch_records_a_pathological_article_as_one_failure(
     server: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ticks = iter(range(10**9))
-    monkeypatch.setattr(clean, "_monotonic", lambda: float(next(ticks)))  # a clock read = 1 s
+    monkeypatch.setattr(budget, "_monotonic", lambda: float(next(ticks)))  # a clock read = 1 s
     monkeypatch.setenv("NEWSBRIEF_CLEAN_BUDGET", "200")
     folder = tmp_path / "in"
     folder.mkdir()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__, base
 from .clean import CleanArticle, clean_article, cleaner_version
-from .config import Settings, resolve_settings
+from .config import DEFAULT_MAX_CHARS, Settings, resolve_settings
 from .errors import ConfigError, InputError, UsageError
 from .grounding import check_brief
 from .ingest import Article, read_source
@@ -142,9 +142,11 @@ def page_metadata(article: Article, cleaned: CleanArticle) -> dict[str, str]:
     return found
 
 
-def clean_source(article: Article) -> CleanArticle:
-    """Clean ``article``; an article with nothing left after cleaning is an input error."""
-    cleaned = clean_article(article.raw, article.content_type)
+def clean_source(article: Article, max_chars: int | None = None) -> CleanArticle:
+    """Clean ``article``; an article with nothing left after cleaning is an input error, and
+    so is one with over ``RAW_FACTOR`` times ``max_chars`` of text before cleaning."""
+    limit = RAW_FACTOR * max_chars if max_chars is not None else None
+    cleaned = clean_article(article.raw, article.content_type, max_text=limit)
     if not cleaned.text.strip():
         raise InputError(
             f"nothing is left of {article.source} after cleaning",
@@ -152,6 +154,24 @@ def clean_source(article: Article) -> CleanArticle:
             "was removed)",
         )
     return cleaned
+
+
+# Text more than this many times ``max_chars`` is refused before cleaning (plain text as given,
+# a page's text once extracted): cleaning removes a page's noise, never three quarters of an
+# article, so no clean would bring it under the limit.
+RAW_FACTOR = 4
+
+
+def check_size(article: Article, cleaned: CleanArticle, max_chars: int | None) -> None:
+    """The input-size budget: an article whose cleaned text is longer than ``max_chars`` is
+    not briefed (every stage after cleaning grows with it; a dump or a book is no news
+    article). :func:`clean_source` applies the looser limit before cleaning."""
+    if max_chars is not None and len(cleaned.text) > max_chars:
+        raise InputError(
+            f"{article.source} is {len(cleaned.text):,} characters after cleaning, over the "
+            f"limit of {max_chars:,} for one article",
+            "split it into articles, or raise NEWSBRIEF_MAX_CHARS (max_chars in config.toml)",
+        )
 
 
 def clean(source: str, *, stdin: BinaryIO | None = None) -> tuple[Article, CleanArticle]:
@@ -216,17 +236,20 @@ def brief_article(
     strategy: Strategy | str = DEFAULT_STRATEGY,
     log: LogSink | None = None,
     progress: Progress | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
 ) -> BriefResult:
     """Clean ``article`` (unless ``cleaned`` is given) and make its brief with ``strategy``
     (``prompt`` and ``llm`` are needed unless the strategy needs no model). ``log`` gets one
     record per LLM question (the run log); ``progress`` each part's questions answered so far
-    (:data:`newsbrief.strategies.Progress`)."""
+    (:data:`newsbrief.strategies.Progress`). Cleaned text over ``max_chars`` is an input
+    error (:func:`check_size`)."""
     chosen = get_strategy(strategy) if isinstance(strategy, str) else strategy
     if chosen.needs_llm and (llm is None or prompt is None):
         raise UsageError(f"strategy {chosen.name} needs a prompt and a model", "pass both")
     if chosen.needs_llm and prompt is not None:
         chosen.check_prompt(prompt)
-    cleaned = cleaned or clean_source(article)
+    cleaned = cleaned or clean_source(article, max_chars)
+    check_size(article, cleaned, max_chars)
     started = time.perf_counter()
     if log is not None:
         log = _in_run(log, uuid.uuid4().hex[:12])
@@ -304,15 +327,15 @@ def cache_key(
     )
 
 
-def _cleaned(article: Article, store: Store | None) -> CleanArticle:
+def _cleaned(article: Article, store: Store | None, max_chars: int | None) -> CleanArticle:
     """The cleaned article, reused from the store when this cleaner has seen the same bytes."""
     if store is None:
-        return clean_source(article)
+        return clean_source(article, max_chars)
     cleaner = f"{cleaner_version()}:{article.content_type}"
     stored = store.cleaned_get(article.sha256, cleaner)
     if stored is not None:
         return CleanArticle.from_dict(stored)
-    cleaned = clean_source(article)
+    cleaned = clean_source(article, max_chars)
     store.cleaned_put(article.sha256, cleaner, cleaned.to_dict())
     return cleaned
 
@@ -366,7 +389,8 @@ def summarize(
     chosen = plan(prompt, strategy, settings)
     article = read_source(source, stdin=stdin)
     if chosen.prompt is None:
-        return brief_article(article, llm=None, prompt=None, strategy=chosen.strategy)
+        return brief_article(article, llm=None, prompt=None, strategy=chosen.strategy,
+                             max_chars=settings.max_chars)  # fmt: skip
     lazy = LazyLLM(settings, llm)
     store = open_store() if (cache or log) else None
     try:
@@ -382,6 +406,7 @@ def summarize(
             started=started,
             remember_fast=True,
             observe=observe,
+            max_chars=settings.max_chars,
         )
     finally:
         if store is not None:
@@ -417,6 +442,7 @@ def summarize_article(
     repeat: int = 0,
     cleaned: CleanArticle | None = None,
     observe: Observer | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
 ) -> BriefResult:
     """The brief of one read article: from the cache when it holds one for the same cleaned
     text, prompt, schema, model ``identity``, strategy and code, else from the LLM ``make``
@@ -432,7 +458,8 @@ def summarize_article(
     note = observe or (lambda _: None)
     if cleaned is None:
         note({"stage": "cleaning"})
-        cleaned = _cleaned(article, store if cache else None)
+        cleaned = _cleaned(article, store if cache else None, max_chars)
+    check_size(article, cleaned, max_chars)
     key = cache_key(cleaned, prompt, identity, repeat, chosen.name)
     if store is not None and cache:
         stored = store.cache_get(key)
@@ -449,7 +476,7 @@ def summarize_article(
     note({"stage": "asking the model"})
     result = brief_article(
         article, llm=llm, prompt=prompt, cleaned=cleaned, strategy=chosen, log=sink,
-        progress=observe,
+        progress=observe, max_chars=max_chars,
     )  # fmt: skip
     if store is not None and cache:
         store.cache_put(key, {"brief": result.brief.model_dump(mode="json"), "meta": result.meta})

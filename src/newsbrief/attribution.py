@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
+from . import budget
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -670,6 +671,7 @@ def analyse(text: str) -> Analysis:
     # so offsets hold
     flat = (piece.replace("\n", " ") for _, piece in pieces)
     for (offset, _), doc in zip(pieces, nlp.pipe(flat), strict=True):
+        budget.check()  # a batch article's time budget (see newsbrief.budget)
         docs.append((offset, doc))
         mentions += [
             Mention(offset + e.start_char, offset + e.end_char, e.text, e.label_)
@@ -682,6 +684,7 @@ def analyse(text: str) -> Analysis:
     out: list[Attribution] = []
     seen: set[tuple[int, int]] = set()
     for item in sorted(found, key=lambda f: f.offset + f.cue[0].idx):
+        budget.tick()
         cue = _span(item.cue, item.offset, text)
         if (cue.start, cue.end) in seen:
             continue

@@ -24,8 +24,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # What config.toml may hold (config.FileConfig validates them; a test keeps the two in step).
 FILE_KEYS = frozenset(
     {"model", "base_url", "mode", "timeout", "n_ctx", "n_threads", "retry_attempts",
-     "retry_initial", "retry_total", "reask_tokens", "clean_budget", "circuit_breaker",
-     "strategy"}
+     "retry_initial", "retry_total", "reask_tokens", "clean_budget", "article_budget",
+     "max_chars", "circuit_breaker", "strategy"}
 )  # fmt: skip
 PROMPT_REF = re.compile(r"^(?P<id>[a-z][a-z0-9_-]*)(@v?(?P<version>\d+))?$")
 DEFAULT_MODEL = "local"

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import filelock
 
-from . import api
+from . import api, budget
 from .boilerplate import Boilerplate, site_of
 from .clean import CleanArticle, time_budget
 from .config import Settings
@@ -459,35 +459,53 @@ class Batch:
 
     def process(self, article: Article) -> dict[str, Any]:
         """The result record of one article; failures become records, never exceptions.
-        Cleaning it may take at most ``settings.clean_budget`` seconds."""
+        The local work on it (cleaning, parsing, finding claims, grounding) may take at most
+        ``settings.article_budget`` seconds, cleaning alone ``settings.clean_budget``, and its
+        cleaned text may hold at most ``settings.max_chars`` characters."""
         try:
-            with time_budget(self.settings.clean_budget):
-                cleaned = None
-                if self.boilerplate is not None:
-                    cleaned = self.boilerplate.learn_and_strip(
-                        site_of(article.source), api.clean_source(article)
-                    )
-                if self.prompt is None:  # a strategy that needs no model (the floor)
-                    result = api.brief_article(
-                        article, llm=None, prompt=None, strategy=self.strategy, cleaned=cleaned
-                    )
-                    return {"version": RECORD_VERSION, "id": article.id, "status": "ok",
-                            **result.to_dict(), **_learned(cleaned)}  # fmt: skip
-                result = api.summarize_article(
-                    article,
-                    prompt=self.prompt,
-                    strategy=self.strategy,
-                    identity=self.identity,
-                    make=self._make_llm,
-                    store=self._store(),
-                    cache=self.cache,
-                    log=self.log,
-                    cleaned=cleaned,
-                )
+            with self._budget():
+                result, cleaned = self._brief(article)
         except Exception as exc:  # one article's failure never stops the batch
             return _failure(article.id, article.source, exc, _kind(exc))
         return {"version": RECORD_VERSION, "id": article.id, "status": "ok", **result.to_dict(),
                 **_learned(cleaned)}  # fmt: skip
+
+    @contextlib.contextmanager
+    def _budget(self) -> Iterator[None]:
+        settings = self.settings
+        with (
+            budget.time_budget(settings.article_budget, what="the local work on the article",
+                               setting="NEWSBRIEF_ARTICLE_BUDGET (article_budget in config.toml)"),
+            budget.started(),
+            time_budget(settings.clean_budget),
+        ):  # fmt: skip
+            yield
+
+    def _brief(self, article: Article) -> tuple[api.BriefResult, CleanArticle | None]:
+        cleaned = None
+        if self.boilerplate is not None:
+            cleaned = self.boilerplate.learn_and_strip(
+                site_of(article.source), api.clean_source(article, self.settings.max_chars)
+            )
+        if self.prompt is None:  # a strategy that needs no model (the floor)
+            result = api.brief_article(
+                article, llm=None, prompt=None, strategy=self.strategy, cleaned=cleaned,
+                max_chars=self.settings.max_chars,
+            )  # fmt: skip
+            return result, cleaned
+        result = api.summarize_article(
+            article,
+            prompt=self.prompt,
+            strategy=self.strategy,
+            identity=self.identity,
+            make=self._make_llm,
+            store=self._store(),
+            cache=self.cache,
+            log=self.log,
+            cleaned=cleaned,
+            max_chars=self.settings.max_chars,
+        )
+        return result, cleaned
 
     def close(self) -> None:
         for store in self._stores:

@@ -30,89 +30,24 @@ from __future__ import annotations
 import math
 import re
 import threading
-import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from itertools import accumulate
 from typing import Any
 
-from .errors import TimeBudgetError
+from . import budget
+from .errors import InputError
 
 # --- time budget ---------------------------------------------------------------------------------
-
-
-class _Budget(threading.local):
-    """Per thread (batch workers clean their own articles): the limit set by
-    :func:`time_budget`, and the deadline and step count of the clean running under it."""
-
-    limit: tuple[float, Callable[[], float]] | None = None
-    deadline: float | None = None
-    ticks: int = 0
-
-
-_BUDGET = _Budget()
-CHECK_EVERY = 2048  # ticks (lines, words) between two looks at the clock
-
-
-def _monotonic() -> float:
-    return time.monotonic()
-
-
-@contextmanager
-def time_budget(seconds: float | None, clock: Callable[[], float] | None = None) -> Iterator[None]:
-    """Inside this block, each :func:`clean_article` or :func:`clean_text` call in this thread
-    must finish within ``seconds`` (``None``: no limit), or it raises
-    :class:`~newsbrief.errors.TimeBudgetError`. The passes look at ``clock`` (default: the
-    monotonic clock) between steps."""
-    previous = _BUDGET.limit
-    _BUDGET.limit = (seconds, clock or _monotonic) if seconds is not None else None
-    try:
-        yield
-    finally:
-        _BUDGET.limit = previous
-
-
-@contextmanager
-def _budgeted() -> Iterator[None]:
-    """Start the clock of one clean (an outer call's clock keeps running for inner calls)."""
-    limit = _BUDGET.limit
-    if limit is None or _BUDGET.deadline is not None:
-        yield
-        return
-    seconds, clock = limit
-    _BUDGET.deadline, _BUDGET.ticks = clock() + seconds, 0
-    try:
-        yield
-    finally:
-        _BUDGET.deadline = None
-
-
-def _check_budget() -> None:
-    deadline = _BUDGET.deadline
-    if deadline is None or _BUDGET.limit is None:
-        return
-    seconds, clock = _BUDGET.limit
-    if clock() > deadline:
-        raise TimeBudgetError(
-            f"cleaning the article took over its time budget of {seconds:g} s",
-            "it is pathological (check it with `newsbrief clean`), or raise "
-            "NEWSBRIEF_CLEAN_BUDGET (clean_budget in config.toml)",
-        )
-
-
-def _tick() -> None:
-    """One step of a pass; every ``CHECK_EVERY`` steps the budget is checked."""
-    budget = _BUDGET
-    if budget.deadline is None:
-        return
-    budget.ticks += 1
-    if budget.ticks >= CHECK_EVERY:
-        budget.ticks = 0
-        _check_budget()
+# The machinery is :mod:`newsbrief.budget` (shared with the other stages of an article); a clean
+# starts the clock of any budget open around it and looks at it between steps.
+_budgeted = budget.started
+_check_budget = budget.check
+_tick = budget.tick
+time_budget = budget.time_budget
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -1313,16 +1248,31 @@ def cleaner_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def clean_article(raw: str, content_type: str = "text/plain") -> CleanArticle:
-    """Clean an article of either content type: HTML is extracted first, then cleaned as text."""
+def clean_article(
+    raw: str, content_type: str = "text/plain", *, max_text: int | None = None
+) -> CleanArticle:
+    """Clean an article of either content type: HTML is extracted first, then cleaned as text.
+    Text longer than ``max_text`` (plain text as given, or what a page's HTML holds) is an
+    input error raised before the text passes run: the size budget of a batch article."""
     if content_type != "text/html":
+        _check_size(len(raw), max_text, "")
         return clean_text(raw)
     with _budgeted():
         text, metadata = extract_html(raw)
+        _check_size(len(text), max_text, " in its HTML")
         _check_budget()
         cleaned = clean_text(text, title=metadata.pop("title", None))
     stats = {"html_chars": len(raw), "extracted_chars": len(text), **cleaned.stats}
     return replace(cleaned, stats=stats, metadata=metadata)
+
+
+def _check_size(size: int, limit: int | None, where: str) -> None:
+    if limit is not None and size > limit:
+        raise InputError(
+            f"the article holds {size:,} characters of text{where} before cleaning, over the "
+            f"limit of {limit:,}",
+            "split it into articles, or raise NEWSBRIEF_MAX_CHARS (max_chars in config.toml)",
+        )
 
 
 def clean_text(raw: str, *, title: str | None = None) -> CleanArticle:

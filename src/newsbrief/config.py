@@ -12,6 +12,8 @@ platform's user config folder)::
     retry_total = 120      # most seconds spent waiting between tries of one request
     reask_tokens = 32000   # most tokens one question may spend, re-asks of invalid replies included
     clean_budget = 30      # batch: most seconds cleaning one article may take
+    article_budget = 120   # batch: most seconds of local work on one article (model waits aside)
+    max_chars = 200000     # most characters of cleaned text an article may have to be briefed
     circuit_breaker = 5    # batch: endpoint failures in a row that stop the run (0: never)
     strategy = "whole"     # how briefs are made when --strategy and --prompt say nothing
 
@@ -63,6 +65,8 @@ class FileConfig(BaseModel):
     retry_total: float | None = Field(default=None, ge=0, le=86_400)
     reask_tokens: int | None = Field(default=None, ge=1, le=10_000_000)
     clean_budget: float | None = Field(default=None, gt=0, le=3600)
+    article_budget: float | None = Field(default=None, gt=0, le=86_400)
+    max_chars: int | None = Field(default=None, ge=1_000, le=100_000_000)
     circuit_breaker: int | None = Field(default=None, ge=0, le=100_000)
     strategy: str | None = None
 
@@ -77,12 +81,20 @@ BOUNDS = {
     "retry_total": "a number of seconds from 0 to 86400",
     "reask_tokens": "a whole number of tokens from 1 to 10000000",
     "clean_budget": "a number of seconds above 0, at most 3600",
+    "article_budget": "a number of seconds above 0, at most 86400",
+    "max_chars": "a whole number of characters from 1000 to 100000000",
     "circuit_breaker": "a whole number of failures in a row (0 turns it off), at most 100000",
 }
 # Each numeric setting's environment variable.
 ENV_VARS = {name: f"NEWSBRIEF_{name.upper()}" for name in BOUNDS}
 DEFAULT_CLEAN_BUDGET = 30.0  # seconds to clean one article in a batch before it is a failure
 DEFAULT_CIRCUIT_BREAKER = 5  # endpoint failures in a row that stop a batch
+# Local work on one article in a batch (cleaning, parsing, finding claims, grounding; waiting for
+# a model is not counted) before it is a failure.
+DEFAULT_ARTICLE_BUDGET = 120.0
+# Cleaned text longer than this is not briefed (an input error): about 30,000 words, some 7 s
+# of parsing for the floor; far above any news article, far below a 5 MB dump.
+DEFAULT_MAX_CHARS = 200_000
 
 
 def _validated(values: dict[str, Any], describe: Callable[[str], str]) -> FileConfig:
@@ -137,6 +149,8 @@ class Settings:
     retry: RetryPolicy
     reask_tokens: int = DEFAULT_REASK_TOKENS
     clean_budget: float = DEFAULT_CLEAN_BUDGET
+    article_budget: float = DEFAULT_ARTICLE_BUDGET
+    max_chars: int = DEFAULT_MAX_CHARS
     circuit_breaker: int = DEFAULT_CIRCUIT_BREAKER
     strategy: str | None = None  # NEWSBRIEF_STRATEGY or config.toml's; None: by model
     strategy_from: str | None = None  # where ``strategy`` was set, for an error that names it
@@ -185,6 +199,8 @@ def resolve_settings(
         retry=retry,
         reask_tokens=pick("reask_tokens", DEFAULT_REASK_TOKENS),
         clean_budget=pick("clean_budget", DEFAULT_CLEAN_BUDGET),
+        article_budget=pick("article_budget", DEFAULT_ARTICLE_BUDGET),
+        max_chars=pick("max_chars", DEFAULT_MAX_CHARS),
         circuit_breaker=pick("circuit_breaker", DEFAULT_CIRCUIT_BREAKER),
         strategy=configured_strategy(values),
         strategy_from=_strategy_source(values),

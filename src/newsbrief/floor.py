@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import extract
+from . import budget, extract
 from .clean import CleanArticle
 from .grounding import drop_ungrounded
 from .schemas import Brief, QuotedExpert
@@ -93,9 +93,12 @@ def floor_brief(cleaned: CleanArticle) -> tuple[Brief, list[dict[str, str]]]:
     from . import attribution, claims
 
     people = extract.specialists(cleaned.text)
+    budget.check()  # between stages: a batch article's time budget (newsbrief.budget)
     analysis = attribution.analyse(cleaned.text)
     pledged = list(claims.pledge_candidates(analysis))
+    budget.check()
     positions = list(claims.position_candidates(analysis, pledged))
+    budget.check()
     brief = Brief(
         summary=lead_summary(cleaned),
         pledges=[f.item for f in pledged][:MAX_ITEMS],

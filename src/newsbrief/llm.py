@@ -35,6 +35,7 @@ from typing import Any, Protocol, TypeVar
 import instructor
 from pydantic import BaseModel
 
+from . import budget
 from .config import Settings
 from .errors import (
     ConfigError,
@@ -513,7 +514,8 @@ class LLM:
 
         retrier = Retrier(self.retry, self._sleep)
         try:
-            completion = retrier.call(once)
+            with budget.paused():  # waiting for the model is not an article's local work
+                completion = retrier.call(once)
         finally:
             self._counter.waits += retrier.waits
         self._counter.last = completion
