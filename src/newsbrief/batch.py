@@ -215,9 +215,12 @@ class JsonlSink:
         self._handle.flush()
 
     def close(self) -> None:
-        self._handle.close()
-        if self._superseded:
-            self._compact()
+        try:
+            self._handle.close()
+            if self._superseded:
+                self._compact()
+        except OSError:  # a full disk: a torn last line and superseded lines wait for resume
+            self.path.with_name(self.path.name + ".compact.tmp").unlink(missing_ok=True)
 
 
 class SqliteSink:
@@ -345,6 +348,9 @@ class Counts:
     # articles it left unwritten for --resume to redo.
     breaker: str | None = None
     held_back: int = 0
+    # The results file could not be written (a full disk, a lost folder): why; the run stopped
+    # there, and the articles finished after it are held back for --resume, not recorded.
+    storage: str | None = None
 
     @property
     def elapsed(self) -> float:
@@ -359,7 +365,7 @@ class Counts:
     def exit_code(self) -> int:
         if self.interrupted:
             return 130
-        if self.breaker is not None:
+        if self.breaker is not None or self.storage is not None:
             return EXIT_RUNTIME
         return EXIT_SOME_FAILED if self.failed else 0
 
@@ -565,6 +571,9 @@ class Books:
     failure after them, and ``counts.breaker`` says why. ``written``, when given (the ids the
     sink holds), gets the id of every record written, for an engine that may see one twice.
 
+    A record the sink cannot write (a full disk) stops the run (``counts.storage``): it and
+    every record after it are held back for ``--resume``, never turned into failures.
+
     One record per id: a duplicate-id failure (:func:`duplicate_failure`) replaces the id's
     record, and any record of that id finished after it (the first article, still in flight
     when its twin was read) is dropped; a record that replaces one this run wrote takes that
@@ -583,9 +592,10 @@ class Books:
 
     @property
     def stopped(self) -> bool:
-        """The run should take no more articles: ``--fail-fast`` met a failure, or the breaker
-        tripped."""
-        return self.counts.stopped_early or self.counts.breaker is not None
+        """The run should take no more articles: ``--fail-fast`` met a failure, the breaker
+        tripped, or the results file cannot be written."""
+        counts = self.counts
+        return counts.stopped_early or counts.breaker is not None or counts.storage is not None
 
     def record(self, result: dict[str, Any]) -> None:
         """Write ``result``, or hold it back when it is an endpoint failure (see the class)."""
@@ -620,7 +630,17 @@ class Books:
             self._conflicted.add(item_id)
         elif item_id in self._conflicted:
             return  # the id's record is already the failure naming both articles
-        self.sink.write(result)
+        if self.counts.storage is not None:
+            self.counts.held_back += 1
+            return
+        try:
+            self.sink.write(result)
+        except (OSError, sqlite3.Error) as exc:  # a full disk: stop, never record a failure
+            why = getattr(exc, "strerror", None) or str(exc)
+            self.counts.storage = f"cannot write the results to {self.sink.path} ({why})"
+            self.counts.held_back += 1
+            self.report(self.counts)
+            return
         if self.written is not None:
             self.written.add(item_id)
         if item_id in self._wrote:

@@ -436,11 +436,13 @@ def batch(
         where = f"in {counts.exported}" if counts.exported else "in live batches"
         typer.echo(f"{counts.waiting} articles wait for replies {where}; when they are "
                    "answered, run again with --import-results or --resume", err=True)  # fmt: skip
-    if counts.breaker is not None:
+    stopped = counts.breaker or getattr(counts, "storage", None)
+    if stopped is not None:
         again = " ".join(a for a in sys.argv[1:] if a != "--resume")
+        fix = "fix the endpoint" if counts.breaker else "free some space (or fix the folder)"
         typer.echo(
-            f"error: stopped: {mask_secrets(counts.breaker)}; {counts.held_back} articles were "
-            f"not written; fix the endpoint, then finish with: newsbrief {again} --resume",
+            f"error: stopped: {printable(mask_secrets(stopped))}; {counts.held_back} articles "
+            f"were not written; {fix}, then finish with: newsbrief {again} --resume",
             err=True,
         )
         raise typer.Exit(counts.exit_code)

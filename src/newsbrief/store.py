@@ -7,14 +7,19 @@ locking each other out. Every migration is applied once, in order, and recorded.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .base import TIME_FORMAT, data_dir
 from .errors import NewsbriefError, mask_secrets
+
+T = TypeVar("T")
 
 CACHE_VERSION = 1  # bump when the stored result's shape changes; old rows are then ignored
 
@@ -129,11 +134,40 @@ def _now() -> str:
     return time.strftime(TIME_FORMAT, time.gmtime())
 
 
+_WARNED: set[str] = set()  # the stores already said they cannot be written (once a process)
+
+
+def _degrading(write: Callable[..., T]) -> Callable[..., T | None]:
+    """A write to the cache or the run log that a storage fault (a full disk, a read-only or
+    lost folder) cannot turn into a failed brief: the fault is said once, on stderr, and this
+    store writes nothing more; the brief already made is still printed or written."""
+
+    @functools.wraps(write)
+    def degrading(self: Store, *args: Any, **kwargs: Any) -> T | None:
+        if self.degraded:
+            return None
+        try:
+            return write(self, *args, **kwargs)
+        except (OSError, sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            if "locked" in str(exc):
+                raise  # contention past the busy timeout is no storage fault
+            self.degraded = True
+            if str(self.path) not in _WARNED:
+                _WARNED.add(str(self.path))
+                print(f"warning: cannot write the cache and run log at {self.path} ({exc}); "
+                      "briefs go on without them: free some space or set NEWSBRIEF_HOME",
+                      file=sys.stderr)  # fmt: skip
+            return None
+
+    return degrading
+
+
 class Store:
     """The run log and the cache."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_path()
+        self.degraded = False  # a write failed for want of space: nothing more is written
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # check_same_thread off: a batch worker thread uses it, the dispatcher closes it at the end.
         self.db = sqlite3.connect(
@@ -188,6 +222,7 @@ class Store:
 
     # --- run log ---------------------------------------------------------------------------
 
+    @_degrading
     def log_call(self, record: dict[str, Any]) -> int:
         usage = record.get("usage") or {}
         cursor = self.db.execute(
@@ -255,12 +290,14 @@ class Store:
         ).fetchone()
         return {**json.loads(row[0]), "created": row[1]} if row else None
 
+    @_degrading
     def cache_put(self, key: str, value: dict[str, Any]) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO cache (key, version, created, value) VALUES (?, ?, ?, ?)",
             (key, CACHE_VERSION, _now(), json.dumps(value, ensure_ascii=False)),
         )
 
+    @_degrading
     def fastpath_put(self, key: str, result_key: str, article: dict[str, Any]) -> None:
         """Let the CLI's fast path (:mod:`newsbrief.quick`) find ``result_key`` by ``key``."""
         self.db.execute(
@@ -276,6 +313,7 @@ class Store:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
+    @_degrading
     def cleaned_put(self, raw_sha256: str, cleaner: str, value: dict[str, Any]) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO cleaned (raw_sha256, cleaner, value) VALUES (?, ?, ?)",
