@@ -304,3 +304,22 @@ def test_requests_exported_and_never_imported_go_through_the_api_on_resume(
     counts = run(server, corpus(2), out, resume=True)
     assert (counts.done, counts.requests_sent) == (2, 8)
     assert [len(f) for f in uploaded(server)] == [8]
+
+
+def test_a_duplicate_id_is_one_failed_record_through_the_batch_api(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    # issue 22: the first article with the id is still waiting for its replies when its twin is
+    # read; the id's one record is the failure naming both, in every round after too
+    first, second = CORPUS[0], CORPUS[1]
+    source = tmp_path / "in.jsonl"
+    rows = (("x", first), ("y", second), ("x", second))
+    source.write_text("".join(json.dumps({"id": i, "text": p.read_text(encoding="utf-8")}) + "\n"
+                              for i, p in rows))  # fmt: skip
+    out = tmp_path / "r.jsonl"
+    counts = run(server, [str(source)], out, mode="json_schema")
+    got = records(out)
+    assert sorted(r["id"] for r in got) == ["x", "y"]
+    (dup,) = [r for r in got if r["id"] == "x"]
+    assert dup["status"] == "failed" and dup["error"]["type"] == "DuplicateIdError"
+    assert (counts.done, counts.failed) == (1, 1)

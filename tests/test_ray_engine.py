@@ -4,6 +4,7 @@ resumed, and with the embedded model in two actors."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -163,3 +164,20 @@ def test_without_ray_the_engine_says_what_to_install(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray now fails, as when not installed
     with pytest.raises(UsageError, match=r"pip install 'newsbrief\[ray\]'"):
         ray_engine._ray()
+
+
+def test_a_duplicate_id_is_one_failed_record_on_ray(
+    cluster: str, server: FaultServer, tmp_path: Path
+) -> None:
+    # issue 22: one id, one record, whichever of the two articles a block briefs first
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": p.read_text(encoding="utf-8")}) + "\n"
+                              for i, p in (("x", CORPUS[0]), ("y", CORPUS[1]),
+                                           ("x", CORPUS[2]))))  # fmt: skip
+    out = tmp_path / "r.jsonl"
+    counts = ray_engine.run([str(source)], out, model="openai:fault", base_url=server.base_url,
+                            mode="json_schema", block=1)  # fmt: skip
+    got = records(out)
+    assert sorted(r["id"] for r in got) == ["x", "y"]
+    assert {r["id"]: r["status"] for r in got} == {"x": "failed", "y": "ok"}
+    assert (counts.done, counts.failed) == (1, 1)
