@@ -28,7 +28,7 @@ TINY = {
     "attributions.py": r"newsbrief +cue \d\.\d{3}/\d\.\d{3} +source \d\.\d{3}/\d\.\d{3}",
     "batch.py": r"raw client: the same \d+ requests in [\d.]+ s = \d+ articles/s;  ratio \d+\.\d\d",
     "cache.py": r"cached summarize: median \d+ ms",
-    "clean_adversarial.py": r"long-word +0\.05 MB +[\d.]+ s +[\d.]+ s/MB +[\d,]+ chars left",
+    "clean_adversarial.py": r"hex-dump +floor +0\.05 MB +[\d.]+ s +[\d.]+ s/MB +ok: \d+ pledges",
     "clean_boilerplate.py": r"--learn-boilerplate +chrome lines left +0 of \d+  body lines lost +0",
     "clean_generators.py": r"generator B: \d+ copies  word P \d\.\d{4}  R \d\.\d{4}  F1 \d\.\d{4}",
     "clean_real.py": r"newsbrief clean +\d\.\d{4} +\d\.\d{4} +\d\.\d{4}",
