@@ -323,3 +323,30 @@ def test_a_duplicate_id_is_one_failed_record_through_the_batch_api(
     (dup,) = [r for r in got if r["id"] == "x"]
     assert dup["status"] == "failed" and dup["error"]["type"] == "DuplicateIdError"
     assert (counts.done, counts.failed) == (1, 1)
+
+
+def test_retry_failed_asks_the_failed_articles_again_in_a_new_batch(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    # --retry-failed was swallowed by this engine; now the failed article's replies are
+    # forgotten and its questions go into a new batch file, the others are not asked again
+    two = CORPUS[1].stem
+    refuse = [True]
+
+    def answer(cid: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        if refuse[0] and cid.startswith(f"{two}|summary|"):
+            return 400, {"error": {"message": "max_tokens is too large", "type": "invalid"}}
+        return None
+
+    server.answer = answer
+    out = tmp_path / "r.jsonl"
+    first = run(server, corpus(3), out)
+    assert (first.done, first.failed) == (2, 1)
+    sent = len(uploaded(server))
+    refuse[0] = False  # the endpoint fixed
+    again = run(server, corpus(3), out, retry_failed=True)
+    assert (again.done, again.failed) == (1, 0)
+    retried = [r["custom_id"].split("|")[0] for f in uploaded(server)[sent:] for r in f]
+    assert retried and set(retried) == {two}
+    got = {r["id"]: r["status"] for r in records(out)}
+    assert got == {p.stem: "ok" for p in CORPUS[:3]}

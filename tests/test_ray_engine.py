@@ -181,3 +181,17 @@ def test_a_duplicate_id_is_one_failed_record_on_ray(
     assert sorted(r["id"] for r in got) == ["x", "y"]
     assert {r["id"]: r["status"] for r in got} == {"x": "failed", "y": "ok"}
     assert (counts.done, counts.failed) == (1, 1)
+
+
+def test_retry_failed_redoes_the_failed_articles_on_ray(
+    cluster: str, server: FaultServer, tmp_path: Path
+) -> None:
+    # --retry-failed was swallowed by this engine (**_ignored): the failed records stayed
+    out = tmp_path / "r.jsonl"
+    server.context_limit = 1  # every request refused with a 400 the model cannot get past
+    first = run(server, 3, out, concurrency=2)
+    assert first.failed == 3
+    server.context_limit = None
+    again = run(server, 3, out, concurrency=2, retry_failed=True)
+    assert (again.done, again.failed) == (3, 0)
+    assert all(r["status"] == "ok" for r in exactly_once(out, 3))

@@ -151,12 +151,13 @@ class JsonlSink:
         self.path = path
         self._ids: set[str] = set()
         self._superseded = 0
+        self.retried: set[str] = set()  # ids whose failed records retry_failed removed
         if path.exists() and path.stat().st_size and not resume:
             raise _already_written(path, "results")
         if resume and path.exists():
             last = self._read_and_repair()
             failed = {i for i, status in last.items() if status == "failed"}
-            dropped = failed if retry_failed else set()
+            dropped = self.retried = failed if retry_failed else set()
             if dropped or self._superseded:
                 self._compact(dropped)
             self._ids = set(last) - dropped
@@ -240,7 +241,10 @@ class SqliteSink:
         if existed and count and not resume:
             self.db.close()
             raise _already_written(path, f"{count} results")
+        self.retried: set[str] = set()  # ids whose failed records retry_failed removed
         if retry_failed:
+            failed = self.db.execute("SELECT id FROM results WHERE status = 'failed'")
+            self.retried = {row[0] for row in failed}
             self.db.execute("DELETE FROM results WHERE status = 'failed'")
 
     def done_ids(self) -> set[str]:

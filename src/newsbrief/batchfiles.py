@@ -48,6 +48,7 @@ from .batch import (
     _failure,
     _kind,
     _selected,
+    check_not_empty,
     check_out,
     duplicate_failure,
 )
@@ -237,6 +238,8 @@ class State:
             CREATE TABLE IF NOT EXISTS replies (
                 sha TEXT PRIMARY KEY, status INTEGER NOT NULL, body TEXT, message TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS tries (sha TEXT PRIMARY KEY, count INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS asked (
+                sha TEXT NOT NULL, article TEXT NOT NULL, PRIMARY KEY (sha, article));
             """
         )
 
@@ -254,6 +257,16 @@ class State:
                 f"{self.folder} belongs to a run with {was}",
                 "resume with the same --model, --prompt and --strategy, or choose another --out",
             )
+
+    def forget(self, articles: set[str]) -> None:
+        """Drop the requests and replies of ``articles`` (their failed records were removed to
+        be retried): the replay asks their questions again, in a new batch file."""
+        with transaction(self.db):
+            for article in articles:
+                asked = "SELECT sha FROM asked WHERE article = ?"
+                for table in ("replies", "tries", "requests"):
+                    self.db.execute(f"DELETE FROM {table} WHERE sha IN ({asked})", (article,))
+                self.db.execute("DELETE FROM asked WHERE article = ?", (article,))
 
     def reply(self, sha: str) -> Reply | None:
         row = self.db.execute(
@@ -465,6 +478,9 @@ class Submitter:
 
     def add(self, need: Needed) -> bool:
         """Queue ``need`` unless it is already answered or in a live batch (or in this round)."""
+        self.state.db.execute(  # which article asked it, for --retry-failed to forget
+            "INSERT OR IGNORE INTO asked VALUES (?, ?)", (need.sha, need.article)
+        )
         if self.state.in_flight(need.sha) or self.state.reply(need.sha) is not None:
             return False
         line = request_line(need.custom_id, need.body) + "\n"
@@ -778,6 +794,7 @@ def run(
     poll_interval: float = 30.0,
     max_requests: int = MAX_REQUESTS,
     max_bytes: int = MAX_BYTES,
+    retry_failed: bool = False,
     **_live_only: Any,
 ) -> Outcome:
     """Brief ``inputs`` into ``out`` through batch files (see the module docstring).
@@ -785,7 +802,9 @@ def run(
     ``via="openai-batch"``: upload, create, poll and take in batches until every article is
     written. ``export_requests``: write the next round's requests to that file and stop;
     ``import_results``: take in a runner's output for an exported round first (implies
-    resume). Options of the live engine that do not apply (``concurrency``) are ignored.
+    resume). ``retry_failed`` resumes and asks again for the articles whose records say they
+    failed (their replies are forgotten, so the questions go into the next batch file).
+    Options of the live engine that do not apply (``concurrency``) are ignored.
     """
     if via is not None and via not in VIAS:
         raise UsageError(f"unknown --via {via!r}", f"choose one of: live, {', '.join(VIAS)}")
@@ -801,6 +820,7 @@ def run(
         )
     check_out(out)
     check_inputs(inputs)
+    check_not_empty(inputs, text_field=text_field, id_field=id_field)
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
     chosen = api.plan(prompt, strategy, settings)
     if chosen.prompt is None:
@@ -815,13 +835,14 @@ def run(
             f"batch files need an OpenAI-compatible model, not {settings.model}",
             "pass --model openai:<model>",
         )
-    resume = resume or import_results is not None
-    results = LockedSink(out, resume=resume)
+    resume = resume or retry_failed or import_results is not None
+    results = LockedSink(out, resume=resume, retry_failed=retry_failed)
     sink = results.sink
     state: State | None = None
     store: Store | None = None
     try:
         state = State(out, resume=resume)
+        state.forget(sink.retried)
         state.check_run(
             {
                 "model": settings.model,

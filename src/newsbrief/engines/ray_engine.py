@@ -34,6 +34,7 @@ from ..batch import (
     Progress,
     _failure,
     _selected,
+    check_not_empty,
     check_out,
     duplicate_failure,
     in_shard,
@@ -235,18 +236,22 @@ def run(
     address: str | None = None,
     actors: int | None = None,
     block: int | None = None,
+    retry_failed: bool = False,
     **_ignored: Any,
 ) -> Counts:
     """Brief ``inputs`` into ``out`` on a Ray cluster (``address``; None starts a local one).
 
     ``actors``: how many (default: one per CPU of the cluster, at most ``concurrency``); a
     remote model's actor briefs ``concurrency / actors`` articles at a time, the local model's
-    one. Returns the run's :class:`~newsbrief.batch.Counts`, as :func:`newsbrief.batch.run`.
+    one. Returns the run's :class:`~newsbrief.batch.Counts`, as :func:`newsbrief.batch.run`;
+    ``retry_failed`` resumes and redoes the articles whose records say they failed.
     """
     if concurrency < 1:
         raise UsageError(f"--concurrency {concurrency}", "use 1 or more")
     check_out(out)
     check_inputs(inputs)
+    check_not_empty(inputs, text_field=text_field, id_field=id_field)
+    resume = resume or retry_failed
     settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
     chosen = api.plan(prompt, strategy, settings)
     if chosen.prompt is None:
@@ -284,7 +289,7 @@ def run(
     # An actor's block is what it briefs at once: results stream back to the driver (and are
     # written) a block at a time.
     block = block or threads
-    results = LockedSink(out, resume=resume)
+    results = LockedSink(out, resume=resume, retry_failed=retry_failed)
     sink = results.sink
     counts = Counts(total=total)
     report = progress or (lambda _: None)
