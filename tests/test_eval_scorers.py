@@ -206,3 +206,18 @@ def test_rouge_l_equals_rouge_score(reference: str, summary: str) -> None:
 
     expected = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True).score(reference, summary)
     assert rouge_l(reference, summary) == pytest.approx(expected["rougeL"].fmeasure)
+
+
+def test_every_scorer_is_declared_once() -> None:
+    # issue 25: a score is described once (scorers.SCORES); runner, compare, report and the
+    # CLI derive from it, so a scorer missing from the table would be silently not compared
+    from newsbrief.evals import compare, report, runner
+    from newsbrief.evals.scorers import SCORES, default_scorers, score_output
+
+    made = [s.name for s in score_output(LABELS, out(PERFECT),
+                                         default_scorers(judge=lambda a, b: True))]  # fmt: skip
+    declared = [spec.name for spec in SCORES]
+    assert sorted(made) == sorted(declared) and len(set(declared)) == len(declared)
+    assert set(runner.LIST_SCORES) == {"pledges", "positions", "experts"}
+    assert set(compare.NOT_GATED) == {"schema_valid", "grounding", "no_leak"}
+    assert [name for _, name, _ in report.LIST_PARTS] == ["pledges", "positions", "experts"]

@@ -791,8 +791,8 @@ def eval_compare(
     if shared_only and {i["id"] for i in a["items"]} != {i["id"] for i in b["items"]}:
         title += f", on the {len(result.fixtures)} fixtures both runs have"
     table = Table("field", "A", "B", "delta", "95% CI", "n", "verdict", title=title,
-                  caption=f"FAIL: worse beyond -{delta}; not gated: schema_valid, grounding, "
-                  "no_leak")  # fmt: skip
+                  caption=f"FAIL: worse beyond -{delta}; not gated: "
+                  f"{', '.join(compare_module.NOT_GATED)}")  # fmt: skip
     colours = {"better": "green", "worse": "red", "inconclusive": "yellow"}
     for f in result.fields:
         cell = report_module.verdict_cell(f)

@@ -28,10 +28,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import UsageError
+from .scorers import SCORES
 
-GATED = ("rouge_l", "key_facts", "key_facts_judge", "pledges", "conditions", "positions", "stance",
-         "experts", "quote_match")  # fmt: skip
-REPORTED = ("schema_valid", *GATED, "grounding", "no_leak")
+# What is compared, and what of it is gated: declared once, with each score (scorers.SCORES).
+REPORTED = tuple(spec.name for spec in SCORES)
+GATED = tuple(spec.name for spec in SCORES if spec.gated)
+NOT_GATED = tuple(name for name in REPORTED if name not in GATED)
 RESAMPLES = 10_000
 SEED = 20261128
 FLIP = 0.5  # a per-fixture change this large is listed as a flip

@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import UsageError
 from .compare import Comparison, FieldDelta
 from .dataset import Labels
+from .scorers import SCORES
 
 
 def number(value: float | None, signed: bool = False) -> str:
@@ -171,9 +172,9 @@ def _chart(comparison: Comparison) -> str:
     return "".join(parts)
 
 
-# The list parts of a brief: (title, score name, field of the brief and of the labels).
-LIST_PARTS = (("Pledges", "pledges", "pledges"), ("Positions", "positions", "positions"),
-              ("Experts", "experts", "quoted_experts"))  # fmt: skip
+# The list parts of a brief: (title, score name, field of the brief and of the labels), from
+# the score declarations (scorers.SCORES).
+LIST_PARTS = tuple((spec.part[0], spec.name, spec.part[1]) for spec in SCORES if spec.part)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from ..errors import InputError, NewsbriefError
 from ..ingest import read_source
 from ..store import open_store
 from .dataset import Fixture, Labels, load_fixtures
-from .scorers import Output, Score, Scorer, default_scorers, prf, score_output
+from .scorers import SCORES, Output, Score, Scorer, default_scorers, prf, score_output
 
 if TYPE_CHECKING:
     from ..llm import LLM
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 RUN_VERSION = 1
 DEFAULT_FIXTURES = Path("evals") / "fixtures"
 # Scores whose tp/fp/fn aggregate into micro precision/recall/F1 over all fixtures.
-LIST_SCORES = ("pledges", "positions", "experts")
+LIST_SCORES = tuple(spec.name for spec in SCORES if spec.aggregate == "micro")
 
 
 def _score_dicts(scores: Sequence[Score]) -> list[dict[str, Any]]:

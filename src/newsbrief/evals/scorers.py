@@ -492,6 +492,41 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+@dataclass(frozen=True)
+class ScoreSpec:
+    """What the rest of the eval machinery needs to know of a score, said once.
+
+    ``aggregate``: ``"mean"`` over fixtures, or ``"micro"`` (its tp/fp/fn pooled into micro
+    precision, recall and F1 as well as the mean). ``gated``: ``eval compare --gate`` fails when
+    it is worse beyond the tolerance; otherwise it is compared and reported only (its hard
+    gate, if any, is :mod:`newsbrief.evals.compare`'s). ``part``: for a list score, the brief's
+    field and the title the report gives it."""
+
+    name: str
+    aggregate: str = "mean"
+    gated: bool = True
+    part: tuple[str, str] | None = None  # (title, brief field) of a list score
+
+
+# Every score an eval run may hold, in report order: runner (aggregation), compare (what is
+# compared and gated), report (the list parts) and the CLI's captions read this table.
+SCORES = (
+    ScoreSpec("schema_valid", gated=False),
+    ScoreSpec("rouge_l"),
+    ScoreSpec("key_facts"),
+    ScoreSpec("key_facts_judge"),
+    ScoreSpec("pledges", "micro", part=("Pledges", "pledges")),
+    ScoreSpec("conditions"),
+    ScoreSpec("positions", "micro", part=("Positions", "positions")),
+    ScoreSpec("stance"),
+    ScoreSpec("experts", "micro", part=("Experts", "quoted_experts")),
+    ScoreSpec("quote_match"),
+    ScoreSpec("grounding", gated=False),
+    ScoreSpec("no_leak", gated=False),
+)
+SCORE_SPECS = {spec.name: spec for spec in SCORES}
+
+
 def default_scorers(judge: Callable[[str, str], bool] | None = None) -> list[Scorer]:
     """The scorers every eval run applies, in report order (with a judge: one more)."""
     extra = [key_fact_judge(judge)] if judge is not None else []
