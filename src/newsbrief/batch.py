@@ -122,12 +122,18 @@ class ResultsLock:
         with contextlib.suppress(OSError):  # the lock holds without it; others are told less
             self.holder.write_text(json.dumps(holder) + "\n", encoding="utf-8")
 
-    def _holder(self) -> str:
-        try:
-            found = json.loads(self.holder.read_text(encoding="utf-8"))
-            return f"pid {found['pid']} on {found['host']}, since {found['started']}"
-        except (OSError, ValueError, KeyError, TypeError):
-            return "a process that did not say who it is"
+    def _holder(self, wait: float = 2.0) -> str:
+        """Who holds the lock. The holder writes it just after taking the lock, so a run that
+        started at the same moment looks again for up to ``wait`` seconds before giving up."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                found = json.loads(self.holder.read_text(encoding="utf-8"))
+                return f"pid {found['pid']} on {found['host']}, since {found['started']}"
+            except (OSError, ValueError, KeyError, TypeError):
+                if time.monotonic() >= deadline:
+                    return "a process that did not say who it is"
+                time.sleep(0.05)
 
     def release(self) -> None:
         self.holder.unlink(missing_ok=True)
