@@ -66,8 +66,22 @@ def _stdout() -> Console:
     return Console(soft_wrap=False)
 
 
+def say(line: str) -> None:
+    """Write one line to stderr. Every line newsbrief writes about itself (errors, hints,
+    progress) goes through here, so credentials are masked by :func:`mask_secrets` in all."""
+    typer.echo(mask_secrets(line), err=True)
+
+
+def rerun(add: str, drop: tuple[str, ...] = ()) -> str:
+    """The command this process was started with, without ``drop``, plus ``add``: the
+    "finish with:" and "redo them:" hints, masked (a --base-url with a password ends up in
+    CI logs otherwise)."""
+    again = [a for a in sys.argv[1:] if a not in (*drop, add)]
+    return mask_secrets(" ".join(["newsbrief", *again, add]))
+
+
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {mask_secrets(message)}", err=True)
+    say(f"error: {message}")
     return typer.Exit(code)
 
 
@@ -171,7 +185,7 @@ def choice_of(choices: type[StrEnum]) -> Callable[[typer.Context, typer.Callback
         if ctx.resilient_parsing or value in names:
             return value
         flag = max(param.opts, key=len) if param.opts else param.name
-        typer.echo(f"error: {flag} {value}: choose one of {', '.join(names)}", err=True)
+        say(f"error: {flag} {value}: choose one of {', '.join(names)}")
         raise typer.Exit(2)
 
     return check
@@ -433,22 +447,20 @@ def batch(
         view.summary(counts, out)
     if getattr(counts, "waiting", 0):  # batch files: articles whose requests are still out
         where = f"in {counts.exported}" if counts.exported else "in live batches"
-        typer.echo(f"{counts.waiting} articles wait for replies {where}; when they are "
-                   "answered, run again with --import-results or --resume", err=True)  # fmt: skip
+        say(
+            f"{counts.waiting} articles wait for replies {where}; when they are answered, run "
+            "again with --import-results or --resume"
+        )
     if counts.breaker is not None:
-        again = " ".join(a for a in sys.argv[1:] if a != "--resume")
-        typer.echo(
-            f"error: stopped: {mask_secrets(counts.breaker)}; {counts.held_back} articles were "
-            f"not written; fix the endpoint, then finish with: newsbrief {again} --resume",
-            err=True,
+        say(
+            f"error: stopped: {counts.breaker}; {counts.held_back} articles were not written; "
+            f"fix the endpoint, then finish with: {rerun('--resume')}"
         )
         raise typer.Exit(counts.exit_code)
     if counts.interrupted:
-        again = " ".join(sys.argv[1:]).replace(" --resume", "")
-        typer.echo(
+        say(
             f"interrupted: {counts.done + counts.failed} articles written this run; "
-            f"finish with: newsbrief {again} --resume",
-            err=True,
+            f"finish with: {rerun('--resume')}"
         )
         sys.stdout.flush()
         sys.stderr.flush()
@@ -568,7 +580,7 @@ class _BatchView:
         now = time.monotonic()
         if now - self.last >= self.every:
             self.last = now
-            typer.echo(self.plain(counts), err=True)
+            say(self.plain(counts))
 
     def summary(self, counts: Any, out: Path) -> None:
         table = Table("Articles", "Count", title=f"batch → {out}")
@@ -587,10 +599,9 @@ class _BatchView:
             more = len(counts.failed_ids) - 10
             console.print(f"failed: {shown}" + (f" and {more} more" if more > 0 else ""),
                           highlight=False, markup=False)  # fmt: skip
-            again = " ".join(a for a in sys.argv[1:] if a not in ("--resume", "--retry-failed"))
             for line in (f"why: {failed_query(out)}",
-                         f"redo them: newsbrief {again} --retry-failed"):  # fmt: skip
-                console.print(line, highlight=False, markup=False, soft_wrap=True)
+                         f"redo them: {rerun('--retry-failed', drop=('--resume',))}"):  # fmt: skip
+                console.print(mask_secrets(line), highlight=False, markup=False, soft_wrap=True)
 
 
 def failed_query(out: Path) -> str:
@@ -658,7 +669,8 @@ def eval_run(
             prompt=prompt, model=model, base_url=base_url, mode=mode, repeats=repeats,
             fixtures_dirs=fixtures, articles_from=articles_from, cache=not no_cache, judge=judge,
             strategy=strategy, keep_text=keep_text,
-            progress=None if quiet else lambda line: console.print(f"[dim]{line}[/dim]"),
+            progress=None if quiet else lambda line: console.print(
+                f"[dim]{mask_secrets(line)}[/dim]"),
         )  # fmt: skip
     path = out or runner.default_run_path(run)
     runner.save_run(run, path)
@@ -845,7 +857,7 @@ def clean_command(
     """Print the cleaned article (what the model sees), its audit as JSON, or a diff."""
     article, cleaned = api.clean(source)
     if verbose:
-        typer.echo(removed_line(cleaned), err=True)
+        say(removed_line(cleaned))
     if output == CleanFormat.json:
         text = json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False)
     elif output == CleanFormat.diff:
@@ -1009,9 +1021,7 @@ def prompts_new(
     made = new_version(ref, source, directory)
     typer.echo(str(made.directory) if quiet else f"made {made.ref} from {source}: {made.directory}")
     if not any(made.directory.is_relative_to(d) for d in prompt_dirs()):
-        typer.echo(
-            f"to use it: export NEWSBRIEF_PROMPTS_DIR={made.directory.parent.parent}", err=True
-        )
+        say(f"to use it: export NEWSBRIEF_PROMPTS_DIR={made.directory.parent.parent}")
     if not quiet:
         typer.echo(f"next: edit its files, then newsbrief eval --prompt {made.ref}")
 
@@ -1226,14 +1236,14 @@ def main() -> None:
         quiet_closed_pipe()
     except Exception as exc:
         if type(exc).__name__ == "Abort":  # a declined or interrupted prompt
-            typer.echo("error: aborted", err=True)
+            say("error: aborted")
             sys.exit(1)
         if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click does
             exc.show()  # type: ignore[attr-defined]
             sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if _state["debug"] or not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
             raise
-        typer.echo(usage_line(exc), err=True)
+        say(usage_line(exc))
         sys.exit(exc.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
 

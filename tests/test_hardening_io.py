@@ -1,0 +1,81 @@
+"""Issue 22, part B: what newsbrief prints and what it reads from the outside. Secrets masked in
+every printed line (hints included), closed pipes, DNS rebinding, compressed pages, BOM-marked
+CSV and JSONL, HTML in Markdown output, and the last "unexpected" errors. Each test failed before
+its fix."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsbrief.cli import app
+from newsbrief.store import Store
+
+from .fault_server import FaultServer, fault_server
+from .test_batch import texts
+
+SECRET = "s3cr3tPassw0rd"
+QUERY_SECRET = "QK9zzTopSecret"
+
+
+@pytest.fixture
+def server() -> Iterator[FaultServer]:
+    with fault_server() as state:
+        yield state
+
+
+# --- 1. secrets masked in every printed line, hints included ---------------------------------
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _batch_args(tmp_path: Path, count: int) -> tuple[list[str], Path]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in texts(count):
+        (folder / f"{name}.txt").write_text(text)
+    out = tmp_path / "r.jsonl"
+    args = ["batch", str(folder), "--out", str(out), "-m", "openai:fault", "--mode",
+            "json_schema", "--concurrency", "1", "--no-cache"]  # fmt: skip
+    return args, out
+
+
+def test_the_resume_hint_of_the_circuit_breaker_masks_the_base_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBRIEF_CIRCUIT_BREAKER", "2")
+    args, _ = _batch_args(tmp_path, 3)
+    dead = f"http://user:{SECRET}@127.0.0.1:{_closed_port()}/v1?api_key={QUERY_SECRET}"
+    argv = [*args, "--base-url", dead]
+    monkeypatch.setattr(sys, "argv", ["newsbrief", *argv])  # the hint repeats the command line
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 1, result.output
+    assert "finish with: newsbrief batch" in result.stderr
+    assert "--resume" in result.stderr.splitlines()[-1]
+    assert SECRET not in result.output + result.stderr
+    assert QUERY_SECRET not in result.output + result.stderr
+    assert "[redacted]" in result.stderr.splitlines()[-1]
+
+
+def test_the_redo_hint_for_failed_records_masks_the_base_url(
+    server: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.context_limit = 1  # every article fails on its own; the endpoint is fine
+    args, _ = _batch_args(tmp_path, 2)
+    url = server.base_url + f"?api_key={QUERY_SECRET}"
+    argv = [*args, "--base-url", url]
+    monkeypatch.setattr(sys, "argv", ["newsbrief", *argv])
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == 3, result.output
+    assert "redo them: newsbrief batch" in result.output
+    assert QUERY_SECRET not in result.output + result.stderr
