@@ -357,7 +357,9 @@ def test_a_closed_pipe_ends_quietly(isolated_home: Path, seed_path: Path, args: 
     process.stdout.read(10)
     process.stdout.close()  # the reader goes away, as `| head -c 10` does
     _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 0, stderr
+    # 141 (128 + SIGPIPE) when a write met the closed pipe; 0 when the whole output fitted in
+    # the pipe's buffer before the reader left (test_hardening_io closes it before any write)
+    assert process.returncode in (0, 141), stderr
     assert b"BrokenPipe" not in stderr and b"error" not in stderr
 
 

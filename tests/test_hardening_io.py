@@ -5,6 +5,7 @@ its fix."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsbrief.cli import app
-from newsbrief.store import Store
+from newsbrief.errors import EXIT_CLOSED_PIPE
 
 from .fault_server import FaultServer, fault_server
 from .test_batch import texts
@@ -79,3 +80,38 @@ def test_the_redo_hint_for_failed_records_masks_the_base_url(
     assert result.exit_code == 3, result.output
     assert "redo them: newsbrief batch" in result.output
     assert QUERY_SECRET not in result.output + result.stderr
+
+
+# --- 2. a closed pipe ends every command quietly with 141 ------------------------------------
+
+PIPE_COMMANDS = {
+    "prompts-show": ["prompts", "show", "brief@1"],
+    "prompts-list": ["prompts", "list"],
+    "models": ["models"],
+    "summarize-pretty": ["summarize", "{seed}", "--strategy", "floor"],
+    "eval-compare": ["eval", "compare", "evals/baselines/brief@2.local.json",
+                     "evals/baselines/brief@2.local.json"],
+    "batch-summary": ["batch", "{seed}", "--out", "{tmp}/r.jsonl", "--strategy", "floor"],
+    "help": ["--help"],
+    "command-help": ["summarize", "-h"],
+    "version": ["--version"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(PIPE_COMMANDS))
+def test_a_closed_pipe_ends_every_command_with_141_and_nothing_on_stderr(
+    tmp_path: Path, seed_path: Path, name: str
+) -> None:
+    args = [a.format(seed=seed_path, tmp=tmp_path) for a in PIPE_COMMANDS[name]]
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first byte, as `| head -0` would be
+    try:
+        process = subprocess.run(
+            [sys.executable, "-m", "newsbrief", *args], stdout=write, stderr=subprocess.PIPE,
+            cwd=Path(__file__).parent.parent, timeout=300, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write)
+    assert process.returncode == EXIT_CLOSED_PIPE, process.stderr
+    assert b"Traceback" not in process.stderr and b"Exception ignored" not in process.stderr
+    assert b"error" not in process.stderr, process.stderr

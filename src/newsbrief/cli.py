@@ -24,7 +24,14 @@ from rich.table import Table
 
 from . import __version__, api, render
 from .clean import diff
-from .errors import EXIT_RUNTIME, InputError, NewsbriefError, UsageError, mask_secrets
+from .errors import (
+    EXIT_RUNTIME,
+    InputError,
+    NewsbriefError,
+    UsageError,
+    closed_pipe,
+    mask_secrets,
+)
 from .plain_help import PlainCommand, plain
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,7 +70,7 @@ PROMPT_HELP = "Prompt id@version. Default: the strategy's (focused brief@4, whol
 
 
 def _stdout() -> Console:
-    return Console(soft_wrap=False)
+    return render.console(soft_wrap=False)
 
 
 def say(line: str) -> None:
@@ -85,17 +92,6 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-def quiet_closed_pipe() -> None:
-    """The reader of stdout went away (``newsbrief logs --json | head``): point stdout at
-    /dev/null so nothing more is written, not even when Python flushes it on exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass  # stdout is no real file (tests): nothing is left to flush to it
-
-
 def handle_errors(func: F) -> F:
     """Turn newsbrief errors into one line and an exit code; re-raise under --debug."""
 
@@ -111,9 +107,8 @@ def handle_errors(func: F) -> F:
             raise _fail("interrupted", 130) from None
         except (typer.Exit, typer.Abort):
             raise
-        except BrokenPipeError:
-            quiet_closed_pipe()  # a closed pipe is the reader's choice, not a failure
-            raise typer.Exit(0) from None
+        except BrokenPipeError:  # the reader's choice, not a failure: quiet, 141
+            raise typer.Exit(closed_pipe()) from None
         except Exception as exc:
             if _state["debug"]:
                 raise
@@ -252,7 +247,7 @@ def summarize(
     answered (pledges 3/7); -q hides it, and pipes never see it."""
     from .progress import SummarizeProgress
 
-    console = Console(stderr=True)
+    console = render.console(stderr=True)
     live = not quiet and console.is_terminal
     view = SummarizeProgress(console, live=live, verbose=verbose) if live or verbose else None
     with view or contextlib.nullcontext():
@@ -393,7 +388,7 @@ def batch(
     records say why; --retry-failed redoes them); 1 stopped by the circuit breaker (the
     endpoint kept failing; rerun with --resume); 130 interrupted (rerun with --resume); 2 bad
     usage (a missing input, an input with no article), or --out is being written by another
-    batch.
+    batch; 141 the reader of the output went away (`| head`).
     """
     from . import batch as batch_module
 
@@ -505,7 +500,7 @@ class _BatchView:
         self.quiet = quiet
         self.verbose = verbose
         self.named = 0  # failed articles named so far (-v)
-        self.console = Console(stderr=True)
+        self.console = render.console(stderr=True)
         self.live = not quiet and self.console.is_terminal
         self.every = float(os.environ.get("NEWSBRIEF_PROGRESS_EVERY", "10"))
         self.last = 0.0
@@ -664,7 +659,7 @@ def eval_run(
     if replay is not None:
         run = runner.replay(runner.load_run(replay), fixtures, judge=judge)
     else:
-        console = Console(stderr=True)
+        console = render.console(stderr=True)
         run = runner.run_eval(
             prompt=prompt, model=model, base_url=base_url, mode=mode, repeats=repeats,
             fixtures_dirs=fixtures, articles_from=articles_from, cache=not no_cache, judge=judge,
@@ -810,7 +805,7 @@ def eval_compare(
         table.add_row(f.name, number(f.a), number(f.b), number(f.delta, signed=True),
                       interval(f.low, f.high), str(f.n), cell)  # fmt: skip
     # With --format json the table and the lines below go to stderr: stdout is the JSON.
-    console = Console(stderr=True) if output == DataFormat.json else _stdout()
+    console = render.console(stderr=True) if output == DataFormat.json else _stdout()
     console.print(table)
     for hard in result.hard:
         mark = "[green]ok[/green]" if hard["ok"] else "[red]FAIL[/red]"
@@ -1233,7 +1228,13 @@ def main() -> None:
                    standalone_mode=False)  # fmt: skip
         sys.stdout.flush()
     except BrokenPipeError:
-        quiet_closed_pipe()
+        sys.exit(closed_pipe())
+    except SystemExit:
+        # click meets a closed pipe itself while it prints --help or --version: it wraps stdout
+        # to keep the flush at exit quiet and exits 1. The same convention as every command.
+        if "PacifyFlushWrapper" in type(sys.stdout).__name__:
+            sys.exit(closed_pipe())
+        raise
     except Exception as exc:
         if type(exc).__name__ == "Abort":  # a declined or interrupted prompt
             say("error: aborted")

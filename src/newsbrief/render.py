@@ -7,12 +7,14 @@ for the terminal view.
 
 from __future__ import annotations
 
+import errno
+import functools
 import json
 import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
     from rich.text import Text
 
 FORMATS = ("pretty", "json", "markdown")
@@ -173,6 +175,26 @@ def to_rich(result: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
+@functools.cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich's own handling exits with 1, which a batch uses for "stopped by the circuit
+            # breaker": the entry point decides what a closed pipe ends with instead.
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, "the reader of the output went away")
+
+    return PipeConsole
+
+
+def console(**options: Any) -> Console:
+    """A rich console (``Console(**options)``) whose closed pipe raises BrokenPipeError, for the
+    entry point to handle like any other write (:func:`newsbrief.errors.closed_pipe`)."""
+    return _console_class()(**options)
+
+
 def to_text(result: dict[str, Any], output: str, width: int = 80) -> str:
     """``result`` in ``output`` format as a string (the pretty view uncoloured, ``width`` wide),
     for ``--output FILE``."""
@@ -196,9 +218,7 @@ def emit(result: dict[str, Any], output: str) -> None:
     elif output == "markdown":
         sys.stdout.write(to_markdown(result) + "\n")
     else:
-        from rich.console import Console
-
-        Console(soft_wrap=False).print(to_rich(result))
+        console(soft_wrap=False).print(to_rich(result))
     sys.stdout.flush()
 
 
