@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -115,3 +116,48 @@ def test_a_closed_pipe_ends_every_command_with_141_and_nothing_on_stderr(
     assert process.returncode == EXIT_CLOSED_PIPE, process.stderr
     assert b"Traceback" not in process.stderr and b"Exception ignored" not in process.stderr
     assert b"error" not in process.stderr, process.stderr
+
+
+# --- 7. the last "unexpected ..." errors: one line, exit 2 ------------------------------------
+# (the summarize cases are rows of error_cases.yaml: corrupt-run-log, config-nested-too-deep,
+# prompt-*)
+
+
+def _one_line_exit_2(result: Any, *words: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "unexpected" not in lines[0] and "Traceback" not in result.output
+    for word in words:
+        assert word in lines[0]
+
+
+def test_a_bad_progress_interval_is_one_line_before_the_batch_starts(
+    tmp_path: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBRIEF_PROGRESS_EVERY", "abc")
+    out = tmp_path / "r.jsonl"
+    result = CliRunner().invoke(app, ["batch", str(seed_path), "--out", str(out),
+                                      "--strategy", "floor"])  # fmt: skip
+    _one_line_exit_2(result, "NEWSBRIEF_PROGRESS_EVERY='abc'", "number of seconds")
+    assert not out.exists()
+
+
+def test_a_corrupt_run_log_is_one_line_for_logs(isolated_home: Path) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "newsbrief.db").write_bytes(b"garbage, not SQLite" * 100)
+    for args in (["logs"], ["logs", "show", "1"]):
+        _one_line_exit_2(CliRunner().invoke(app, args), "is not a SQLite database", "move it away")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe{\x00}\x00", b'{"version": 1, "items": ['],
+    ids=["nested", "not-utf8", "cut"],
+)  # fmt: skip
+def test_a_broken_eval_run_file_is_one_line(tmp_path: Path, content: bytes) -> None:
+    broken = tmp_path / "run.json"
+    broken.write_bytes(content)
+    good = Path(__file__).parent.parent / "evals" / "baselines" / "brief@2.local.json"
+    result = CliRunner().invoke(app, ["eval", "compare", str(broken), str(good)])
+    _one_line_exit_2(result, str(broken))

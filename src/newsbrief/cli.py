@@ -24,6 +24,7 @@ from rich.table import Table
 
 from . import __version__, api, render
 from .clean import diff
+from .config import progress_every
 from .errors import (
     EXIT_RUNTIME,
     InputError,
@@ -502,7 +503,7 @@ class _BatchView:
         self.named = 0  # failed articles named so far (-v)
         self.console = render.console(stderr=True)
         self.live = not quiet and self.console.is_terminal
-        self.every = float(os.environ.get("NEWSBRIEF_PROGRESS_EVERY", "10"))
+        self.every = progress_every()
         self.last = 0.0
         self.bar: Any = None
         self.task: Any = None
@@ -1133,9 +1134,9 @@ def logs_list(
     run first, its calls in the order asked. `logs show ID` shows one call in full."""
     if ctx.invoked_subcommand is not None:
         return
-    from .store import Store, group_runs
+    from .store import group_runs, open_store
 
-    store = Store()
+    store = open_store()
     try:
         calls = store.calls(count or None, model=model, text=grep, run=run)
     finally:
@@ -1168,9 +1169,9 @@ def logs_show(
 ) -> None:
     """Show one logged call: messages, raw reply, parsed result, usage, error."""
     from .errors import UsageError
-    from .store import Store
+    from .store import open_store
 
-    store = Store()
+    store = open_store()
     try:
         call = store.call(call_id)
     finally:
