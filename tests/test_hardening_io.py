@@ -5,6 +5,7 @@ its fix."""
 
 from __future__ import annotations
 
+import copy
 import os
 import socket
 import subprocess
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from newsbrief.cli import app
@@ -161,3 +164,89 @@ def test_a_broken_eval_run_file_is_one_line(tmp_path: Path, content: bytes) -> N
     good = Path(__file__).parent.parent / "evals" / "baselines" / "brief@2.local.json"
     result = CliRunner().invoke(app, ["eval", "compare", str(broken), str(good)])
     _one_line_exit_2(result, str(broken))
+
+
+# --- 6. Markdown output escapes the article's HTML and link syntax ----------------------------
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(2)">',
+    "[click here](javascript:alert(3))",
+    "[prize](http://evil.example/steal)",
+    "<javascript:alert(4)>",
+    "![pixel](http://evil.example/p.png)",
+    "line one\n\n<iframe src=//evil.example></iframe>\n# not a heading",
+]
+
+
+def _hostile_result(text: str) -> dict[str, Any]:
+    from .test_render import RESULT
+
+    result = copy.deepcopy(RESULT)
+    result["article"]["title"] = f"Title {text}"
+    brief = result["brief"]
+    brief["summary"] = f"Summary {text}"
+    brief["pledges"][0].update(actor=f"Actor {text}", commitment=text, condition=text,
+                               evidence=text)  # fmt: skip
+    brief["positions"] = [{"actor": text, "topic": text, "stance": "supports",
+                           "statement": text, "evidence": text}]  # fmt: skip
+    brief["quoted_experts"][0].update(name=text, role=text, affiliation=text)
+    brief["quoted_experts"][0]["quotes"] = [{"text": text, "kind": "direct"},
+                                            {"text": text, "kind": "indirect"}]  # fmt: skip
+    result["meta"]["grounding"]["dropped"] = [{"part": "pledges", "text": text, "reason": text}]
+    return result
+
+
+def _active_tokens(markdown: str) -> list[str]:
+    """The tokens of ``markdown`` that would run or load something when it is rendered as HTML:
+    raw HTML, links, images (newsbrief's Markdown has none of its own)."""
+    from markdown_it import MarkdownIt
+
+    found = []
+    stack = list(MarkdownIt("commonmark").parse(markdown))
+    while stack:
+        token = stack.pop()
+        stack.extend(token.children or [])
+        if token.type in ("html_inline", "html_block", "link_open", "image", "autolink"):
+            found.append(f"{token.type}: {token.content or token.attrs}")
+    return found
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markdown_output_has_no_html_links_or_images_from_the_article(text: str) -> None:
+    from markdown_it import MarkdownIt
+
+    from newsbrief import render
+
+    markdown = render.to_markdown(_hostile_result(text))
+    assert _active_tokens(markdown) == []
+    html = MarkdownIt("commonmark").render(markdown)
+    assert "<script" not in html and "<img" not in html and "<iframe" not in html
+    assert "href=" not in html
+    headings = [line for line in markdown.splitlines() if line.startswith("#")]
+    assert [h.split(" ", 1)[0] for h in headings] == ["#", "##", "##", "##", "##", "##"]
+
+
+def test_escaped_markdown_still_reads_as_the_article_wrote_it() -> None:
+    from markdown_it import MarkdownIt
+
+    from newsbrief import render
+
+    result = _hostile_result('He said "5 < 6 & 7 > 2" at [the meeting] (2 * 3_000).')
+    html = MarkdownIt("commonmark").render(render.to_markdown(result))
+    # the text, as a reader of the rendered page sees it: the article's characters, unchanged
+    assert 'He said "5 &lt; 6 &amp; 7 &gt; 2" at [the meeting] (2 * 3_000).' in html.replace(
+        "&quot;", '"'
+    )
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+       | st.text(alphabet="<>[]()!&#*_`~\\|=-+.:/ 1aj\n", max_size=60))  # fmt: skip
+def test_no_article_text_becomes_markdown_syntax(text: str) -> None:
+    from newsbrief import render
+
+    markdown = render.to_markdown(_hostile_result(text))
+    assert _active_tokens(markdown) == []
+    headings = [line for line in markdown.splitlines() if line.startswith("#")]
+    assert len(headings) == 6

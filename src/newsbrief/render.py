@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import functools
 import json
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,22 @@ def footer(result: dict[str, Any]) -> str:
     )
 
 
+# Characters that make Markdown syntax inline (emphasis, code, links, images, strikethrough).
+_MD_INLINE = re.compile(r"([\\`*_\[\]~])")
+# What makes a line a block (heading, list, table row, thematic break) when it starts one.
+_MD_BLOCK_START = re.compile(r"^(\d*)([#+=|.)-])")
+
+
+def md(value: object) -> str:
+    """Text from the article or the model, inert in Markdown: one line, the HTML-significant
+    ``& < >`` as entities (no tag, script or autolink survives) and the characters of inline
+    syntax backslash-escaped (no link or image), so a Markdown renderer shows exactly the
+    characters the article wrote."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_BLOCK_START.sub(r"\1\\\2", _MD_INLINE.sub(r"\\\1", text))
+
+
 def _who(expert: dict[str, Any]) -> str:
     return ", ".join(x for x in (expert.get("role"), expert.get("affiliation")) if x)
 
@@ -62,32 +79,36 @@ def _quote(quote: dict[str, Any]) -> str:
 
 
 def to_markdown(result: dict[str, Any]) -> str:
+    """``result`` as Markdown. Every text that comes from the article or the model goes through
+    :func:`md`: rendered, the Markdown runs no HTML and links nowhere."""
     brief = result["brief"]
-    out = [f"# {_title(result)}", "", "## Summary", "", brief["summary"] or "_(none)_", ""]
+    summary = md(brief["summary"]) if brief["summary"] else "_(none)_"
+    out = [f"# {md(_title(result))}", "", "## Summary", "", summary, ""]
     out += ["## Pledges", ""]
     out += [
-        f"- **{p['actor']}**: {p['commitment']}"
-        + (f" (if {p['condition']})" if p.get("condition") else "")
-        + f"\n  > {p['evidence']}"
+        f"- **{md(p['actor'])}**: {md(p['commitment'])}"
+        + (f" (if {md(p['condition'])})" if p.get("condition") else "")
+        + f"\n  > {md(p['evidence'])}"
         for p in brief["pledges"]
     ] or ["_(none)_"]
     out += ["", "## Positions", ""]
     out += [
-        f"- **{p['actor']}** {p['stance']} *{p['topic']}*: {p['statement']}\n  > {p['evidence']}"
+        f"- **{md(p['actor'])}** {md(p['stance'])} *{md(p['topic'])}*: {md(p['statement'])}"
+        f"\n  > {md(p['evidence'])}"
         for p in brief["positions"]
     ] or ["_(none)_"]
     out += ["", "## Quoted experts", ""]
     for expert in brief["quoted_experts"]:
-        who = _who(expert)
-        out.append(f"- **{expert['name']}**" + (f" ({who})" if who else ""))
-        out += [f"  - {_quote(q)} ({q['kind']})" for q in expert["quotes"]]
+        who = md(_who(expert))
+        out.append(f"- **{md(expert['name'])}**" + (f" ({who})" if who else ""))
+        out += [f"  - {md(_quote(q))} ({md(q['kind'])})" for q in expert["quotes"]]
     if not brief["quoted_experts"]:
         out.append("_(none)_")
     dropped = _dropped(result)
     if dropped:
         out += ["", f"## Dropped by grounding ({len(dropped)})", ""]
-        out += [f"- {_dropped_line(d)}" for d in dropped]
-    out += ["", "---", f"*{footer(result)}*", ""]
+        out += [f"- {md(_dropped_line(d))}" for d in dropped]
+    out += ["", "---", f"*{md(footer(result))}*", ""]
     return "\n".join(out)
 
 
