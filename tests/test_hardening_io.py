@@ -5,7 +5,10 @@ its fix."""
 
 from __future__ import annotations
 
+import codecs
 import copy
+import gzip
+import json
 import os
 import socket
 import subprocess
@@ -250,3 +253,51 @@ def test_no_article_text_becomes_markdown_syntax(text: str) -> None:
     assert _active_tokens(markdown) == []
     headings = [line for line in markdown.splitlines() if line.startswith("#")]
     assert len(headings) == 6
+
+
+# --- 5. UTF-16, UTF-32 and BOM-marked CSV and JSONL --------------------------------------------
+
+BOM_ENCODINGS = ["utf-8-sig", "utf-16", "utf-16-le-bom", "utf-16-be-bom", "utf-32"]
+ROWS = [("a1", "Der Bürgermeister sagte: «Wir bauen die Brücke», und der Rat stimmte zu."),
+        ("a2", "El alcalde prometió un año de obras; 東京 y São Paulo también.")]  # fmt: skip
+
+
+def _encoded(text: str, encoding: str) -> bytes:
+    """``text`` in ``encoding`` with its byte order mark (``-bom``: that endianness, marked)."""
+    if encoding.endswith("-bom"):
+        codec = encoding.removesuffix("-bom")
+        bom = codecs.BOM_UTF16_LE if codec == "utf-16-le" else codecs.BOM_UTF16_BE
+        return bom + text.encode(codec)
+    return text.encode(encoding)
+
+
+def _read(path: Path) -> list[Any]:
+    from newsbrief.ingest import iter_articles
+
+    return list(iter_articles([str(path)]))
+
+
+@pytest.mark.parametrize("encoding", BOM_ENCODINGS)
+@pytest.mark.parametrize("kind", ["csv", "jsonl", "csv.gz", "jsonl.gz"])
+def test_bom_marked_csv_and_jsonl_are_decoded(tmp_path: Path, encoding: str, kind: str) -> None:
+    if kind.startswith("csv"):
+        text = "id,text\r\n" + "".join(f'{i},"{t}"\r\n' for i, t in ROWS)
+    else:
+        text = "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in ROWS)
+    data = _encoded(text, encoding)
+    path = tmp_path / f"in.{kind}"
+    path.write_bytes(gzip.compress(data) if kind.endswith(".gz") else data)
+    items = _read(path)
+    assert [(item.id, item.raw) for item in items] == ROWS, items
+
+
+def test_a_bom_marked_jsonl_keeps_its_line_cap(tmp_path: Path) -> None:
+    from newsbrief.ingest import MAX_ARTICLE_BYTES, Unreadable
+
+    big = json.dumps({"id": "big", "text": "x" * (MAX_ARTICLE_BYTES + 10)})
+    small = json.dumps({"id": "ok", "text": ROWS[0][1]})
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(f"{big}\n{small}\n".encode("utf-16"))
+    items = _read(path)
+    assert isinstance(items[0], Unreadable) and "over 5 MB" in str(items[0].error)
+    assert (items[1].id, items[1].raw) == ("ok", ROWS[0][1])

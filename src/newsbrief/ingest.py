@@ -13,6 +13,7 @@ recognized by its content, whatever the file is called.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import glob
@@ -473,8 +474,41 @@ def _open_maybe_gzip(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
+# Byte order marks, longest first (UTF-32 LE's starts as UTF-16 LE's does): the codec that
+# reads the mark and the text after it.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+)
+
+
+def bom_encoding(raw: BinaryIO) -> str:
+    """The encoding of a CSV or JSONL stream by its byte order mark, read without consuming it:
+    UTF-32 or UTF-16 (either byte order) or UTF-8 (marked or not, the default)."""
+    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    return next((codec for bom, codec in _BOMS if head.startswith(bom)), "utf-8-sig")
+
+
+class _Utf8Lines:
+    """Lines of a text stream in another encoding, as UTF-8 bytes: the JSONL reader's view of
+    a UTF-16 or UTF-32 file, decoded as it is read (``limit`` counts characters)."""
+
+    def __init__(self, text: TextIO) -> None:
+        self.text = text
+
+    def readline(self, limit: int) -> bytes:
+        return self.text.readline(limit).encode("utf-8")
+
+
 def _jsonl(path: Path, *, text_field: str, id_field: str) -> Iterator[Item]:
-    with _open_maybe_gzip(path) as handle:
+    with _open_maybe_gzip(path) as raw:
+        encoding = bom_encoding(raw)
+        handle: Any = raw  # UTF-8 (json.loads reads a UTF-8 mark itself)
+        if encoding != "utf-8-sig":
+            handle = _Utf8Lines(io.TextIOWrapper(raw, encoding, errors="replace", newline="\n"))
         number = 0
         while True:
             line = handle.readline(MAX_ARTICLE_BYTES + 1)
@@ -545,7 +579,7 @@ def _csv(path: Path, *, text_field: str, id_field: str) -> Iterator[Item]:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_ARTICLE_BYTES + 1))
     header: list[str] | None = None
     with _open_maybe_gzip(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+        text = io.TextIOWrapper(raw, bom_encoding(raw), errors="replace", newline="")
         for number, record in enumerate(csv_records(text), start=1):
             source = f"{path}:{number}"
             if record is None:
