@@ -6,24 +6,31 @@ its fix."""
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
+import functools
 import gzip
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
+import tracemalloc
+import zlib
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from newsbrief import ingest
 from newsbrief.cli import app
-from newsbrief.errors import EXIT_CLOSED_PIPE
+from newsbrief.errors import EXIT_CLOSED_PIPE, InputError
 
 from .fault_server import FaultServer, fault_server
 from .test_batch import texts
@@ -301,3 +308,108 @@ def test_a_bom_marked_jsonl_keeps_its_line_cap(tmp_path: Path) -> None:
     items = _read(path)
     assert isinstance(items[0], Unreadable) and "over 5 MB" in str(items[0].error)
     assert (items[1].id, items[1].raw) == ("ok", ROWS[0][1])
+
+
+# --- 3 and 4. URL fetches: DNS rebinding, compressed bodies -----------------------------------
+
+ARTICLE_HTML = (
+    "<html><head><title>Bridge vote</title></head><body><article><h1>Bridge vote</h1>"
+    + "<p>The council approved the bridge on Tuesday after a long debate.</p>" * 20
+    + "</article></body></html>"
+).encode()
+BOMB_BYTES = 200 * 1024 * 1024  # what the gzip bomb inflates to
+
+
+@functools.cache
+def _bomb() -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip framing
+    block = bytes(1024 * 1024)
+    return b"".join(compressor.compress(block) for _ in range(BOMB_BYTES // len(block))) + (
+        compressor.flush()
+    )
+
+
+def _deflate(data: bytes, wbits: int) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    return compressor.compress(data) + compressor.flush()
+
+
+BODIES = {
+    "/gzip": ("gzip", gzip.compress(ARTICLE_HTML)),
+    "/gzip-twice": ("gzip", gzip.compress(ARTICLE_HTML[:500])
+                    + gzip.compress(ARTICLE_HTML[500:])),  # two members, one stream
+    "/deflate": ("deflate", _deflate(ARTICLE_HTML, 15)),  # zlib-wrapped, as RFC 9110 says
+    "/raw-deflate": ("deflate", _deflate(ARTICLE_HTML, -15)),  # what some servers send
+    "/plain": ("identity", ARTICLE_HTML),
+    "/broken": ("gzip", gzip.compress(ARTICLE_HTML)[:40] + b"garbage" * 20),
+    "/brotli": ("br", b"\x1b\x03\x00\xf8\xa5\x00"),
+}  # fmt: skip
+
+
+class _Pages(BaseHTTPRequestHandler):
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        _Pages.seen.append(f"{self.headers.get('Host')}{self.path}")
+        port = self.server.server_address[1]
+        if self.path == "/go":  # a public page that redirects to a name that rebinds
+            self.send_response(302)
+            self.send_header("Location", f"http://rebind.example:{port}/secret")
+            self.end_headers()
+            return
+        if self.path == "/hop":  # a redirect within the same site
+            self.send_response(302)
+            self.send_header("Location", f"http://news.example:{port}/plain")
+            self.end_headers()
+            return
+        coding, body = BODIES.get(self.path, ("identity", ARTICLE_HTML))
+        if self.path == "/bomb":
+            coding, body = "gzip", _bomb()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Encoding", coding)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def pages() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    _Pages.seen = []
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize("path", ["/gzip", "/gzip-twice", "/deflate", "/raw-deflate", "/plain"])
+def test_compressed_pages_are_decoded(pages: str, path: str) -> None:
+    article = ingest.fetch(pages + path)
+    assert article.raw == ARTICLE_HTML.decode() and article.content_type == "text/html"
+
+
+def test_a_gzip_bomb_stops_at_the_size_cap_without_inflating_it_all(pages: str) -> None:
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="over 5 MB"):
+            ingest.fetch(pages + "/bomb")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * ingest.MAX_ARTICLE_BYTES, peak  # 200 MB inflated whole before
+
+
+@pytest.mark.parametrize(("path", "message"), [("/broken", "cannot decode its gzip body"),
+                                               ("/brotli", "'br' encoding")])  # fmt: skip
+def test_a_body_that_cannot_be_decoded_is_one_clear_error(
+    pages: str, path: str, message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        ingest.fetch(pages + path)
