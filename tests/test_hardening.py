@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -227,11 +228,20 @@ def test_a_redirect_to_another_scheme_is_refused(site: str, path: str) -> None:
 def test_a_public_host_may_not_redirect_to_a_loopback_address(
     site: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The site stands in for a public host; localhost stays what it is.
-    fake = {"127.0.0.1": ["93.184.216.34"], "localhost": ["127.0.0.1"]}
+    # The site stands in for a public host (news.example, reached through its public address);
+    # localhost stays what it is. The fetch connects to the addresses it checked.
+    fake = {"news.example": ["93.184.216.34"], "localhost": ["127.0.0.1"]}
     monkeypatch.setattr(ingest, "_addresses", lambda host: fake.get(host, []))
+    real = socket.create_connection
+
+    def route(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        ip = {"93.184.216.34": "127.0.0.1"}.get(address[0], address[0])
+        return real((ip, address[1]), *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", route)
+    port = site.rsplit(":", 1)[1]
     with pytest.raises(InputError, match="from a public host to a private"):
-        ingest.fetch(f"{site}/localhost")
+        ingest.fetch(f"http://news.example:{port}/localhost")
 
 
 def test_the_redirect_policy() -> None:

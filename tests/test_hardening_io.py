@@ -413,3 +413,58 @@ def test_a_body_that_cannot_be_decoded_is_one_clear_error(
 ) -> None:
     with pytest.raises(InputError, match=message):
         ingest.fetch(pages + path)
+
+
+class _Network:
+    """A resolver and a network on loopback: names answer as the test says, an address stands in
+    for a public host by reaching the local server; every connection attempt is recorded."""
+
+    def __init__(self, port: int, answers: dict[str, list[list[str]]]) -> None:
+        self.port = port
+        self.answers = answers  # host -> one answer per look-up (the last one repeats)
+        self.lookups: list[str] = []
+        self.connected: list[str] = []
+        self.real = socket.create_connection
+
+    def resolve(self, host: str) -> list[str]:
+        self.lookups.append(host)
+        answers = self.answers.get(host)
+        if answers is None:  # an address resolves to itself
+            return [host]
+        return answers.pop(0) if len(answers) > 1 else answers[0]
+
+    def connect(self, address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        host, port = address[0], address[1]
+        ip = host if host[0].isdigit() else self.resolve(host)[0]  # the system's own look-up
+        self.connected.append(ip)
+        if ip == "93.184.216.34":  # the public news site: the local server plays it
+            return self.real(("127.0.0.1", port), *args, **kwargs)
+        if ip == "127.0.0.1":
+            return self.real((ip, port), *args, **kwargs)
+        raise ConnectionRefusedError(f"{ip} refuses (no network in tests)")
+
+
+def test_a_name_that_rebinds_to_loopback_is_never_connected_to(
+    pages: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = int(pages.rsplit(":", 1)[1])
+    network = _Network(port, {"news.example": [["93.184.216.34"]],
+                              "rebind.example": [["93.184.216.35"], ["127.0.0.1"]]})  # fmt: skip
+    monkeypatch.setattr(ingest, "_addresses", network.resolve)
+    monkeypatch.setattr(socket, "create_connection", network.connect)
+    with pytest.raises(InputError, match="cannot fetch"):
+        ingest.fetch(f"http://news.example:{port}/go")
+    # the address checked as public is the one connected to; loopback is never reached
+    assert network.connected == ["93.184.216.34", "93.184.216.35"]
+    assert _Pages.seen == [f"news.example:{port}/go"]  # the Host header names the site
+
+
+def test_each_name_is_looked_up_once_per_fetch(pages: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = int(pages.rsplit(":", 1)[1])
+    network = _Network(port, {"news.example": [["93.184.216.34"]]})
+    monkeypatch.setattr(ingest, "_addresses", network.resolve)
+    monkeypatch.setattr(socket, "create_connection", network.connect)
+    article = ingest.fetch(f"http://news.example:{port}/hop")
+    assert "council approved" in article.raw
+    assert network.lookups == ["news.example"]  # checked and connected twice on one answer
+    assert network.connected == ["93.184.216.34", "93.184.216.34"]

@@ -203,40 +203,72 @@ def _shut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-def _watched(base: type[http.client.HTTPConnection], deadline: _Deadline) -> Any:
-    """``base`` whose sockets are handed to ``deadline`` as soon as they connect (before TLS)."""
+class _Pins:
+    """The addresses each host name resolved to during one fetch, looked up once: the redirect
+    policy checks them and the connection goes to exactly them. A resolver that answers a public
+    address to the check and 127.0.0.1 to the connection (DNS rebinding) cannot swap one for the
+    other. The Host header and TLS server name stay the host's name."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    def addresses(self, host: str) -> list[str]:
+        with self._lock:
+            if host not in self._found:
+                self._found[host] = _addresses(host)
+            return self._found[host]
+
+
+def _watched(base: type[http.client.HTTPConnection], deadline: _Deadline, pins: _Pins) -> Any:
+    """``base`` that connects to the pinned addresses of its host (:class:`_Pins`) and hands
+    its sockets to ``deadline`` as soon as they connect (before TLS)."""
 
     class Watched(base):  # type: ignore[valid-type, misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             create: Callable[..., socket.socket] = getattr(self, "_create_connection")  # noqa: B009
 
-            def create_watched(*a: Any, **k: Any) -> socket.socket:
-                sock = create(*a, **k)
-                deadline.watch(sock)
-                return sock
+            def create_pinned(address: tuple[str, int], *a: Any, **k: Any) -> socket.socket:
+                host, port = address[0], address[1]
+                found = pins.addresses(host)
+                if not found:
+                    raise OSError(f"cannot resolve {host}")
+                error: OSError | None = None
+                for ip in found:  # each address the check saw, in the resolver's order
+                    try:
+                        sock = create((ip, port), *a, **k)
+                    except OSError as exc:
+                        error = exc
+                        continue
+                    deadline.watch(sock)
+                    return sock
+                assert error is not None
+                raise error
 
-            self._create_connection = create_watched
+            self._create_connection = create_pinned
 
     return Watched
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, deadline: _Deadline) -> None:
+    def __init__(self, deadline: _Deadline, pins: _Pins) -> None:
         super().__init__()
         self.deadline = deadline
+        self.pins = pins
 
     def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)
+        return super().do_open(_watched(http_class, self.deadline, self.pins), req, **kwargs)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline) -> None:
+    def __init__(self, deadline: _Deadline, pins: _Pins) -> None:
         super().__init__()
         self.deadline = deadline
+        self.pins = pins
 
     def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)
+        return super().do_open(_watched(http_class, self.deadline, self.pins), req, **kwargs)
 
 
 class RedirectRefused(Exception):
@@ -244,10 +276,12 @@ class RedirectRefused(Exception):
 
 
 def _addresses(host: str) -> list[str]:
+    """The addresses ``host`` resolves to, each once, in the resolver's order."""
     try:
-        return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         return []
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _is_public(host: str, resolve: Callable[[str], list[str]]) -> bool:
@@ -288,10 +322,14 @@ def redirect_refusal(
 class _RedirectPolicy(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
+    def __init__(self, pins: _Pins) -> None:
+        super().__init__()
+        self.pins = pins
+
     def redirect_request(
         self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> Any:
-        why = redirect_refusal(req.full_url, newurl)
+        why = redirect_refusal(req.full_url, newurl, self.pins.addresses)
         if why is not None:
             fp.close()
             raise RedirectRefused(f"{req.full_url} redirects {why}: {newurl}")
@@ -368,8 +406,9 @@ def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, deadline: float | None = 
         headers={"User-Agent": f"newsbrief/{__version__}", "Accept-Encoding": "gzip, deflate"},
     )
     with _Deadline(limit) as watch:
+        pins = _Pins()  # one look-up per host name for the whole fetch, redirects included
         opener = urllib.request.build_opener(
-            _HTTPHandler(watch), _HTTPSHandler(watch), _RedirectPolicy()
+            _HTTPHandler(watch, pins), _HTTPSHandler(watch, pins), _RedirectPolicy(pins)
         )
         try:
             with opener.open(request, timeout=min(timeout, limit)) as response:
