@@ -468,3 +468,18 @@ def test_each_name_is_looked_up_once_per_fetch(pages: str, monkeypatch: pytest.M
     assert "council approved" in article.raw
     assert network.lookups == ["news.example"]  # checked and connected twice on one answer
     assert network.connected == ["93.184.216.34", "93.184.216.34"]
+
+
+def test_a_corrupt_batch_file_state_is_one_line_and_the_results_stay(
+    tmp_path: Path, seed_path: Path
+) -> None:
+    out = tmp_path / "r.jsonl"
+    out.write_text('{"id": "done-before", "status": "ok"}\n')
+    (tmp_path / "r.jsonl.batches").mkdir()
+    (tmp_path / "r.jsonl.batches" / "state.sqlite").write_bytes(b"not SQLite at all" * 64)
+    args = ["batch", str(seed_path), "--out", str(out), "--export-requests",
+            str(tmp_path / "req.jsonl"), "-m", "openai:gpt-x", "--base-url",
+            "http://127.0.0.1:9/v1", "--resume"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    _one_line_exit_2(result, "state.sqlite", "is not a SQLite database")
+    assert out.read_text() == '{"id": "done-before", "status": "ok"}\n'
