@@ -483,3 +483,23 @@ def test_a_corrupt_batch_file_state_is_one_line_and_the_results_stay(
     result = CliRunner().invoke(app, args)
     _one_line_exit_2(result, "state.sqlite", "is not a SQLite database")
     assert out.read_text() == '{"id": "done-before", "status": "ok"}\n'
+
+
+def test_a_boilerplate_file_nested_too_deep_is_one_line(tmp_path: Path, seed_path: Path) -> None:
+    learned = tmp_path / "learned.json"
+    learned.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    args = ["batch", str(seed_path), "--out", str(tmp_path / "r.jsonl"), "--strategy", "floor",
+            "--boilerplate", str(learned)]  # fmt: skip
+    _one_line_exit_2(CliRunner().invoke(app, args), "learned boilerplate", str(learned))
+
+
+@pytest.mark.parametrize("labels", [b"id: " + b"[" * 100_000 + b"]" * 100_000, b"id: \xff\xfe"],
+                         ids=["nested", "not-utf8"])  # fmt: skip
+def test_fixture_labels_that_cannot_be_parsed_are_one_line(tmp_path: Path, labels: bytes) -> None:
+    fixture = tmp_path / "fixtures" / "f1"
+    fixture.mkdir(parents=True)
+    (fixture / "article.txt").write_text("The council approved the bridge on Tuesday.\n" * 5)
+    (fixture / "labels.yaml").write_bytes(labels)
+    result = CliRunner().invoke(app, ["eval", "--fixtures", str(tmp_path / "fixtures"),
+                                      "--strategy", "floor"])  # fmt: skip
+    _one_line_exit_2(result, "labels.yaml is invalid")
