@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -30,13 +31,35 @@ def _materialize(case: dict[str, Any], tmp_path: Path, seed: Path) -> dict[str, 
     def fill(value: Any) -> Any:
         return value.format(**values) if isinstance(value, str) else value
 
-    for name, content in (case.get("files") or {}).items():
-        (tmp_path / name).write_bytes(content.encode("latin-1"))
+    home = Path(os.environ["NEWSBRIEF_HOME"])  # the isolated home of conftest
+    for folder, files in ((tmp_path, case.get("files")), (home, case.get("home_files"))):
+        for name, content in (files or {}).items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(_content(content).encode("latin-1"))
+    for name, value in (case.get("env") or {}).items():
+        os.environ[name] = fill(value)  # monkeypatch.setenv in the test undoes it
     return {
         "source": fill(case["source"]),
         "stdin": case.get("stdin"),
         "options": {k: fill(v) for k, v in (case.get("options") or {}).items()},
     }
+
+
+def _content(content: str | dict[str, Any]) -> str:
+    """A file's text, or ``{before: text, repeat: [head, times, tail]}``: text + head * times +
+    tail * times (a file too big to write out in the YAML: an array nested 100,000 deep)."""
+    if isinstance(content, dict):
+        head, times, tail = content["repeat"]
+        return str(content.get("before", "")) + str(head) * int(times) + str(tail) * int(times)
+    return content
+
+
+@pytest.fixture(autouse=True)
+def _restore_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Variables a case sets (``env:``) are undone after it."""
+    for case in CASES:
+        for name in case.get("env") or {}:
+            monkeypatch.delenv(name, raising=False)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])

@@ -165,7 +165,11 @@ def read_config(path: Path | None = None) -> dict[str, Any]:
     path = path or config_path()
     if not path.is_file():
         return {}
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    try:
+        return tomllib.loads(text)
+    except RecursionError:  # tomllib parses nested arrays and tables by recursion
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deep") from None
 
 
 # --- prompt discovery ---------------------------------------------------------------------------

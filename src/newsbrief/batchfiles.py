@@ -222,7 +222,21 @@ class State:
                 "pass --resume to continue it, or choose another --out",
             )
         self.folder.mkdir(exist_ok=True)
-        self.db = sqlite3.connect(self.folder / "state.sqlite", isolation_level=None, timeout=30)
+        path = self.folder / "state.sqlite"
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        try:
+            self._create()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            if isinstance(exc, sqlite3.OperationalError):  # locked, read-only: no damage
+                raise
+            raise UsageError(
+                f"{path} is not a SQLite database newsbrief can read ({exc})",
+                f"move {self.folder} away and run again without --resume (its requests are "
+                "sent again; the results already in --out stay)",
+            ) from exc
+
+    def _create(self) -> None:
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.executescript(
             """

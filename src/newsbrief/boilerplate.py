@@ -126,7 +126,7 @@ class Boilerplate:
                 lines={str(site): Counter({str(k): int(v) for k, v in counts.items()})
                        for site, counts in data["lines"].items()},
             )  # fmt: skip
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise InputError(
                 f"cannot read learned boilerplate from {path} ({type(exc).__name__}: {exc})",
                 "give a file written by --save-boilerplate",

@@ -24,7 +24,15 @@ from rich.table import Table
 
 from . import __version__, api, render
 from .clean import diff
-from .errors import EXIT_RUNTIME, InputError, NewsbriefError, UsageError, mask_secrets
+from .config import progress_every
+from .errors import (
+    EXIT_RUNTIME,
+    InputError,
+    NewsbriefError,
+    UsageError,
+    closed_pipe,
+    mask_secrets,
+)
 from .outside import printable
 from .plain_help import PlainCommand, plain
 
@@ -64,23 +72,27 @@ PROMPT_HELP = "Prompt id@version. Default: the strategy's (focused brief@4, whol
 
 
 def _stdout() -> Console:
-    return Console(soft_wrap=False)
+    return render.console(soft_wrap=False)
+
+
+def say(line: str) -> None:
+    """Write one line to stderr. Every line newsbrief writes about itself (errors, hints,
+    progress) goes through here, so credentials are masked by :func:`mask_secrets` in all, and
+    control characters from names are shown escaped (:func:`newsbrief.outside.printable`)."""
+    typer.echo(printable(mask_secrets(line)), err=True)
+
+
+def rerun(add: str, drop: tuple[str, ...] = ()) -> str:
+    """The command this process was started with, without ``drop``, plus ``add``: the
+    "finish with:" and "redo them:" hints, masked (a --base-url with a password ends up in
+    CI logs otherwise)."""
+    again = [a for a in sys.argv[1:] if a not in (*drop, add)]
+    return mask_secrets(" ".join(["newsbrief", *again, add]))
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {printable(mask_secrets(message))}", err=True)
+    say(f"error: {message}")
     return typer.Exit(code)
-
-
-def quiet_closed_pipe() -> None:
-    """The reader of stdout went away (``newsbrief logs --json | head``): point stdout at
-    /dev/null so nothing more is written, not even when Python flushes it on exit."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass  # stdout is no real file (tests): nothing is left to flush to it
 
 
 def handle_errors(func: F) -> F:
@@ -98,9 +110,8 @@ def handle_errors(func: F) -> F:
             raise _fail("interrupted", 130) from None
         except (typer.Exit, typer.Abort):
             raise
-        except BrokenPipeError:
-            quiet_closed_pipe()  # a closed pipe is the reader's choice, not a failure
-            raise typer.Exit(0) from None
+        except BrokenPipeError:  # the reader's choice, not a failure: quiet, 141
+            raise typer.Exit(closed_pipe()) from None
         except Exception as exc:
             if _state["debug"]:
                 raise
@@ -172,7 +183,7 @@ def choice_of(choices: type[StrEnum]) -> Callable[[typer.Context, typer.Callback
         if ctx.resilient_parsing or value in names:
             return value
         flag = max(param.opts, key=len) if param.opts else param.name
-        typer.echo(f"error: {flag} {value}: choose one of {', '.join(names)}", err=True)
+        say(f"error: {flag} {value}: choose one of {', '.join(names)}")
         raise typer.Exit(2)
 
     return check
@@ -239,7 +250,7 @@ def summarize(
     answered (pledges 3/7); -q hides it, and pipes never see it."""
     from .progress import SummarizeProgress
 
-    console = Console(stderr=True)
+    console = render.console(stderr=True)
     live = not quiet and console.is_terminal
     view = SummarizeProgress(console, live=live, verbose=verbose) if live or verbose else None
     with view or contextlib.nullcontext():
@@ -380,7 +391,7 @@ def batch(
     records say why; --retry-failed redoes them); 1 stopped by the circuit breaker (the
     endpoint kept failing; rerun with --resume); 130 interrupted (rerun with --resume); 2 bad
     usage (a missing input, an input with no article), or --out is being written by another
-    batch.
+    batch; 141 the reader of the output went away (`| head`).
     """
     from . import batch as batch_module
 
@@ -434,24 +445,22 @@ def batch(
         view.summary(counts, out)
     if getattr(counts, "waiting", 0):  # batch files: articles whose requests are still out
         where = f"in {counts.exported}" if counts.exported else "in live batches"
-        typer.echo(f"{counts.waiting} articles wait for replies {where}; when they are "
-                   "answered, run again with --import-results or --resume", err=True)  # fmt: skip
+        say(
+            f"{counts.waiting} articles wait for replies {where}; when they are answered, run "
+            "again with --import-results or --resume"
+        )
     stopped = counts.breaker or getattr(counts, "storage", None)
     if stopped is not None:
-        again = " ".join(a for a in sys.argv[1:] if a != "--resume")
         fix = "fix the endpoint" if counts.breaker else "free some space (or fix the folder)"
-        typer.echo(
-            f"error: stopped: {printable(mask_secrets(stopped))}; {counts.held_back} articles "
-            f"were not written; {fix}, then finish with: newsbrief {again} --resume",
-            err=True,
+        say(
+            f"error: stopped: {stopped}; {counts.held_back} articles were not written; "
+            f"{fix}, then finish with: {rerun('--resume')}"
         )
         raise typer.Exit(counts.exit_code)
     if counts.interrupted:
-        again = " ".join(sys.argv[1:]).replace(" --resume", "")
-        typer.echo(
+        say(
             f"interrupted: {counts.done + counts.failed} articles written this run; "
-            f"finish with: newsbrief {again} --resume",
-            err=True,
+            f"finish with: {rerun('--resume')}"
         )
         sys.stdout.flush()
         sys.stderr.flush()
@@ -496,9 +505,9 @@ class _BatchView:
         self.quiet = quiet
         self.verbose = verbose
         self.named = 0  # failed articles named so far (-v)
-        self.console = Console(stderr=True)
+        self.console = render.console(stderr=True)
         self.live = not quiet and self.console.is_terminal
-        self.every = float(os.environ.get("NEWSBRIEF_PROGRESS_EVERY", "10"))
+        self.every = progress_every()
         self.last = 0.0
         self.bar: Any = None
         self.task: Any = None
@@ -571,7 +580,7 @@ class _BatchView:
         now = time.monotonic()
         if now - self.last >= self.every:
             self.last = now
-            typer.echo(self.plain(counts), err=True)
+            say(self.plain(counts))
 
     def summary(self, counts: Any, out: Path) -> None:
         table = Table("Articles", "Count", title=f"batch → {out}")
@@ -590,10 +599,9 @@ class _BatchView:
             more = len(counts.failed_ids) - 10
             console.print(f"failed: {shown}" + (f" and {more} more" if more > 0 else ""),
                           highlight=False, markup=False)  # fmt: skip
-            again = " ".join(a for a in sys.argv[1:] if a not in ("--resume", "--retry-failed"))
             for line in (f"why: {failed_query(out)}",
-                         f"redo them: newsbrief {again} --retry-failed"):  # fmt: skip
-                console.print(line, highlight=False, markup=False, soft_wrap=True)
+                         f"redo them: {rerun('--retry-failed', drop=('--resume',))}"):  # fmt: skip
+                console.print(mask_secrets(line), highlight=False, markup=False, soft_wrap=True)
 
 
 def failed_query(out: Path) -> str:
@@ -656,12 +664,13 @@ def eval_run(
     if replay is not None:
         run = runner.replay(runner.load_run(replay), fixtures, judge=judge)
     else:
-        console = Console(stderr=True)
+        console = render.console(stderr=True)
         run = runner.run_eval(
             prompt=prompt, model=model, base_url=base_url, mode=mode, repeats=repeats,
             fixtures_dirs=fixtures, articles_from=articles_from, cache=not no_cache, judge=judge,
             strategy=strategy, keep_text=keep_text,
-            progress=None if quiet else lambda line: console.print(f"[dim]{line}[/dim]"),
+            progress=None if quiet else lambda line: console.print(
+                f"[dim]{mask_secrets(line)}[/dim]"),
         )  # fmt: skip
     path = out or runner.default_run_path(run)
     runner.save_run(run, path)
@@ -801,7 +810,7 @@ def eval_compare(
         table.add_row(f.name, number(f.a), number(f.b), number(f.delta, signed=True),
                       interval(f.low, f.high), str(f.n), cell)  # fmt: skip
     # With --format json the table and the lines below go to stderr: stdout is the JSON.
-    console = Console(stderr=True) if output == DataFormat.json else _stdout()
+    console = render.console(stderr=True) if output == DataFormat.json else _stdout()
     console.print(table)
     for hard in result.hard:
         mark = "[green]ok[/green]" if hard["ok"] else "[red]FAIL[/red]"
@@ -848,7 +857,7 @@ def clean_command(
     """Print the cleaned article (what the model sees), its audit as JSON, or a diff."""
     article, cleaned = api.clean(source)
     if verbose:
-        typer.echo(removed_line(cleaned), err=True)
+        say(removed_line(cleaned))
     if output == CleanFormat.json:
         text = json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False)
     elif output == CleanFormat.diff:
@@ -1012,9 +1021,7 @@ def prompts_new(
     made = new_version(ref, source, directory)
     typer.echo(str(made.directory) if quiet else f"made {made.ref} from {source}: {made.directory}")
     if not any(made.directory.is_relative_to(d) for d in prompt_dirs()):
-        typer.echo(
-            f"to use it: export NEWSBRIEF_PROMPTS_DIR={made.directory.parent.parent}", err=True
-        )
+        say(f"to use it: export NEWSBRIEF_PROMPTS_DIR={made.directory.parent.parent}")
     if not quiet:
         typer.echo(f"next: edit its files, then newsbrief eval --prompt {made.ref}")
 
@@ -1131,9 +1138,9 @@ def logs_list(
     run first, its calls in the order asked. `logs show ID` shows one call in full."""
     if ctx.invoked_subcommand is not None:
         return
-    from .store import Store, group_runs
+    from .store import group_runs, open_store
 
-    store = Store()
+    store = open_store()
     try:
         calls = store.calls(count or None, model=model, text=grep, run=run)
     finally:
@@ -1166,9 +1173,9 @@ def logs_show(
 ) -> None:
     """Show one logged call: messages, raw reply, parsed result, usage, error."""
     from .errors import UsageError
-    from .store import Store
+    from .store import open_store
 
-    store = Store()
+    store = open_store()
     try:
         call = store.call(call_id)
     finally:
@@ -1226,17 +1233,23 @@ def main() -> None:
                    standalone_mode=False)  # fmt: skip
         sys.stdout.flush()
     except BrokenPipeError:
-        quiet_closed_pipe()
+        sys.exit(closed_pipe())
+    except SystemExit:
+        # click meets a closed pipe itself while it prints --help or --version: it wraps stdout
+        # to keep the flush at exit quiet and exits 1. The same convention as every command.
+        if "PacifyFlushWrapper" in type(sys.stdout).__name__:
+            sys.exit(closed_pipe())
+        raise
     except Exception as exc:
         if type(exc).__name__ == "Abort":  # a declined or interrupted prompt
-            typer.echo("error: aborted", err=True)
+            say("error: aborted")
             sys.exit(1)
         if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click does
             exc.show()  # type: ignore[attr-defined]
             sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if _state["debug"] or not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
             raise
-        typer.echo(usage_line(exc), err=True)
+        say(usage_line(exc))
         sys.exit(exc.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
 

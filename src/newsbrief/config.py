@@ -23,6 +23,7 @@ variables and the file go through the same bounds, and a bad value is an error (
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Callable
@@ -135,6 +136,24 @@ def env_config() -> FileConfig:
         if (value := os.environ.get(var, "")).strip()
     }
     return _validated(values, lambda name: f"{ENV_VARS[name]}={values.get(name)!r}")
+
+
+def progress_every(default: float = 10.0) -> float:
+    """Seconds between a batch's progress lines when stderr is no terminal:
+    NEWSBRIEF_PROGRESS_EVERY (0: a line at every update), else ``default``."""
+    value = os.environ.get("NEWSBRIEF_PROGRESS_EVERY", "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= 86_400:  # NaN is never in range
+        raise ConfigError(
+            f"NEWSBRIEF_PROGRESS_EVERY={value!r} is invalid",
+            "set it to a number of seconds from 0 (a line at every update) to 86400",
+        )
+    return seconds
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from typing import Any
 
 from .outside import lossless
@@ -18,6 +19,7 @@ EXIT_RUNTIME = 1
 EXIT_USAGE = 2
 EXIT_SOME_FAILED = 3  # batch: the run finished, but some articles failed (see their records)
 EXIT_GATE = 4  # eval compare --gate: B may be worse than A, or a hard gate failed
+EXIT_CLOSED_PIPE = 141  # the reader of stdout went away (`| head`): 128 + SIGPIPE, as shells report
 
 
 class NewsbriefError(Exception):
@@ -160,3 +162,20 @@ def mask_secrets(text: str) -> str:
     for pattern, replacement in _SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+# --- a closed pipe ----------------------------------------------------------------------------
+
+
+def closed_pipe() -> int:
+    """The reader of stdout went away (``newsbrief logs --json | head``): point stdout at
+    /dev/null so nothing more is written, not even when Python flushes it on exit, and return
+    :data:`EXIT_CLOSED_PIPE`, the status every command ends with then (never 0, 1 or 3: a batch
+    cut short in its summary must not claim success or a tripped circuit breaker)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass  # stdout is no real file (tests): nothing is left to flush to it
+    return EXIT_CLOSED_PIPE

@@ -13,6 +13,7 @@ recognized by its content, whatever the file is called.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import glob
@@ -210,40 +211,72 @@ def _shut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-def _watched(base: type[http.client.HTTPConnection], deadline: _Deadline) -> Any:
-    """``base`` whose sockets are handed to ``deadline`` as soon as they connect (before TLS)."""
+class _Pins:
+    """The addresses each host name resolved to during one fetch, looked up once: the redirect
+    policy checks them and the connection goes to exactly them. A resolver that answers a public
+    address to the check and 127.0.0.1 to the connection (DNS rebinding) cannot swap one for the
+    other. The Host header and TLS server name stay the host's name."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    def addresses(self, host: str) -> list[str]:
+        with self._lock:
+            if host not in self._found:
+                self._found[host] = _addresses(host)
+            return self._found[host]
+
+
+def _watched(base: type[http.client.HTTPConnection], deadline: _Deadline, pins: _Pins) -> Any:
+    """``base`` that connects to the pinned addresses of its host (:class:`_Pins`) and hands
+    its sockets to ``deadline`` as soon as they connect (before TLS)."""
 
     class Watched(base):  # type: ignore[valid-type, misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             create: Callable[..., socket.socket] = getattr(self, "_create_connection")  # noqa: B009
 
-            def create_watched(*a: Any, **k: Any) -> socket.socket:
-                sock = create(*a, **k)
-                deadline.watch(sock)
-                return sock
+            def create_pinned(address: tuple[str, int], *a: Any, **k: Any) -> socket.socket:
+                host, port = address[0], address[1]
+                found = pins.addresses(host)
+                if not found:
+                    raise OSError(f"cannot resolve {host}")
+                error: OSError | None = None
+                for ip in found:  # each address the check saw, in the resolver's order
+                    try:
+                        sock = create((ip, port), *a, **k)
+                    except OSError as exc:
+                        error = exc
+                        continue
+                    deadline.watch(sock)
+                    return sock
+                assert error is not None
+                raise error
 
-            self._create_connection = create_watched
+            self._create_connection = create_pinned
 
     return Watched
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, deadline: _Deadline) -> None:
+    def __init__(self, deadline: _Deadline, pins: _Pins) -> None:
         super().__init__()
         self.deadline = deadline
+        self.pins = pins
 
     def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)
+        return super().do_open(_watched(http_class, self.deadline, self.pins), req, **kwargs)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline) -> None:
+    def __init__(self, deadline: _Deadline, pins: _Pins) -> None:
         super().__init__()
         self.deadline = deadline
+        self.pins = pins
 
     def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.deadline), req, **kwargs)
+        return super().do_open(_watched(http_class, self.deadline, self.pins), req, **kwargs)
 
 
 class RedirectRefused(Exception):
@@ -251,10 +284,12 @@ class RedirectRefused(Exception):
 
 
 def _addresses(host: str) -> list[str]:
+    """The addresses ``host`` resolves to, each once, in the resolver's order."""
     try:
-        return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         return []
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _is_public(host: str, resolve: Callable[[str], list[str]]) -> bool:
@@ -295,14 +330,78 @@ def redirect_refusal(
 class _RedirectPolicy(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
+    def __init__(self, pins: _Pins) -> None:
+        super().__init__()
+        self.pins = pins
+
     def redirect_request(
         self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
     ) -> Any:
-        why = redirect_refusal(req.full_url, newurl)
+        why = redirect_refusal(req.full_url, newurl, self.pins.addresses)
         if why is not None:
             fp.close()
             raise RedirectRefused(f"{req.full_url} redirects {why}: {newurl}")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+class BodyDecoder:
+    """A response body in its ``Content-Encoding`` (gzip, deflate or identity), decoded as it
+    arrives and never past a cap: a gzip bomb of a few hundred kilobytes inflates only as far
+    as the caller asks (``room``), not to its full size."""
+
+    def __init__(self, coding: str, source: str) -> None:
+        self.coding = coding
+        self.source = source
+        self.inflater: Any = None
+        self.pending = b""  # the first bytes of a deflate body, until its framing is known
+
+    @classmethod
+    def for_header(cls, header: str | None, source: str) -> BodyDecoder:
+        codings = [c.strip().lower() for c in (header or "").split(",")]
+        codings = [c for c in codings if c not in ("", "identity")]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise InputError(
+                f"{source} was sent in {', '.join(map(repr, codings))} encoding, which newsbrief "
+                "cannot decode (gzip and deflate only)",
+                "save the page with a browser and pass the file",
+            )
+        return cls(codings[0] if codings else "identity", source)
+
+    def feed(self, chunk: bytes, room: int) -> bytes:
+        """The decoded bytes of ``chunk`` (and of what came before it), at most ``room``."""
+        if self.coding == "identity":
+            return chunk
+        try:
+            return self._inflate(chunk, room)
+        except zlib.error as exc:
+            raise InputError(
+                f"{self.source}: cannot decode its {self.coding} body ({exc})",
+                "the page was cut or damaged in transit: try again, or save it and pass the file",
+            ) from exc
+
+    def _inflate(self, chunk: bytes, room: int) -> bytes:
+        if self.inflater is None:
+            self.pending += chunk
+            if len(self.pending) < 2:
+                return b""
+            chunk, self.pending = self.pending, b""
+            self.inflater = zlib.decompressobj(self._wbits(chunk))
+        out = bytearray()
+        while chunk and len(out) < room:
+            out += self.inflater.decompress(chunk, room - len(out))
+            if self.inflater.unconsumed_tail:
+                break  # the cap is reached: the rest is never inflated
+            chunk = self.inflater.unused_data
+            if chunk:  # another gzip member follows (a concatenated gzip stream)
+                self.inflater = zlib.decompressobj(self._wbits(chunk))
+        return bytes(out)
+
+    def _wbits(self, head: bytes) -> int:
+        if self.coding != "deflate":
+            return 16 + zlib.MAX_WBITS  # gzip framing
+        # deflate is meant to be zlib-wrapped (RFC 9110); some servers send it raw
+        zlib_header = head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
+        return zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS
 
 
 def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, deadline: float | None = None) -> Article:
@@ -310,21 +409,26 @@ def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, deadline: float | None = 
     in all (``FETCH_DEADLINE`` by default), each read waiting at most ``timeout``. Redirects
     follow :func:`redirect_refusal`; the article's ``final_url`` is where they led."""
     limit = FETCH_DEADLINE if deadline is None else deadline
-    request = urllib.request.Request(url, headers={"User-Agent": f"newsbrief/{__version__}"})
+    request = urllib.request.Request(
+        url,
+        headers={"User-Agent": f"newsbrief/{__version__}", "Accept-Encoding": "gzip, deflate"},
+    )
     with _Deadline(limit) as watch:
+        pins = _Pins()  # one look-up per host name for the whole fetch, redirects included
         opener = urllib.request.build_opener(
-            _HTTPHandler(watch), _HTTPSHandler(watch), _RedirectPolicy()
+            _HTTPHandler(watch, pins), _HTTPSHandler(watch, pins), _RedirectPolicy(pins)
         )
         try:
             with opener.open(request, timeout=min(timeout, limit)) as response:
                 final = str(response.geturl())
                 declared = response.headers.get_content_charset()
+                body = BodyDecoder.for_header(response.headers.get("Content-Encoding"), url)
                 data = bytearray()
                 while len(data) <= MAX_ARTICLE_BYTES and not watch.expired:
                     chunk = response.read1(65536)
                     if not chunk:
                         break
-                    data += chunk
+                    data += body.feed(chunk, MAX_ARTICLE_BYTES + 1 - len(data))
         except RedirectRefused as exc:
             raise InputError(
                 f"not following a redirect: {exc}",
@@ -525,8 +629,41 @@ def _open_maybe_gzip(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
+# Byte order marks, longest first (UTF-32 LE's starts as UTF-16 LE's does): the codec that
+# reads the mark and the text after it.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+)
+
+
+def bom_encoding(raw: BinaryIO) -> str:
+    """The encoding of a CSV or JSONL stream by its byte order mark, read without consuming it:
+    UTF-32 or UTF-16 (either byte order) or UTF-8 (marked or not, the default)."""
+    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    return next((codec for bom, codec in _BOMS if head.startswith(bom)), "utf-8-sig")
+
+
+class _Utf8Lines:
+    """Lines of a text stream in another encoding, as UTF-8 bytes: the JSONL reader's view of
+    a UTF-16 or UTF-32 file, decoded as it is read (``limit`` counts characters)."""
+
+    def __init__(self, text: TextIO) -> None:
+        self.text = text
+
+    def readline(self, limit: int) -> bytes:
+        return self.text.readline(limit).encode("utf-8")
+
+
 def _jsonl(path: Path, *, text_field: str, id_field: str) -> Iterator[Item]:
-    with _open_maybe_gzip(path) as handle:
+    with _open_maybe_gzip(path) as raw:
+        encoding = bom_encoding(raw)
+        handle: Any = raw  # UTF-8 (json.loads reads a UTF-8 mark itself)
+        if encoding != "utf-8-sig":
+            handle = _Utf8Lines(io.TextIOWrapper(raw, encoding, errors="replace", newline="\n"))
         number = 0
         while True:
             line = handle.readline(MAX_ARTICLE_BYTES + 1)
@@ -597,7 +734,7 @@ def _csv(path: Path, *, text_field: str, id_field: str) -> Iterator[Item]:
     csv.field_size_limit(max(csv.field_size_limit(), MAX_ARTICLE_BYTES + 1))
     header: list[str] | None = None
     with _open_maybe_gzip(path) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+        text = io.TextIOWrapper(raw, bom_encoding(raw), errors="replace", newline="")
         for number, record in enumerate(csv_records(text), start=1):
             source = f"{path}:{number}"
             if record is None:

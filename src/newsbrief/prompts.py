@@ -9,6 +9,9 @@ empty string. The sha256 of a version covers every file in its folder.
 
 from __future__ import annotations
 
+import contextvars
+import math
+import operator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -16,7 +19,7 @@ from typing import Any, Literal
 
 import jinja2
 import yaml
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -35,6 +38,12 @@ SENTENCE_PARTS = ("pledges", "positions")
 WHOLE_BRIEF = "brief"  # a task part that asks for the whole Brief in one question
 # Markers that delimit the article; occurrences inside the article are defused.
 ARTICLE_OPEN, ARTICLE_CLOSE = "<article>", "</article>"
+# What one render of a template may cost: characters of output (an article is at most 5 MB),
+# characters or items one `*` may make, steps of every range() together, and powers (bits).
+MAX_RENDERED_CHARS = 20_000_000
+MAX_PRODUCT_ITEMS = 1_000_000
+MAX_RANGE_STEPS = 100_000
+MAX_POWER_BITS = 4096
 
 
 class Sampling(BaseModel):
@@ -176,18 +185,22 @@ class Prompt:
         return f"{self.spec.id}@{self.spec.version}"
 
     def render(self, task: Task, variables: dict[str, Any]) -> list[dict[str, str]]:
-        """The chat messages for one task: the shared system message, then article + question."""
+        """The chat messages for one task: the shared system message, then article + question.
+        A template that breaks or outgrows the sandbox's limits is a :class:`PromptError`."""
         try:
-            system = self._template(self.spec.system).render(**variables).strip()
-            user = self._template(task.template).render(**variables).strip()
+            system = _rendered(self._template(self.spec.system), variables).strip()
+            user = _rendered(self._template(task.template), variables).strip()
         except jinja2.UndefinedError as exc:
             raise PromptError(
                 f"prompt {self.ref} template needs a variable that was not given ({exc.message})",
                 f"pass it, or fix {self.directory}",
             ) from exc
-        except jinja2.TemplateError as exc:
+        except UnicodeDecodeError as exc:  # an included template that is not UTF-8
+            raise _not_utf8(f"a template of {self.directory}", exc) from exc
+        except (jinja2.TemplateError, RecursionError, OverflowError, MemoryError) as exc:
+            why = _WHY.get(type(exc), str(exc))
             raise PromptError(
-                f"prompt {self.ref} cannot render: {exc}", "fix its templates"
+                f"prompt {self.ref} cannot render: {why}", f"fix its templates in {self.directory}"
             ) from exc
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -209,16 +222,83 @@ def delimit(value: object) -> str:
     return text.replace(ARTICLE_CLOSE, "</ article>").replace(ARTICLE_OPEN, "< article>")
 
 
+_WHY = {
+    RecursionError: "a macro or include calls itself without end",
+    MemoryError: "it needs more memory than there is",
+}
+# The range() steps one render may still take (None outside a render).
+_RANGE_LEFT: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "range_left", default=None
+)
+
+
+def _rendered(template: jinja2.Template, variables: dict[str, Any]) -> str:
+    """``template`` rendered with ``variables`` under the limits of :class:`LimitedSandbox`:
+    at most ``MAX_RENDERED_CHARS`` of output and ``MAX_RANGE_STEPS`` range() steps in all."""
+    token = _RANGE_LEFT.set([MAX_RANGE_STEPS])
+    try:
+        pieces: list[str] = []
+        size = 0
+        for piece in template.generate(**variables):
+            size += len(piece)
+            if size > MAX_RENDERED_CHARS:
+                raise SecurityError(f"it makes more than {MAX_RENDERED_CHARS:,} characters")
+            pieces.append(piece)
+        return "".join(pieces)
+    finally:
+        _RANGE_LEFT.reset(token)
+
+
+def _limited_range(*args: int) -> range:
+    steps = range(*args)
+    left = _RANGE_LEFT.get()
+    if left is not None:
+        left[0] -= len(steps)
+        if left[0] < 0:
+            raise SecurityError(f"its range() loops take more than {MAX_RANGE_STEPS:,} steps")
+    return steps
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox (no attribute or method that escapes it) with bounds on what a template
+    may make: ``*`` of a string or list, ``**``, range() steps (and the output, in
+    :func:`_rendered`), so a broken prompt is an error instead of a hang or a full memory."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "*":
+            for seq, times in ((left, right), (right, left)):
+                sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                if sized and len(seq) * times > MAX_PRODUCT_ITEMS:
+                    raise SecurityError(f"a `*` makes more than {MAX_PRODUCT_ITEMS:,} items")
+            return operator.mul(left, right)
+        if operator_name == "**":
+            ints = isinstance(left, int) and isinstance(right, int) and abs(left) > 1
+            if ints and right * math.log2(abs(left)) > MAX_POWER_BITS:
+                raise SecurityError(f"a `**` makes a number of more than {MAX_POWER_BITS} bits")
+            return operator.pow(left, right)
+        return super().call_binop(context, operator_name, left, right)
+
+
 @cache
 def _environment(directory: Path) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = LimitedSandbox(
         loader=jinja2.FileSystemLoader(str(directory)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
     )
     env.filters["delimit"] = delimit
+    env.globals["range"] = _limited_range
     return env
+
+
+def _not_utf8(where: str, exc: UnicodeDecodeError) -> PromptError:
+    return PromptError(
+        f"{where} is not UTF-8 text (byte {exc.object[exc.start]:#x} at offset {exc.start})",
+        "save it as UTF-8",
+    )
 
 
 def load_version(directory: Path) -> Prompt:
@@ -241,6 +321,14 @@ def load_version(directory: Path) -> Prompt:
     for name in [spec.system, *(t.template for t in spec.tasks)]:
         if not (directory / name).is_file():
             raise PromptError(f"{meta} names a missing template {name}", "add it or fix the name")
+        try:  # compiled now: a template that is not UTF-8 or not Jinja fails before any article
+            _environment(directory).get_template(name)
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(str(directory / name), exc) from exc
+        except jinja2.TemplateSyntaxError as exc:
+            raise PromptError(
+                f"{directory / name} line {exc.lineno}: {exc.message}", "fix the template"
+            ) from exc
     if declared_strategy(directory) != spec.strategy:
         raise PromptError(
             f"{meta}: write its strategy key on one line, as `strategy: {spec.strategy}`",

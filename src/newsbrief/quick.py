@@ -21,7 +21,6 @@ Nothing in newsbrief imports this module: it is the top of the import graph.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import base, render, store
+from .errors import closed_pipe
 
 _VALUE_OPTIONS = {
     "--model": "model",
@@ -161,10 +161,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     try:
         served = try_fast(args)
         sys.stdout.flush()
-    except BrokenPipeError:  # the reader went away (`... | head`): nothing is wrong
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+    except BrokenPipeError:  # the reader went away (`... | head`): quiet, as the full CLI
+        sys.exit(closed_pipe())
     if served:
         sys.exit(0)
     from .cli import main as cli_main

@@ -7,14 +7,17 @@ for the terminal view.
 
 from __future__ import annotations
 
+import errno
+import functools
 import json
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
 from .outside import printable
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
     from rich.text import Text
 
 FORMATS = ("pretty", "json", "markdown")
@@ -53,6 +56,22 @@ def footer(result: dict[str, Any]) -> str:
     )
 
 
+# Characters that make Markdown syntax inline (emphasis, code, links, images, strikethrough).
+_MD_INLINE = re.compile(r"([\\`*_\[\]~])")
+# What makes a line a block (heading, list, table row, thematic break) when it starts one.
+_MD_BLOCK_START = re.compile(r"^(\d*)([#+=|.)-])")
+
+
+def md(value: object) -> str:
+    """Text from the article or the model, inert in Markdown: one line, the HTML-significant
+    ``& < >`` as entities (no tag, script or autolink survives) and the characters of inline
+    syntax backslash-escaped (no link or image), so a Markdown renderer shows exactly the
+    characters the article wrote."""
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_BLOCK_START.sub(r"\1\\\2", _MD_INLINE.sub(r"\\\1", text))
+
+
 def _who(expert: dict[str, Any]) -> str:
     return ", ".join(x for x in (expert.get("role"), expert.get("affiliation")) if x)
 
@@ -62,32 +81,36 @@ def _quote(quote: dict[str, Any]) -> str:
 
 
 def to_markdown(result: dict[str, Any]) -> str:
+    """``result`` as Markdown. Every text that comes from the article or the model goes through
+    :func:`md`: rendered, the Markdown runs no HTML and links nowhere."""
     brief = result["brief"]
-    out = [f"# {_title(result)}", "", "## Summary", "", brief["summary"] or "_(none)_", ""]
+    summary = md(brief["summary"]) if brief["summary"] else "_(none)_"
+    out = [f"# {md(_title(result))}", "", "## Summary", "", summary, ""]
     out += ["## Pledges", ""]
     out += [
-        f"- **{p['actor']}**: {p['commitment']}"
-        + (f" (if {p['condition']})" if p.get("condition") else "")
-        + f"\n  > {p['evidence']}"
+        f"- **{md(p['actor'])}**: {md(p['commitment'])}"
+        + (f" (if {md(p['condition'])})" if p.get("condition") else "")
+        + f"\n  > {md(p['evidence'])}"
         for p in brief["pledges"]
     ] or ["_(none)_"]
     out += ["", "## Positions", ""]
     out += [
-        f"- **{p['actor']}** {p['stance']} *{p['topic']}*: {p['statement']}\n  > {p['evidence']}"
+        f"- **{md(p['actor'])}** {md(p['stance'])} *{md(p['topic'])}*: {md(p['statement'])}"
+        f"\n  > {md(p['evidence'])}"
         for p in brief["positions"]
     ] or ["_(none)_"]
     out += ["", "## Quoted experts", ""]
     for expert in brief["quoted_experts"]:
-        who = _who(expert)
-        out.append(f"- **{expert['name']}**" + (f" ({who})" if who else ""))
-        out += [f"  - {_quote(q)} ({q['kind']})" for q in expert["quotes"]]
+        who = md(_who(expert))
+        out.append(f"- **{md(expert['name'])}**" + (f" ({who})" if who else ""))
+        out += [f"  - {md(_quote(q))} ({md(q['kind'])})" for q in expert["quotes"]]
     if not brief["quoted_experts"]:
         out.append("_(none)_")
     dropped = _dropped(result)
     if dropped:
         out += ["", f"## Dropped by grounding ({len(dropped)})", ""]
-        out += [f"- {_dropped_line(d)}" for d in dropped]
-    out += ["", "---", f"*{footer(result)}*", ""]
+        out += [f"- {md(_dropped_line(d))}" for d in dropped]
+    out += ["", "---", f"*{md(footer(result))}*", ""]
     return "\n".join(out)
 
 
@@ -175,6 +198,26 @@ def to_rich(result: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
+@functools.cache
+def _console_class() -> type[Console]:
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich's own handling exits with 1, which a batch uses for "stopped by the circuit
+            # breaker": the entry point decides what a closed pipe ends with instead.
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, "the reader of the output went away")
+
+    return PipeConsole
+
+
+def console(**options: Any) -> Console:
+    """A rich console (``Console(**options)``) whose closed pipe raises BrokenPipeError, for the
+    entry point to handle like any other write (:func:`newsbrief.errors.closed_pipe`)."""
+    return _console_class()(**options)
+
+
 def to_text(result: dict[str, Any], output: str, width: int = 80) -> str:
     """``result`` in ``output`` format as a string (the pretty view uncoloured, ``width`` wide),
     for ``--output FILE``."""
@@ -198,9 +241,7 @@ def emit(result: dict[str, Any], output: str) -> None:
     elif output == "markdown":
         sys.stdout.write(to_markdown(result) + "\n")
     else:
-        from rich.console import Console
-
-        Console(soft_wrap=False).print(to_rich(result))
+        console(soft_wrap=False).print(to_rich(result))
     sys.stdout.flush()
 
 

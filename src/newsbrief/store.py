@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .base import TIME_FORMAT, data_dir
-from .errors import NewsbriefError, mask_secrets
+from .errors import ConfigError, NewsbriefError, mask_secrets
 
 T = TypeVar("T")
 
@@ -86,13 +86,25 @@ def default_path() -> Path:
 
 def open_store(path: Path | None = None) -> Store:
     """The run log and cache, created and migrated if needed; one clear error if it cannot be."""
+    path = path or default_path()
     try:
         return Store(path)
-    except (OSError, sqlite3.Error) as exc:
-        raise NewsbriefError(
-            f"cannot open the run log and cache: {exc}",
-            "set NEWSBRIEF_HOME to a writable folder, or pass --no-cache --no-log",
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, disk I/O: not damage
+            raise _cannot_open(exc) from exc
+        raise ConfigError(
+            f"the run log and cache {path} is not a SQLite database newsbrief can read ({exc})",
+            "move it away (a new one is made), or set NEWSBRIEF_HOME to another folder",
         ) from exc
+    except (OSError, sqlite3.Error) as exc:
+        raise _cannot_open(exc) from exc
+
+
+def _cannot_open(exc: Exception) -> NewsbriefError:
+    return NewsbriefError(
+        f"cannot open the run log and cache: {exc}",
+        "set NEWSBRIEF_HOME to a writable folder, or pass --no-cache --no-log",
+    )
 
 
 def fastpath_lookup(

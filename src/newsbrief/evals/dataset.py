@@ -170,8 +170,10 @@ def load_fixture(
         labels = Labels.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}", "add labels.yaml") from exc
-    except (yaml.YAMLError, ValidationError) as exc:
-        first = " ".join(str(exc).splitlines()[:3])
+    except (yaml.YAMLError, ValidationError, ValueError, RecursionError) as exc:
+        # ValueError: not UTF-8; RecursionError: nested too deep for the YAML parser
+        first = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+        first = " ".join(first.splitlines()[:3])
         raise InputError(f"{path} is invalid: {first}", "see evals/LABELLING.md") from exc
     if labels.id != directory.name:
         raise InputError(

@@ -320,8 +320,9 @@ def load_run(path: Path) -> dict[str, Any]:
         run = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read run {path}: {exc.strerror}", "check the path") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path} is not a run file ({exc})", "pass a file `eval` wrote") from exc
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, nested too deep
+        why = "nested too deep" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError(f"{path} is not a run file ({why})", "pass a file `eval` wrote") from exc
     if not isinstance(run, dict) or run.get("version") != RUN_VERSION or "items" not in run:
         raise InputError(
             f"{path} is not a version {RUN_VERSION} run file",
