@@ -327,7 +327,7 @@ def _ok(name: str, cached: bool = False) -> dict[str, object]:
 
 
 def _down(name: str) -> dict[str, object]:
-    return batch._failure(name, name, LLMUnavailableError("cannot reach it"), "llm")
+    return batch.failure_record(name, name, LLMUnavailableError("cannot reach it"), "llm")
 
 
 def test_the_books_every_engine_keeps() -> None:
@@ -371,7 +371,7 @@ def test_the_books_stop_at_the_first_failure_with_fail_fast() -> None:
 
 
 def _failure_of_input(name: str) -> dict[str, object]:
-    return batch._failure(name, name, InputError("empty", "give it text"), "input")
+    return batch.failure_record(name, name, InputError("empty", "give it text"), "input")
 
 
 # --- crashes and Ctrl-C, in a real process -----------------------------------------------------

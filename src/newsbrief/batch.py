@@ -386,7 +386,8 @@ Progress = Callable[[Counts], None]
 # --- the run -----------------------------------------------------------------------------------
 
 
-def _failure(item_id: str, source: str, exc: BaseException, kind: str) -> dict[str, Any]:
+def failure_record(item_id: str, source: str, exc: BaseException, kind: str) -> dict[str, Any]:
+    """The failed record of one article (every engine writes this shape), its message masked."""
     message = str(exc) if isinstance(exc, NewsbriefError) else f"{type(exc).__name__}: {exc}"
     message = mask_secrets(message)
     return {
@@ -405,14 +406,15 @@ def duplicate_failure(item_id: str, source: str, first: str) -> dict[str, Any]:
         f"duplicate id {item_id!r}: {first} and {source}",
         "give every article its own id (--id-field); neither was briefed under it",
     )
-    return _failure(item_id, source, error, "input")
+    return failure_record(item_id, source, error, "input")
 
 
 def is_duplicate(record: dict[str, Any]) -> bool:
     return record.get("status") == "failed" and record["error"]["type"] == "DuplicateIdError"
 
 
-def _kind(exc: BaseException) -> str:
+def failure_kind(exc: BaseException) -> str:
+    """``input`` (the article), ``llm`` (the model or endpoint) or ``internal`` (a bug)."""
     if isinstance(exc, InputError):
         return "input"
     if isinstance(exc, NewsbriefError):
@@ -482,7 +484,7 @@ class Batch:
             with self._budget():
                 result, cleaned = self._brief(article)
         except Exception as exc:  # one article's failure never stops the batch
-            return _failure(article.id, article.source, exc, _kind(exc))
+            return failure_record(article.id, article.source, exc, failure_kind(exc))
         return {"version": RECORD_VERSION, "id": article.id, "status": "ok", **result.to_dict(),
                 **_learned(cleaned)}  # fmt: skip
 
@@ -543,8 +545,8 @@ def learn_boilerplate(
     Articles that cannot be read or cleaned are skipped (the run records their failure).
     Returns how many articles were learned from."""
     learned = 0
-    for item in _selected(iter_articles(inputs, text_field=text_field, id_field=id_field),
-                          shard, limit):  # fmt: skip
+    items = iter_articles(inputs, text_field=text_field, id_field=id_field)
+    for item in selected_items(items, shard, limit):
         if isinstance(item, Unreadable):
             continue
         try:
@@ -689,9 +691,10 @@ class Books:
         counts.failed_ids.remove(item_id)
 
 
-def _selected(
+def selected_items(
     items: Iterable[Item], shard: tuple[int, int] | None, limit: int | None
 ) -> Iterator[Item]:
+    """The items of ``shard`` (all when None), at most ``limit`` of them."""
     count = 0
     for item in items:
         if not in_shard(item.id, shard):
@@ -783,8 +786,8 @@ def run(
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsbrief-batch")
     try:
         try:
-            for item in _selected(iter_articles(inputs, text_field=text_field, id_field=id_field),
-                                  shard, limit):  # fmt: skip
+            items = iter_articles(inputs, text_field=text_field, id_field=id_field)
+            for item in selected_items(items, shard, limit):
                 if books.stopped:
                     break
                 if item.id in seen:  # its twin may be written, in flight, or from a resume
@@ -798,7 +801,7 @@ def run(
                     counts.resumed += 1
                     continue
                 if isinstance(item, Unreadable):
-                    record(_failure(item.id, item.source, item.error, "input"))
+                    record(failure_record(item.id, item.source, item.error, "input"))
                     continue
                 while len(pending) >= workers:
                     collect(block=True)

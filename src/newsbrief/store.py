@@ -142,6 +142,31 @@ def group_runs(calls: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [sorted(group, key=lambda c: c["id"]) for group in groups.values()]
 
 
+def apply_migrations(db: sqlite3.Connection, migrations: list[tuple[str, str]]) -> list[str]:
+    """Apply to ``db`` the ``(name, sql)`` migrations it has not had yet, in order, in one
+    transaction, recording each in its ``migrations`` table; returns the names applied. The
+    one mechanism for every SQLite file newsbrief keeps (the run log and cache, a batch-file
+    run's state)."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS migrations "
+        "(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, applied TEXT NOT NULL)"
+    )
+    applied: list[str] = []
+    db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then skip
+    try:
+        done = {row[0] for row in db.execute("SELECT name FROM migrations")}
+        for name, sql in migrations:
+            if name not in done:
+                db.execute(sql)  # one statement each: executescript would commit midway
+                db.execute("INSERT INTO migrations (name, applied) VALUES (?, ?)", (name, _now()))
+                applied.append(name)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return applied
+
+
 def _now() -> str:
     return time.strftime(TIME_FORMAT, time.gmtime())
 
@@ -208,26 +233,7 @@ class Store:
 
     def migrate(self) -> list[str]:
         """Apply the migrations this database has not had yet, in order; returns their names."""
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS migrations "
-            "(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, applied TEXT NOT NULL)"
-        )
-        applied: list[str] = []
-        self.db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then skip
-        try:
-            done = {row[0] for row in self.db.execute("SELECT name FROM migrations")}
-            for name, sql in MIGRATIONS:
-                if name not in done:
-                    self.db.execute(sql)
-                    self.db.execute(
-                        "INSERT INTO migrations (name, applied) VALUES (?, ?)", (name, _now())
-                    )
-                    applied.append(name)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        return applied
+        return apply_migrations(self.db, MIGRATIONS)
 
     def close(self) -> None:
         self.db.close()

@@ -32,13 +32,13 @@ from ..batch import (
     Counts,
     LockedSink,
     Progress,
-    _failure,
-    _selected,
     check_not_empty,
     check_out,
     duplicate_failure,
+    failure_record,
     in_shard,
     is_duplicate,
+    selected_items,
 )
 from ..config import Settings, resolve_settings
 from ..errors import UsageError
@@ -75,7 +75,7 @@ def _rows(
     block: list[dict[str, str]] = []
     seen: dict[str, str] = {}
     items = iter_articles(inputs, text_field=fields[0], id_field=fields[1])
-    for item in _selected(items, shard, limit):
+    for item in selected_items(items, shard, limit):
         if not in_shard(item.id, part):
             continue
         row = dict.fromkeys(COLUMNS, "")
@@ -85,7 +85,7 @@ def _rows(
         elif item.id in done:
             row["record"] = "resumed"
         elif isinstance(item, Unreadable):
-            row["record"] = json.dumps(_failure(item.id, item.source, item.error, "input"))
+            row["record"] = json.dumps(failure_record(item.id, item.source, item.error, "input"))
         else:
             row.update(
                 raw=item.raw,

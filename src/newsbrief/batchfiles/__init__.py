@@ -1,0 +1,290 @@
+"""Provider batch files: the same briefs through OpenAI's Batch API (or any runner of its JSONL).
+
+A batch file holds chat-completion requests, each answered on the provider's schedule (within 24
+hours, at half the price). A strategy asks its questions one at a time and reads each reply
+before it asks the next, so the questions cannot all be written down in advance. Instead every
+article is *replayed*: the strategy runs as it does live, through the same
+:class:`~newsbrief.llm.LLM` (instructor's validation and re-asks, the grounding checks and
+their re-asks, the error translation), over a provider that answers from the replies collected
+so far. A question with no reply yet becomes a request for the next batch file; a reply that
+fails validation makes instructor write its re-ask, which is asked in the next round, as live.
+An article whose questions all have replies is written to the results file like a live one.
+
+While one question waits, the rest of the article's tasks still run on a stand-in reply, so
+their first questions go into the same round (a strategy's tasks do not read each other's
+replies); what the stand-in leads to is never sent nor written. ``whole`` (brief@3) thus asks
+its four questions in round one, and round two carries only re-asks.
+
+State lives next to the results file, in ``<out>.batches/``: ``state.sqlite`` (the requests in
+flight, the replies, the batches with their ids and rounds) and the request files as uploaded. A
+killed process resumes with ``--resume``: batches it created are polled, never created again,
+and a request already in a live batch is never sent twice. Requests a batch did not answer
+(expired, cancelled, 429 or 5xx) are sent again in a later round, up to ``retry_attempts`` times.
+
+``--export-requests FILE`` writes the round's requests without uploading (for ``vllm run-batch``
+or another runner); ``--import-results FILE`` reads that runner's output and continues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import api
+from ..base import jsonl_lines
+from ..batch import (
+    Books,
+    Counts,
+    LockedSink,
+    Progress,
+    check_not_empty,
+    check_out,
+    duplicate_failure,
+    failure_record,
+    selected_items,
+)
+from ..config import resolve_settings
+from ..errors import UsageError
+from ..ingest import Unreadable, check_inputs, iter_articles
+from ..llm import OpenAIProvider, build_provider
+from ..store import Store, open_store
+from .client import BatchAPI, Submitter, settle
+from .files import MAX_BYTES, MAX_REQUESTS, iter_requests
+from .replay import Replayer
+from .state import State
+
+__all__ = ["MAX_BYTES", "MAX_REQUESTS", "VIAS", "Outcome", "iter_requests", "run"]
+
+VIAS = ("openai-batch",)
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome(Counts):
+    """A batch-file run's counts, with what is still waiting for answers."""
+
+    waiting: int = 0  # articles whose requests are out (in a live batch or an exported file)
+    requests_sent: int = 0
+    rounds: int = 0
+    exported: Path | None = None
+
+
+def run(
+    inputs: list[str],
+    out: Path,
+    *,
+    prompt: str | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    mode: str | None = None,
+    timeout: float | None = None,
+    limit: int | None = None,
+    resume: bool = False,
+    shard: tuple[int, int] | None = None,
+    fail_fast: bool = False,
+    cache: bool = True,
+    log: bool = True,
+    text_field: str = "text",
+    id_field: str = "id",
+    progress: Progress | None = None,
+    total: int | None = None,
+    strategy: str | None = None,
+    via: str | None = "openai-batch",
+    export_requests: Path | None = None,
+    import_results: Path | None = None,
+    poll_interval: float = 30.0,
+    max_requests: int = MAX_REQUESTS,
+    max_bytes: int = MAX_BYTES,
+    retry_failed: bool = False,
+    **_live_only: Any,
+) -> Outcome:
+    """Brief ``inputs`` into ``out`` through batch files (see the module docstring).
+
+    ``via="openai-batch"``: upload, create, poll and take in batches until every article is
+    written. ``export_requests``: write the next round's requests to that file and stop;
+    ``import_results``: take in a runner's output for an exported round first (implies
+    resume). ``retry_failed`` resumes and asks again for the articles whose records say they
+    failed (their replies are forgotten, so the questions go into the next batch file).
+    Options of the live engine that do not apply (``concurrency``) are ignored.
+    """
+    if via is not None and via not in VIAS:
+        raise UsageError(f"unknown --via {via!r}", f"choose one of: live, {', '.join(VIAS)}")
+    if export_requests is not None and via is not None:
+        raise UsageError(
+            "--export-requests writes the requests instead of sending them",
+            "pass either --export-requests or --via openai-batch",
+        )
+    if import_results is not None and not import_results.is_file():
+        raise UsageError(
+            f"--import-results {import_results}: no such file",
+            "pass the output file the batch runner wrote",
+        )
+    check_out(out)
+    check_inputs(inputs)
+    check_not_empty(inputs, text_field=text_field, id_field=id_field)
+    settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
+    chosen = api.plan(prompt, strategy, settings)
+    if chosen.prompt is None:
+        raise UsageError(
+            f"the {chosen.strategy.name} strategy asks no model, so there is "
+            "nothing to put in a batch file",
+            "run it without --via",
+        )
+    real = build_provider(settings)
+    if not isinstance(real, OpenAIProvider):
+        raise UsageError(
+            f"batch files need an OpenAI-compatible model, not {settings.model}",
+            "pass --model openai:<model>",
+        )
+    resume = resume or retry_failed or import_results is not None
+    results = LockedSink(out, resume=resume, retry_failed=retry_failed)
+    sink = results.sink
+    state: State | None = None
+    store: Store | None = None
+    try:
+        state = State(out, resume=resume)
+        state.forget(sink.retried)
+        state.check_run(
+            {
+                "model": settings.model,
+                "prompt": chosen.prompt.ref,
+                "prompt_sha256": chosen.prompt.sha256,
+                "strategy": chosen.strategy.name,
+            }
+        )
+        if cache or log:
+            store = open_store()
+        replay = Replayer(settings, chosen.prompt, chosen.strategy, real, state, store, cache, log)
+        counts = Outcome(total=total)
+        rounds = _Rounds(
+            inputs,
+            sink,
+            state,
+            replay,
+            counts,
+            progress or (lambda _: None),
+            text_field=text_field,
+            id_field=id_field,
+            shard=shard,
+            limit=limit,
+            fail_fast=fail_fast,
+        )
+        if import_results is not None:
+            lines = jsonl_lines(import_results.read_text(encoding="utf-8"))
+            settle(state, None, lines, ended="imported", attempts=settings.retry.attempts)
+        try:
+            if via is None:
+                rounds.export(export_requests, max_requests=max_requests, max_bytes=max_bytes)
+            else:
+                batch_api = BatchAPI(settings, state, poll_interval=poll_interval)
+                batch_api.recover()
+                rounds.through(batch_api, max_requests=max_requests, max_bytes=max_bytes)
+        except KeyboardInterrupt:
+            counts.interrupted = True
+        counts.rounds = state.next_round() - 1
+        return counts
+    finally:
+        if state is not None:
+            state.db.close()
+        if store is not None:
+            store.close()
+        results.close()
+
+
+@dataclass
+class _Rounds:
+    """Passes over the inputs: each writes the articles whose replies are all there and queues
+    the requests the others still need."""
+
+    inputs: list[str]
+    sink: Any
+    state: State
+    replay: Replayer
+    counts: Outcome
+    report: Progress
+    text_field: str
+    id_field: str
+    shard: tuple[int, int] | None
+    limit: int | None
+    fail_fast: bool
+    written: set[str] = field(default_factory=set)
+    books: Books = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.written = set(self.sink.done_ids())
+        self.counts.resumed = len(self.written)
+        self.books = Books(self.sink, self.counts, self.report, fail_fast=self.fail_fast,
+                           written=self.written)  # fmt: skip
+
+    def export(self, path: Path | None, *, max_requests: int, max_bytes: int) -> None:
+        """One pass; the requests go to ``path`` (None: an import that only writes results)."""
+        submitter = Submitter(
+            self.state,
+            "export",
+            self.state.next_round(),
+            max_requests=max_requests,
+            max_bytes=max_bytes,
+            send=lambda *_: None,
+            path=path,
+        )
+        self.one_pass(submitter, queue=path is not None)
+        if path is not None and submitter.sent:
+            self.counts.exported = path
+
+    def through(self, batch_api: BatchAPI, *, max_requests: int, max_bytes: int) -> None:
+        """Rounds through the Batch API until every article is written."""
+        idle = 0
+        while not self.counts.stopped_early:
+            batch_api.wait(self.progress)
+            submitter = Submitter(
+                self.state,
+                "openai",
+                self.state.next_round(),
+                max_requests=max_requests,
+                max_bytes=max_bytes,
+                send=batch_api.send,
+            )
+            self.one_pass(submitter, queue=True)
+            # A pass that sent nothing is the last, unless articles still wait on replies it
+            # stored itself (a request too big for any file): one more pass writes them.
+            idle = 0 if submitter.sent else idle + 1
+            if idle and (not self.counts.waiting or idle > 1):
+                return
+
+    def progress(self) -> None:
+        self.counts.in_flight = self.state.live_requests()
+        self.report(self.counts)
+
+    def one_pass(self, submitter: Submitter, *, queue: bool) -> None:
+        counts = self.counts
+        counts.waiting = 0
+        seen: dict[str, str] = {}
+        items = iter_articles(self.inputs, text_field=self.text_field, id_field=self.id_field)
+        try:
+            for item in selected_items(items, self.shard, self.limit):
+                if counts.stopped_early:
+                    break
+                if item.id in seen:  # its twin may be written, waiting, or from a resume
+                    self.books.write(duplicate_failure(item.id, item.source, seen[item.id]))
+                    continue
+                seen[item.id] = item.source
+                if item.id in self.written:
+                    continue
+                if isinstance(item, Unreadable):
+                    self.books.write(failure_record(item.id, item.source, item.error, "input"))
+                    continue
+                record, needed = self.replay(item)
+                if record is not None:
+                    self.books.write(record)
+                    continue
+                counts.waiting += 1
+                for need in needed if queue else ():
+                    submitter.add(need)
+            submitter.flush()
+        finally:
+            submitter.abandon()
+        counts.requests_sent += submitter.sent
+        self.progress()
