@@ -6,6 +6,7 @@ import json
 import os
 import time
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +178,19 @@ def brief2_default(monkeypatch: pytest.MonkeyPatch) -> None:
     from newsbrief import base
 
     monkeypatch.setitem(base.DEFAULT_PROMPTS, "focused", "brief@2")
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[str]:
+    """A local Ray cluster on two CPUs for the whole session (every module that runs the Ray
+    engine shares it); its address for other drivers. Ray is imported only when asked for."""
+    import ray
+
+    from newsbrief.engines import ray_engine
+
+    ray_engine.short_temp_dir()
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield str(ray.get_runtime_context().gcs_address)
+    finally:
+        ray.shutdown()

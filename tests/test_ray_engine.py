@@ -24,22 +24,10 @@ from .helpers import CORPUS, batch_args, corpus, kill_when, records
 
 if not os.environ.get("CI"):  # CI installs newsbrief[dev], which holds Ray: there it must run
     pytest.importorskip("ray")
-import ray
 
 from newsbrief.engines import ray_engine
 
 JSON_SCHEMA = ("--mode", "json_schema")
-
-
-@pytest.fixture(scope="session")
-def cluster() -> Iterator[str]:
-    """A local Ray cluster on two CPUs for the whole session; its address for other drivers."""
-    ray_engine.short_temp_dir()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield str(ray.get_runtime_context().gcs_address)
-    finally:
-        ray.shutdown()
 
 
 @pytest.fixture
