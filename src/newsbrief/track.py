@@ -43,7 +43,7 @@ SIMILARITIES = ("overlap", "wordllama")
 DEFAULT_SIMILARITY = "overlap"
 # Thresholds per similarity, chosen on the FOMC 2008-2011 statements (bench/track.py --sweep)
 # and reported on all of 2008-2016.
-THRESHOLDS = {"overlap": 0.5, "wordllama": 0.75}
+THRESHOLDS = {"overlap": 0.45, "wordllama": 0.8}
 RECENT = 3  # a thread is compared by its latest mentions
 MAX_SKIPPED_LISTED = 50
 
@@ -536,15 +536,21 @@ def is_reversal(mention: Mention) -> bool:
 
 
 def flag_changes(mentions: list[Mention], thread: list[int]) -> None:
-    """Mark each mention of ``thread`` whose facts differ from the previous mention's."""
-    previous: dict[str, frozenset[str]] | None = None
+    """Mark each mention of ``thread`` (in time order) whose facts match none of the thread's
+    mentions in the previous article: a change of amount, date or condition since then."""
+    previous: list[dict[str, frozenset[str]]] = []
+    current: list[dict[str, frozenset[str]]] = []
+    article = None
     for index in thread:
         mention = mentions[index]
+        if mention.article != article:
+            previous, current, article = current or previous, [], mention.article
         mention.reversal = is_reversal(mention)
         now = facts(mention)
-        if previous is not None:
-            mention.changed = [k for k in ("amount", "date", "condition") if now[k] != previous[k]]
-        previous = now
+        current.append(now)
+        if previous and now not in previous:
+            closest = max(previous, key=lambda p: sum(now[k] == p[k] for k in now))
+            mention.changed = [k for k in ("amount", "date", "condition") if now[k] != closest[k]]
 
 
 # --- the tracker --------------------------------------------------------------------------------
@@ -634,6 +640,25 @@ def _actor_doc(actor: Actor, threads: list[dict[str, Any]]) -> dict[str, Any]:
         "mentions": sum(t["count"] for t in threads),
         "threads": threads,
     }
+
+
+def thread_all(
+    mentions: list[Mention], similarity: str = DEFAULT_SIMILARITY, threshold: float | None = None
+) -> list[list[int]]:
+    """Threads (indices into ``mentions``) of every actor's mentions, changes flagged; the
+    mentions' ``actor_key`` must be set (:func:`resolve_actors`)."""
+    limit = THRESHOLDS[similarity] if threshold is None else threshold
+    make = similarity_for(similarity)
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for index, mention in enumerate(mentions):
+        grouped[mention.actor_key].append(index)
+    threads = []
+    for indices in grouped.values():
+        own = [mentions[i] for i in indices]
+        for members in thread_mentions(own, make([m.commitment for m in own]), limit):
+            flag_changes(own, members)
+            threads.append([indices[i] for i in members])
+    return threads
 
 
 def build(

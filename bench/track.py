@@ -1,0 +1,193 @@
+"""The pledge tracker (issue 23) against our labels of the FOMC statements 2008-2016, and its
+speed and memory on synthetic results.
+
+    python bench/track.py --clone /work/.mirror/fomc+statements/repo          # quality
+    python bench/track.py --clone ... --sweep                                 # thresholds too
+    python bench/track.py --speed                                             # 10k and 100k
+
+Quality: (1) threads given the labelled pledges, B-cubed F1, for each similarity (token overlap
+and wordllama's static embeddings) at its threshold; with --sweep, every threshold, chosen on
+2008-2011 and reported on 2008-2016; (2) end to end: ``newsbrief batch --strategy floor`` over
+the statements (a fresh run, no cache), then the tracker over its results; (3) change flags,
+precision and recall, both ways. Speed: a synthetic results file of N records (generated here),
+``newsbrief track`` over it in a fresh process: wall time and peak RSS, at 10k and 100k, and the
+ratio. Each number is printed only after its inputs are checked (statement hashes, record and
+pledge counts); an invalid measurement exits with status 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _valid import Checks, require
+
+from newsbrief import batch
+from newsbrief.evals.track import score_end_to_end, score_given_gold
+from newsbrief.track import THRESHOLDS, Skipped, read_mentions, resolve_actors, thread_all
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "evals" / "external" / "track" / "fomc.json"
+
+
+def statements(clone: Path, labels: dict[str, Any]) -> dict[str, str]:
+    """The labelled statements' texts from a clone, each checked against its sha256."""
+    texts = {}
+    commit = labels["source"]["commit"]
+    for statement in labels["statements"]:
+        data = subprocess.run(["git", f"--git-dir={clone}", "show", f"{commit}:{statement['path']}"],
+                              capture_output=True, check=True).stdout  # fmt: skip
+        require(hashlib.sha256(data).hexdigest() == statement["sha256"],
+                f"{statement['path']} is not the labelled text")  # fmt: skip
+        texts[statement["id"]] = data.decode("utf-8")
+    return texts
+
+
+def _line(name: str, scores: dict[str, Any]) -> str:
+    b, c = scores["bcubed"], scores["changes"]
+    return (f"{name:<34} B-cubed P {b['precision']:.3f} R {b['recall']:.3f} F1 {b['f1']:.3f}"
+            f" | changes P {c['precision']:.3f} R {c['recall']:.3f} ({c['explanation']})")  # fmt: skip
+
+
+def given_gold(labels: dict[str, Any], texts: dict[str, str], sweep: bool) -> None:
+    total = sum(len(s["pledges"]) for s in labels["statements"])
+    dev = {**labels, "statements": [s for s in labels["statements"] if s["id"] < "2012"]}
+    for method in ("overlap", "wordllama"):
+        scores = score_given_gold(labels, texts, method, THRESHOLDS[method])
+        require(scores["pledges"] == total, "every labelled pledge threaded")
+        print(_line(f"given gold, {method} @ {THRESHOLDS[method]}", scores))
+        if sweep:
+            grid = [round(0.3 + 0.05 * i, 2) for i in range(13)]
+            on_dev = {t: score_given_gold(dev, texts, method, t)["bcubed"]["f1"] for t in grid}
+            best = max(grid, key=lambda t: (on_dev[t], -abs(t - 0.6)))
+            print(f"  sweep on 2008-2011: " + " ".join(f"{t}:{on_dev[t]:.3f}" for t in grid))
+            print(_line(f"  chosen on 2008-2011: {best}", score_given_gold(labels, texts, method, best)))
+
+
+def end_to_end(labels: dict[str, Any], texts: dict[str, str], work: Path) -> None:
+    folder = work / "statements"
+    folder.mkdir()
+    for sid, text in texts.items():
+        (folder / f"{sid}.txt").write_text(text, encoding="utf-8")
+    results = work / "fomc.jsonl"
+    started = time.perf_counter()
+    counts = batch.run([str(folder)], results, strategy="floor", cache=False, log=False)
+    seconds = time.perf_counter() - started
+    require(counts.done == len(texts) and counts.failed == 0 and counts.cached == 0,
+            f"batch: {counts.done} done, {counts.failed} failed, {counts.cached} cached")  # fmt: skip
+    print(f"batch --strategy floor: {counts.done} statements in {seconds:.1f} s -> {results.name}")
+    for method in ("overlap", "wordllama"):
+        skipped = Skipped()
+        mentions = read_mentions([str(results)], skipped)
+        require(skipped.records == len(texts) and skipped.bad == 0, "every record read")
+        resolve_actors(mentions)
+        threads = thread_all(mentions, method)
+        scores = score_end_to_end(labels, texts, mentions, threads)
+        print(_line(f"end to end, {method}", scores))
+        print(f"  {scores['mentions']} mentions, {scores['mentions_on_labelled_pledges']} on "
+              f"labelled pledges; {scores['labelled_pledges_found']} of "
+              f"{scores['labelled_pledges']} labelled pledges found")  # fmt: skip
+
+
+# --- speed --------------------------------------------------------------------------------------
+
+FIRST = ["Ana", "Ben", "Chloe", "Dmitri", "Elif", "Farah", "Goran", "Hana", "Ivan", "Jun"]
+LAST = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Novak", "Castillo", "Haddad", "Berg"]
+BODIES = ["Harbour Council", "Ministry of Transport", "Northwind Energy", "Central Bank"]
+VERBS = ["build", "fund", "repair", "expand", "close", "review", "cut", "raise", "open", "sell"]
+THINGS = ["the bridge", "two schools", "the rail line", "fuel taxes", "the port", "a clinic",
+          "the water plant", "bus fares", "the airport", "housing grants", "the museum"]  # fmt: skip
+
+
+def synthetic(path: Path, count: int, seed: int = 7) -> int:
+    """``count`` ok records of made-up pledges (and one failed record in 50); their pledges."""
+    rng = random.Random(seed)
+    people = [f"{f} {last}" for f in FIRST for last in LAST] + BODIES
+    pledges = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            if n % 50 == 49:
+                handle.write(json.dumps({"version": 1, "id": f"a{n}", "status": "failed"}) + "\n")
+                continue
+            items = []
+            for _ in range(rng.randint(1, 4)):
+                actor = rng.choice(people)
+                said = f"{rng.choice(VERBS)} {rng.choice(THINGS)} by {rng.randint(2025, 2032)}"
+                name = actor if rng.random() < 0.7 else f"Mr. {actor.split()[-1]}"
+                items.append({"actor": name, "commitment": said, "condition": None,
+                              "evidence": f"{actor} said they will {said}."})  # fmt: skip
+            pledges += len(items)
+            day = f"20{10 + n * 10 // count:02d}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+            handle.write(json.dumps({"version": 1, "id": f"a{n}", "status": "ok",
+                                     "article": {"id": f"a{n}", "source": f"a{n}.html",
+                                                 "title": "t", "date": day},
+                                     "brief": {"summary": "s", "pledges": items, "positions": [],
+                                               "quoted_experts": []}}) + "\n")  # fmt: skip
+    return pledges
+
+
+def timed_track(results: Path) -> tuple[float, float, dict[str, Any]]:
+    """Wall seconds, peak RSS (MB) and counts of ``newsbrief track --format json`` in a fresh
+    process."""
+    out = results.with_suffix(".track.json")
+    code = ("import sys, resource; from newsbrief.cli import app; "
+            "sys.argv=['newsbrief','track',sys.argv[1],'-f','json','-o',sys.argv[2]]\n"
+            "try:\n app()\nexcept SystemExit as e:\n assert not e.code, e.code\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")  # fmt: skip
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, str(results), str(out)],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    seconds = time.perf_counter() - started
+    require(done.returncode == 0, f"track failed: {done.stderr[-400:]}")
+    peak_mb = int(done.stdout.split()[-1]) / 1024
+    return seconds, peak_mb, json.loads(out.read_text(encoding="utf-8"))["counts"]
+
+
+def speed(work: Path) -> None:
+    measured = {}
+    for count in (10_000, 100_000):
+        path = work / f"synthetic{count}.jsonl"
+        pledges = synthetic(path, count)
+        seconds, peak, counts = timed_track(path)
+        checks = Checks()
+        checks.equal(counts["records"], count, "records read")
+        checks.equal(counts["failed"], count // 50, "failed records counted")
+        checks.equal(counts["mentions"], pledges, "pledges tracked")
+        checks.verify()
+        measured[count] = seconds
+        print(f"{count:>7} records, {pledges} pledges: {seconds:.1f} s, peak RSS {peak:.0f} MB, "
+              f"{counts['actors']} actors, {counts['threads']} threads")  # fmt: skip
+    print(f"100k/10k time ratio: {measured[100_000] / measured[10_000]:.1f} (linear: 10)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--clone", type=Path, help="a clone of fomc/statements (bare is fine)")
+    parser.add_argument("--sweep", action="store_true", help="also sweep the thresholds")
+    parser.add_argument("--speed", action="store_true", help="time 10k and 100k records")
+    args = parser.parse_args()
+    require(args.clone is not None or args.speed, "pass --clone, --speed or both")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        if args.clone is not None:
+            labels = json.loads(LABELS.read_text(encoding="utf-8"))
+            texts = statements(args.clone, labels)
+            given_gold(labels, texts, args.sweep)
+            end_to_end(labels, texts, work)
+        if args.speed:
+            speed(work)
+    print(f"(peak RSS of this bench process: "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
