@@ -44,7 +44,8 @@ def statements(clone: Path, labels: dict[str, Any]) -> dict[str, str]:
     texts = {}
     commit = labels["source"]["commit"]
     for statement in labels["statements"]:
-        data = subprocess.run(["git", f"--git-dir={clone}", "show", f"{commit}:{statement['path']}"],
+        blob = f"{commit}:{statement['path']}"
+        data = subprocess.run(["git", f"--git-dir={clone}", "show", blob],
                               capture_output=True, check=True).stdout  # fmt: skip
         require(hashlib.sha256(data).hexdigest() == statement["sha256"],
                 f"{statement['path']} is not the labelled text")  # fmt: skip
@@ -55,7 +56,8 @@ def statements(clone: Path, labels: dict[str, Any]) -> dict[str, str]:
 def _line(name: str, scores: dict[str, Any]) -> str:
     b, c = scores["bcubed"], scores["changes"]
     return (f"{name:<34} B-cubed P {b['precision']:.3f} R {b['recall']:.3f} F1 {b['f1']:.3f}"
-            f" | changes P {c['precision']:.3f} R {c['recall']:.3f} ({c['explanation']})")  # fmt: skip
+            f" | changes P {c['precision']:.3f} R {c['recall']:.3f}"
+            f" ({c['explanation']})")  # fmt: skip
 
 
 def given_gold(labels: dict[str, Any], texts: dict[str, str], sweep: bool) -> None:
@@ -69,8 +71,12 @@ def given_gold(labels: dict[str, Any], texts: dict[str, str], sweep: bool) -> No
             grid = [round(0.3 + 0.05 * i, 2) for i in range(13)]
             on_dev = {t: score_given_gold(dev, texts, method, t)["bcubed"]["f1"] for t in grid}
             best = max(grid, key=lambda t: (on_dev[t], -abs(t - 0.6)))
-            print(f"  sweep on 2008-2011: " + " ".join(f"{t}:{on_dev[t]:.3f}" for t in grid))
-            print(_line(f"  chosen on 2008-2011: {best}", score_given_gold(labels, texts, method, best)))
+            print("  sweep on 2008-2011: " + " ".join(f"{t}:{on_dev[t]:.3f}" for t in grid))
+            print(
+                _line(
+                    f"  chosen on 2008-2011: {best}", score_given_gold(labels, texts, method, best)
+                )
+            )
 
 
 def end_to_end(labels: dict[str, Any], texts: dict[str, str], work: Path) -> None:
@@ -83,7 +89,8 @@ def end_to_end(labels: dict[str, Any], texts: dict[str, str], work: Path) -> Non
     counts = batch.run([str(folder)], results, strategy="floor", cache=False, log=False)
     seconds = time.perf_counter() - started
     require(counts.done == len(texts) and counts.failed == 0 and counts.cached == 0,
-            f"batch: {counts.done} done, {counts.failed} failed, {counts.cached} cached")  # fmt: skip
+            f"batch: {counts.done} done, {counts.failed} failed, "
+            f"{counts.cached} cached")  # fmt: skip
     print(f"batch --strategy floor: {counts.done} statements in {seconds:.1f} s -> {results.name}")
     for method in ("overlap", "wordllama"):
         skipped = Skipped()
@@ -105,7 +112,8 @@ LAST = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Novak", "Castillo", "Haddad"
 BODIES = ["Harbour Council", "Ministry of Transport", "Northwind Energy", "Central Bank"]
 VERBS = ["build", "fund", "repair", "expand", "close", "review", "cut", "raise", "open", "sell"]
 THINGS = ["the bridge", "two schools", "the rail line", "fuel taxes", "the port", "a clinic",
-          "the water plant", "bus fares", "the airport", "housing grants", "the museum"]  # fmt: skip
+          "the water plant", "bus fares", "the airport", "housing grants",
+          "the museum"]  # fmt: skip
 
 
 def synthetic(path: Path, count: int, seed: int = 7) -> int:
@@ -185,8 +193,10 @@ def main() -> None:
             end_to_end(labels, texts, work)
         if args.speed:
             speed(work)
-    print(f"(peak RSS of this bench process: "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+    print(
+        f"(peak RSS of this bench process: "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

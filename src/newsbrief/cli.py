@@ -1068,21 +1068,31 @@ def track_command(
     ),
     output: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="FORMAT", callback=choice_of(TrackFormat),
-                     help="pretty (per actor, its threads), json (actors -> threads -> "
-                     "mentions) or html (one page with a timeline per actor)."),
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=choice_of(TrackFormat),
+            help="pretty (per actor, its threads), json (actors -> threads -> "
+            "mentions) or html (one page with a timeline per actor).",
+        ),
     ] = "pretty",
     out_file: Path | None = typer.Option(
         None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
     ),
-    actor: str | None = typer.Option(None, "--actor", metavar="NAME",
-                                     help="Only actors whose name contains NAME."),
-    since: str | None = typer.Option(None, "--since", metavar="DATE",
-                                     help="Only mentions dated on or after DATE (YYYY-MM-DD)."),
-    until: str | None = typer.Option(None, "--until", metavar="DATE",
-                                     help="Only mentions dated on or before DATE (YYYY-MM-DD)."),
+    actor: str | None = typer.Option(
+        None, "--actor", metavar="NAME", help="Only actors whose name contains NAME."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", metavar="DATE", help="Only mentions dated on or after DATE (YYYY-MM-DD)."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", metavar="DATE", help="Only mentions dated on or before DATE (YYYY-MM-DD)."
+    ),
     similarity: str | None = typer.Option(
-        None, "--similarity", metavar="NAME",
+        None,
+        "--similarity",
+        metavar="NAME",
         help="How pledges are matched: overlap (content words, the default) or wordllama "
         "(static word embeddings; pip install wordllama).",
     ),
@@ -1098,14 +1108,21 @@ def track_command(
             typer.echo(page, nl=False)
             return
         _write(out_file, page)
-        typer.echo(f"wrote {out_file} ({document['counts']['threads']} threads); open it in a browser")
+        typer.echo(
+            f"wrote {out_file} ({document['counts']['threads']} threads); open it in a browser"
+        )
         return
     if output == TrackFormat.json or out_file is not None:
-        text = json.dumps(document, indent=2, ensure_ascii=False)
-        if out_file is not None:
-            _write(out_file, text + "\n")
+        if out_file is not None:  # streamed: no second copy of a large document in memory
+            try:
+                with out_file.open("w", encoding="utf-8") as handle:
+                    json.dump(document, handle, indent=1, ensure_ascii=False)
+                    handle.write("\n")
+            except OSError as exc:
+                raise InputError(f"cannot write --output {out_file}: {exc.strerror}",
+                                 "check the folder exists and is writable") from exc  # fmt: skip
             return
-        typer.echo(text)
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     _stdout().print(track_rich(document))
 

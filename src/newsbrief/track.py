@@ -27,6 +27,7 @@ placed by its position in the results. Each mention says which (``date_from``).
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 import sqlite3
@@ -163,7 +164,7 @@ def mentions_of(record: object, order: int, source: str) -> list[Mention]:
             actor=_text(pledge.get("actor"), f"pledge {number} actor"),
             commitment=_text(pledge.get("commitment"), f"pledge {number} commitment"),
             condition=condition if isinstance(condition, str) and condition.strip() else None,
-            evidence=pledge.get("evidence") if isinstance(pledge.get("evidence"), str) else "",
+            evidence=str(pledge.get("evidence") or ""),
             article=article_id, date=date, date_from=date_from, order=order, source=source,
             context=context,
         ))  # fmt: skip
@@ -460,9 +461,7 @@ def place_undated(mentions: list[Mention]) -> dict[int, str]:
     return placed
 
 
-def thread_mentions(
-    mentions: list[Mention], similar: Similar, threshold: float
-) -> list[list[int]]:
+def thread_mentions(mentions: list[Mention], similar: Similar, threshold: float) -> list[list[int]]:
     """Threads of one actor's mentions (indices into ``mentions``), in time order: each mention
     joins the most similar thread (by its latest mentions) if at least ``threshold``."""
     placed = place_undated(mentions)
@@ -472,8 +471,8 @@ def thread_mentions(
     for index in ordered:
         words = content_words(mentions[index].commitment)
         shared = Counter(t for w in words for t in by_word.get(w, ()))
-        candidates = [t for t, _ in shared.most_common(40)] if len(threads) > 40 else range(
-            len(threads)
+        candidates = (
+            [t for t, _ in shared.most_common(40)] if len(threads) > 40 else range(len(threads))
         )
         best, best_score = -1, threshold
         for t in candidates:
@@ -498,7 +497,9 @@ _AMOUNT = re.compile(
     r"|\b\d[\d,.]*\s*(?:billion|million|trillion|thousand)\b",
     re.IGNORECASE,
 )
-_MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
 _WHEN = re.compile(
     rf"\b(?:(?:early|mid|late|end of|the end of|middle of)[- ]?)?(?:(?:{_MONTH_NAMES})\s+)?"
     r"(?:19|20)\d\d\b"
@@ -509,7 +510,8 @@ _WHEN = re.compile(
 )
 _REVERSAL = re.compile(
     r"\b(?:no longer|not (?:go ahead|proceed)|will not (?:now|after all)"
-    r"|(?:dropp|scrapp|shelv|abandon|revers|withdr[ae]w|cancel+|rescind|call(?:ed)? off|back(?:ed)? away)"
+    r"|(?:dropp|scrapp|shelv|abandon|revers|withdr[ae]w|cancel+|rescind|call(?:ed)? off"
+    r"|back(?:ed)? away)"
     r"\w*\b(?:\s+(?:from\s+)?(?:its|his|her|their|the|a|plans?|pledge|promise)\b)"
     r"|decided against|backtrack\w*|u-turn)",
     re.IGNORECASE,
@@ -587,7 +589,7 @@ def _thread_doc(mentions: list[Mention], members: list[int], number: int) -> dic
     own = [mentions[i] for i in members]
     dates = [m.date for m in own if m.date]
     changes = []
-    for before, after in zip(own, own[1:], strict=False):
+    for before, after in itertools.pairwise(own):
         if after.changed:
             changes.append({"what": after.changed, "article": after.article,
                             "before": before.commitment, "after": after.commitment,

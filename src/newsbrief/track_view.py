@@ -176,7 +176,10 @@ def _thread_block(thread: dict[str, Any], pages: set[str]) -> str:
         for c in thread["changes"][-3:]
     )
     items = "".join(_mention_item(m, pages) for m in thread["mentions"])
-    first, last = escape(thread["first"] or "", quote=True), escape(thread["last"] or "", quote=True)
+    first, last = (
+        escape(thread["first"] or "", quote=True),
+        escape(thread["last"] or "", quote=True),
+    )
     return (
         f"<details class='thread' data-first='{first}' data-last='{last}'><summary>"
         f"<span class='when'>{escape(_when(thread))} · {thread['count']}×</span>"

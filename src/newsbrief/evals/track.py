@@ -41,7 +41,7 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def bcubed(gold: Mapping[Hashable, Hashable], system: Mapping[Hashable, Hashable]) -> PRF:
+def bcubed(gold: Mapping[Any, Hashable], system: Mapping[Any, Hashable]) -> PRF:
     """B-cubed over the items of ``gold`` (item -> cluster); ``system`` must cover them."""
     members_gold: dict[Hashable, set[Hashable]] = defaultdict(set)
     members_sys: dict[Hashable, set[Hashable]] = defaultdict(set)
@@ -59,7 +59,7 @@ def bcubed(gold: Mapping[Hashable, Hashable], system: Mapping[Hashable, Hashable
     return PRF(p, r, _f1(p, r), f"B-cubed over {len(gold)} labelled items")
 
 
-def flag_scores(gold: Mapping[Hashable, bool], system: Mapping[Hashable, bool]) -> PRF:
+def flag_scores(gold: Mapping[Any, bool], system: Mapping[Any, bool]) -> PRF:
     tp = sum(1 for k, v in gold.items() if v and system.get(k))
     fp = sum(1 for k, v in gold.items() if not v and system.get(k))
     fn = sum(1 for k, v in gold.items() if v and not system.get(k))
@@ -68,7 +68,7 @@ def flag_scores(gold: Mapping[Hashable, bool], system: Mapping[Hashable, bool]) 
     return PRF(p, r, _f1(p, r), f"{tp} flagged rightly, {fp} wrongly, {fn} missed")
 
 
-def pair_scores(gold: Mapping[Hashable, Hashable], system: Mapping[Hashable, Hashable]) -> PRF:
+def pair_scores(gold: Mapping[Any, Hashable], system: Mapping[Any, Hashable]) -> PRF:
     """Pairwise precision/recall of merges: a pair of items is merged when both are in one
     cluster; precision over the system's merged pairs, recall over the gold's."""
     items = sorted(gold, key=str)
@@ -166,7 +166,10 @@ def match_mentions(
 
 
 def score_end_to_end(
-    labels: dict[str, Any], texts: Mapping[str, str], mentions: list[Mention], threads: list[list[int]]
+    labels: dict[str, Any],
+    texts: Mapping[str, str],
+    mentions: list[Mention],
+    threads: list[list[int]],
 ) -> dict[str, Any]:
     """Scores of threads already built over a results file's mentions (one actor's or all)."""
     matched = match_mentions(labels, texts, mentions)
