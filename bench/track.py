@@ -4,6 +4,11 @@ speed and memory on synthetic results.
     python bench/track.py --clone /work/.mirror/fomc+statements/repo          # quality
     python bench/track.py --clone ... --sweep                                 # thresholds too
     python bench/track.py --speed                                             # 10k and 100k
+    python bench/track.py --wikinews /work/.mirror/vanatteveldt+wikinews/repo  # actor merges
+
+Actor merges: every Wikinews 2019-2020 article (295) as one JSONL record, a fresh floor batch,
+and the resolver over the actors of its pledges and positions, scored pairwise against our labels
+(``evals/external/track/wikinews_actors.json``).
 
 Quality: (1) threads given the labelled pledges, B-cubed F1, for each similarity (token overlap
 and wordllama's static embeddings) at its threshold; with --sweep, every threshold, chosen on
@@ -18,9 +23,12 @@ pledge counts); an invalid measurement exits with status 3.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
+import io
 import json
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -32,11 +40,17 @@ from typing import Any
 from _valid import Checks, require
 
 from newsbrief import batch
-from newsbrief.evals.track import score_end_to_end, score_given_gold
+from newsbrief.evals.track import (
+    actor_mentions,
+    score_actor_merges,
+    score_end_to_end,
+    score_given_gold,
+)
 from newsbrief.track import THRESHOLDS, Skipped, read_mentions, resolve_actors, thread_all
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "evals" / "external" / "track" / "fomc.json"
+ACTORS = ROOT / "evals" / "external" / "track" / "wikinews_actors.json"
 
 
 def statements(clone: Path, labels: dict[str, Any]) -> dict[str, str]:
@@ -103,6 +117,37 @@ def end_to_end(labels: dict[str, Any], texts: dict[str, str], work: Path) -> Non
         print(f"  {scores['mentions']} mentions, {scores['mentions_on_labelled_pledges']} on "
               f"labelled pledges; {scores['labelled_pledges_found']} of "
               f"{scores['labelled_pledges']} labelled pledges found")  # fmt: skip
+
+
+def wikinews(clone: Path, work: Path) -> None:
+    labels = json.loads(ACTORS.read_text(encoding="utf-8"))
+    source = labels["source"]
+    articles = work / "wn.jsonl"
+    count = 0
+    with articles.open("w", encoding="utf-8") as out:
+        for path in source["paths"]:
+            blob = f"{source['commit']}:{path}"
+            done = subprocess.run(["git", f"--git-dir={clone}", "show", blob],
+                                  capture_output=True, check=True)  # fmt: skip
+            data = done.stdout.decode("utf-8")
+            for row in csv.DictReader(io.StringIO(data, newline="")):
+                slug = re.sub(r"[^a-z0-9]+", "-", row["title"].lower())[:40].strip("-")
+                text = row["title"] + "\n\n" + row["text"]
+                out.write(json.dumps({"id": f"{row['date']}-{slug}", "text": text}) + "\n")
+                count += 1
+    require(count == 295, f"{count} Wikinews articles, the labels were made on 295")
+    results = work / "wn_results.jsonl"
+    counts = batch.run([str(articles)], results, strategy="floor", cache=False, log=False)
+    require(counts.done == count and counts.failed == 0 and counts.cached == 0,
+            f"batch: {counts.done} done, {counts.failed} failed, "
+            f"{counts.cached} cached")  # fmt: skip
+    with results.open(encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle]
+    scores = score_actor_merges(labels, actor_mentions(records))
+    merges = scores["merges"]
+    print(f"actor merges over {scores['mentions']} mentions ({scores['gold_actors']} labelled "
+          f"actors, {scores['actors']} found): P {merges['precision']:.4f} "
+          f"R {merges['recall']:.4f} F1 {merges['f1']:.4f} ({merges['explanation']})")  # fmt: skip
 
 
 # --- speed --------------------------------------------------------------------------------------
@@ -182,8 +227,10 @@ def main() -> None:
     parser.add_argument("--clone", type=Path, help="a clone of fomc/statements (bare is fine)")
     parser.add_argument("--sweep", action="store_true", help="also sweep the thresholds")
     parser.add_argument("--speed", action="store_true", help="time 10k and 100k records")
+    parser.add_argument("--wikinews", type=Path, help="a clone of vanatteveldt/wikinews")
     args = parser.parse_args()
-    require(args.clone is not None or args.speed, "pass --clone, --speed or both")
+    require(args.clone is not None or args.speed or args.wikinews is not None,
+            "pass --clone, --wikinews or --speed")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         if args.clone is not None:
@@ -191,6 +238,8 @@ def main() -> None:
             texts = statements(args.clone, labels)
             given_gold(labels, texts, args.sweep)
             end_to_end(labels, texts, work)
+        if args.wikinews is not None:
+            wikinews(args.wikinews, work)
         if args.speed:
             speed(work)
     print(

@@ -31,6 +31,7 @@ import itertools
 import json
 import re
 import sqlite3
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -214,7 +215,7 @@ _TITLES = {
     "gen", "chairman", "chairwoman", "chair", "ceo", "king", "queen", "prince", "princess",
     "pope", "speaker", "leader", "former", "foreign", "finance", "defence", "defense", "state",
     "premier", "ambassador", "commissioner", "director", "chief", "executive", "reverend", "rev",
-    "the", "u.s.", "us", "attorney", "candidate", "democratic", "republican", "presidential",
+    "the", "u.s.", "u.s", "us", "attorney", "candidate", "democratic", "republican", "presidential",
 }  # fmt: skip
 _BODY_WORDS = {
     "committee", "council", "ministry", "department", "government", "party", "bank", "reserve",
@@ -225,12 +226,54 @@ _BODY_WORDS = {
     "states", "republic", "kingdom", "assembly", "service", "services", "city", "county",
 }  # fmt: skip
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’.-]*")
+_ROLES = _TITLES - {"us", "u.s.", "u.s", "state"}  # words that make a name a role
+_WORD = re.compile(r"[^\W_][\w'’.-]*")
+# Words that name a kind of actor rather than one ("Officials", "the government"), and words
+# that make a name a part of a group ("Both officers", "231 Democrats"): such an actor is
+# whoever its article means, never merged across articles.
+_GENERIC = {
+    "official", "officials", "authorities", "police", "government", "company", "family", "team",
+    "researchers", "army", "citizen", "citizens", "residents", "protesters", "officers", "sides",
+    "people", "experts", "scientists", "spokesperson", "spokesman", "spokeswoman", "ministry",
+    "department", "state", "schools", "millions", "project", "time", "critics", "lawmakers",
+    "analysts", "sources", "investigators", "doctors", "witnesses", "students", "workers",
+    "voters", "leaders", "members", "others", "group", "court", "committee", "council", "party",
+}  # fmt: skip
+_QUANTIFIERS = {"both", "other", "some", "many", "several", "all", "local", "most", "few"}
+
+
+def fold(text: str) -> str:
+    """``text`` without accents (Erdoğan -> Erdogan), for comparing names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def clean_name(name: str) -> tuple[str, str | None]:
+    """A name without brackets or an appositive after a comma, and the acronym given beside
+    it in parentheses: "the National Hurricane Center (NHC" -> ("the National Hurricane
+    Center", "NHC")."""
+    name = name.replace("[", "").replace("]", "").split(",")[0].strip()
+    found = re.match(r"^(.*?\S)\s*\(\s*([A-Z][A-Z0-9&.-]{1,9})\s*\)?$", name)
+    if found:
+        return found.group(1), found.group(2)
+    return name, None
 
 
 def _words(name: str) -> list[str]:
     cleaned = re.sub(r"['’]s\b", "", name.strip())
     return _WORD.findall(cleaned)
+
+
+def is_generic(name: str) -> bool:
+    """A kind of actor, or part of a group, rather than one actor (see ``_GENERIC``)."""
+    words = [w.lower().strip(".") for w in _words(name)]
+    while words and words[0] in {"the", "a", "an"}:
+        words = words[1:]
+    if not words:
+        return True
+    if words[0] in _QUANTIFIERS or words[0][0].isdigit():
+        return True
+    return all(w in _GENERIC for w in words)
 
 
 def is_body(name: str) -> bool:
@@ -245,15 +288,18 @@ def person_key(name: str) -> str:
     """A person's name without titles, initials and suffixes ("Mr. Donald J. Trump Jr." ->
     "Donald Trump"); "" when it names no person (a body, an acronym, a bare title, a pronoun,
     a lowercase phrase)."""
-    words = _words(name)
-    if is_body(name) or (len(words) == 1 and (words[0].isupper() or words[0].lower() in _PRONOUNS)):
-        return ""
     words = [w.strip(".") for w in _words(name)]
+    if is_body(name) or not words or any(w[0].isdigit() for w in words):
+        return ""
+    if len(words) > 1 and words[-1].lower() in _ROLES:  # "Puerto Rico governor": a role
+        return ""
     kept = [w for w in words if w.lower() not in _TITLES and w.lower() not in _SUFFIXES]
     kept = [w for w in kept if not (len(w) == 1 and w.isalpha())]  # middle initials
+    if len(kept) == 1 and (kept[0].isupper() or kept[0].lower() in _PRONOUNS):
+        return ""  # an acronym or a pronoun
     if not kept or not all(w[0].isupper() for w in kept) or len(kept) > 4:
         return ""
-    return " ".join(kept)
+    return fold(" ".join(kept))
 
 
 def body_key(name: str) -> str:
@@ -261,7 +307,7 @@ def body_key(name: str) -> str:
     words = [w.strip(".").lower() for w in _words(name)]
     while words and words[0] in {"the", "a", "an"}:
         words = words[1:]
-    return " ".join(words)
+    return fold(" ".join(words))
 
 
 def _initials(key: str) -> str:
@@ -278,23 +324,30 @@ class Actor:
     merges: dict[str, str] = field(default_factory=dict)  # name -> why it was merged
 
 
-def _first_key(mention: Mention) -> tuple[str, str]:
-    """(kind, key) of a mention's actor before merging across names."""
-    person = person_key(mention.actor)
-    if person:
-        return "person", person
-    words = _words(mention.actor)
-    named = [w for w in words if w.lower() not in _PRONOUNS]
-    if named and (is_body(mention.actor) or any(w[0].isupper() for w in named)):
-        return "body", body_key(mention.actor)
-    # a bare title or pronoun: only its article knows who it is
-    return "unresolved", f"{body_key(mention.actor)} [{mention.article}]"
+def _first_key(mention: Mention) -> tuple[str, str, str | None]:
+    """(kind, key, acronym given beside it) of a mention's actor before merging names."""
+    name, acronym = clean_name(mention.actor)
+    person = person_key(name)
+    if person and not is_generic(name):
+        return "person", person, acronym
+    words = _words(name)
+    named = [w for w in words if w.lower() not in _PRONOUNS and w.lower() not in _ROLES]
+    titled = len(words) > 1 and words[-1].lower() in _ROLES
+    if (
+        named
+        and not titled
+        and not is_generic(name)
+        and (is_body(name) or any(w[0].isupper() for w in named))
+    ):
+        return "body", body_key(name), acronym
+    # a kind of actor, a role or a pronoun: only its article knows who it is
+    return "unresolved", f"{body_key(name)} [{mention.article}]", None
 
 
 def _surname_owner(
     surname: str, context: tuple[str, ...], full: dict[str, set[str]]
 ) -> tuple[str, str] | None:
-    same_article = [n for n in context if n.split()[-1] == surname]
+    same_article = [n for n in context if surname in _surnames(n)]
     if len(same_article) == 1:
         return same_article[0], f"the surname of {same_article[0]}, named in the same article"
     if not same_article and len(full.get(surname, ())) == 1:
@@ -303,52 +356,91 @@ def _surname_owner(
     return None
 
 
-def _acronym_owner(key: str, bodies: set[str]) -> tuple[str, str] | None:
+def _surnames(key: str) -> set[str]:
+    """The words of a full name that may be its surname: the last, and the one before it in a
+    name of three words or more (Spanish and Portuguese names carry two)."""
+    words = key.split()
+    return set(words[-2:]) if len(words) > 2 else {words[-1]}
+
+
+def _longer_owner(key: str, people: set[str]) -> tuple[str, str] | None:
+    longer = [p for p in people if p.startswith(key + " ")]
+    if len(longer) == 1:
+        return longer[0], f"the same name without the last surname of {longer[0]}"
+    return None
+
+
+def _acronym_owner(key: str, bodies: set[str], given: dict[str, str]) -> tuple[str, str] | None:
     if " " in key or len(key) < 2:
         return None
+    if key in given:
+        return given[key], f"the acronym given beside {given[key]}"
     owners = [b for b in bodies if " " in b and _initials(b) == key]
     if len(owners) == 1:
         return owners[0], f"the initials of {owners[0]}"
     return None
 
 
+def _owner(kind: str, key: str, mention: Mention, known: dict[str, Any]) -> tuple[str, str] | None:
+    if kind == "person" and " " not in key:
+        return _surname_owner(key, tuple(fold(n) for n in mention.context), known["full"])
+    if kind == "person":
+        return _longer_owner(key, known["people"])
+    if kind == "body":
+        return _acronym_owner(key, known["bodies"], known["acronyms"])
+    return None
+
+
+def _known(first: list[tuple[str, str, str | None]]) -> dict[str, Any]:
+    full: dict[str, set[str]] = defaultdict(set)
+    people = {key for kind, key, _ in first if kind == "person" and " " in key}
+    for key in people:
+        for surname in _surnames(key):
+            full[surname].add(key)
+    acronyms: dict[str, set[str]] = defaultdict(set)
+    for _, key, acronym in first:
+        if acronym:
+            acronyms[acronym.lower().replace(".", "")].add(key)
+    return {
+        "full": full,
+        "people": people,
+        "bodies": {key for kind, key, _ in first if kind == "body"},
+        "acronyms": {a: next(iter(k)) for a, k in acronyms.items() if len(k) == 1},
+    }
+
+
 def resolve_actors(mentions: list[Mention]) -> dict[str, Actor]:
     """Set each mention's ``actor_key`` and return the actors by key (see the module doc)."""
     first = [_first_key(m) for m in mentions]
-    full: dict[str, set[str]] = defaultdict(set)
-    for kind, key in first:
-        if kind == "person" and " " in key:
-            full[key.split()[-1]].add(key)
-    bodies = {key for kind, key in first if kind == "body"}
+    known = _known(first)
     actors: dict[str, Actor] = {}
-    for mention, (kind, key) in zip(mentions, first, strict=True):
+    for mention, (kind, key, _) in zip(mentions, first, strict=True):
+        raw = mention.actor.strip()
+        owner = _owner(kind, key, mention, known)
         why = ""
-        owner = None
-        if kind == "person" and " " not in key:
-            owner = _surname_owner(key, mention.context, full)
-        elif kind == "body":
-            owner = _acronym_owner(key, bodies)
         if owner is not None:
             key, why = owner
-        elif kind == "person" and person_key(mention.actor) != mention.actor.strip():
-            why = "the same name without titles, initials or suffixes"
-        elif kind == "body" and key != mention.actor.strip():
-            why = "the same name without case, a leading 'the' or punctuation"
+        elif kind == "person" and key != raw:
+            why = "the same name without titles, initials, suffixes or accents"
+        elif kind == "body" and key != raw:
+            why = "the same name without case, a leading 'the', accents or punctuation"
         actor = actors.get(key)
         if actor is None:
             actor = actors[key] = Actor(key=key, name=key, kind=kind)
         mention.actor_key = key
-        actor.names[mention.actor.strip()] += 1
-        if why and mention.actor.strip() not in actor.merges:
-            actor.merges[mention.actor.strip()] = why
+        actor.names[raw] += 1
+        if why and raw not in actor.merges:
+            actor.merges[raw] = why
     for actor in actors.values():
         actor.name = _display_name(actor)
     return actors
 
 
 def _display_name(actor: Actor) -> str:
-    if actor.kind == "person":
-        return actor.key
+    if actor.kind == "person":  # the fullest form as written (accents kept)
+        forms = [person_key(clean_name(n)[0]) for n in actor.names]
+        same = [f for f in forms if fold(f) == actor.key]
+        return max(same, key=lambda f: (len(f), f)) if same else actor.key
     best, _ = max(actor.names.items(), key=lambda item: (item[1], len(item[0])))
     words = best.split()
     if words and words[0].lower() == "the":

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..track import Mention, thread_all
+from ..track import Mention, person_names, resolve_actors, thread_all
 
 
 @dataclass(frozen=True)
@@ -192,3 +192,66 @@ def score_end_to_end(
         "bcubed": bcubed(gold_threads, system).to_dict(),
         "changes": flag_scores(gold_changed, flagged).to_dict(),
     }
+
+
+# --- actor merges -------------------------------------------------------------------------------
+
+_PRONOUNS = {"i", "we", "you", "he", "she", "it", "they"}
+
+
+def _norm_name(name: str) -> str:
+    words = name.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return " ".join(words).casefold()
+
+
+def gold_actor(
+    labels: dict[str, Any], article: str, name: str, capitalised: frozenset[str] = frozenset()
+) -> str | None:
+    """Who ``name`` in ``article`` refers to by our labels (``wikinews_actors.json``); None
+    for a pronoun (not scored). ``capitalised``: the names the article writes with capitals."""
+    norm = _norm_name(name)
+    if norm in _PRONOUNS or not norm:
+        return None
+    per_article = {_norm_name(n) for n in labels["per_article"]}
+    lowercase = not any(c.isupper() for c in name) and norm not in capitalised
+    if norm in per_article or lowercase:
+        return f"{norm} @ {article}"
+    for number, group in enumerate(labels["same"]):
+        if norm in {_norm_name(n) for n in group}:
+            return f"group {number}"
+    return norm
+
+
+def actor_mentions(records: Iterable[dict[str, Any]]) -> list[Mention]:
+    """A mention per pledge and per position of ok records: the actors the resolver merges."""
+    found = []
+    for order, record in enumerate(records):
+        if record.get("status") != "ok":
+            continue
+        brief, article = record["brief"], record["article"]["id"]
+        context = tuple(sorted(person_names(brief)))
+        for item in [*brief.get("pledges", []), *brief.get("positions", [])]:
+            found.append(Mention(actor=item["actor"], commitment="", condition=None, evidence="",
+                                 article=article, date=None, date_from="order", order=order,
+                                 context=context))  # fmt: skip
+    return found
+
+
+def score_actor_merges(labels: dict[str, Any], mentions: list[Mention]) -> dict[str, Any]:
+    """Pairwise precision and recall of the resolver's merges over the labelled mentions."""
+    resolve_actors(mentions)
+    capitalised: dict[str, set[str]] = defaultdict(set)
+    for mention in mentions:
+        if any(c.isupper() for c in mention.actor):
+            capitalised[mention.article].add(_norm_name(mention.actor))
+    gold, system = {}, {}
+    for index, mention in enumerate(mentions):
+        seen = frozenset(capitalised[mention.article])
+        who = gold_actor(labels, mention.article, mention.actor, seen)
+        if who is not None:
+            gold[index], system[index] = who, mention.actor_key
+    scores = pair_scores(gold, system)
+    return {"mentions": len(gold), "gold_actors": len(set(gold.values())),
+            "actors": len(set(system.values())), "merges": scores.to_dict()}  # fmt: skip
