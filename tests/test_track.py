@@ -297,3 +297,48 @@ def test_the_page_in_chromium(chrome: Any, tmp_path: Path) -> None:  # noqa: F81
     link = chrome.find_element("css selector", "a[href='a1.html']")
     link.click()
     assert "brief a1" in chrome.page_source
+
+
+def names_merged(pledges: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """Actor name -> the names merged into it, for pledges (article id, actor name); an actor
+    kept to its article is named with the article."""
+    from newsbrief.track import Mention, resolve_actors
+
+    mentions = [Mention(actor=name, commitment="c", condition=None, evidence="", article=aid,
+                        date=None, date_from="order", order=n)
+                for n, (aid, name) in enumerate(pledges)]  # fmt: skip
+    actors = resolve_actors(mentions)
+    return {(f"{a.name} [only {a.key.rsplit('[', 1)[1]}" if a.kind == "unresolved" else a.name):
+            set(a.names) for a in actors.values()}  # fmt: skip
+
+
+def test_accents_acronyms_appositives_and_compound_surnames_merge() -> None:
+    merged = names_merged([
+        ("a", "Zoë Ağca"), ("b", "Zoe Agca"),
+        ("c", "the Northern Rail Authority (NRA"), ("d", "NRA"),
+        ("e", "Ilse Brandt, a harbour pilot from Kiel"), ("f", "Ilse Brandt"),
+        ("g", "Marta Ruiz Soler"), ("h", "Ruiz"), ("i", "Marta Ruiz"),
+    ])  # fmt: skip
+    assert merged["Zoë Ağca"] == {"Zoë Ağca", "Zoe Agca"}
+    assert merged["Northern Rail Authority"] == {"the Northern Rail Authority (NRA", "NRA"}
+    assert merged["Ilse Brandt"] == {"Ilse Brandt, a harbour pilot from Kiel", "Ilse Brandt"}
+    assert merged["Marta Ruiz Soler"] == {"Marta Ruiz Soler", "Ruiz", "Marta Ruiz"}
+
+
+def test_kinds_of_actor_groups_and_roles_stay_in_their_article() -> None:
+    merged = names_merged([
+        ("a", "Officials"), ("b", "Officials"), ("a", "The government"), ("b", "the government"),
+        ("a", "Both sides"), ("b", "Both sides"), ("a", "Lakeland governor"), ("b", "Lakeland"),
+        ("a", "40 Greens"), ("b", "Greens"),
+    ])  # fmt: skip
+    for article in "ab":
+        assert merged[f"Officials [only {article}]"] == {"Officials"}
+        assert f"government [only {article}]" in merged and f"Both sides [only {article}]" in merged
+    assert merged["Lakeland"] == {"Lakeland"}, "a role is not the place it is named after"
+    assert merged["Greens"] == {"Greens"} and {"40 Greens"} in merged.values()
+
+
+def test_importing_the_tracker_loads_no_embedding_model() -> None:
+    code = "import sys, newsbrief.track; print('LOADED', 'wordllama' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "LOADED False" in done.stdout

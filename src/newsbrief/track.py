@@ -284,7 +284,7 @@ def is_body(name: str) -> bool:
 _PRONOUNS = {"i", "we", "you", "he", "she", "it", "they", "who", "which", "that", "this"}
 
 
-def person_key(name: str) -> str:
+def person_key(name: str, *, folded: bool = True) -> str:
     """A person's name without titles, initials and suffixes ("Mr. Donald J. Trump Jr." ->
     "Donald Trump"); "" when it names no person (a body, an acronym, a bare title, a pronoun,
     a lowercase phrase)."""
@@ -299,7 +299,7 @@ def person_key(name: str) -> str:
         return ""  # an acronym or a pronoun
     if not kept or not all(w[0].isupper() for w in kept) or len(kept) > 4:
         return ""
-    return fold(" ".join(kept))
+    return fold(" ".join(kept)) if folded else " ".join(kept)
 
 
 def body_key(name: str) -> str:
@@ -383,7 +383,9 @@ def _acronym_owner(key: str, bodies: set[str], given: dict[str, str]) -> tuple[s
 
 def _owner(kind: str, key: str, mention: Mention, known: dict[str, Any]) -> tuple[str, str] | None:
     if kind == "person" and " " not in key:
-        return _surname_owner(key, tuple(fold(n) for n in mention.context), known["full"])
+        found = _surname_owner(key, tuple(fold(n) for n in mention.context), known["full"])
+        longer = _longer_owner(found[0], known["people"]) if found else None
+        return (longer[0], found[1]) if found and longer else found
     if kind == "person":
         return _longer_owner(key, known["people"])
     if kind == "body":
@@ -395,8 +397,9 @@ def _known(first: list[tuple[str, str, str | None]]) -> dict[str, Any]:
     full: dict[str, set[str]] = defaultdict(set)
     people = {key for kind, key, _ in first if kind == "person" and " " in key}
     for key in people:
+        longer = _longer_owner(key, people)
         for surname in _surnames(key):
-            full[surname].add(key)
+            full[surname].add(longer[0] if longer else key)
     acronyms: dict[str, set[str]] = defaultdict(set)
     for _, key, acronym in first:
         if acronym:
@@ -421,7 +424,7 @@ def resolve_actors(mentions: list[Mention]) -> dict[str, Actor]:
         if owner is not None:
             key, why = owner
         elif kind == "person" and key != raw:
-            why = "the same name without titles, initials, suffixes or accents"
+            why = "the same name without titles, initials, suffixes, accents or a description"
         elif kind == "body" and key != raw:
             why = "the same name without case, a leading 'the', accents or punctuation"
         actor = actors.get(key)
@@ -438,10 +441,11 @@ def resolve_actors(mentions: list[Mention]) -> dict[str, Actor]:
 
 def _display_name(actor: Actor) -> str:
     if actor.kind == "person":  # the fullest form as written (accents kept)
-        forms = [person_key(clean_name(n)[0]) for n in actor.names]
+        forms = [person_key(clean_name(n)[0], folded=False) for n in actor.names]
         same = [f for f in forms if fold(f) == actor.key]
-        return max(same, key=lambda f: (len(f), f)) if same else actor.key
+        return max(same, key=lambda f: (len(f), f != fold(f), f)) if same else actor.key
     best, _ = max(actor.names.items(), key=lambda item: (item[1], len(item[0])))
+    best = clean_name(best)[0]
     words = best.split()
     if words and words[0].lower() == "the":
         best = " ".join(words[1:])
