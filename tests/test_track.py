@@ -342,3 +342,15 @@ def test_importing_the_tracker_loads_no_embedding_model() -> None:
     code = "import sys, newsbrief.track; print('LOADED', 'wordllama' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "LOADED False" in done.stdout
+
+
+def test_each_mention_carries_its_spans(tmp_path: Path) -> None:
+    grounded = record("g", [("Ana Novak", "repair the pier", "Ana Novak will repair the pier.")])
+    grounded["meta"] = {"grounding": {"spans": [{"path": "pledges[0].evidence", "start": 40,
+                                                 "end": 71, "alignment": "exact"}]}}  # fmt: skip
+    document = api.track([str(write(tmp_path / "r.jsonl", [grounded, ARCHIVE[0]]))])
+    novak = actor(document, "Ana Novak")["threads"][0]["mentions"][0]
+    assert novak["span"] == {"start": 40, "end": 71}
+    assert novak["commitment_span"] == {"start": 15, "end": 30}
+    trump = actor(document, "Donald Trump")["threads"][0]["mentions"][0]
+    assert trump["span"] is None, "no grounding in the record: no span made up"

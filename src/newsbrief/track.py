@@ -69,6 +69,7 @@ class Mention:
     order: int  # position in the results (over every input, in the order given)
     source: str = ""  # the results file
     context: tuple[str, ...] = ()  # the full person names of the same article
+    span: tuple[int, int] | None = None  # the evidence in the cleaned article (grounding's)
     actor_key: str = ""
     changed: list[str] = field(default_factory=list)
     reversal: bool = False
@@ -156,6 +157,7 @@ def mentions_of(record: object, order: int, source: str) -> list[Mention]:
     if not isinstance(pledges, list):
         raise ValueError("brief.pledges is not a list")
     context = tuple(sorted(person_names(brief)))
+    spans = grounded_spans(record)
     found = []
     for number, pledge in enumerate(pledges):
         if not isinstance(pledge, dict):
@@ -167,8 +169,25 @@ def mentions_of(record: object, order: int, source: str) -> list[Mention]:
             condition=condition if isinstance(condition, str) and condition.strip() else None,
             evidence=str(pledge.get("evidence") or ""),
             article=article_id, date=date, date_from=date_from, order=order, source=source,
-            context=context,
+            context=context, span=spans.get(f"pledges[{number}].evidence"),
         ))  # fmt: skip
+    return found
+
+
+def grounded_spans(record: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """Where grounding found each excerpt in the cleaned article (``meta.grounding.spans``),
+    by path ("pledges[0].evidence"); empty when the record does not say."""
+    meta = record.get("meta")
+    grounding = meta.get("grounding") if isinstance(meta, dict) else None
+    spans = grounding.get("spans") if isinstance(grounding, dict) else None
+    found: dict[str, tuple[int, int]] = {}
+    for item in spans if isinstance(spans, list) else []:
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("start"), int)
+            and isinstance(item.get("end"), int)
+        ):
+            found[str(item.get("path"))] = (item["start"], item["end"])
     return found
 
 
@@ -654,7 +673,7 @@ def flag_changes(mentions: list[Mention], thread: list[int]) -> None:
 # --- the tracker --------------------------------------------------------------------------------
 
 
-def _span(mention: Mention) -> dict[str, int] | None:
+def _commitment_span(mention: Mention) -> dict[str, int] | None:
     """Where the commitment's wording sits in its evidence, if it does."""
     if not mention.evidence:
         return None
@@ -674,7 +693,8 @@ def _mention_doc(mention: Mention) -> dict[str, Any]:
         "commitment": mention.commitment,
         "condition": mention.condition,
         "evidence": mention.evidence,
-        "span": _span(mention),
+        "span": {"start": mention.span[0], "end": mention.span[1]} if mention.span else None,
+        "commitment_span": _commitment_span(mention),
         "results": mention.source,
         "changed": mention.changed,
         "reversal": mention.reversal,
