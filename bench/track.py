@@ -5,6 +5,7 @@ speed and memory on synthetic results.
     python bench/track.py --clone ... --sweep                                 # thresholds too
     python bench/track.py --speed                                             # 10k and 100k
     python bench/track.py --wikinews /work/.mirror/vanatteveldt+wikinews/repo  # actor merges
+    python bench/track.py --tiny                                              # the CI run
 
 Actor merges: every Wikinews 2019-2020 article (295) as one JSONL record, a fresh floor batch,
 and the resolver over the actors of its pledges and positions, scored pairwise against our labels
@@ -205,9 +206,9 @@ def timed_track(results: Path) -> tuple[float, float, dict[str, Any]]:
     return seconds, peak_mb, json.loads(out.read_text(encoding="utf-8"))["counts"]
 
 
-def speed(work: Path) -> None:
+def speed(work: Path, sizes: tuple[int, int] = (10_000, 100_000)) -> None:
     measured = {}
-    for count in (10_000, 100_000):
+    for count in sizes:
         path = work / f"synthetic{count}.jsonl"
         pledges = synthetic(path, count)
         seconds, peak, counts = timed_track(path)
@@ -219,7 +220,9 @@ def speed(work: Path) -> None:
         measured[count] = seconds
         print(f"{count:>7} records, {pledges} pledges: {seconds:.1f} s, peak RSS {peak:.0f} MB, "
               f"{counts['actors']} actors, {counts['threads']} threads")  # fmt: skip
-    print(f"100k/10k time ratio: {measured[100_000] / measured[10_000]:.1f} (linear: 10)")
+    small, large = sizes
+    print(f"{large}/{small} records time ratio: {measured[large] / measured[small]:.1f} "
+          f"(linear: {large / small:.0f})")  # fmt: skip
 
 
 def main() -> None:
@@ -228,9 +231,10 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="also sweep the thresholds")
     parser.add_argument("--speed", action="store_true", help="time 10k and 100k records")
     parser.add_argument("--wikinews", type=Path, help="a clone of vanatteveldt/wikinews")
+    parser.add_argument("--tiny", action="store_true", help="speed at 500 and 2,000 records")
     args = parser.parse_args()
-    require(args.clone is not None or args.speed or args.wikinews is not None,
-            "pass --clone, --wikinews or --speed")  # fmt: skip
+    require(args.clone is not None or args.speed or args.wikinews is not None or args.tiny,
+            "pass --clone, --wikinews, --speed or --tiny")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         if args.clone is not None:
@@ -242,6 +246,8 @@ def main() -> None:
             wikinews(args.wikinews, work)
         if args.speed:
             speed(work)
+        if args.tiny:
+            speed(work, (500, 2_000))
     print(
         f"(peak RSS of this bench process: "
         f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
