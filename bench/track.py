@@ -47,7 +47,7 @@ from newsbrief.evals.track import (
     score_end_to_end,
     score_given_gold,
 )
-from newsbrief.track import THRESHOLDS, Skipped, read_mentions, resolve_actors, thread_all
+from newsbrief.track import THRESHOLDS, Tally, read_mentions, resolve_actors, thread_all
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "evals" / "external" / "track" / "fomc.json"
@@ -108,7 +108,7 @@ def end_to_end(labels: dict[str, Any], texts: dict[str, str], work: Path) -> Non
             f"{counts.cached} cached")  # fmt: skip
     print(f"batch --strategy floor: {counts.done} statements in {seconds:.1f} s -> {results.name}")
     for method in ("overlap", "wordllama"):
-        skipped = Skipped()
+        skipped = Tally()
         mentions = read_mentions([str(results)], skipped)
         require(skipped.records == len(texts) and skipped.bad == 0, "every record read")
         resolve_actors(mentions)

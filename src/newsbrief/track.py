@@ -15,9 +15,9 @@ article id, date). Then:
    a mention joins the thread whose recent wording is most similar, if similar enough;
    similarity is token overlap (Dice over content words, numbers and dates left out) by
    default, or the static word embeddings of ``wordllama`` (``similarity="wordllama"``).
-3. a mention whose amounts, dates or condition differ from the previous mention of its thread
-   is flagged as a change, with both wordings; a mention that takes a pledge back ("will no
-   longer", "dropped its plan") is flagged as a reversal.
+3. a mention whose amounts, dates or condition match none of its thread's mentions in the
+   previous article is flagged as a change, with both wordings; a mention that takes a pledge
+   back ("will no longer", "dropped its plan") is flagged as a reversal.
 
 Dates come from the record's ``article.date`` (the page's own metadata); else from a date in
 the article's id or file name (``20081216``, ``2008-12-16``); else the mention is undated and
@@ -76,7 +76,7 @@ class Mention:
 
 
 @dataclass
-class Skipped:
+class Tally:
     """Records read but not tracked: failed articles, and bad records with why."""
 
     records: int = 0
@@ -204,7 +204,7 @@ def person_names(brief: dict[str, Any]) -> set[str]:
     return {key for name in names if (key := person_key(name)) and " " in key}
 
 
-def read_mentions(paths: Iterable[str], skipped: Skipped) -> list[Mention]:
+def read_mentions(paths: Iterable[str], skipped: Tally) -> list[Mention]:
     """Every pledge mention of the results files, streamed one record at a time; a failed
     record is counted, a bad one is skipped and counted with why."""
     mentions: list[Mention] = []
@@ -586,6 +586,7 @@ def thread_mentions(mentions: list[Mention], similar: Similar, threshold: float)
     for index in ordered:
         words = content_words(mentions[index].commitment)
         shared = Counter(t for w in words for t in by_word.get(w, ()))
+        # with many threads, only the 40 sharing most words with the mention are compared
         candidates = (
             [t for t, _ in shared.most_common(40)] if len(threads) > 40 else range(len(threads))
         )
@@ -824,7 +825,7 @@ def track(
         raise UsageError("no results file given", "pass the --out of one or more batch runs")
     since, until = check_date(since, "--since"), check_date(until, "--until")
     similarity_for(similarity)  # a bad name fails before any file is read
-    skipped = Skipped()
+    skipped = Tally()
     everything = read_mentions(results, skipped)
     mentions = [m for m in everything if _in_range(m, since, until)]
     _, actors = build(mentions, similarity=similarity, threshold=threshold, actor=actor)
