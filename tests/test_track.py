@@ -173,6 +173,7 @@ MALFORMED = ["{not json", "[1, 2]", json.dumps({"id": "n", "status": "ok", "arti
 
 def test_a_bad_record_is_skipped_and_counted_never_a_crash(tmp_path: Path) -> None:
     path = write(tmp_path / "r.jsonl", [ARCHIVE[0], *MALFORMED, ARCHIVE[1]])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # a byte-order mark is no damage
     document = api.track([str(path)])
     counts = document["counts"]
     assert (counts["records"], counts["failed"], counts["skipped"]) == (7, 1, 4)
@@ -245,7 +246,10 @@ def test_cli_formats_and_errors(tmp_path: Path) -> None:
     for args, message in (([str(tmp_path / "none.jsonl")], "no such results file"),
                           ([path, "--since", "May 2020"], "is not a date"),
                           ([path, "--similarity", "magic"], "unknown similarity"),
-                          ([path, "--format", "xml"], "choose one of")):  # fmt: skip
+                          ([path, "--format", "xml"], "choose one of"),
+                          ([str(tmp_path)], "a folder, not a results file"),
+                          ([str(write(tmp_path / "notes.txt", ["some notes"]))],
+                           "is a batch result")):  # fmt: skip
         failed = runner.invoke(app, ["track", *args])
         assert failed.exit_code == 2 and message in failed.output, failed.output
         assert "Traceback" not in failed.output

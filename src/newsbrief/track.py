@@ -92,7 +92,7 @@ class Tally:
 
 def _jsonl_lines(path: Path) -> Iterator[tuple[str, str]]:
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
         for number, line in enumerate(handle, 1):
             if line.strip():
                 yield f"{path.name}:{number}", line
@@ -116,7 +116,8 @@ def iter_raw(paths: Iterable[str]) -> Iterator[tuple[str, str, str]]:
     for given in paths:
         path = Path(given)
         if not path.is_file():
-            raise InputError(f"{given}: no such results file", "pass the --out of a batch run")
+            what = "a folder, not a results file" if path.is_dir() else "no such results file"
+            raise InputError(f"{given}: {what}", "pass the --out of a batch run")
         rows = _sqlite_rows(path) if path.suffix.lower() in _SQLITE else _jsonl_lines(path)
         for where, text in rows:
             yield str(path), where, text
@@ -827,6 +828,13 @@ def track(
     similarity_for(similarity)  # a bad name fails before any file is read
     skipped = Tally()
     everything = read_mentions(results, skipped)
+    if skipped.records and skipped.bad == skipped.records:
+        first = skipped.reasons[0]
+        raise InputError(
+            f"no record of {', '.join(results)} is a batch result ({first['where']}: "
+            f"{first['reason']})",
+            "pass the --out of a batch run (.jsonl or .sqlite)",
+        )
     mentions = [m for m in everything if _in_range(m, since, until)]
     _, actors = build(mentions, similarity=similarity, threshold=threshold, actor=actor)
     threads = sum(len(a["threads"]) for a in actors)
