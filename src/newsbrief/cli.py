@@ -1111,20 +1111,23 @@ def track_command(
         typer.echo(
             f"wrote {out_file} ({document['counts']['threads']} threads); open it in a browser"
         )
-        return
-    if output == TrackFormat.json or out_file is not None:
-        if out_file is not None:  # streamed: no second copy of a large document in memory
-            try:
-                with out_file.open("w", encoding="utf-8") as handle:
-                    json.dump(document, handle, indent=1, ensure_ascii=False)
-                    handle.write("\n")
-            except OSError as exc:
-                raise InputError(f"cannot write --output {out_file}: {exc.strerror}",
-                                 "check the folder exists and is writable") from exc  # fmt: skip
-            return
+    elif out_file is not None:
+        _write_json(out_file, document)
+    elif output == TrackFormat.json:
         typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
-        return
-    _stdout().print(track_rich(document))
+    else:
+        _stdout().print(track_rich(document))
+
+
+def _write_json(path: Path, document: Any) -> None:
+    """``document`` as JSON into ``path``, streamed: no second copy of a large document."""
+    try:
+        with path.open("w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=1, ensure_ascii=False)
+            handle.write("\n")
+    except OSError as exc:
+        raise InputError(f"cannot write --output {path}: {exc.strerror}",
+                         "check the folder exists and is writable") from exc  # fmt: skip
 
 
 @app.command(cls=PlainCommand)
