@@ -62,8 +62,11 @@ def thread_of(flat: str) -> str | None:
         return "liftoff"
     if _FFR.search(flat) and re.search(r"even after employment|gradual increases", flat):
         return "rate_after_goals"
-    if _FFR.search(flat) and re.search(r"extended period|for some time|at least through|as long"
-                                       r" as|considerable time|patient|gradual increases", flat):
+    if _FFR.search(flat) and re.search(
+        r"extended period|for some time|at least through|as long"
+        r" as|considerable time|patient|gradual increases",
+        flat,
+    ):
         return "rate_guidance"
     if re.search(r"reinvest|rolling over", flat, re.I):
         return "reinvest"
@@ -99,33 +102,50 @@ def terms_of(thread: str, flat: str) -> str:
             return "not at the next meeting"
         if re.search(r"sooner|later", flat):
             return "sooner or later with the data"
-        return "after some further improvement" if "some further" in flat else "after further improvement"
+        return (
+            "after some further improvement"
+            if "some further" in flat
+            else "after further improvement"
+        )
     if thread == "rate_after_goals":
         return "gradual increases" if "gradual" in flat else "below normal after goals near"
     if thread == "purchase_review":
         if re.search(r"improved? substantially", flat):
             return "until the labour outlook improves substantially"
-        return "in further measured steps" if "measured steps" in flat else "reviewed with the outlook"
+        return (
+            "in further measured steps" if "measured steps" in flat else "reviewed with the outlook"
+        )
     if thread == "rate_assess":
         return "how long to hold" if "how long" in flat else "timing and size of moves"
     amounts = sorted(set(re.findall(r"\$\d[\d.,]*\s*(?:billion|trillion)", flat)))
     if thread == "reinvest":
-        kind = "into agency MBS" if re.search(r"in agency mortgage-backed", flat) else "into Treasuries"
+        kind = (
+            "into agency MBS"
+            if re.search(r"in agency mortgage-backed", flat)
+            else "into Treasuries"
+        )
         until = ", until normalization under way" if "normalization" in flat else ""
         return kind + until
     return ", ".join(amounts) if amounts else "no amount stated"
 
 
 def label(clone: Path) -> dict:
-    names = subprocess.run(["git", f"--git-dir={clone}", "ls-tree", "--name-only", COMMIT,
-                            "statements/"], capture_output=True, text=True, check=True).stdout
+    names = subprocess.run(
+        ["git", f"--git-dir={clone}", "ls-tree", "--name-only", COMMIT, "statements/"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     statements, last, now = [], {}, {}
     for path in sorted(names.split()):
         stem = Path(path).stem
         if not path.endswith(".txt") or not "2008" <= stem[:4] <= "2016":
             continue
-        data = subprocess.run(["git", f"--git-dir={clone}", "show", f"{COMMIT}:{path}"],
-                              capture_output=True, check=True).stdout
+        data = subprocess.run(
+            ["git", f"--git-dir={clone}", "show", f"{COMMIT}:{path}"],
+            capture_output=True,
+            check=True,
+        ).stdout
         text = data.decode("utf-8")
         pledges = []
         last.update(now)
@@ -138,12 +158,32 @@ def label(clone: Path) -> dict:
             terms = terms_of(thread, flat)
             changed = thread in last and terms not in last[thread]
             now.setdefault(thread, set()).add(terms)
-            pledges.append({"start": start, "end": end, "thread": thread, "terms": terms,
-                            "changed": changed, "reversal": False})
-        statements.append({"id": stem, "date": f"{stem[:4]}-{stem[4:6]}-{stem[6:]}", "path": path,
-                           "sha256": hashlib.sha256(data).hexdigest(), "pledges": pledges})
-    return {"version": 1, "source": {"repo": REPO, "commit": COMMIT}, "actor": "Federal Open "
-            "Market Committee", "threads": THREADS, "statements": statements}
+            pledges.append(
+                {
+                    "start": start,
+                    "end": end,
+                    "thread": thread,
+                    "terms": terms,
+                    "changed": changed,
+                    "reversal": False,
+                }
+            )
+        statements.append(
+            {
+                "id": stem,
+                "date": f"{stem[:4]}-{stem[4:6]}-{stem[6:]}",
+                "path": path,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "pledges": pledges,
+            }
+        )
+    return {
+        "version": 1,
+        "source": {"repo": REPO, "commit": COMMIT},
+        "actor": "Federal Open Market Committee",
+        "threads": THREADS,
+        "statements": statements,
+    }
 
 
 def main() -> None:
