@@ -1,6 +1,7 @@
 """Make the README's screenshots of the HTML pages, in headless Chromium.
 
     python docs/screenshots.py RESULT.json    # RESULT: `newsbrief summarize seeds/000_... -f json`
+    python docs/screenshots.py track RESULTS.jsonl   # docs/track.png: `newsbrief track` page
 
 docs/brief.png: the brief page of RESULT next to the cleaned seed article (cleaned again here:
 the same cleaner gives the same text); docs/who.png: the same page with its "who said what" list
@@ -24,7 +25,36 @@ from newsbrief.html_view import batch_page, brief_page, read_results
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def track_shot(results: str) -> None:
+    """docs/track.png: the tracker's page over RESULTS, the first actor's first thread open."""
+    from newsbrief import api
+    from newsbrief.track_view import brief_pages, track_page
+
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,860"):
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
+    driver = webdriver.Chrome(options=options, service=service)
+    with tempfile.TemporaryDirectory() as work:
+        page = Path(work) / "track.html"
+        page.write_text(track_page(api.track([results]), brief_pages([results])), encoding="utf-8")
+        try:
+            driver.get(page.as_uri())
+            text = driver.find_element("id", "text")
+            text.send_keys("federal funds rate")
+            shown = [d for d in driver.find_elements("css selector", "details.thread")
+                     if d.is_displayed()]  # fmt: skip
+            shown[0].find_element("css selector", "summary").click()
+            driver.save_screenshot(str(ROOT / "docs" / "track.png"))
+            print("wrote docs/track.png")
+        finally:
+            driver.quit()
+
+
 def main() -> None:
+    if sys.argv[1] == "track":
+        track_shot(sys.argv[2])
+        return
     result = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     _, cleaned = api.clean(str(ROOT / result["article"]["source"]))
     options = webdriver.ChromeOptions()

@@ -483,3 +483,27 @@ def summarize_article(
         if remember_fast:
             _remember_fast(store, result, key, identity, prompt, chosen.name)
     return result
+
+
+def track(
+    results: list[str],
+    *,
+    actor: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    similarity: str | None = None,
+    threshold: float | None = None,
+) -> dict[str, Any]:
+    """Who promised what over batch results files (JSONL or SQLite): actors merged across
+    articles, their pledges in threads over time, changes and reversals flagged
+    (:mod:`newsbrief.track`). Bad records are skipped and counted, never fatal."""
+    from . import track as tracker
+
+    return tracker.track(
+        results,
+        actor=actor,
+        since=since,
+        until=until,
+        similarity=similarity or tracker.DEFAULT_SIMILARITY,
+        threshold=threshold,
+    )

@@ -1064,6 +1064,82 @@ def view(
         typer.echo(f"wrote {target} ({len(records)} records); open it in a browser")
 
 
+class TrackFormat(StrEnum):
+    pretty = "pretty"
+    json = "json"
+    html = "html"
+
+
+@app.command("track", cls=PlainCommand)
+@handle_errors
+def track_command(
+    results: list[str] = typer.Argument(
+        ..., metavar="RESULTS...", help="Results files of batch runs (.jsonl or .sqlite)."
+    ),
+    output: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            callback=choice_of(TrackFormat),
+            help="pretty (per actor, its threads), json (actors -> threads -> "
+            "mentions) or html (one page with a timeline per actor).",
+        ),
+    ] = "pretty",
+    out_file: Path | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
+    ),
+    actor: str | None = typer.Option(
+        None, "--actor", metavar="NAME", help="Only actors whose name contains NAME."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", metavar="DATE", help="Only mentions dated on or after DATE (YYYY-MM-DD)."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", metavar="DATE", help="Only mentions dated on or before DATE (YYYY-MM-DD)."
+    ),
+    similarity: str | None = typer.Option(
+        None,
+        "--similarity",
+        metavar="NAME",
+        help="How pledges are matched: overlap (content words, the default) or wordllama "
+        "(static word embeddings; pip install wordllama).",
+    ),
+) -> None:
+    """Who promised what, and did it change: actors merged across a batch's results, their
+    pledges threaded over time, changed amounts, dates or conditions and reversals flagged."""
+    from .track_view import brief_pages, track_page, track_rich
+
+    document = api.track(results, actor=actor, since=since, until=until, similarity=similarity)
+    if output == TrackFormat.html or (out_file is not None and out_file.suffix == ".html"):
+        page = track_page(document, brief_pages(results))
+        if out_file is None:
+            typer.echo(page, nl=False)
+            return
+        _write(out_file, page)
+        typer.echo(
+            f"wrote {out_file} ({document['counts']['threads']} threads); open it in a browser"
+        )
+    elif out_file is not None:
+        _write_json(out_file, document)
+    elif output == TrackFormat.json:
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        _stdout().print(track_rich(document))
+
+
+def _write_json(path: Path, document: Any) -> None:
+    """``document`` as JSON into ``path``, streamed: no second copy of a large document."""
+    try:
+        with path.open("w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=1, ensure_ascii=False)
+            handle.write("\n")
+    except OSError as exc:
+        raise InputError(f"cannot write --output {path}: {exc.strerror}",
+                         "check the folder exists and is writable") from exc  # fmt: skip
+
+
 @app.command(cls=PlainCommand)
 @handle_errors
 def paths(

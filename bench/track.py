@@ -1,0 +1,280 @@
+"""The pledge tracker (issue 23) against our labels of the FOMC statements 2008-2016, and its
+speed and memory on synthetic results.
+
+    python bench/track.py --clone /work/.mirror/fomc+statements/repo          # quality
+    python bench/track.py --clone ... --sweep                                 # thresholds too
+    python bench/track.py --speed                                             # 10k and 100k
+    python bench/track.py --wikinews /work/.mirror/vanatteveldt+wikinews/repo  # actor merges
+    python bench/track.py --tiny                                              # the CI run
+
+Actor merges: every Wikinews 2019-2020 article (295) as one JSONL record, a fresh floor batch,
+and the resolver over the actors of its pledges and positions, scored pairwise against our labels
+(``evals/external/track/wikinews_actors.json``).
+
+Quality: (1) threads given the labelled pledges, B-cubed F1, for each similarity (token overlap
+and wordllama's static embeddings) at its threshold; with --sweep, every threshold, chosen on
+2008-2011 and reported on 2008-2016; (2) end to end: ``newsbrief batch --strategy floor`` over
+the statements (a fresh run, no cache), then the tracker over its results; (3) change flags,
+precision and recall, both ways. Speed: a synthetic results file of N records (generated here),
+``newsbrief track`` over it in a fresh process: wall time and peak RSS, at 10k and 100k, and the
+ratio. Each number is printed only after its inputs are checked (statement hashes, record and
+pledge counts); an invalid measurement exits with status 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _valid import Checks, require
+
+from newsbrief import batch
+from newsbrief.evals.track import (
+    actor_mentions,
+    score_actor_merges,
+    score_end_to_end,
+    score_given_gold,
+)
+from newsbrief.track import THRESHOLDS, Tally, read_mentions, resolve_actors, thread_all
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "evals" / "external" / "track" / "fomc.json"
+ACTORS = ROOT / "evals" / "external" / "track" / "wikinews_actors.json"
+
+
+def statements(clone: Path, labels: dict[str, Any]) -> dict[str, str]:
+    """The labelled statements' texts from a clone, each checked against its sha256."""
+    texts = {}
+    commit = labels["source"]["commit"]
+    for statement in labels["statements"]:
+        blob = f"{commit}:{statement['path']}"
+        data = subprocess.run(["git", f"--git-dir={clone}", "show", blob],
+                              capture_output=True, check=True).stdout  # fmt: skip
+        require(hashlib.sha256(data).hexdigest() == statement["sha256"],
+                f"{statement['path']} is not the labelled text")  # fmt: skip
+        texts[statement["id"]] = data.decode("utf-8")
+    return texts
+
+
+def _line(name: str, scores: dict[str, Any]) -> str:
+    b, c = scores["bcubed"], scores["changes"]
+    return (f"{name:<34} B-cubed P {b['precision']:.3f} R {b['recall']:.3f} F1 {b['f1']:.3f}"
+            f" | changes P {c['precision']:.3f} R {c['recall']:.3f}"
+            f" ({c['explanation']})")  # fmt: skip
+
+
+def given_gold(labels: dict[str, Any], texts: dict[str, str]) -> None:
+    total = sum(len(s["pledges"]) for s in labels["statements"])
+    for method in ("overlap", "wordllama"):
+        scores = score_given_gold(labels, texts, method, THRESHOLDS[method])
+        require(scores["pledges"] == total, "every labelled pledge threaded")
+        print(_line(f"given gold, {method} @ {THRESHOLDS[method]}", scores))
+
+
+def floor_results(texts: dict[str, str], work: Path) -> Path:
+    """A fresh floor batch (no cache) over the statements; its results file."""
+    folder = work / "statements"
+    folder.mkdir()
+    for sid, text in texts.items():
+        (folder / f"{sid}.txt").write_text(text, encoding="utf-8")
+    results = work / "fomc.jsonl"
+    started = time.perf_counter()
+    counts = batch.run([str(folder)], results, strategy="floor", cache=False, log=False)
+    seconds = time.perf_counter() - started
+    require(counts.done == len(texts) and counts.failed == 0 and counts.cached == 0,
+            f"batch: {counts.done} done, {counts.failed} failed, "
+            f"{counts.cached} cached")  # fmt: skip
+    print(f"batch --strategy floor: {counts.done} statements in {seconds:.1f} s -> {results.name}")
+    return results
+
+
+def tracked(
+    labels: dict[str, Any], texts: dict[str, str], results: Path, method: str, threshold: float
+) -> dict[str, Any]:
+    """End-to-end scores of the tracker over ``results`` (read afresh)."""
+    tally = Tally()
+    mentions = read_mentions([str(results)], tally)
+    require(tally.records == len(texts) and tally.bad == 0, "every record read")
+    resolve_actors(mentions)
+    return score_end_to_end(labels, texts, mentions, thread_all(mentions, method, threshold))
+
+
+def end_to_end(labels: dict[str, Any], texts: dict[str, str], results: Path) -> None:
+    for method in ("overlap", "wordllama"):
+        scores = tracked(labels, texts, results, method, THRESHOLDS[method])
+        print(_line(f"end to end, {method} @ {THRESHOLDS[method]}", scores))
+        print(f"  {scores['mentions']} mentions, {scores['mentions_on_labelled_pledges']} on "
+              f"labelled pledges; {scores['labelled_pledges_found']} of "
+              f"{scores['labelled_pledges']} labelled pledges found")  # fmt: skip
+
+
+def sweep(labels: dict[str, Any], texts: dict[str, str], results: Path) -> None:
+    """Each similarity's threshold chosen on 2008-2011 alone, by the mean of the two F1s
+    (given the labelled pledges, and end to end), then scored on 2008-2016."""
+    dev = {**labels, "statements": [s for s in labels["statements"] if s["id"] < "2012"]}
+    grid = [round(0.3 + 0.05 * i, 2) for i in range(13)]
+    for method in ("overlap", "wordllama"):
+        given = {t: score_given_gold(dev, texts, method, t)["bcubed"]["f1"] for t in grid}
+        ends = {t: tracked(dev, texts, results, method, t)["bcubed"]["f1"] for t in grid}
+        best = max(grid, key=lambda t: (given[t] + ends[t], -abs(t - 0.6)))
+        print(f"  {method} on 2008-2011, given gold: "
+              + " ".join(f"{t}:{given[t]:.3f}" for t in grid))  # fmt: skip
+        print(f"  {method} on 2008-2011, end to end: "
+              + " ".join(f"{t}:{ends[t]:.3f}" for t in grid))  # fmt: skip
+        print(_line(f"  chosen {best}, given gold", score_given_gold(labels, texts, method, best)))
+        print(_line(f"  chosen {best}, end to end", tracked(labels, texts, results, method, best)))
+
+
+def wikinews(clone: Path, work: Path) -> None:
+    labels = json.loads(ACTORS.read_text(encoding="utf-8"))
+    source = labels["source"]
+    articles = work / "wn.jsonl"
+    count = 0
+    with articles.open("w", encoding="utf-8") as out:
+        for path in source["paths"]:
+            blob = f"{source['commit']}:{path}"
+            done = subprocess.run(["git", f"--git-dir={clone}", "show", blob],
+                                  capture_output=True, check=True)  # fmt: skip
+            data = done.stdout.decode("utf-8")
+            for row in csv.DictReader(io.StringIO(data, newline="")):
+                slug = re.sub(r"[^a-z0-9]+", "-", row["title"].lower())[:40].strip("-")
+                text = row["title"] + "\n\n" + row["text"]
+                out.write(json.dumps({"id": f"{row['date']}-{slug}", "text": text}) + "\n")
+                count += 1
+    require(count == 295, f"{count} Wikinews articles, the labels were made on 295")
+    results = work / "wn_results.jsonl"
+    counts = batch.run([str(articles)], results, strategy="floor", cache=False, log=False)
+    require(counts.done == count and counts.failed == 0 and counts.cached == 0,
+            f"batch: {counts.done} done, {counts.failed} failed, "
+            f"{counts.cached} cached")  # fmt: skip
+    with results.open(encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle]
+    scores = score_actor_merges(labels, actor_mentions(records))
+    merges = scores["merges"]
+    print(f"actor merges over {scores['mentions']} mentions ({scores['gold_actors']} labelled "
+          f"actors, {scores['actors']} found): P {merges['precision']:.4f} "
+          f"R {merges['recall']:.4f} F1 {merges['f1']:.4f} ({merges['explanation']})")  # fmt: skip
+
+
+# --- speed --------------------------------------------------------------------------------------
+
+FIRST = ["Ana", "Ben", "Chloe", "Dmitri", "Elif", "Farah", "Goran", "Hana", "Ivan", "Jun"]
+LAST = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Novak", "Castillo", "Haddad", "Berg"]
+BODIES = ["Harbour Council", "Ministry of Transport", "Northwind Energy", "Central Bank"]
+VERBS = ["build", "fund", "repair", "expand", "close", "review", "cut", "raise", "open", "sell"]
+THINGS = ["the bridge", "two schools", "the rail line", "fuel taxes", "the port", "a clinic",
+          "the water plant", "bus fares", "the airport", "housing grants",
+          "the museum"]  # fmt: skip
+
+
+def synthetic(path: Path, count: int, seed: int = 7) -> int:
+    """``count`` ok records of made-up pledges (and one failed record in 50); their pledges."""
+    rng = random.Random(seed)
+    people = [f"{f} {last}" for f in FIRST for last in LAST] + BODIES
+    pledges = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            if n % 50 == 49:
+                handle.write(json.dumps({"version": 1, "id": f"a{n}", "status": "failed"}) + "\n")
+                continue
+            items = []
+            for _ in range(rng.randint(1, 4)):
+                actor = rng.choice(people)
+                said = f"{rng.choice(VERBS)} {rng.choice(THINGS)} by {rng.randint(2025, 2032)}"
+                name = actor if rng.random() < 0.7 else f"Mr. {actor.split()[-1]}"
+                items.append({"actor": name, "commitment": said, "condition": None,
+                              "evidence": f"{actor} said they will {said}."})  # fmt: skip
+            pledges += len(items)
+            day = f"20{10 + n * 10 // count:02d}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+            handle.write(json.dumps({"version": 1, "id": f"a{n}", "status": "ok",
+                                     "article": {"id": f"a{n}", "source": f"a{n}.html",
+                                                 "title": "t", "date": day},
+                                     "brief": {"summary": "s", "pledges": items, "positions": [],
+                                               "quoted_experts": []}}) + "\n")  # fmt: skip
+    return pledges
+
+
+def timed_track(results: Path) -> tuple[float, float, dict[str, Any]]:
+    """Wall seconds, peak RSS (MB) and counts of ``newsbrief track --format json`` in a fresh
+    process. The peak is the process's own (VmHWM of its memory after exec): ru_maxrss would
+    count the pages of this bench process it was forked from."""
+    out = results.with_suffix(".track.json")
+    code = ("import sys, re; from newsbrief.cli import app; "
+            "sys.argv=['newsbrief','track',sys.argv[1],'-f','json','-o',sys.argv[2]]\n"
+            "try:\n app()\nexcept SystemExit as e:\n assert not e.code, e.code\n"
+            "status = open('/proc/self/status').read()\n"
+            "print(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1))")  # fmt: skip
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, str(results), str(out)],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    seconds = time.perf_counter() - started
+    require(done.returncode == 0, f"track failed: {done.stderr[-400:]}")
+    peak_mb = int(done.stdout.split()[-1]) / 1024
+    return seconds, peak_mb, json.loads(out.read_text(encoding="utf-8"))["counts"]
+
+
+def speed(work: Path, sizes: tuple[int, int] = (10_000, 100_000)) -> None:
+    measured = {}
+    for count in sizes:
+        path = work / f"synthetic{count}.jsonl"
+        pledges = synthetic(path, count)
+        seconds, peak, counts = timed_track(path)
+        checks = Checks()
+        checks.equal(counts["records"], count, "records read")
+        checks.equal(counts["failed"], count // 50, "failed records counted")
+        checks.equal(counts["mentions"], pledges, "pledges tracked")
+        checks.verify()
+        measured[count] = seconds
+        print(f"{count:>7} records, {pledges} pledges: {seconds:.1f} s, peak RSS {peak:.0f} MB, "
+              f"{counts['actors']} actors, {counts['threads']} threads")  # fmt: skip
+    small, large = sizes
+    print(f"{large}/{small} records time ratio: {measured[large] / measured[small]:.1f} "
+          f"(linear: {large / small:.0f})")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--clone", type=Path, help="a clone of fomc/statements (bare is fine)")
+    parser.add_argument("--sweep", action="store_true", help="also sweep the thresholds")
+    parser.add_argument("--speed", action="store_true", help="time 10k and 100k records")
+    parser.add_argument("--wikinews", type=Path, help="a clone of vanatteveldt/wikinews")
+    parser.add_argument("--tiny", action="store_true", help="speed at 500 and 2,000 records")
+    args = parser.parse_args()
+    require(args.clone is not None or args.speed or args.wikinews is not None or args.tiny,
+            "pass --clone, --wikinews, --speed or --tiny")  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        if args.clone is not None:
+            labels = json.loads(LABELS.read_text(encoding="utf-8"))
+            texts = statements(args.clone, labels)
+            given_gold(labels, texts)
+            results = floor_results(texts, work)
+            end_to_end(labels, texts, results)
+            if args.sweep:
+                sweep(labels, texts, results)
+        if args.wikinews is not None:
+            wikinews(args.wikinews, work)
+        if args.speed:
+            speed(work)
+        if args.tiny:
+            speed(work, (500, 2_000))
+    print(
+        f"(peak RSS of this bench process: "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
