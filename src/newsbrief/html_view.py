@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 
 from .grounding import locate
-from .render import _dropped, _dropped_line, _quote, _title, _who, footer
+from .render import dropped_items, dropped_line, expert_role, footer, quote_text, title_of
 
 _STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}
@@ -223,16 +223,17 @@ def brief_page(
         quotes = "".join(
             _evidence_link(f"quote-{i}-{j}", q["text"], marks, "direct")
             if q["kind"] == "direct"
-            else f'<span class="ev"><span class="kind">indirect</span>{escape(_quote(q))}</span>'
+            else f'<span class="ev"><span class="kind">indirect</span>{escape(quote_text(q))}'
+            "</span>"
             for j, q in enumerate(e["quotes"])
         )
-        who = _who(e)
+        who = expert_role(e)
         experts.append(f'<li id="expert-{i}"><b>{escape(e["name"])}</b>'
                        f"{escape(', ' + who) if who else ''}{quotes}</li>")  # fmt: skip
-    dropped = _dropped(result)
+    dropped = dropped_items(result)
     dropped_html = (
         f'<h2 class="dropped">Dropped by grounding ({len(dropped)})</h2><ul class="dropped">'
-        + "".join(f"<li>{escape(_dropped_line(d))}</li>" for d in dropped) + "</ul>"
+        + "".join(f"<li>{escape(dropped_line(d))}</li>" for d in dropped) + "</ul>"
         if dropped else ""
     )  # fmt: skip
     removed = cleaned.get("removed") or []
@@ -247,7 +248,7 @@ def brief_page(
     about = " · ".join(
         escape(str(article[k])) for k in ("site", "author", "date") if article.get(k)
     )
-    title = escape(_title(result))
+    title = escape(title_of(result))
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width'><title>{title}</title>"
@@ -312,7 +313,7 @@ def _card(record: dict[str, Any]) -> str:
             ("Pledges", [f"{p['actor']}: {p['commitment']}" for p in brief["pledges"]]),
             ("Positions", [f"{p['actor']} ({p['stance']}): {p['statement']}"
                            for p in brief["positions"]]),
-            ("Quoted experts", [e["name"] + (f", {_who(e)}" if _who(e) else "")
+            ("Quoted experts", [e["name"] + (f", {expert_role(e)}" if expert_role(e) else "")
                                 for e in brief["quoted_experts"]]),
         )
         if lines

@@ -27,7 +27,8 @@ def to_json(result: dict[str, Any]) -> str:
     return json.dumps(result, indent=2, ensure_ascii=False)
 
 
-def _title(result: dict[str, Any]) -> str:
+def title_of(result: dict[str, Any]) -> str:
+    """The article's title (else its id), safe to print."""
     article = result["article"]
     return printable(str(article.get("title") or article["id"]))
 
@@ -72,11 +73,13 @@ def md(value: object) -> str:
     return _MD_BLOCK_START.sub(r"\1\\\2", _MD_INLINE.sub(r"\\\1", text))
 
 
-def _who(expert: dict[str, Any]) -> str:
+def expert_role(expert: dict[str, Any]) -> str:
+    """An expert's role and affiliation, as one phrase."""
     return ", ".join(x for x in (expert.get("role"), expert.get("affiliation")) if x)
 
 
-def _quote(quote: dict[str, Any]) -> str:
+def quote_text(quote: dict[str, Any]) -> str:
+    """A quote as shown: a direct one in quotation marks, a paraphrase as it is."""
     return f"“{quote['text']}”" if quote["kind"] == "direct" else str(quote["text"])
 
 
@@ -85,7 +88,7 @@ def to_markdown(result: dict[str, Any]) -> str:
     :func:`md`: rendered, the Markdown runs no HTML and links nowhere."""
     brief = result["brief"]
     summary = md(brief["summary"]) if brief["summary"] else "_(none)_"
-    out = [f"# {md(_title(result))}", "", "## Summary", "", summary, ""]
+    out = [f"# {md(title_of(result))}", "", "## Summary", "", summary, ""]
     out += ["## Pledges", ""]
     out += [
         f"- **{md(p['actor'])}**: {md(p['commitment'])}"
@@ -101,25 +104,26 @@ def to_markdown(result: dict[str, Any]) -> str:
     ] or ["_(none)_"]
     out += ["", "## Quoted experts", ""]
     for expert in brief["quoted_experts"]:
-        who = md(_who(expert))
+        who = md(expert_role(expert))
         out.append(f"- **{md(expert['name'])}**" + (f" ({who})" if who else ""))
-        out += [f"  - {md(_quote(q))} ({md(q['kind'])})" for q in expert["quotes"]]
+        out += [f"  - {md(quote_text(q))} ({md(q['kind'])})" for q in expert["quotes"]]
     if not brief["quoted_experts"]:
         out.append("_(none)_")
-    dropped = _dropped(result)
+    dropped = dropped_items(result)
     if dropped:
         out += ["", f"## Dropped by grounding ({len(dropped)})", ""]
-        out += [f"- {md(_dropped_line(d))}" for d in dropped]
+        out += [f"- {md(dropped_line(d))}" for d in dropped]
     out += ["", "---", f"*{md(footer(result))}*", ""]
     return "\n".join(out)
 
 
-def _dropped(result: dict[str, Any]) -> list[dict[str, str]]:
+def dropped_items(result: dict[str, Any]) -> list[dict[str, str]]:
     """What grounding removed from the brief (older results have no ``dropped``)."""
     return list(result["meta"]["grounding"].get("dropped") or [])
 
 
-def _dropped_line(item: dict[str, str]) -> str:
+def dropped_line(item: dict[str, str]) -> str:
+    """One item grounding removed, with its part and why."""
     part = item.get("part") or item.get("path") or "item"
     return f"{part}: “{item['text']}” ({item.get('reason') or 'not in the article'})"
 
@@ -150,8 +154,8 @@ def to_rich(result: dict[str, Any]) -> RenderableType:
 
     brief = result["brief"]
     source = printable(result["article"].get("source") or "")
-    parts: list[RenderableType] = [Text(_title(result), style="bold")]
-    if source and source != _title(result):
+    parts: list[RenderableType] = [Text(title_of(result), style="bold")]
+    if source and source != title_of(result):
         parts.append(Text(source, style="dim", overflow="fold"))
     parts += [Text(""), Text(brief["summary"] or "(no summary)")]
 
@@ -175,16 +179,16 @@ def to_rich(result: dict[str, Any]) -> RenderableType:
         for p in brief["positions"]
     ])  # fmt: skip
     section("Quoted experts", [
-        (Text.assemble((e["name"], "bold"), (f", {_who(e)}" if _who(e) else "")),
-         [Text.assemble((f"{q['kind']}: ", "dim"), _quote(q)) for q in e["quotes"]]
+        (Text.assemble((e["name"], "bold"), (f", {expert_role(e)}" if expert_role(e) else "")),
+         [Text.assemble((f"{q['kind']}: ", "dim"), quote_text(q)) for q in e["quotes"]]
          or [Text("no quote kept", style="dim")])
         for e in brief["quoted_experts"]
     ])  # fmt: skip
-    dropped = _dropped(result)
+    dropped = dropped_items(result)
     if dropped:
         parts += [Text(""), Text(f"Grounding dropped {len(dropped)} item(s), with why:",
                                  style="yellow")]  # fmt: skip
-        parts += [Text(f"  - {_dropped_line(d)}", style="yellow") for d in dropped]
+        parts += [Text(f"  - {dropped_line(d)}", style="yellow") for d in dropped]
     ungrounded = result["meta"]["grounding"]["ungrounded"]
     if ungrounded:
         parts.append(
