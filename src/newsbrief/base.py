@@ -265,7 +265,12 @@ def package_fingerprint() -> str:
 
 
 def strategy_version(name: str) -> int:
-    return STRATEGY_VERSIONS.get(name, 0)
+    """A strategy's version; a strategy with none declared in STRATEGY_VERSIONS is a bug, said
+    at once (it silently got version 0, and so shared cache keys across its changes)."""
+    try:
+        return STRATEGY_VERSIONS[name]
+    except KeyError:
+        raise KeyError(f"strategy {name!r} has no version in base.STRATEGY_VERSIONS") from None
 
 
 def result_key(

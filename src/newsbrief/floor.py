@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import budget, extract
+from . import base, budget, extract
 from .clean import CleanArticle
 from .grounding import drop_ungrounded
 from .schemas import Brief, QuotedExpert
@@ -35,11 +35,12 @@ from .schemas import Brief, QuotedExpert
 if TYPE_CHECKING:
     from .attribution import Analysis
 
-# 3: experts found as the focused strategy finds them; the quote reader knows interviews,
-# titles after "said" and ", he noted"; a position's statement is the article's clause.
-# 4: pledges and positions from the attribution layer and the parse (newsbrief.claims).
-FLOOR_VERSION = 4
+# The version is base.STRATEGY_VERSIONS["floor"] (said once, there). 3: experts found as the
+# focused strategy finds them; the quote reader knows interviews, titles after "said" and ", he
+# noted"; a position's statement is the article's clause. 4: pledges and positions from the
+# attribution layer and the parse (newsbrief.claims).
 NAME = "floor"
+FLOOR_VERSION = base.strategy_version(NAME)
 REF = f"{NAME}@{FLOOR_VERSION}"
 LEAD_SENTENCES = 3
 MAX_ITEMS = 10  # per list: enough for long articles, few enough to stay a brief
