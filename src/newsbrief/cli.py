@@ -155,6 +155,31 @@ def verbose_option(help_text: str) -> Any:
     return typer.Option(False, "--verbose", "-v", help=help_text)
 
 
+# The model options every command that briefs takes, declared once (help texts included).
+def model_option() -> Any:
+    return typer.Option(None, "--model", "-m", help=MODEL_HELP)
+
+
+def prompt_option() -> Any:
+    return typer.Option(None, "--prompt", "-p", help=PROMPT_HELP)
+
+
+def base_url_option() -> Any:
+    return typer.Option(
+        None, "--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)."
+    )
+
+
+def mode_option() -> Any:
+    return typer.Option(
+        None, "--mode", help="instructor mode: tools, json_schema, json or md_json."
+    )
+
+
+def timeout_option() -> Any:
+    return typer.Option(None, "--timeout", metavar="SECONDS", help="Seconds per request.", min=1)
+
+
 class OutputFormat(StrEnum):
     pretty = "pretty"
     json = "json"
@@ -214,8 +239,8 @@ MODEL_HELP = (
 @handle_errors
 def summarize(
     source: str = typer.Argument(..., metavar="SOURCE", help="Article file, or - to read stdin."),
-    model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
-    prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
+    model: str | None = model_option(),
+    prompt: str | None = prompt_option(),
     output: str = typer.Option(
         "pretty",
         "--format",
@@ -224,15 +249,9 @@ def summarize(
         callback=choice_of(OutputFormat),
         help="pretty, json, markdown, or html (one page: the brief beside the article).",
     ),
-    base_url: str | None = typer.Option(
-        None, "--base-url", help="OpenAI-compatible endpoint (default: OPENAI_BASE_URL)."
-    ),
-    mode: str | None = typer.Option(
-        None, "--mode", help="instructor mode: tools, json_schema, json or md_json."
-    ),
-    timeout: float | None = typer.Option(
-        None, "--timeout", metavar="SECONDS", help="Seconds per request.", min=1
-    ),
+    base_url: str | None = base_url_option(),
+    mode: str | None = mode_option(),
+    timeout: float | None = timeout_option(),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even if cached."),
     no_log: bool = typer.Option(False, "--no-log", help="Do not record the LLM calls."),
     strategy: str | None = typer.Option(None, "--strategy", help=STRATEGY_HELP),
@@ -334,13 +353,11 @@ def batch(
         help="Files, folders, globs, .jsonl(.gz), .csv, .zip, .tar(.gz), .warc(.gz).",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="results.jsonl or results.sqlite."),
-    model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
-    prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
-    mode: str | None = typer.Option(None, "--mode", help="instructor mode."),
-    timeout: float | None = typer.Option(
-        None, "--timeout", metavar="SECONDS", help="Seconds per request.", min=1
-    ),
+    model: str | None = model_option(),
+    prompt: str | None = prompt_option(),
+    base_url: str | None = base_url_option(),
+    mode: str | None = mode_option(),
+    timeout: float | None = timeout_option(),
     concurrency: int = typer.Option(
         8, "--concurrency", "-c", min=1, help="Articles in flight (the local model runs one)."
     ),
@@ -616,10 +633,10 @@ def failed_query(out: Path) -> str:
 @handle_errors
 def eval_run(
     ctx: typer.Context,
-    prompt: str | None = typer.Option(None, "--prompt", "-p", help=PROMPT_HELP),
-    model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
-    mode: str | None = typer.Option(None, "--mode", help="instructor mode."),
+    prompt: str | None = prompt_option(),
+    model: str | None = model_option(),
+    base_url: str | None = base_url_option(),
+    mode: str | None = mode_option(),
     repeats: int = typer.Option(1, "--repeats", "-k", min=1, help="Runs per fixture."),
     fixtures: list[Path] = typer.Option(
         [Path("evals/fixtures")], "--fixtures", help="Fixture folder (repeatable)."
