@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import TimeBudgetError
 
@@ -165,25 +165,30 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
     """Main text of an HTML page (no navigation or comments; tables kept, as trafilatura's
     own default does) and its title/author/date.
 
-    Each block trafilatura finds becomes a paragraph. When trafilatura finds nothing (a page
-    nested deeper than its parser accepts, or one without any article-like block), the text
-    of the page's blocks is taken by a streaming parser instead, so a page never cleans to
-    nothing merely for its shape; the cleaning passes then judge its lines.
+    Each block trafilatura finds becomes a paragraph. trafilatura keeps one container of the
+    page; where the article runs on in a second one (a body split around an advertisement
+    row), begins before it (a lede set apart from the body) or quotes an embedded post inside
+    it, the page's own blocks around and between what it kept are read too (see
+    :func:`_extend`). When trafilatura finds nothing (a page nested deeper than its parser
+    accepts, or one without any article-like block), the text of the page's blocks is taken
+    instead, so a page never cleans to nothing merely for its shape; the cleaning passes then
+    judge its lines.
     """
     import trafilatura
 
     document = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=True, with_metadata=True
     )
+    page = _html_block_list(html)
     if document is None or isinstance(document, dict) or not document.text:
-        return _html_blocks(html), {}
+        return "\n\n".join(block.text for block in page), {}
     metadata = {
         key: str(value)
         for key in ("title", "author", "date")
         if (value := getattr(document, key, None))
     }
-    blocks = (line.strip() for line in str(document.text).split("\n"))
-    return "\n\n".join(b for b in blocks if b), metadata
+    blocks = [b for b in (" ".join(line.split()) for line in str(document.text).split("\n")) if b]
+    return "\n\n".join(_extend(blocks, page)), metadata
 
 
 # Elements whose text is never article text, and elements that end a block of text.
@@ -194,45 +199,124 @@ _HTML_BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "
                          "table", "pre", "figure", "figcaption", "dd", "dt"})  # fmt: skip
 
 
-def _html_blocks(html: str) -> str:
-    """The text of ``html``'s blocks, one paragraph each, from a streaming parse: no tree is
-    built, so any depth of nesting costs time linear in the page."""
+class _Block(NamedTuple):
+    text: str
+    quoted: bool  # inside a blockquote (an embedded post, a quotation)
+    box: int  # which element with a class attribute holds it (the innermost; 0: none)
+    kind: str  # that element's tag and class ("div body__container article__body")
+
+
+def _html_block_list(html: str) -> list[_Block]:
+    """The text of ``html``'s blocks, each with what holds it, from a streaming parse: no
+    tree is built, so any depth of nesting costs time linear in the page."""
     from html.parser import HTMLParser
 
-    blocks: list[str] = []
+    blocks: list[_Block] = []
     current: list[str] = []
-    skipping = [0]
+    depth = {"skip": 0, "quote": 0, "boxes": 0, "deeper": 0}
+    boxes: list[tuple[str, int, str]] = []  # open elements: tag, the number and kind of the
+    # innermost one with a class
 
     def flush() -> None:
         text = " ".join("".join(current).split())
         if text:
-            blocks.append(text)
+            box, kind = (boxes[-1][1], boxes[-1][2]) if boxes else (0, "")
+            blocks.append(_Block(text, depth["quote"] > 0, box, kind))
         current.clear()
+
+    def enter(tag: str, step: int) -> None:
+        _tick()
+        if tag in _HTML_SKIP:
+            depth["skip"] = max(0, depth["skip"] + step)
+        elif tag in _HTML_BLOCK:
+            flush()
+            if tag == "blockquote":
+                depth["quote"] = max(0, depth["quote"] + step)
 
     class Blocks(HTMLParser):
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            _tick()
-            if tag in _HTML_SKIP:
-                skipping[0] += 1
-            elif tag in _HTML_BLOCK:
-                flush()
+            enter(tag, 1)
+            if tag not in _HTML_BOX:
+                return
+            if len(boxes) >= HTML_MAX_BOXES:
+                depth["deeper"] += 1  # too deep to follow: counted, so its end pops nothing
+                return
+            classes = " ".join((dict(attrs).get("class") or "").split())
+            if classes:
+                depth["boxes"] += 1
+                boxes.append((tag, depth["boxes"], f"{tag} {classes}"))
+            else:  # an element without a class: its blocks belong to the one around it
+                boxes.append((tag, *(boxes[-1][1:] if boxes else (0, ""))))
 
         def handle_endtag(self, tag: str) -> None:
-            _tick()
-            if tag in _HTML_SKIP:
-                skipping[0] = max(0, skipping[0] - 1)
-            elif tag in _HTML_BLOCK:
-                flush()
+            enter(tag, -1)
+            if tag in _HTML_BOX and depth["deeper"]:
+                depth["deeper"] -= 1
+            elif boxes and boxes[-1][0] == tag:
+                boxes.pop()
 
         def handle_data(self, data: str) -> None:
-            if not skipping[0]:
+            if not depth["skip"]:
                 current.append(data)
 
     parser = Blocks(convert_charrefs=True)
     parser.feed(html)
     parser.close()
     flush()
-    return "\n\n".join(blocks)
+    return blocks
+
+
+# Elements that hold an article's text under a class name, and how deep they are followed.
+_HTML_BOX = frozenset({"div", "section", "article", "main"})
+HTML_MAX_BOXES = 200
+
+
+def _extend(kept: list[str], page: list[_Block]) -> list[str]:
+    """``kept`` (trafilatura's paragraphs) with the rest of the article the page holds: the
+    blocks of later elements of the same tag and class as the one holding its last paragraph
+    (a body split in two around an advertisement row), and the quoted blocks (embedded posts)
+    between two of its paragraphs that it left out. The page's blocks are matched to
+    ``kept`` by their text, in order; nothing is added next to a paragraph not found."""
+    where: dict[str, list[int]] = {}
+    for i, block in enumerate(page):
+        where.setdefault(block.text, []).append(i)
+    known = set(kept)
+    matched: list[int] = []  # for each paragraph of kept, its block (or -1)
+    last = -1
+    for paragraph in kept:
+        _tick()
+        later = [i for i in where.get(paragraph, [])[:64] if i > last]
+        matched.append(later[0] if later else -1)
+        last = later[0] if later else last
+    out: list[str] = []
+    for k, paragraph in enumerate(kept):
+        out.append(paragraph)
+        following = [i for i in matched[k + 1 : k + 2] if i > matched[k] >= 0]
+        out += [
+            block.text
+            for block in page[matched[k] + 1 : following[0]]
+            if block.quoted and block.text not in known and len(block.text.split()) >= 4
+        ] if following else []  # fmt: skip
+    return out + (_continued(page, matched[-1], known) if matched and matched[-1] >= 0 else [])
+
+
+def _continued(page: list[_Block], end: int, known: set[str]) -> list[str]:
+    """The text of the blocks after ``page[end]`` held by other elements of its element's
+    kind, up to a footer or list heading; none unless one of them is prose."""
+    anchor = page[end]
+    found: list[str] = []
+    for block in page[end + 1 :]:
+        _tick()
+        if _footer_marker(block.text) or _LIST_HEADING.match(block.text):
+            break
+        if (
+            anchor.box
+            and block.kind == anchor.kind
+            and block.box != anchor.box
+            and block.text not in known
+        ):
+            found.append(block.text)
+    return found if any(is_sentence(text) for text in found) else []
 
 
 # --- 1. mojibake -------------------------------------------------------------------------------
