@@ -1277,10 +1277,7 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
         return None  # an inflected word ("downturns", "outsourced"), not two glued ones
     camel = [j for j in range(1, len(token)) if token[j - 1].islower() and token[j].isupper()]
     if token[0].islower() and len(camel) == 1:
-        left, right = token[: camel[0]], token[camel[0] :]
-        if left in _FUNCTION and len(right) >= 2 and right[1:].isalpha():
-            return f"{left} {right}"
-        return None
+        return _split_camel(token[: camel[0]], token[camel[0] :], rarity, repeated)
     caps = _CAPS_JOIN.fullmatch(token)
     if caps and zipf(token.lower()) < GLUE_UNKNOWN_ZIPF and not repeated:
         left, right = caps.groups()
@@ -1310,6 +1307,8 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
         ) or (rarity < GLUE_TYPO_ZIPF and function)
         if (likelier or common) and (best is None or low + high > best[0]):
             best = (low + high, f"{left} {right}")
+    if best is None and rarity < GLUE_UNKNOWN_ZIPF and not repeated:
+        best = _split_unknown(token)
     if best is None and depth == 0 and rarity < GLUE_UNKNOWN_ZIPF:
         # Three words: a function word, then two more glued ("saidtheyopposed").
         for j in range(2, min(len(token) - 4, 6)):
@@ -1321,8 +1320,64 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
     return best[1] if best else None
 
 
-# A run of letters that may be two words glued (in a capturing group: re.split keeps it).
-_GLUE_TOKEN = re.compile(r"(?<![\w'’-])([A-Za-z]{5,})(?![\w'’-])")
+def _split_camel(left: str, right: str, rarity: float, repeated: bool) -> str | None:
+    """A lower-case word run into a capitalized one: after a function word ("theXinhua",
+    "saidTrump"), or, when the token is unknown and seen once, after a common word of three
+    letters or more ("claimedHouthis", "northernPhilippines"). Brands start with a letter or
+    a short or rare word ("iPhone", "eBay", "watchOS") and stay."""
+    if not (len(right) >= 2 and right[1:].isalpha()):
+        return None
+    if left in _FUNCTION:
+        return f"{left} {right}"
+    named = len(right) >= 3 and right[1:].islower()
+    if named and rarity < GLUE_UNKNOWN_ZIPF and not repeated and len(left) >= 3:
+        if zipf(left) >= GLUE_PART_MIN_ZIPF and left not in _PRODUCTIVE:
+            return f"{left} {right}"
+    return None
+
+
+# Prefixes that still form new words ("upsample", "outcompete", "overfund", "asymmetric"): an
+# unknown token starting with one is likelier a new word than two glued ones.
+_PRODUCTIVE = frozenset("over in up out under on off after be a un re non de pre co".split())
+GLUE_UNKNOWN_MAX_CHARS = 24  # an unknown token is read as up to three words only this long
+
+
+def _split_unknown(token: str) -> tuple[float, str] | None:
+    """A token no word list knows, read as two common words: "rescuework",
+    "significanthuman", "lookat". Each part is a function word or a word of four letters or
+    more and Zipf 3 or more; the first is no productive prefix, the second no head that forms
+    compounds ("keywoman", "sealdown"); of the readings, the one with the commonest parts
+    wins."""
+    if len(token) > GLUE_UNKNOWN_MAX_CHARS:
+        return None
+    best: tuple[float, str] | None = None
+    for j in range(2, len(token) - 1):
+        left, right = token[:j], token[j:]
+        if left in _PRODUCTIVE or right in _COMPOUND_HEADS:
+            continue
+        if _common_part(left) and _common_part(right):
+            score = zipf(left) + zipf(right)
+            if best is None or score > best[0]:
+                best = (score, f"{left} {right}")
+    return best
+
+
+# Second parts that make compounds of nearly any word ("spokeman", "coastdown", "lifelike").
+_COMPOUND_HEADS = frozenset(
+    "man men woman women down up out off over like less ship hood wide ward wards way ways "
+    "side".split()
+)
+
+
+def _common_part(word: str) -> bool:
+    if word in _FUNCTION:
+        return word not in _PRODUCTIVE
+    return len(word) >= 4 and zipf(word) >= GLUE_PART_MIN_ZIPF
+
+
+# A run of letters that may be two words glued (in a capturing group: re.split keeps it); not
+# part of an address ("name@site.example", "www.site.example/path").
+_GLUE_TOKEN = re.compile(r"(?<![\w'’@./-])([A-Za-z]{5,})(?![\w'’@/-]|\.\w)")
 
 
 def split_glued(text: str) -> tuple[str, list[Removal]]:
