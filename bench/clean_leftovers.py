@@ -59,9 +59,11 @@ HEADLINES = [
     "Researchers map the spread of invasive crabs", "Court hears appeal in land dispute",
     "Power cuts expected as heatwave continues", "Museum returns looted bronzes",
 ]  # fmt: skip
-SCENES = ["Volunteers sort donated clothes in a warehouse", "A patrol boat off the northern coast",
-          "Workers repair a damaged section of the highway", "Students queue outside the exam hall",
-          "The harbour at dawn on Thursday", "Delegates arrive for the second day of talks"]  # fmt: skip
+SCENES = ["Volunteers sort donated clothes in a warehouse",
+          "A patrol boat off the northern coast",
+          "Workers repair a damaged section of the highway",
+          "Students queue outside the exam hall", "The harbour at dawn on Thursday",
+          "Delegates arrive for the second day of talks"]  # fmt: skip
 AGENCIES = ["Reuters", "AFP via Getty Images", "AP", "EPA", "Shutterstock", "Bloomberg"]
 
 # Each kind: templates of whole lines ({site}, {person}, {headline}, ... are filled in).

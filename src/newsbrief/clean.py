@@ -493,8 +493,9 @@ _FOOTER_NOTE = re.compile(
 # A teaser of another article ("Read more: <title>"): the chrome pass drops the line, and the
 # blurb lines under it when they close their block (see remove_chrome).
 _TEASER = re.compile(
-    r"^(?:related(?: suggestion| story| article)?|read (?:more|next|also)|see also|also read"
-    r"|watch|video|more)\s*:\s*\S.*$",
+    r"^[(\[»›>•*]*\s*(?:(?:related(?: suggestion| story| stories| article| coverage| content"
+    r"| reading)?|read (?:more|next|also)|see also|also read)\s*(?::|\||[-–—]{1,2}|>>|»|›)"
+    r"|(?:watch|video|more|recommended)\s*(?::|\|))\s*\S.*$",
     re.IGNORECASE,
 )
 # A footer marker only counts after this share of the text, so an article that merely mentions
@@ -596,6 +597,12 @@ def _article_after_lists(lines: list[str], markers: list[bool], first: int) -> l
 
 # --- 4. chrome lines ---------------------------------------------------------------------------
 
+_SHARE_WORD = (
+    r"share(?:s| this(?: story| article| page)?| on| via| via email)?|tweet|email|e-mail"
+    r"|facebook|twitter|x|linkedin|reddit|whatsapp|telegram|pinterest|pin|print"
+    r"|copy link|copy|link|save|comments?|instagram|tiktok|youtube|flipboard"
+    r"|messenger|sms|bluesky|threads|mail"
+)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?"
 # Lines whose vocabulary is evidence enough, even when they read like a sentence.
@@ -613,6 +620,14 @@ _STRONG_CHROME = [
     r"(?:article|story|podcast)(?:\s*[\d:]+\s*(?:min(?:ute)?s?)?)?"
     r"|listen(?: now)?\s*[\d:]+\s*(?:min(?:ute)?s?)?"
     r"|audio (?:player|version).{0,60})",
+    # cookie, consent and paywall banners, sign-up terms
+    r".{0,150}\b(?:use of cookies|uses? cookies)\b.{0,150}",
+    r"you(?:'ve| have) (?:reached|read) (?:your (?:limit|maximum)|\d+ of \d+).{0,40}"
+    r"\bfree (?:articles?|stories)\b.{0,60}",
+    r"(?:this|the) (?:article|story|content) is (?:only )?(?:for|available to|reserved for)"
+    r" (?:paying )?(?:subscribers|members)(?: only)?\.?",
+    r"by (?:signing up|subscribing|clicking|registering)\b.{0,120}"
+    r"\b(?:terms|privacy)\b.{0,80}",
     r"(?:the )?(?:story|article|text) continues (?:below|after)(?: (?:this|the))?"
     r" (?:advertisement|ad|video|image)s?|continue reading(?: below| the main story)?"
     r"|advertisement\s*[-–—:]?\s*(?:scroll|continue reading).{0,40}",
@@ -638,7 +653,8 @@ _WEAK_CHROME = [
     r"\d{4}-\d{2}-\d{2}(?:[ t]\d{2}:\d{2}(?::\d{2})?)?",
     r"(?:published|updated|posted|last updated)(?: on| at)?:?\s+.{0,40}\d{4}.{0,20}",
     # photo and video credits
-    r".{0,100}\b(?:photo|image|picture|video|graphic|illustration)s?(?: credit)?\s*:"
+    r".{0,100}(?:\b|(?<=[a-z.]))(?:photo(?:graph)?|image|picture|video|graphic|illustration"
+    r"|credit)s?(?: credit)?\s*:"
     r"\s*[^.!?]{0,60}",
     r"(?:photo|image|picture|video)s? (?:by|courtesy of|credit)\b.{0,80}",
     r".{0,100}/\s*(?:getty images|reuters|afp|ap|ap photo|epa|xinhua|shutterstock)",
@@ -651,13 +667,48 @@ _WEAK_CHROME = [
     r"copyright\b.{0,150}",
     r"by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|\|)\s*[A-Z][\w.'’ -]{0,60})?",
     r"(?:related|read more|read also|see also|also read|more|recommended|watch)\s*:.{0,200}",
+    # share and follow rows: only networks, share verbs and separators ("Share · Tweet · Email")
+    rf"(?:\d[\d,.]*k?\s+)?(?:{_SHARE_WORD})(?:\s*[|/·•,:-]?\s*(?:{_SHARE_WORD}))*",
+    r"(?:follow|like)\s+(?:[A-Z@][\w@.'’-]*\s+){1,3}on\s+(?:facebook|twitter|x|instagram"
+    r"|linkedin|tiktok|youtube|threads|bluesky)\b.{0,60}",
+    r"(?:follow|like)\s+(?:us|me|him|her|them)\b.{0,80}",
+    r"tweet this(?: quote| story| article)?",
+    # newsletter and sign-up prompts
+    r"(?:get|receive|sign up (?:for|to)|subscribe to) (?:the |our |a )?(?:free |daily |weekly "
+    r"|morning |evening )*(?:[\w'’-]+ ){0,4}(?:newsletters?|briefing|alerts|digest)\b.{0,60}",
+    r"(?:sign up|subscribe|register)(?: (?:for|now|today|here))?(?: for free| free)?[.!]?",
+    r"enter (?:your )?e-?mail(?: address)?.{0,40}",
+    r"thank(?:s| you) for (?:subscribing|signing up|registering)[.!]?",
+    r"(?:want|like) (?:more|stories|this)\b.{0,40}\?.{0,80}",
+    r"don['’]?t miss (?:a|any|the|our)\b.{0,80}",
+    r"(?:subscribe|join|sign up)\b.{0,30}(?:\$|£|€)\s?\d.{0,60}",
+    r"(?:support|fund) (?:independent|quality|local) journalism\b.{0,100}",
+    r"(?:already (?:a )?(?:subscriber|member|registered)\??|log ?in|sign ?in)\b.{0,60}",
+    r"(?:we value your privacy|manage (?:consent|cookies|preferences|settings)"
+    r"|accept(?: all)?(?: and close)?|reject all|privacy (?:settings|policy)|cookie settings)",
+    # image alt text and gallery controls
+    r"image may contain:.{0,200}",
+    r"(?:image|photo|picture|slide) \d+ of \d+",
+    r"(?:open|view|expand|enlarge|see|show|hide|toggle|close)(?: this| the| all)?"
+    r" (?:image|images|gallery|photo|photos|caption|slideshow)\b.{0,30}",
+    r"click (?:to|here to) (?:enlarge|expand|zoom|view).{0,30}",
+    r"(?:image|images|photo|photos|video|play video|watch video|gallery|caption)",
+    r"\[(?:image|photo|picture|video)s?\s*:?.{0,150}\]",
+    r"(?:photo|video|image) gallery\s*:.{0,120}",
+    # bylines and datelines with a site's name: see _is_dateline
+    # breadcrumbs: "You are here: Home > Politics", "Home » News » World", "Sport · Football"
+    r"(?:you are here\s*:?\s*)(?:[\w&'’ -]{2,30}\s*[/>»›|·]?\s*){1,6}",
+    r"(?:[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*){0,2}\s*[/>»›|·]\s*){2,6}"
+    r"(?:[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*){0,2}|\d{1,3} min(?:ute)?s? read)",
 ]
 _STRONG = re.compile(r"^(?:" + "|".join(_STRONG_CHROME) + r")$", re.IGNORECASE)
 # Words one of which every strong pattern holds: an ASCII line without any (most lines) skips
 # _STRONG's costly backtracking over its leading ".{0,150}". (The test is for ASCII lines only:
 # under IGNORECASE a pattern's "s" also matches a long s, which lower() does not give.)
 _STRONG_WORDS = ("cookies", "newsletter", "(c)", "copyright", "all rights reserved",
-                 "may not be", "min", "listen", "audio", "continue", "advertisement")  # fmt: skip
+                 "may not be", "min", "listen", "audio", "continue", "advertisement",
+                 "free article", "free stor", "subscribers", "members", "terms",
+                 "privacy")  # fmt: skip
 
 
 def _may_be_strong(line: str) -> bool:
@@ -694,6 +745,15 @@ _DATELINE_PREFIX = re.compile(
     rf"|(?i:(?:{_WEEKDAY}\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\s*[-–—:|]?\s+)"
     r"(?=[A-Z\"“‘'])"
 )
+# The same with a site's name: "NAIROBI (Valley Courier) — ", "LISBON, Aug 12 (Harbour Ledger)
+# - ", "HANOI — Harbour Ledger — ", "(Valley Courier) — ".
+_SITE_DATELINE_PREFIX = re.compile(
+    r"^(?:(?:[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3}"
+    rf"(?:, (?:[A-Z][\w.]+(?: [A-Z][\w.]+)?|(?i:{_MONTH}) \d{{1,2}}))? )?"
+    r"\([A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3}\)"
+    r"|[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3} [-–—]{1,2} [A-Z][\w&'’-]*"
+    r"(?: [A-Z][\w&'’-]*){0,3}) ?[-–—]{1,2} (?=[A-Z\"“‘'])"
+)
 DATELINE_LINES = 3  # among the first lines of text kept
 
 
@@ -704,7 +764,32 @@ def is_chrome_line(line: str) -> bool:
         return False
     if _may_be_strong(line) and _STRONG.match(line):
         return True
-    return not is_sentence(line) and bool(_WEAK.match(line))
+    return not is_sentence(line) and bool(_WEAK.match(line) or _is_dateline(line))
+
+
+# A date in a byline or dateline: "Nov 22, 2016", "22 November 2016", "2016-11-22".
+_DATE = re.compile(
+    rf"(?i:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+"
+    rf"{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+)
+# What else a byline or dateline holds besides names, dates and times.
+_DATELINE_WORDS = frozenset(
+    "by on at published updated posted last modified staff and | · • — – - / , :".split()
+)
+DATELINE_MAX_WORDS = 16
+
+
+def _is_dateline(line: str) -> bool:
+    """A byline or dateline with a site's name: a date, and otherwise only capitalized words,
+    times and a few words such as "by", "updated", "staff" ("By Ana Lee | Valley Courier |
+    Nov 22, 2016", "Last updated 11 April 2024 at 15:16 | Coastline Today")."""
+    date = _DATE.search(line) if len(line.split()) <= DATELINE_MAX_WORDS else None
+    if date is None:
+        return False
+    rest = (line[: date.start()] + " " + line[date.end() :]).replace(",", " ").split()
+    return all(
+        word[0].isupper() or word[0].isdigit() or word.lower() in _DATELINE_WORDS for word in rest
+    )
 
 
 def _is_headline(line: str) -> bool:
@@ -732,6 +817,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
     kept: list[str] = []
     removed: list[Removal] = []
     offset = 0
+    tail = _tail_start(lines)
     opening = 0  # lines of text kept so far
     title_seen = False
     drop_until = -1  # lines up to this index are a teaser's blurb
@@ -744,39 +830,111 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
             list_items = 0  # a list of headlines ends with its block
             kept.append(line)
         elif i <= drop_until:
-            removed.append(Removal("chrome", line, offset))
+            removed.append(Removal("chrome", line, offset, reason="teaser's blurb"))
         elif list_items and _is_headline(line) and not is_title:
             list_items -= 1
-            removed.append(Removal("chrome", line, offset))
+            removed.append(Removal("chrome", line, offset, reason="list of other articles"))
         elif is_title and title_seen:
-            removed.append(Removal("chrome", line, offset))
+            removed.append(Removal("chrome", line, offset, reason="title repeated"))
         elif not is_title and (_TEASER.match(line) or _LIST_HEADING.match(line)):
-            removed.append(Removal("chrome", line, offset))
+            reason = "teaser of another article" if _TEASER.match(line) else "list heading"
+            removed.append(Removal("chrome", line, offset, reason=reason))
             blurb = lines[i + 1 : block_end[i]]
-            if (
-                _TEASER.match(line)
-                and len(blurb) <= TEASER_MAX_BLURB_LINES
-                and all(len(b.split()) <= BLURB_MAX_WORDS for b in blurb)
-            ):
+            if _TEASER.match(line) and _teaser_blurb(line, blurb, i == 0 or not lines[i - 1]):
                 drop_until = block_end[i] - 1
             list_items = LIST_MAX_ITEMS if _LIST_HEADING.match(line) else 0
         elif not is_title and is_chrome_line(line) and not (credit := _credited_caption(line)):
-            removed.append(Removal("chrome", line, offset))
+            removed.append(Removal("chrome", line, offset, reason=chrome_reason(line)))
+        elif i >= tail and _BIO.match(line) and _BIO_CUE.search(line):
+            removed.append(Removal("chrome", line, offset, reason="author bio"))
         else:
             if credit:
                 # A caption with its credit: the caption describes the story, the credit goes.
-                removed.append(Removal("chrome", line[credit:], offset + credit))
+                removed.append(Removal("chrome", line[credit:], offset + credit, reason=_CREDIT))
                 line = line[:credit].rstrip()
             list_items = 0
             title_seen = title_seen or is_title
-            prefix = _DATELINE_PREFIX.match(line) if opening < DATELINE_LINES else None
+            prefix = None
+            if opening < DATELINE_LINES:
+                prefix = _DATELINE_PREFIX.match(line) or _SITE_DATELINE_PREFIX.match(line)
             opening += 1
             if prefix and len(line[prefix.end() :].split()) >= 3:
-                removed.append(Removal("chrome", prefix.group(), offset))
+                removed.append(Removal("chrome", prefix.group(), offset, reason=_DATED))
                 line = line[prefix.end() :]
             kept.append(line)
         offset += len(lines[i]) + 1
     return _tidy("\n".join(kept)), removed
+
+
+_CREDIT = "photo credit, alt text or gallery control"
+_DATED = "byline or dateline"
+# What kind of chrome a removed line is, for the audit (the first that fits; looked up only for
+# lines already found to be chrome).
+_REASONS = [
+    (_DATED, re.compile(rf"^by\b|{_DATE.pattern}|^(?:published|updated|posted|last updated)\b"
+                        r"|^\d{4}-\d{2}-\d{2}|(?-i:^[A-Z][A-Z .,'’()-]+[-–—]\s*$)", re.I)),
+    ("cookie, consent or paywall banner", re.compile(
+        r"cookie|privacy|consent|subscribers?\b|members?\b|free (?:articles?|stories)|log ?in"
+        r"|sign ?in|journalism|accept|reject", re.I)),
+    ("newsletter or sign-up prompt", re.compile(
+        r"newsletter|sign up|subscrib|inbox|e-?mail address|briefing|alerts|don['’]?t miss"
+        r"|want more|register", re.I)),
+    ("share or follow row", re.compile(
+        rf"^(?:\d[\d,.]*k?\s+)?(?:{_SHARE_WORD}|follow|like)\b", re.I)),
+    (_CREDIT, re.compile(
+        r"image|photo|picture|gallery|caption|enlarge|video|slide|getty|reuters|afp|credit", re.I)),
+    ("breadcrumb", re.compile(r"[/>»›|·].*[/>»›|·]|you are here|^(?:home|news|world)\s*[/>»›|]",
+                              re.I)),
+    ("copyright or redistribution notice", re.compile(
+        r"©|\(c\)|copyright|rights reserved|may not be", re.I)),
+    ("teaser of another article", re.compile(r"^(?:related|read|see also|also read|more|watch"
+                                             r"|recommended|next|previous)\b", re.I)),
+]  # fmt: skip
+
+
+def chrome_reason(line: str) -> str:
+    """What kind of site furniture a chrome line is ("share or follow row", "breadcrumb",
+    ...), or "site label" for the rest (reading time, ad breaks, toolbars, labels)."""
+    for reason, pattern in _REASONS:
+        if pattern.search(line):
+            return reason
+    return "site label"
+
+
+def _teaser_blurb(line: str, blurb: list[str], opens_block: bool) -> bool:
+    """Whether the lines under a teaser, up to the end of their block, are its blurb: short,
+    under a teaser that opens its block, and either in a text of paragraphs or repeating the
+    teaser's words (in a text of single lines, the lines under a teaser are the article's)."""
+    return (
+        opens_block
+        and 0 < len(blurb) <= TEASER_MAX_BLURB_LINES
+        and all(len(b.split()) <= BLURB_MAX_WORDS for b in blurb)
+        and (len(blurb) < TEASER_MAX_BLURB_LINES or _is_blurb(blurb[0], line))
+    )
+
+
+# An author's bio at the end of the article: a name, then what the author does or how to reach
+# them ("Ana Lee is a reporter at the Valley Courier", "About the author: ...").
+_BIO = re.compile(
+    r"^(?:(?i:about the author)\b.{0,400}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3},? (?:is|was"
+    r"|writes|covers|reports|has (?:covered|reported|written|worked))\b.{0,400})$"
+)
+_BIO_CUE = re.compile(
+    r"\b(?:reporter|correspondent|(?:staff |contributing )?writer|editor|journalist|columnist"
+    r"|contributor|writes (?:about|for)|covers|covering|has covered|(?:reach|contact|follow|email)"
+    r" (?:him|her|them|me)|about the author)\b|\S@\S",
+)
+BIO_TAIL_LINES = 4  # a bio is one of the article's last lines
+
+
+def _tail_start(lines: list[str]) -> int:
+    """The index of the first of the last ``BIO_TAIL_LINES`` lines of text."""
+    seen = 0
+    for i in range(len(lines) - 1, -1, -1):
+        seen += bool(lines[i])
+        if seen == BIO_TAIL_LINES:
+            return i
+    return 0
 
 
 # A photo credit in brackets closing a caption: "Sirhan in 1969 (Image: CDCR)".
@@ -1330,9 +1488,9 @@ def _split_camel(left: str, right: str, rarity: float, repeated: bool) -> str | 
     if left in _FUNCTION:
         return f"{left} {right}"
     named = len(right) >= 3 and right[1:].islower()
-    if named and rarity < GLUE_UNKNOWN_ZIPF and not repeated and len(left) >= 3:
-        if zipf(left) >= GLUE_PART_MIN_ZIPF and left not in _PRODUCTIVE:
-            return f"{left} {right}"
+    unknown = rarity < GLUE_UNKNOWN_ZIPF and not repeated
+    if named and unknown and len(left) >= 3 and left not in _PRODUCTIVE:
+        return f"{left} {right}" if zipf(left) >= GLUE_PART_MIN_ZIPF else None
     return None
 
 
