@@ -18,11 +18,11 @@ that the project does not have.
 
 Prints word precision / recall / F1 pooled over all copies, the lowest recall of any copy
 (target: no copy under 0.95), the copies whose precision is under 0.95, legitimate lines lost
-(a paragraph of the article of which less than half of the word trigrams are left: must
-be 0), and for each kind how many
-injected lines or glued words are left. Before printing it checks that every copy was scored,
-that every injected line and glued word is really in the noisy text and not in the article,
-and that no output is empty; otherwise it exits 3 (see bench/_valid.py).
+(a paragraph of the article of which less than half of the word trigrams are left, and
+whose letters are not in the output either, glued words aside: must be 0), and for each
+kind how many injected lines or glued words are left. Before printing it checks that every
+copy was scored, that every injected line and glued word is really in the noisy text and not
+in the article, and that no output is empty; otherwise it exits 3 (see bench/_valid.py).
 """
 
 from __future__ import annotations
@@ -253,19 +253,28 @@ def score(tally: Tally, checks: Checks, name: str, noisy: NoisyC, cleaned: str) 
     tally.low_precision += g > 0 and m / g < 0.95
     checks.that(bool(cleaned.strip()), f"{name}: the cleaned output is empty")
     flat = noisy.text
-    for kind, line in noisy.lines + noisy.fragments:
-        checks.that(line in flat and line not in noisy.original,
+    own_lines = set(noisy.original.split("\n"))
+    kept_lines = {line.strip() for line in cleaned.split("\n")}
+    for kind, line in noisy.lines:  # whole lines: compared as lines ("Image" may be a word)
+        checks.that(line in flat.split("\n") and line not in own_lines,
                     f"{name}: {kind} {line!r} is not noise in the noisy text")  # fmt: skip
         tally.injected[kind] += 1
-        tally.left[kind] += line in cleaned
+        tally.left[kind] += line in kept_lines
+    for kind, fragment in noisy.fragments:  # glued to the article's first line
+        checks.that(fragment in flat and fragment not in noisy.original,
+                    f"{name}: {kind} {fragment!r} is not noise in the noisy text")  # fmt: skip
+        tally.injected[kind] += 1
+        tally.left[kind] += fragment in cleaned
     for token in noisy.glued:
         checks.that(token in flat, f"{name}: glued word {token!r} not in the noisy text")
         tally.injected["glued"] += 1
         tally.left["glued"] += bool(re.search(rf"(?<![\w-]){re.escape(token)}(?![\w-])", cleaned))
-    kept = trigrams(cleaned)
-    for line in legit_lines(noisy.original):
+    kept, letters = trigrams(cleaned), "".join(cleaned.split())
+    for line in legit_lines(noisy.original):  # lost: not kept, even with glued words unsplit
         own = trigrams(line)
-        tally.legit_lost += len(own & kept) < 0.5 * len(own)
+        tally.legit_lost += (
+            len(own & kept) < 0.5 * len(own) and "".join(line.split()) not in letters
+        )
 
 
 def trigrams(text: str) -> set[tuple[str, ...]]:

@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from typing import Any, NamedTuple
 
@@ -706,16 +706,19 @@ _STRONG = re.compile(r"^(?:" + "|".join(_STRONG_CHROME) + r")$", re.IGNORECASE)
 # _STRONG's costly backtracking over its leading ".{0,150}". (The test is for ASCII lines only:
 # under IGNORECASE a pattern's "s" also matches a long s, which lower() does not give.)
 _STRONG_WORDS = ("cookies", "newsletter", "(c)", "copyright", "all rights reserved",
-                 "may not be", "min", "listen", "audio", "continue", "advertisement",
-                 "free article", "free stor", "subscribers", "members", "terms",
-                 "privacy")  # fmt: skip
+                 "may not be", "listen", "audio", "continue", "advertisement", "free art",
+                 "free stor", "subscri", "members", "by signing", "by clicking",
+                 "by registering")  # fmt: skip
+_READING_TIME = re.compile(r"\d\s*-?\s*min")  # "5 min read": "min" alone is in "minister"
 
 
 def _may_be_strong(line: str) -> bool:
     if not line.isascii():
         return True
     lower = line.lower()
-    return any(word in lower for word in _STRONG_WORDS)
+    return any(word in lower for word in _STRONG_WORDS) or (
+        "min" in lower and _READING_TIME.search(lower) is not None
+    )
 
 
 _WEAK = re.compile(r"^(?:" + "|".join(_WEAK_CHROME) + r")$", re.IGNORECASE)
@@ -777,19 +780,19 @@ _DATELINE_WORDS = frozenset(
     "by on at published updated posted last modified staff and | · • — – - / , :".split()
 )
 DATELINE_MAX_WORDS = 16
+DATELINE_MAX_CHARS = 160  # a longer line is no dateline (and a date is not searched in it)
 
 
 def _is_dateline(line: str) -> bool:
     """A byline or dateline with a site's name: a date, and otherwise only capitalized words,
     times and a few words such as "by", "updated", "staff" ("By Ana Lee | Valley Courier |
     Nov 22, 2016", "Last updated 11 April 2024 at 15:16 | Coastline Today")."""
-    date = _DATE.search(line) if len(line.split()) <= DATELINE_MAX_WORDS else None
-    if date is None:
+    words = line.split()
+    if len(line) > DATELINE_MAX_CHARS or len(words) > DATELINE_MAX_WORDS:
         return False
-    rest = (line[: date.start()] + " " + line[date.end() :]).replace(",", " ").split()
-    return all(
-        word[0].isupper() or word[0].isdigit() or word.lower() in _DATELINE_WORDS for word in rest
-    )
+    if not all(w[0].isupper() or w[0].isdigit() or w.lower() in _DATELINE_WORDS for w in words):
+        return False  # a lower-case word other than "by", "updated", ... (a date has none)
+    return _DATE.search(line) is not None
 
 
 def _is_headline(line: str) -> bool:
@@ -856,7 +859,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
             title_seen = title_seen or is_title
             prefix = None
             if opening < DATELINE_LINES:
-                prefix = _DATELINE_PREFIX.match(line) or _SITE_DATELINE_PREFIX.match(line)
+                prefix = _SITE_DATELINE_PREFIX.match(line) or _DATELINE_PREFIX.match(line)
             opening += 1
             if prefix and len(line[prefix.end() :].split()) >= 3:
                 removed.append(Removal("chrome", prefix.group(), offset, reason=_DATED))
@@ -871,7 +874,8 @@ _DATED = "byline or dateline"
 # What kind of chrome a removed line is, for the audit (the first that fits; looked up only for
 # lines already found to be chrome).
 _REASONS = [
-    (_DATED, re.compile(rf"^by\b|{_DATE.pattern}|^(?:published|updated|posted|last updated)\b"
+    (_DATED, re.compile(rf"(?-i:^(?:By|BY)\s+[A-Z])|{_DATE.pattern}"
+                        r"|^(?:published|updated|posted|last updated)\b"
                         r"|^\d{4}-\d{2}-\d{2}|(?-i:^[A-Z][A-Z .,'’()-]+[-–—]\s*$)", re.I)),
     ("cookie, consent or paywall banner", re.compile(
         r"cookie|privacy|consent|subscribers?\b|members?\b|free (?:articles?|stories)|log ?in"
@@ -892,11 +896,15 @@ _REASONS = [
 ]  # fmt: skip
 
 
+REASON_MAX_CHARS = 300  # of a chrome line, read to name its kind
+
+
+@lru_cache(maxsize=4096)  # a site's chrome lines repeat from article to article
 def chrome_reason(line: str) -> str:
     """What kind of site furniture a chrome line is ("share or follow row", "breadcrumb",
     ...), or "site label" for the rest (reading time, ad breaks, toolbars, labels)."""
     for reason, pattern in _REASONS:
-        if pattern.search(line):
+        if pattern.search(line[:REASON_MAX_CHARS]):
             return reason
     return "site label"
 
@@ -1584,6 +1592,7 @@ def guess_title(text: str) -> str | None:
             and not line.endswith((".", "?", "!", ":"))
             and not _DATELINE.match(line)
             and not is_chrome_line(line)
+            and not _TEASER.match(line)
             and sum(c.isalpha() for c in line) > 0.6 * len(line)
         ):
             return line
