@@ -99,7 +99,9 @@ NEWSLETTER = [
 ]  # fmt: skip
 CREDIT = ["Photo: {person}/{agency}", "Image: {agency}", "Photograph: {person}/{agency}",
           "PHOTO: {agency}", "Credit: {person}/{agency}", "Image credit: {agency}",
-          "(Photo: {agency})", "Picture: {person}"]  # fmt: skip
+          "Picture: {person}"]  # fmt: skip
+# (A caption before a credit in brackets, "The harbour at dawn (Photo: AP)", keeps its words by
+# design: real pages hold captions in their text. Only its credit goes; not measured here.)
 ALT = [
     "Image may contain: 2 people, people standing and outdoor", "Image 1 of {n}",
     "Open image in gallery", "Click to enlarge", "Expand image", "View gallery ({n} photos)",
@@ -176,7 +178,8 @@ def glue_pairs(paragraphs: list[list[str]], rng: random.Random, count: int) -> l
         p = rng.randrange(1, len(paragraphs)) if len(paragraphs) > 1 else 0
         words = paragraphs[p]
         spots = [i for i in range(len(words) - 1)
-                 if words[i].isalpha() and words[i].islower() and len(words[i]) >= 2
+                 if words[i] not in glued and words[i + 1] not in glued  # pairs, not runs
+                 and words[i].isalpha() and words[i].islower() and len(words[i]) >= 2
                  and words[i + 1].isalpha() and len(words[i + 1]) >= 2
                  and len(words[i]) + len(words[i + 1]) >= 6]  # fmt: skip
         if spots:

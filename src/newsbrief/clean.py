@@ -668,7 +668,7 @@ _WEAK_CHROME = [
     r"by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|\|)\s*[A-Z][\w.'’ -]{0,60})?",
     r"(?:related|read more|read also|see also|also read|more|recommended|watch)\s*:.{0,200}",
     # share and follow rows: only networks, share verbs and separators ("Share · Tweet · Email")
-    rf"(?:\d[\d,.]*k?\s+)?(?:{_SHARE_WORD})(?:\s*[|/·•,:-]?\s*(?:{_SHARE_WORD}))*",
+    rf"(?:\d[\d,.]*k?\s+)?(?:{_SHARE_WORD})(?:\s*(?:[|/·•,:-]|on|via)?\s*(?:{_SHARE_WORD}))*",
     r"(?:follow|like)\s+(?:[A-Z@][\w@.'’-]*\s+){1,3}on\s+(?:facebook|twitter|x|instagram"
     r"|linkedin|tiktok|youtube|threads|bluesky)\b.{0,60}",
     r"(?:follow|like)\s+(?:us|me|him|her|them)\b.{0,80}",
@@ -1521,7 +1521,7 @@ def _split_unknown(token: str) -> tuple[float, str] | None:
         left, right = token[:j], token[j:]
         if left in _PRODUCTIVE or right in _COMPOUND_HEADS:
             continue
-        if _common_part(left) and _common_part(right):
+        if _common_part(left) and _common_part(right, second=True):
             score = zipf(left) + zipf(right)
             if best is None or score > best[0]:
                 best = (score, f"{left} {right}")
@@ -1535,9 +1535,16 @@ _COMPOUND_HEADS = frozenset(
 )
 
 
-def _common_part(word: str) -> bool:
+# A second part of three letters must be a common word ("cannotpay"); a first part of three
+# letters starts too many compounds ("eyepatches", "lawmaker") to count.
+GLUE_SHORT_PART_MIN_ZIPF = 4.0
+
+
+def _common_part(word: str, second: bool = False) -> bool:
     if word in _FUNCTION:
         return word not in _PRODUCTIVE
+    if len(word) == 3 and second:
+        return zipf(word) >= GLUE_SHORT_PART_MIN_ZIPF
     return len(word) >= 4 and zipf(word) >= GLUE_PART_MIN_ZIPF
 
 
