@@ -187,8 +187,20 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
         for key in ("title", "author", "date")
         if (value := getattr(document, key, None))
     }
-    blocks = [b for b in (" ".join(line.split()) for line in str(document.text).split("\n")) if b]
+    blocks = [b for b in (_unmarked(line) for line in str(document.text).split("\n")) if b]
     return "\n\n".join(_extend(blocks, page)), metadata
+
+
+def _unmarked(line: str) -> str:
+    """A line of trafilatura's text without the markup it adds: a list item's "- " and a
+    table row's "|" between cells are not the page's words (no page of the ScrapingHub set
+    has them in its article)."""
+    line = " ".join(line.split())
+    if line.startswith("- ") or line == "-":
+        return line[2:]
+    if len(line) > 1 and line[0] == "|" and line[-1] == "|":
+        return " ".join(" ".join(cell.split()) for cell in line[1:-1].split("|") if cell.strip())
+    return line
 
 
 # Elements whose text is never article text, and elements that end a block of text.
@@ -226,7 +238,9 @@ def _html_block_list(html: str) -> list[_Block]:
 
     def enter(tag: str, step: int) -> None:
         _tick()
-        if tag in _HTML_SKIP:
+        if tag in ("td", "th"):
+            current.append(" ")  # cells of a row are words apart
+        elif tag in _HTML_SKIP:
             depth["skip"] = max(0, depth["skip"] + step)
         elif tag in _HTML_BLOCK:
             flush()
@@ -273,23 +287,20 @@ HTML_MAX_BOXES = 200
 
 def _extend(kept: list[str], page: list[_Block]) -> list[str]:
     """``kept`` (trafilatura's paragraphs) with the rest of the article the page holds: the
+    prose right before one of its paragraphs (a lede or summary set in an element of its own),
+    the quoted blocks (embedded posts) between two of its paragraphs that it left out, and the
     blocks of later elements of the same tag and class as the one holding its last paragraph
-    (a body split in two around an advertisement row), and the quoted blocks (embedded posts)
-    between two of its paragraphs that it left out. The page's blocks are matched to
+    (a body split in two around an advertisement row). The page's blocks are matched to
     ``kept`` by their text, in order; nothing is added next to a paragraph not found."""
-    where: dict[str, list[int]] = {}
-    for i, block in enumerate(page):
-        where.setdefault(block.text, []).append(i)
+    matched = _matched(kept, page)
     known = set(kept)
-    matched: list[int] = []  # for each paragraph of kept, its block (or -1)
-    last = -1
-    for paragraph in kept:
-        _tick()
-        later = [i for i in where.get(paragraph, [])[:64] if i > last]
-        matched.append(later[0] if later else -1)
-        last = later[0] if later else last
     out: list[str] = []
+    previous = -1  # the block of the last paragraph found
     for k, paragraph in enumerate(kept):
+        if matched[k] >= 0:
+            if k < EXTEND_LEAD_PARAGRAPHS:
+                out += [page[i].text for i in _lead_in(page, matched[k], previous, known)]
+            previous = matched[k]
         out.append(paragraph)
         following = [i for i in matched[k + 1 : k + 2] if i > matched[k] >= 0]
         out += [
@@ -298,6 +309,47 @@ def _extend(kept: list[str], page: list[_Block]) -> list[str]:
             if block.quoted and block.text not in known and len(block.text.split()) >= 4
         ] if following else []  # fmt: skip
     return out + (_continued(page, matched[-1], known) if matched and matched[-1] >= 0 else [])
+
+
+def _matched(kept: list[str], page: list[_Block]) -> list[int]:
+    """For each paragraph of ``kept``, the index of the page's block with its text after the
+    one found for the paragraph before (-1: not found)."""
+    where: dict[str, list[int]] = {}
+    for i, block in enumerate(page):
+        where.setdefault(block.text, []).append(i)
+    matched: list[int] = []
+    last = -1
+    for paragraph in kept:
+        _tick()
+        later = [i for i in where.get(paragraph, [])[:64] if i > last]
+        matched.append(later[0] if later else -1)
+        last = later[0] if later else last
+    return matched
+
+
+EXTEND_LEAD_BLOCKS = 2  # prose blocks read back from a kept paragraph ...
+EXTEND_LEAD_PARAGRAPHS = 2  # ... from one of the first ones (the article's start)
+
+
+def _lead_in(page: list[_Block], at: int, previous: int, known: set[str]) -> list[int]:
+    """The indexes of the prose blocks right before ``page[at]`` in the same element (none
+    of them kept, after ``previous``), in order: the opening paragraph of the element holding
+    the article, which trafilatura left out. (Prose in other elements before it, measured,
+    is as often a teaser or a summary the page repeats as the article's lede.) Quoted blocks
+    are left to the rule for embedded posts."""
+    found: list[int] = []
+    i = at - 1
+    while i > previous and len(found) < EXTEND_LEAD_BLOCKS:
+        block = page[i]
+        if block.text in known or block.quoted or not is_sentence(block.text):
+            break
+        if is_chrome_line(block.text) or _footer_marker(block.text):
+            break
+        if not block.box or block.box != page[at].box:
+            break
+        found.insert(0, i)
+        i -= 1
+    return found
 
 
 def _continued(page: list[_Block], end: int, known: set[str]) -> list[str]:
