@@ -73,6 +73,7 @@ SHARE = [
     "Follow {person} on X @{handle}", "Share on WhatsApp", "{n} shares", "SHARE",
     "Tweet this quote", "Share this article on Facebook", "Share via email",
     "Follow us on Instagram, TikTok and YouTube", "Like {site} on Facebook",
+    "This article has been sent to", "Email this story", "Send to a friend",
 ]  # fmt: skip
 BIO = [
     "{person} is a {role} at {site}, covering {beat}.",
@@ -81,6 +82,7 @@ BIO = [
     "{person} writes about {beat} for {site}. Follow {them} on X @{handle}.",
     "{person} is {site}'s {role} based in {city_title}. {they} previously reported on {beat}.",
     "{person} covers {beat} for {site}. Contact {them} at {handle}@{domain}",
+    "Write to {person} at {handle}@{domain}", "Contact the author: {handle}@{domain}",
 ]  # fmt: skip
 RELATED = [
     "Related: {headline}", "READ MORE: {headline}", "» Read more: {headline}",
@@ -96,6 +98,9 @@ NEWSLETTER = [
     "Don't miss a story: sign up for breaking news alerts",
     "By signing up you agree to our Terms of Use and Privacy Policy",
     "Sign up for free", "Get our free weekly newsletter", "Subscribe to {site} newsletters",
+    "{section} Newsletter", "Keep an eye on your inbox for the latest {section} news.",
+    "Sorry! There was an error processing your subscription.",
+    "Check your inbox to confirm your subscription.",
 ]  # fmt: skip
 CREDIT = ["Photo: {person}/{agency}", "Image: {agency}", "Photograph: {person}/{agency}",
           "PHOTO: {agency}", "Credit: {person}/{agency}", "Image credit: {agency}",
@@ -117,6 +122,8 @@ BANNER = [
     "You've read {k} of {n} free articles this month.",
     "Support independent journalism — become a member today.",
     "Subscribe for just $1 a week", "Log in or create an account to continue reading",
+    "Order reprints", "This copy is for your personal, non-commercial use only.",
+    "Reprints and permissions", "An error has occurred, please try again later.",
 ]  # fmt: skip
 DATELINE = [
     "{site} | {month} {day}, {year} | Updated {hour}:{minute}",

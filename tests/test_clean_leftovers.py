@@ -34,6 +34,14 @@ LEFTOVERS = [
     ("By Mira Castell | Lakeside Post | 12 October 2021", "byline or dateline"),
     ("ALSO READ | Council delays vote on the bypass", "teaser of another article"),
     ("Read more — Council delays vote on the bypass", "teaser of another article"),
+    ("Harbour Weekly Newsletter", "newsletter or sign-up prompt"),
+    ("Keep an eye on your inbox for the latest harbour news.", "newsletter or sign-up prompt"),
+    ("Sorry! There was an error processing your subscription.", "newsletter or sign-up prompt"),
+    ("This copy is for your personal, non-commercial use only.",
+     "copyright or redistribution notice"),
+    ("Order reprints", "copyright or redistribution notice"),
+    ("Write to Mira Castell at mira@lakesidepost.example", "author bio or contact"),
+    ("This article has been sent to", "share or follow row"),
 ]  # fmt: skip
 
 
@@ -63,7 +71,7 @@ def test_an_author_bio_at_the_end_goes_but_a_sentence_about_a_reporter_inside_st
     bio = "Mira Castell is a staff writer at the Lakeside Post, covering transport."
     cleaned = clean_text("\n\n".join([*PROSE, bio]))
     assert cleaned.text == "\n\n".join(PROSE)
-    assert [r.reason for r in cleaned.removed] == ["author bio"]
+    assert [r.reason for r in cleaned.removed] == ["author bio or contact"]
     inside = "Jonas Vrede is a reporter who was held for two days at the port last spring."
     text = "\n\n".join([PROSE[0], inside, *PROSE[1:], PROSE[0].replace("Tuesday", "Monday")])
     assert clean_text(text).text == text
@@ -113,3 +121,25 @@ def test_an_embedded_post_between_kept_paragraphs_stays() -> None:
     html = (f"<article><p>{PROSE[0]}</p><blockquote class='embed'><p>{quote}</p></blockquote>"
             f"<p>{PROSE[1]}</p></article>")  # fmt: skip
     assert _extend(PROSE[:2], _html_block_list(html)) == [PROSE[0], quote, PROSE[1]]
+
+
+def test_trafilatura_list_and_table_markup_is_not_kept_as_words() -> None:
+    from newsbrief.clean import _unmarked
+
+    assert _unmarked("- Get the tickets at the harbour office") == (
+        "Get the tickets at the harbour office"
+    )
+    assert _unmarked("| Quay | Berths | Opens |") == "Quay Berths Opens"
+    assert (
+        _unmarked("A sentence - with a dash | and a bar.")
+        == "A sentence - with a dash | and a bar."
+    )
+
+
+def test_the_opening_paragraph_of_the_article_element_comes_back_over_a_caption() -> None:
+    html = (
+        "<div class='teaser'><p>An older story about another harbour, told here at length.</p>"
+        f"</div><div class='story'><p>{PROSE[0]}</p><p>Cranes on the quay</p><p>{PROSE[1]}</p>"
+        f"<p>{PROSE[2]}</p></div>"
+    )
+    assert _extend(PROSE[1:3], _html_block_list(html)) == PROSE[:3]

@@ -298,7 +298,7 @@ def _extend(kept: list[str], page: list[_Block]) -> list[str]:
     previous = -1  # the block of the last paragraph found
     for k, paragraph in enumerate(kept):
         if matched[k] >= 0:
-            if k < EXTEND_LEAD_PARAGRAPHS:
+            if previous < 0 or page[previous].box != page[matched[k]].box:
                 out += [page[i].text for i in _lead_in(page, matched[k], previous, known)]
             previous = matched[k]
         out.append(paragraph)
@@ -327,29 +327,37 @@ def _matched(kept: list[str], page: list[_Block]) -> list[int]:
     return matched
 
 
-EXTEND_LEAD_BLOCKS = 2  # prose blocks read back from a kept paragraph ...
-EXTEND_LEAD_PARAGRAPHS = 2  # ... from one of the first ones (the article's start)
+EXTEND_LEAD_BLOCKS = 2  # prose blocks read back from a kept paragraph, over at most ...
+EXTEND_LEAD_SKIP = 1  # ... this many short blocks that are not prose (a photo's caption)
 
 
 def _lead_in(page: list[_Block], at: int, previous: int, known: set[str]) -> list[int]:
-    """The indexes of the prose blocks right before ``page[at]`` in the same element (none
-    of them kept, after ``previous``), in order: the opening paragraph of the element holding
-    the article, which trafilatura left out. (Prose in other elements before it, measured,
-    is as often a teaser or a summary the page repeats as the article's lede.) Quoted blocks
-    are left to the rule for embedded posts."""
+    """The indexes of the prose blocks right before ``page[at]``, the first paragraph kept of
+    its element, in that element (none of them kept, after ``previous``), in order: the
+    element's opening paragraph, which trafilatura left out. A short block between them that
+    is not prose (a caption) is passed over and stays out. (Prose in other elements before it,
+    measured, is as often a teaser or a summary the page repeats as the article's lede.)
+    Quoted blocks are left to the rule for embedded posts."""
     found: list[int] = []
+    skipped = 0
     i = at - 1
     while i > previous and len(found) < EXTEND_LEAD_BLOCKS:
         block = page[i]
-        if block.text in known or block.quoted or not is_sentence(block.text):
+        if block.text in known or block.quoted or not block.box or block.box != page[at].box:
             break
-        if is_chrome_line(block.text) or _footer_marker(block.text):
+        if not is_sentence(block.text) or is_chrome_line(block.text):
+            skipped += 1
+            if skipped > EXTEND_LEAD_SKIP or len(block.text.split()) > EXTEND_GAP_WORDS:
+                break
+        elif _footer_marker(block.text):
             break
-        if not block.box or block.box != page[at].box:
-            break
-        found.insert(0, i)
+        else:
+            found.insert(0, i)
         i -= 1
     return found
+
+
+EXTEND_GAP_WORDS = 20  # the longest block passed over
 
 
 def _continued(page: list[_Block], end: int, known: set[str]) -> list[str]:
@@ -533,7 +541,7 @@ _FOOTER = re.compile(
     r"|recommended(?: for you| stories| articles)?|trending(?: now| stories)?"
     r"|most (?:read|popular|viewed|shared)|leave a (?:reply|comment)|post a comment"
     r"|add a comment|join the (?:conversation|discussion)|(?:\d+\s+)?comments?(?:\s*\(\d+\))?"
-    r"|tags?\s*:.*|filed under\b.*|topics\s*:.*)\s*:?$",
+    r"|tags?(?:\s*:.*)?|filed under\b.*|topics\s*:.*)\s*:?$",
     re.IGNORECASE,
 )
 # Notes that end an article's page, written as sentences: a syndication or comment-form note.
@@ -678,6 +686,9 @@ _STRONG_CHROME = [
     r"\bfree (?:articles?|stories)\b.{0,60}",
     r"(?:this|the) (?:article|story|content) is (?:only )?(?:for|available to|reserved for)"
     r" (?:paying )?(?:subscribers|members)(?: only)?\.?",
+    r".{0,60}\bfor (?:your )?personal,? non-?commercial use(?: only)?\b.{0,300}",
+    r"(?:keep an eye on|check) your inbox\b.{0,100}",
+    r"(?:sorry!? )?there was an error processing your (?:subscription|request|sign-?up).{0,20}",
     r"by (?:signing up|subscribing|clicking|registering)\b.{0,120}"
     r"\b(?:terms|privacy)\b.{0,80}",
     r"(?:the )?(?:story|article|text) continues (?:below|after)(?: (?:this|the))?"
@@ -735,6 +746,13 @@ _WEAK_CHROME = [
     r"don['’]?t miss (?:a|any|the|our)\b.{0,80}",
     r"(?:subscribe|join|sign up)\b.{0,30}(?:\$|£|€)\s?\d.{0,60}",
     r"(?:support|fund) (?:independent|quality|local) journalism\b.{0,100}",
+    r"[\w'’&+ -]{1,40} newsletters?",
+    r"sorry!?|an error (?:has )?occurred\b.{0,60}|please try again(?: later)?[.!]?",
+    r"order (?:a )?reprints?|reprints?(?: (?:and|&) permissions)?|licensing (?:and|&) reprints?",
+    r"(?:this (?:article|story) has been sent to|email this (?:article|story)"
+    r"|send (?:this )?to a friend)\b.{0,60}",
+    r"(?:write to|contact|e-?mail) (?:the author|us|me|him|her|them|[A-Z][\w.'’-]+"
+    r"(?: [A-Z][\w.'’-]+){0,3})(?: at|:)? \S+@\S+",
     r"(?:already (?:a )?(?:subscriber|member|registered)\??|log ?in|sign ?in)\b.{0,60}",
     r"(?:we value your privacy|manage (?:consent|cookies|preferences|settings)"
     r"|accept(?: all)?(?: and close)?|reject all|privacy (?:settings|policy)|cookie settings)",
@@ -760,7 +778,8 @@ _STRONG = re.compile(r"^(?:" + "|".join(_STRONG_CHROME) + r")$", re.IGNORECASE)
 _STRONG_WORDS = ("cookies", "newsletter", "(c)", "copyright", "all rights reserved",
                  "may not be", "listen", "audio", "continue", "advertisement", "free art",
                  "free stor", "subscri", "members", "by signing", "by clicking",
-                 "by registering")  # fmt: skip
+                 "by registering", "commercial use", "your inbox",
+                 "error processing")  # fmt: skip
 _READING_TIME = re.compile(r"\d\s*-?\s*min")  # "5 min read": "min" alone is in "minister"
 
 
@@ -901,7 +920,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
         elif not is_title and is_chrome_line(line) and not (credit := _credited_caption(line)):
             removed.append(Removal("chrome", line, offset, reason=chrome_reason(line)))
         elif i >= tail and _BIO.match(line) and _BIO_CUE.search(line):
-            removed.append(Removal("chrome", line, offset, reason="author bio"))
+            removed.append(Removal("chrome", line, offset, reason=_BIO_REASON))
         else:
             if credit:
                 # A caption with its credit: the caption describes the story, the credit goes.
@@ -922,10 +941,15 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
 
 
 _CREDIT = "photo credit, alt text or gallery control"
+_BIO_REASON = "author bio or contact"
 _DATED = "byline or dateline"
 # What kind of chrome a removed line is, for the audit (the first that fits; looked up only for
 # lines already found to be chrome).
 _REASONS = [
+    (_BIO_REASON, re.compile(r"\S@\S+\.\w|^(?:write to|contact)\b", re.I)),
+    ("copyright or redistribution notice", re.compile(
+        r"©|\(c\)|copyright|rights reserved|may not be|non-?commercial|personal use|reprint",
+        re.I)),
     (_DATED, re.compile(rf"(?-i:^(?:By|BY)\s+[A-Z])|{_DATE.pattern}"
                         r"|^(?:published|updated|posted|last updated)\b"
                         r"|^\d{4}-\d{2}-\d{2}|(?-i:^[A-Z][A-Z .,'’()-]+[-–—]\s*$)", re.I)),
@@ -934,15 +958,13 @@ _REASONS = [
         r"|sign ?in|journalism|accept|reject", re.I)),
     ("newsletter or sign-up prompt", re.compile(
         r"newsletter|sign up|subscrib|inbox|e-?mail address|briefing|alerts|don['’]?t miss"
-        r"|want more|register", re.I)),
+        r"|want more|register|subscription", re.I)),
     ("share or follow row", re.compile(
-        rf"^(?:\d[\d,.]*k?\s+)?(?:{_SHARE_WORD}|follow|like)\b", re.I)),
+        rf"^(?:\d[\d,.]*k?\s+)?(?:{_SHARE_WORD}|follow|like|send)\b|has been sent to", re.I)),
     (_CREDIT, re.compile(
         r"image|photo|picture|gallery|caption|enlarge|video|slide|getty|reuters|afp|credit", re.I)),
     ("breadcrumb", re.compile(r"[/>»›|·].*[/>»›|·]|you are here|^(?:home|news|world)\s*[/>»›|]",
                               re.I)),
-    ("copyright or redistribution notice", re.compile(
-        r"©|\(c\)|copyright|rights reserved|may not be", re.I)),
     ("teaser of another article", re.compile(r"^(?:related|read|see also|also read|more|watch"
                                              r"|recommended|next|previous)\b", re.I)),
 ]  # fmt: skip
@@ -1471,6 +1493,11 @@ _GLUED_AFTER = frozenset(
     "the they their have has been will would that this with from which said were was and "
     "than".split()
 )
+# Short function words glued after a very common word ("accordingto", "doesnot", "outof"):
+# rarer words end in them ("pimento", "hereof"), very common ones rarely ("in", "on", "at"
+# end too many names: "plantin", "boughton").
+_GLUED_AFTER_SHORT = frozenset("of to for by not".split())
+GLUE_SHORT_LEFT_ZIPF = 4.5
 GLUE_TYPO_ZIPF = 2.5  # a function word glued on is a common web typo ("willbe" 1.8)
 GLUE_FUNCTION_PART_MIN_ZIPF = 2.0  # next to a function word, a rarer word ("vaccinating" 2.4)
 _GLUE_LOWEST_PART_ZIPF = min(GLUE_PART_MIN_ZIPF, GLUE_FUNCTION_PART_MIN_ZIPF)
@@ -1516,6 +1543,9 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
         function = (
             left in _FUNCTION and left not in _PREFIXES and (len(right) >= 3 or right in _FUNCTION)
         ) or (right in _GLUED_AFTER and len(left) >= 3)
+        function = function or (
+            right in _GLUED_AFTER_SHORT and len(left) >= 4 and left_zipf >= GLUE_SHORT_LEFT_ZIPF
+        )
         if low < (GLUE_FUNCTION_PART_MIN_ZIPF if function else GLUE_PART_MIN_ZIPF):
             continue
         likelier = not repeated and low + high - 9 - rarity >= GLUE_MARGIN
