@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsbrief.clean import _extend, _html_block_list, clean_text, split_glued
+from newsbrief.clean import clean_text, extend_extraction, page_blocks, split_glued, unmark
 
 PROSE = [
     "The harbour authority approved the new ferry terminal on Tuesday after a long debate.",
@@ -110,29 +110,26 @@ def test_an_article_split_around_an_advertisement_row_keeps_its_second_part() ->
     rest = '<div class="story-body">' + "".join(f"<p>{p}</p>" for p in PROSE[2:]) + "</div>"
     ad = '<div class="ad-row"><span>Advertisement</span></div>'
     related = '<div class="teasers"><p>Another story entirely, about a different harbour.</p></div>'
-    page = _html_block_list(f"<html><body>{body}{ad}{rest}{related}</body></html>")
-    assert _extend(PROSE[:2], page) == PROSE
+    page = page_blocks(f"<html><body>{body}{ad}{rest}{related}</body></html>")
+    assert extend_extraction(PROSE[:2], page) == PROSE
     # Nothing of another kind of element is added.
-    assert "Another story" not in " ".join(_extend(PROSE[:2], page))
+    assert "Another story" not in " ".join(extend_extraction(PROSE[:2], page))
 
 
 def test_an_embedded_post_between_kept_paragraphs_stays() -> None:
     quote = "The new terminal is a disaster for the northern quay — a local fisher (@quayfisher)"
     html = (f"<article><p>{PROSE[0]}</p><blockquote class='embed'><p>{quote}</p></blockquote>"
             f"<p>{PROSE[1]}</p></article>")  # fmt: skip
-    assert _extend(PROSE[:2], _html_block_list(html)) == [PROSE[0], quote, PROSE[1]]
+    assert extend_extraction(PROSE[:2], page_blocks(html)) == [PROSE[0], quote, PROSE[1]]
 
 
 def test_trafilatura_list_and_table_markup_is_not_kept_as_words() -> None:
-    from newsbrief.clean import _unmarked
-
-    assert _unmarked("- Get the tickets at the harbour office") == (
+    assert unmark("- Get the tickets at the harbour office") == (
         "Get the tickets at the harbour office"
     )
-    assert _unmarked("| Quay | Berths | Opens |") == "Quay Berths Opens"
+    assert unmark("| Quay | Berths | Opens |") == "Quay Berths Opens"
     assert (
-        _unmarked("A sentence - with a dash | and a bar.")
-        == "A sentence - with a dash | and a bar."
+        unmark("A sentence - with a dash | and a bar.") == "A sentence - with a dash | and a bar."
     )
 
 
@@ -142,4 +139,4 @@ def test_the_opening_paragraph_of_the_article_element_comes_back_over_a_caption(
         f"</div><div class='story'><p>{PROSE[0]}</p><p>Cranes on the quay</p><p>{PROSE[1]}</p>"
         f"<p>{PROSE[2]}</p></div>"
     )
-    assert _extend(PROSE[1:3], _html_block_list(html)) == PROSE[:3]
+    assert extend_extraction(PROSE[1:3], page_blocks(html)) == PROSE[:3]

@@ -7,14 +7,23 @@ The passes run in this order, each on the output of the one before:
    lines are kept and blank lines separate paragraphs;
 3. ``footer``: everything from the first footer line on ("Related Post", "Leave a Reply",
    "Content comes from ...") after the first 30% of the text, with other articles' teasers;
-4. ``chrome``: whole lines that are site furniture: datelines, "Breaking", photo credits,
-   share/follow/subscribe prompts, cookie and newsletter notices, "Advertisement", copyright
-   lines, bylines, "Read more" teasers, repeats of the title;
+4. ``chrome``: whole lines that are site furniture: datelines and bylines (with a site's name
+   too, as lines or fused with the first sentence), "Breaking", photo credits (glued to a
+   caption too), image alt text and gallery controls, share and follow rows, newsletter and
+   sign-up prompts, cookie, consent and paywall banners, breadcrumbs, "Advertisement",
+   copyright and reprint notices, "Read more" teasers with any separator, author bios and
+   contact lines at the end, repeats of the title; each removal names its kind in ``reason``;
 5. ``watermark``: a string injected over and over, often inside words ("mutWorld Timesual"),
    found because removing it turns non-words back into words; legitimate mentions ("told the
    World Times") stay;
-6. ``glued``: two words run together ("theyhave", "theXinhua") are split, conservatively: never
-   a capitalized word or a word the article uses elsewhere.
+6. ``glued``: two words run together ("theyhave", "theXinhua", "rescuework", "percentof") are
+   split, conservatively: never a word the lists know, a capitalized word (but a common word
+   run into a name: "claimedHouthis"), a word the article uses elsewhere, or an address.
+
+HTML is extracted first: trafilatura's paragraphs, without its list and table markup, with
+what it leaves out of the article read back from the page's own blocks (a body split around
+an advertisement row, an element's opening paragraph, embedded posts): see
+:func:`extend_extraction`.
 
 Every removal or repair is recorded as a :class:`Removal` with the text it removed, what
 replaced it, and its offset in the text that pass worked on. Nothing is removed silently.
@@ -169,7 +178,7 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
     page; where the article runs on in a second one (a body split around an advertisement
     row), begins before it (a lede set apart from the body) or quotes an embedded post inside
     it, the page's own blocks around and between what it kept are read too (see
-    :func:`_extend`). When trafilatura finds nothing (a page nested deeper than its parser
+    :func:`extend_extraction`). When trafilatura finds nothing (a page nested deeper than its parser
     accepts, or one without any article-like block), the text of the page's blocks is taken
     instead, so a page never cleans to nothing merely for its shape; the cleaning passes then
     judge its lines.
@@ -179,7 +188,7 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
     document = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=True, with_metadata=True
     )
-    page = _html_block_list(html)
+    page = page_blocks(html)
     if document is None or isinstance(document, dict) or not document.text:
         return "\n\n".join(block.text for block in page), {}
     metadata = {
@@ -187,11 +196,11 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
         for key in ("title", "author", "date")
         if (value := getattr(document, key, None))
     }
-    blocks = [b for b in (_unmarked(line) for line in str(document.text).split("\n")) if b]
-    return "\n\n".join(_extend(blocks, page)), metadata
+    blocks = [b for b in (unmark(line) for line in str(document.text).split("\n")) if b]
+    return "\n\n".join(extend_extraction(blocks, page)), metadata
 
 
-def _unmarked(line: str) -> str:
+def unmark(line: str) -> str:
     """A line of trafilatura's text without the markup it adds: a list item's "- " and a
     table row's "|" between cells are not the page's words (no page of the ScrapingHub set
     has them in its article)."""
@@ -211,19 +220,19 @@ _HTML_BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "
                          "table", "pre", "figure", "figcaption", "dd", "dt"})  # fmt: skip
 
 
-class _Block(NamedTuple):
+class PageBlock(NamedTuple):
     text: str
     quoted: bool  # inside a blockquote (an embedded post, a quotation)
     box: int  # which element with a class attribute holds it (the innermost; 0: none)
     kind: str  # that element's tag and class ("div body__container article__body")
 
 
-def _html_block_list(html: str) -> list[_Block]:
+def page_blocks(html: str) -> list[PageBlock]:
     """The text of ``html``'s blocks, each with what holds it, from a streaming parse: no
     tree is built, so any depth of nesting costs time linear in the page."""
     from html.parser import HTMLParser
 
-    blocks: list[_Block] = []
+    blocks: list[PageBlock] = []
     current: list[str] = []
     depth = {"skip": 0, "quote": 0, "boxes": 0, "deeper": 0}
     boxes: list[tuple[str, int, str]] = []  # open elements: tag, the number and kind of the
@@ -233,7 +242,7 @@ def _html_block_list(html: str) -> list[_Block]:
         text = " ".join("".join(current).split())
         if text:
             box, kind = (boxes[-1][1], boxes[-1][2]) if boxes else (0, "")
-            blocks.append(_Block(text, depth["quote"] > 0, box, kind))
+            blocks.append(PageBlock(text, depth["quote"] > 0, box, kind))
         current.clear()
 
     def enter(tag: str, step: int) -> None:
@@ -285,7 +294,7 @@ _HTML_BOX = frozenset({"div", "section", "article", "main"})
 HTML_MAX_BOXES = 200
 
 
-def _extend(kept: list[str], page: list[_Block]) -> list[str]:
+def extend_extraction(kept: list[str], page: list[PageBlock]) -> list[str]:
     """``kept`` (trafilatura's paragraphs) with the rest of the article the page holds: the
     prose right before one of its paragraphs (a lede or summary set in an element of its own),
     the quoted blocks (embedded posts) between two of its paragraphs that it left out, and the
@@ -311,7 +320,7 @@ def _extend(kept: list[str], page: list[_Block]) -> list[str]:
     return out + (_continued(page, matched[-1], known) if matched and matched[-1] >= 0 else [])
 
 
-def _matched(kept: list[str], page: list[_Block]) -> list[int]:
+def _matched(kept: list[str], page: list[PageBlock]) -> list[int]:
     """For each paragraph of ``kept``, the index of the page's block with its text after the
     one found for the paragraph before (-1: not found)."""
     where: dict[str, list[int]] = {}
@@ -331,7 +340,7 @@ EXTEND_LEAD_BLOCKS = 2  # prose blocks read back from a kept paragraph, over at 
 EXTEND_LEAD_SKIP = 1  # ... this many short blocks that are not prose (a photo's caption)
 
 
-def _lead_in(page: list[_Block], at: int, previous: int, known: set[str]) -> list[int]:
+def _lead_in(page: list[PageBlock], at: int, previous: int, known: set[str]) -> list[int]:
     """The indexes of the prose blocks right before ``page[at]``, the first paragraph kept of
     its element, in that element (none of them kept, after ``previous``), in order: the
     element's opening paragraph, which trafilatura left out. A short block between them that
@@ -360,7 +369,7 @@ def _lead_in(page: list[_Block], at: int, previous: int, known: set[str]) -> lis
 EXTEND_GAP_WORDS = 20  # the longest block passed over
 
 
-def _continued(page: list[_Block], end: int, known: set[str]) -> list[str]:
+def _continued(page: list[PageBlock], end: int, known: set[str]) -> list[str]:
     """The text of the blocks after ``page[end]`` held by other elements of its element's
     kind, up to a footer or list heading; none unless one of them is prose."""
     anchor = page[end]
@@ -834,11 +843,19 @@ DATELINE_LINES = 3  # among the first lines of text kept
 def is_chrome_line(line: str) -> bool:
     """Whether ``line`` is site furniture: strong vocabulary, or weaker vocabulary on a line
     that does not read like a sentence."""
-    if len(line.split(maxsplit=CHROME_MAX_WORDS)) > CHROME_MAX_WORDS:
+    if _more_words_than(line, CHROME_MAX_WORDS):
         return False
     if _may_be_strong(line) and _STRONG.match(line):
         return True
     return not is_sentence(line) and bool(_WEAK.match(line) or _is_dateline(line))
+
+
+def _more_words_than(line: str, n: int) -> bool:
+    """Whether ``line`` has more than ``n`` words; on a normalized line (single spaces, no
+    tabs, stripped) counted without splitting it (most lines are paragraphs of prose)."""
+    if "  " in line or "\t" in line or line[:1].isspace() or line[-1:].isspace():
+        return len(line.split(maxsplit=n)) > n
+    return line.count(" ") >= n
 
 
 # A date in a byline or dateline: "Nov 22, 2016", "22 November 2016", "2016-11-22".
@@ -1386,6 +1403,49 @@ def _letters_after(text: str, end: int) -> str:
     return match.group() if match else ""
 
 
+def _edited(text: str, edits: list[_Occurrence], start: int, end: int) -> str:
+    """``text[start:end]`` with each of ``edits`` (in order, inside it) replaced."""
+    pieces: list[str] = []
+    last = start
+    for o in edits:
+        pieces += [text[last : o.start], o.replacement]
+        last = o.end
+    return "".join([*pieces, text[last:end]])
+
+
+VOCABULARY_WINDOW_MAX = 256  # letters around an edit re-read to update the vocabulary
+
+
+def _vocabulary_after(
+    vocabulary: Counter[str], text: str, edits: list[_Occurrence]
+) -> Counter[str]:
+    """The plain vocabulary of ``text`` once ``edits`` are made, from ``vocabulary`` (that of
+    ``text``): only the words around each edit are read again (the runs of letters it
+    touches), not the whole text; a run longer than ``VOCABULARY_WINDOW_MAX`` is not followed,
+    and the whole edited text is read instead."""
+    windows: list[tuple[int, int, list[_Occurrence]]] = []
+    for o in edits:
+        a, b = o.start, o.end
+        while a and text[a - 1] in _WORDISH_LETTERS and o.start - a <= VOCABULARY_WINDOW_MAX:
+            a -= 1
+        while b < len(text) and text[b] in _WORDISH_LETTERS and b - o.end <= VOCABULARY_WINDOW_MAX:
+            b += 1
+        if o.start - a > VOCABULARY_WINDOW_MAX or b - o.end > VOCABULARY_WINDOW_MAX:
+            return _plain_vocabulary(_edited(text, edits, 0, len(text)))
+        if windows and a <= windows[-1][1]:  # touching the window before: one window
+            windows[-1] = (windows[-1][0], max(b, windows[-1][1]), [*windows[-1][2], o])
+        else:
+            windows.append((a, b, [o]))
+    updated = Counter(vocabulary)
+    for a, b, inside in windows:
+        updated.subtract(_PLAIN_TOKEN.findall(text[a:b]))
+        updated.update(_PLAIN_TOKEN.findall(_edited(text, inside, a, b)))
+    return +updated  # no word counted zero times
+
+
+_WORDISH_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'’")
+
+
 def _plain_vocabulary(text: str) -> Counter[str]:
     """Tokens of ``text`` with no capital inside them: what the article itself spells as words.
 
@@ -1412,9 +1472,9 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
     """
     removed: list[Removal] = []
     shapes: dict[str, _Shape | None] = {}  # what each word contributes, kept across rounds
+    vocabulary = _plain_vocabulary(text)  # then updated where each round changed the text
     for _ in range(WATERMARK_MAX_ROUNDS):
         _check_budget()
-        vocabulary = _plain_vocabulary(text)
         best: tuple[int, int, str] | None = None
         marks = [
             mark
@@ -1444,15 +1504,11 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
                     best = score
         if best is None:
             break
-        pieces: list[str] = []
-        last = 0
-        for o in _occurrences(text, best[2], vocabulary):
-            if o.mention:
-                continue
-            removed.append(Removal("watermark", text[o.start : o.end], o.start, o.replacement))
-            pieces += [text[last : o.start], o.replacement]
-            last = o.end
-        text = "".join([*pieces, text[last:]])
+        edits = [o for o in _occurrences(text, best[2], vocabulary) if not o.mention]
+        removed += [Removal("watermark", text[o.start : o.end], o.start, o.replacement)
+                    for o in edits]  # fmt: skip
+        vocabulary = _vocabulary_after(vocabulary, text, edits)
+        text = _edited(text, edits, 0, len(text))
     return re.sub(r"  +", " ", text), sorted(removed, key=lambda r: r.position)
 
 
