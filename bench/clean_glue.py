@@ -6,6 +6,8 @@ Two numbers for each splitter, on the same tokens in one run:
   bench/clean_generators.py says) that the splitter would cut although nobody glued them
   (the articles are clean text: any split is false, except where the source itself ran two
   words together, which the cleaner's own list shows for a reader to judge);
+- the same in context: each clean article through ``split_glued`` as a whole (a word the
+  article repeats is never split), capitalized tokens included;
 - glued pairs split: two neighbouring words of the same articles run together (generator C's
   ``glue_pairs``: "percentof", "rescuework") that come back as known words.
 
@@ -101,6 +103,11 @@ def main() -> None:
               f"{right}/{len(pairs)}")  # fmt: skip
         if args.list and name == "newsbrief rule":
             print("   " + ", ".join(f"{t} -> {s}" for t, s in false))
+    in_context = [r for article in articles for r in split_glued(article)[1]]
+    print(f"newsbrief rule in the articles themselves (a repeated word is never split): "
+          f"{len(in_context)} splits in {sum(len(a.split()) for a in articles)} words")  # fmt: skip
+    if args.list:
+        print("   " + ", ".join(f"{r.text} -> {r.replacement}" for r in in_context))
     missing = {"wordsegment", "wordninja"} - set(splitters)
     if missing and not args.tiny:
         print(f"(not installed, not measured: {', '.join(sorted(missing))})")
