@@ -235,8 +235,7 @@ def page_blocks(html: str) -> list[PageBlock]:
     blocks: list[PageBlock] = []
     current: list[str] = []
     depth = {"skip": 0, "quote": 0, "boxes": 0, "deeper": 0}
-    boxes: list[tuple[str, int, str]] = []  # open elements: tag, the number and kind of the
-    # innermost one with a class
+    boxes: list[tuple[str, int, str]] = []  # open: tag, number and kind of the innermost classed
 
     def flush() -> None:
         text = " ".join("".join(current).split())
@@ -247,8 +246,8 @@ def page_blocks(html: str) -> list[PageBlock]:
 
     def enter(tag: str, step: int) -> None:
         _tick()
-        if tag in ("td", "th"):
-            current.append(" ")  # cells of a row are words apart
+        if tag in ("td", "th"):  # cells of a row are words apart
+            current.append(" ")
         elif tag in _HTML_SKIP:
             depth["skip"] = max(0, depth["skip"] + step)
         elif tag in _HTML_BLOCK:
@@ -910,13 +909,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
     an opening sentence, and lines that repeat ``title`` after its first one. Prose lines are
     only removed by strong vocabulary (cookie, newsletter, copyright notices)."""
     lines = text.split("\n")
-    # For each line, the index of the blank line (or end) that closes its block.
-    block_end = [len(lines)] * len(lines)
-    end = len(lines)
-    for i in range(len(lines) - 1, -1, -1):
-        if not lines[i]:
-            end = i
-        block_end[i] = end
+    block_end = _block_ends(lines)
     kept: list[str] = []
     removed: list[Removal] = []
     offset = 0
@@ -948,30 +941,47 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
             list_items = LIST_MAX_ITEMS if _LIST_HEADING.match(line) else 0
         elif not is_title and is_chrome_line(line) and not (credit := _credited_caption(line)):
             removed.append(Removal("chrome", line, offset, reason=chrome_reason(line)))
-        elif (
-            i >= tail
-            and len(line) <= CHROME_MAX_CHARS
-            and _BIO.match(line)
-            and _BIO_CUE.search(line)
-        ):
+        elif i >= tail and _is_bio(line):
             removed.append(Removal("chrome", line, offset, reason=_BIO_REASON))
         else:
-            if credit:
-                # A caption with its credit: the caption describes the story, the credit goes.
-                removed.append(Removal("chrome", line[credit:], offset + credit, reason=_CREDIT))
-                line = line[:credit].rstrip()
             list_items = 0
             title_seen = title_seen or is_title
-            prefix = None
-            if opening < DATELINE_LINES:
-                prefix = _SITE_DATELINE_PREFIX.match(line) or _DATELINE_PREFIX.match(line)
+            line = _kept_line(line, credit, offset, opening < DATELINE_LINES, removed)
             opening += 1
-            if prefix and len(line[prefix.end() :].split()) >= 3:
-                removed.append(Removal("chrome", prefix.group(), offset, reason=_DATED))
-                line = line[prefix.end() :]
             kept.append(line)
         offset += len(lines[i]) + 1
     return _tidy("\n".join(kept)), removed
+
+
+def _block_ends(lines: list[str]) -> list[int]:
+    """For each line, the index of the blank line (or end) that closes its block."""
+    block_end = [len(lines)] * len(lines)
+    end = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        if not lines[i]:
+            end = i
+        block_end[i] = end
+    return block_end
+
+
+def _kept_line(line: str, credit: int, offset: int, opening: bool, removed: list[Removal]) -> str:
+    """A line kept, without the credit of a credited caption (``credit``: where it starts; the
+    caption describes the story) and, among the ``opening`` lines, without a dateline glued to
+    the first sentence; what goes is added to ``removed``."""
+    if credit:
+        removed.append(Removal("chrome", line[credit:], offset + credit, reason=_CREDIT))
+        line = line[:credit].rstrip()
+    prefix = None
+    if opening:
+        prefix = _SITE_DATELINE_PREFIX.match(line) or _DATELINE_PREFIX.match(line)
+    if prefix and len(line[prefix.end() :].split()) >= 3:
+        removed.append(Removal("chrome", prefix.group(), offset, reason=_DATED))
+        line = line[prefix.end() :]
+    return line
+
+
+def _is_bio(line: str) -> bool:
+    return len(line) <= CHROME_MAX_CHARS and bool(_BIO.match(line) and _BIO_CUE.search(line))
 
 
 _CREDIT = "photo credit, alt text or gallery control"
@@ -1586,12 +1596,7 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
     repeated = vocabulary[token] > 1
     if rarity >= GLUE_MAX_ZIPF:
         return None
-    if any(
-        token.endswith(suffix)
-        and len(token) - len(suffix) >= 4
-        and zipf(token[: -len(suffix)]) >= 2.5
-        for suffix in _INFLECTIONS
-    ):
+    if _inflected(token):
         return None  # an inflected word ("downturns", "outsourced"), not two glued ones
     camel = [j for j in range(1, len(token)) if token[j - 1].islower() and token[j].isupper()]
     if token[0].islower() and len(camel) == 1:
@@ -1639,6 +1644,15 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
                 if inner:
                     return f"{left} {inner}"
     return best[1] if best else None
+
+
+def _inflected(token: str) -> bool:
+    return any(
+        token.endswith(suffix)
+        and len(token) - len(suffix) >= 4
+        and zipf(token[: -len(suffix)]) >= 2.5
+        for suffix in _INFLECTIONS
+    )
 
 
 def _split_camel(left: str, right: str, rarity: float, repeated: bool) -> str | None:
