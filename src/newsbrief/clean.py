@@ -776,8 +776,8 @@ _WEAK_CHROME = [
     # bylines and datelines with a site's name: see _is_dateline
     # breadcrumbs: "You are here: Home > Politics", "Home » News » World", "Sport · Football"
     r"(?:you are here\s*:?\s*)(?:[\w&'’ -]{2,30}\s*[/>»›|·]?\s*){1,6}",
-    r"(?:[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*){0,2}\s*[/>»›|·]\s*){2,6}"
-    r"(?:[A-Z][\w&'’-]*(?: [A-Z][\w&'’-]*){0,2}|\d{1,3} min(?:ute)?s? read)",
+    r"(?:(?-i:[A-Z])[\w&'’-]*(?: (?-i:[A-Z])[\w&'’-]*){0,2}\s*[/>»›|·]\s*){2,6}"
+    r"(?:(?-i:[A-Z])[\w&'’-]*(?: (?-i:[A-Z])[\w&'’-]*){0,2}|\d{1,3} min(?:ute)?s? read)",
 ]
 _STRONG = re.compile(r"^(?:" + "|".join(_STRONG_CHROME) + r")$", re.IGNORECASE)
 # Words one of which every strong pattern holds: an ASCII line without any (most lines) skips
