@@ -140,3 +140,21 @@ def test_the_opening_paragraph_of_the_article_element_comes_back_over_a_caption(
         f"<p>{PROSE[2]}</p></div>"
     )
     assert extend_extraction(PROSE[1:3], page_blocks(html)) == PROSE[:3]
+
+
+def test_the_brief_page_lists_each_removal_with_its_kind() -> None:
+    from newsbrief.html_view import brief_page
+
+    line = "Share · Tweet · Email · Copy link"
+    cleaned = clean_text("\n\n".join([*PROSE[:2], line, *PROSE[2:]]))
+    result = {"article": {"id": "quay", "source": "quay.txt", "title": None},
+              "brief": {"summary": "A terminal.", "pledges": [], "positions": [],
+                        "quoted_experts": []},
+              "meta": {"model": "fake:x", "prompt": "brief@1", "strategy": "whole",
+                       "latency_ms": 1, "usage": {"prompt_tokens": 1, "completion_tokens": 1},
+                       "attempts": 1, "cached": False,
+                       "grounding": {"checked": 0, "grounded": 0, "ungrounded": [],
+                                     "dropped": []}}}  # fmt: skip
+    page = brief_page(result, cleaned.to_dict())
+    assert "What the cleaner removed (1)" in page
+    assert "chrome · share or follow row</span>Share · Tweet · Email · Copy link" in page
