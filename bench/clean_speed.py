@@ -10,6 +10,13 @@ that other work on a shared machine does not count; the wall clock is printed be
     python bench/clean_speed.py [--corpus DIR] [--runs 3]
     python bench/clean_speed.py --tiny            # 20, 100 and 200 KB, one run: checks the bench
     python bench/clean_speed.py --write-reference # after a change meant to alter the output
+    python bench/clean_speed.py --against OTHER/src [--rounds 5]   # before/after, one run
+
+``--against`` times the same 1 MB text cleaned by this tree's ``src`` and by another version's
+(a folder holding ``newsbrief``, e.g. ``git archive <rev> src | tar -x -C /tmp/old``), each in
+its own process, alternating for ``--rounds`` rounds (best of three runs inside each), and
+prints both sides' CPU times and their medians; it checks that each process imported the
+version asked for.
 
 ``--corpus`` times another folder of ``*.txt`` articles instead (Wikinews, extracted outside
 the repository as bench/clean_generators.py says); the output check still uses the in-repo
@@ -101,13 +108,67 @@ def results(sizes: tuple[float, ...] = ()) -> dict[str, str]:
     return found
 
 
+_TIME_ONE = """
+import sys, time
+sys.path.insert(0, {bench!r})
+import newsbrief
+from clean_speed import in_repo_articles, joined
+from newsbrief.clean import clean_text
+texts = [raw for _, raw, kind in in_repo_articles() if kind == "text/plain"]
+text = joined(1.0, texts)
+clean_text("Warm-up: the word lists load before anything is timed.")
+best = float("inf")
+for _ in range(3):
+    started = time.process_time()
+    clean_text(text)
+    best = min(best, time.process_time() - started)
+print(newsbrief.__file__, best)
+"""
+
+
+def compare(other: Path, rounds: int) -> None:
+    """Time 1 MB with this tree's ``src`` and with ``other``, alternating, in fresh processes."""
+    import os
+    import statistics
+    import subprocess
+
+    if not (other / "newsbrief" / "clean.py").is_file():
+        print(f"error: {other} holds no newsbrief/clean.py; pass another version's src folder",
+              file=sys.stderr)  # fmt: skip
+        raise SystemExit(2)
+    sides = {"this tree": ROOT / "src", str(other): other.resolve()}
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    checks = Checks()
+    code = _TIME_ONE.format(bench=str(ROOT / "bench"))
+    for _ in range(rounds):
+        for name, src in sides.items():
+            env = {**os.environ, "PYTHONPATH": str(src)}
+            out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                 text=True, check=False)  # fmt: skip
+            fields = out.stdout.split()
+            ok = out.returncode == 0 and len(fields) == 2 and fields[0].startswith(str(src))
+            checks.that(ok, f"{name}: did not run from {src}: {out.stderr[-200:]}")
+            if ok:
+                times[name].append(float(fields[1]))
+    checks.verify()
+    print(f"1.00 MB of the in-repo articles, {rounds} alternating rounds, CPU s (best of 3):")
+    for name, found in times.items():
+        listed = " ".join(f"{t:.3f}" for t in found)
+        print(f"  {name:30} median {statistics.median(found):.3f}   ({listed})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--corpus", type=Path, help="time this folder of *.txt articles instead")
     parser.add_argument("--runs", type=int, default=3, help="runs per size (the best is kept)")
     parser.add_argument("--tiny", action="store_true", help="small sizes, one run")
     parser.add_argument("--write-reference", action="store_true")
+    parser.add_argument("--against", type=Path, help="another version's src folder")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (--against)")
     args = parser.parse_args()
+    if args.against is not None:
+        compare(args.against, args.rounds)
+        return
     if args.write_reference:
         reference = results(SIZES + TINY_SIZES)
         REFERENCE.write_text(json.dumps(reference, indent=1, sort_keys=True) + "\n")

@@ -30,6 +30,8 @@ TINY = {
     "cache.py": r"cached summarize: median \d+ ms",
     "clean_adversarial.py": r"hex-dump +floor +0\.05 MB +[\d.]+ s +[\d.]+ s/MB +ok: \d+ pledges",
     "clean_boilerplate.py": r"--learn-boilerplate +chrome lines left +0 of \d+  body lines lost +0",
+    "clean_glue.py": r"newsbrief rule +false splits on clean text +\d+   glued pairs split \d+/\d+",
+    "clean_leftovers.py": r"generator C \(all kinds\): \d+ copies  word P \d\.\d{4}  R \d\.\d{4}",
     "clean_generators.py": r"generator B: \d+ copies  word P \d\.\d{4}  R \d\.\d{4}  F1 \d\.\d{4}",
     "clean_real.py": r"newsbrief clean +\d\.\d{4} +\d\.\d{4} +\d\.\d{4}",
     "clean_speed.py": r"0\.20 MB +[\d.]+ s +[\d.]+ MB/s",

@@ -7,14 +7,23 @@ The passes run in this order, each on the output of the one before:
    lines are kept and blank lines separate paragraphs;
 3. ``footer``: everything from the first footer line on ("Related Post", "Leave a Reply",
    "Content comes from ...") after the first 30% of the text, with other articles' teasers;
-4. ``chrome``: whole lines that are site furniture: datelines, "Breaking", photo credits,
-   share/follow/subscribe prompts, cookie and newsletter notices, "Advertisement", copyright
-   lines, bylines, "Read more" teasers, repeats of the title;
+4. ``chrome``: whole lines that are site furniture: datelines and bylines (with a site's name
+   too, as lines or fused with the first sentence), "Breaking", photo credits (glued to a
+   caption too), image alt text and gallery controls, share and follow rows, newsletter and
+   sign-up prompts, cookie, consent and paywall banners, breadcrumbs, "Advertisement",
+   copyright and reprint notices, "Read more" teasers with any separator, author bios and
+   contact lines at the end, repeats of the title; each removal names its kind in ``reason``;
 5. ``watermark``: a string injected over and over, often inside words ("mutWorld Timesual"),
    found because removing it turns non-words back into words; legitimate mentions ("told the
    World Times") stay;
-6. ``glued``: two words run together ("theyhave", "theXinhua") are split, conservatively: never
-   a capitalized word or a word the article uses elsewhere.
+6. ``glued``: two words run together ("theyhave", "theXinhua", "rescuework", "percentof") are
+   split, conservatively: never a word the lists know, a capitalized word (but a common word
+   run into a name: "claimedHouthis"), a word the article uses elsewhere, or an address.
+
+HTML is extracted first: trafilatura's paragraphs, without its list and table markup, with
+what it leaves out of the article read back from the page's own blocks (a body split around
+an advertisement row, an element's opening paragraph, embedded posts): see
+:func:`extend_extraction`.
 
 Every removal or repair is recorded as a :class:`Removal` with the text it removed, what
 replaced it, and its offset in the text that pass worked on. Nothing is removed silently.
@@ -34,9 +43,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import budget
 from .errors import InputError
@@ -100,25 +109,42 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
     """Main text of an HTML page (no navigation or comments; tables kept, as trafilatura's
     own default does) and its title/author/date.
 
-    Each block trafilatura finds becomes a paragraph. When trafilatura finds nothing (a page
-    nested deeper than its parser accepts, or one without any article-like block), the text
-    of the page's blocks is taken by a streaming parser instead, so a page never cleans to
-    nothing merely for its shape; the cleaning passes then judge its lines.
+    Each block trafilatura finds becomes a paragraph. trafilatura keeps one container of the
+    page; where the article runs on in a second one (a body split around an advertisement
+    row), begins before it (a lede set apart from the body) or quotes an embedded post inside
+    it, the page's own blocks around and between what it kept are read too (see
+    :func:`extend_extraction`). When trafilatura finds nothing (a page nested deeper than its parser
+    accepts, or one without any article-like block), the text of the page's blocks is taken
+    instead, so a page never cleans to nothing merely for its shape; the cleaning passes then
+    judge its lines.
     """
     import trafilatura
 
     document = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=True, with_metadata=True
     )
+    page = page_blocks(html)
     if document is None or isinstance(document, dict) or not document.text:
-        return _html_blocks(html), {}
+        return "\n\n".join(block.text for block in page), {}
     metadata = {
         key: str(value)
         for key in ("title", "author", "date")
         if (value := getattr(document, key, None))
     }
-    blocks = (line.strip() for line in str(document.text).split("\n"))
-    return "\n\n".join(b for b in blocks if b), metadata
+    blocks = [b for b in (unmark(line) for line in str(document.text).split("\n")) if b]
+    return "\n\n".join(extend_extraction(blocks, page)), metadata
+
+
+def unmark(line: str) -> str:
+    """A line of trafilatura's text without the markup it adds: a list item's "- " and a
+    table row's "|" between cells are not the page's words (no page of the ScrapingHub set
+    has them in its article)."""
+    line = " ".join(line.split())
+    if line.startswith("- ") or line == "-":
+        return line[2:]
+    if len(line) > 1 and line[0] == "|" and line[-1] == "|":
+        return " ".join(" ".join(cell.split()) for cell in line[1:-1].split("|") if cell.strip())
+    return line
 
 
 # Elements whose text is never article text, and elements that end a block of text.
@@ -129,45 +155,171 @@ _HTML_BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "
                          "table", "pre", "figure", "figcaption", "dd", "dt"})  # fmt: skip
 
 
-def _html_blocks(html: str) -> str:
-    """The text of ``html``'s blocks, one paragraph each, from a streaming parse: no tree is
-    built, so any depth of nesting costs time linear in the page."""
+class PageBlock(NamedTuple):
+    text: str
+    quoted: bool  # inside a blockquote (an embedded post, a quotation)
+    box: int  # which element with a class attribute holds it (the innermost; 0: none)
+    kind: str  # that element's tag and class ("div body__container article__body")
+
+
+def page_blocks(html: str) -> list[PageBlock]:
+    """The text of ``html``'s blocks, each with what holds it, from a streaming parse: no
+    tree is built, so any depth of nesting costs time linear in the page."""
     from html.parser import HTMLParser
 
-    blocks: list[str] = []
+    blocks: list[PageBlock] = []
     current: list[str] = []
-    skipping = [0]
+    depth = {"skip": 0, "quote": 0, "boxes": 0, "deeper": 0}
+    boxes: list[tuple[str, int, str]] = []  # open: tag, number and kind of the innermost classed
 
     def flush() -> None:
         text = " ".join("".join(current).split())
         if text:
-            blocks.append(text)
+            box, kind = (boxes[-1][1], boxes[-1][2]) if boxes else (0, "")
+            blocks.append(PageBlock(text, depth["quote"] > 0, box, kind))
         current.clear()
+
+    def enter(tag: str, step: int) -> None:
+        _tick()
+        if tag in ("td", "th"):  # cells of a row are words apart
+            current.append(" ")
+        elif tag in _HTML_SKIP:
+            depth["skip"] = max(0, depth["skip"] + step)
+        elif tag in _HTML_BLOCK:
+            flush()
+            if tag == "blockquote":
+                depth["quote"] = max(0, depth["quote"] + step)
 
     class Blocks(HTMLParser):
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            _tick()
-            if tag in _HTML_SKIP:
-                skipping[0] += 1
-            elif tag in _HTML_BLOCK:
-                flush()
+            enter(tag, 1)
+            if tag not in _HTML_BOX:
+                return
+            if len(boxes) >= HTML_MAX_BOXES:
+                depth["deeper"] += 1  # too deep to follow: counted, so its end pops nothing
+                return
+            classes = " ".join((dict(attrs).get("class") or "").split())
+            if classes:
+                depth["boxes"] += 1
+                boxes.append((tag, depth["boxes"], f"{tag} {classes}"))
+            else:  # an element without a class: its blocks belong to the one around it
+                boxes.append((tag, *(boxes[-1][1:] if boxes else (0, ""))))
 
         def handle_endtag(self, tag: str) -> None:
-            _tick()
-            if tag in _HTML_SKIP:
-                skipping[0] = max(0, skipping[0] - 1)
-            elif tag in _HTML_BLOCK:
-                flush()
+            enter(tag, -1)
+            if tag in _HTML_BOX and depth["deeper"]:
+                depth["deeper"] -= 1
+            elif boxes and boxes[-1][0] == tag:
+                boxes.pop()
 
         def handle_data(self, data: str) -> None:
-            if not skipping[0]:
+            if not depth["skip"]:
                 current.append(data)
 
     parser = Blocks(convert_charrefs=True)
     parser.feed(html)
     parser.close()
     flush()
-    return "\n\n".join(blocks)
+    return blocks
+
+
+# Elements that hold an article's text under a class name, and how deep they are followed.
+_HTML_BOX = frozenset({"div", "section", "article", "main"})
+HTML_MAX_BOXES = 200
+
+
+def extend_extraction(kept: list[str], page: list[PageBlock]) -> list[str]:
+    """``kept`` (trafilatura's paragraphs) with the rest of the article the page holds: the
+    prose right before one of its paragraphs (a lede or summary set in an element of its own),
+    the quoted blocks (embedded posts) between two of its paragraphs that it left out, and the
+    blocks of later elements of the same tag and class as the one holding its last paragraph
+    (a body split in two around an advertisement row). The page's blocks are matched to
+    ``kept`` by their text, in order; nothing is added next to a paragraph not found."""
+    matched = _matched(kept, page)
+    known = set(kept)
+    out: list[str] = []
+    previous = -1  # the block of the last paragraph found
+    for k, paragraph in enumerate(kept):
+        if matched[k] >= 0:
+            if previous < 0 or page[previous].box != page[matched[k]].box:
+                out += [page[i].text for i in _lead_in(page, matched[k], previous, known)]
+            previous = matched[k]
+        out.append(paragraph)
+        following = [i for i in matched[k + 1 : k + 2] if i > matched[k] >= 0]
+        out += [
+            block.text
+            for block in page[matched[k] + 1 : following[0]]
+            if block.quoted and block.text not in known and len(block.text.split()) >= 4
+        ] if following else []  # fmt: skip
+    return out + (_continued(page, matched[-1], known) if matched and matched[-1] >= 0 else [])
+
+
+def _matched(kept: list[str], page: list[PageBlock]) -> list[int]:
+    """For each paragraph of ``kept``, the index of the page's block with its text after the
+    one found for the paragraph before (-1: not found)."""
+    where: dict[str, list[int]] = {}
+    for i, block in enumerate(page):
+        where.setdefault(block.text, []).append(i)
+    matched: list[int] = []
+    last = -1
+    for paragraph in kept:
+        _tick()
+        later = [i for i in where.get(paragraph, [])[:64] if i > last]
+        matched.append(later[0] if later else -1)
+        last = later[0] if later else last
+    return matched
+
+
+EXTEND_LEAD_BLOCKS = 2  # prose blocks read back from a kept paragraph, over at most ...
+EXTEND_LEAD_SKIP = 1  # ... this many short blocks that are not prose (a photo's caption)
+
+
+def _lead_in(page: list[PageBlock], at: int, previous: int, known: set[str]) -> list[int]:
+    """The indexes of the prose blocks right before ``page[at]``, the first paragraph kept of
+    its element, in that element (none of them kept, after ``previous``), in order: the
+    element's opening paragraph, which trafilatura left out. A short block between them that
+    is not prose (a caption) is passed over and stays out. (Prose in other elements before it,
+    measured, is as often a teaser or a summary the page repeats as the article's lede.)
+    Quoted blocks are left to the rule for embedded posts."""
+    found: list[int] = []
+    skipped = 0
+    i = at - 1
+    while i > previous and len(found) < EXTEND_LEAD_BLOCKS:
+        block = page[i]
+        if block.text in known or block.quoted or not block.box or block.box != page[at].box:
+            break
+        if not is_sentence(block.text) or is_chrome_line(block.text):
+            skipped += 1
+            if skipped > EXTEND_LEAD_SKIP or len(block.text.split()) > EXTEND_GAP_WORDS:
+                break
+        elif _footer_marker(block.text):
+            break
+        else:
+            found.insert(0, i)
+        i -= 1
+    return found
+
+
+EXTEND_GAP_WORDS = 20  # the longest block passed over
+
+
+def _continued(page: list[PageBlock], end: int, known: set[str]) -> list[str]:
+    """The text of the blocks after ``page[end]`` held by other elements of its element's
+    kind, up to a footer or list heading; none unless one of them is prose."""
+    anchor = page[end]
+    found: list[str] = []
+    for block in page[end + 1 :]:
+        _tick()
+        if _footer_marker(block.text) or _LIST_HEADING.match(block.text):
+            break
+        if (
+            anchor.box
+            and block.kind == anchor.kind
+            and block.box != anchor.box
+            and block.text not in known
+        ):
+            found.append(block.text)
+    return found if any(is_sentence(text) for text in found) else []
 
 
 # --- 1. mojibake -------------------------------------------------------------------------------
@@ -332,7 +484,7 @@ _FOOTER = re.compile(
     r"|recommended(?: for you| stories| articles)?|trending(?: now| stories)?"
     r"|most (?:read|popular|viewed|shared)|leave a (?:reply|comment)|post a comment"
     r"|add a comment|join the (?:conversation|discussion)|(?:\d+\s+)?comments?(?:\s*\(\d+\))?"
-    r"|tags?\s*:.*|filed under\b.*|topics\s*:.*)\s*:?$",
+    r"|tags?(?:\s*:.*)?|filed under\b.*|topics\s*:.*)\s*:?$",
     re.IGNORECASE,
 )
 # Notes that end an article's page, written as sentences: a syndication or comment-form note.
@@ -344,8 +496,9 @@ _FOOTER_NOTE = re.compile(
 # A teaser of another article ("Read more: <title>"): the chrome pass drops the line, and the
 # blurb lines under it when they close their block (see remove_chrome).
 _TEASER = re.compile(
-    r"^(?:related(?: suggestion| story| article)?|read (?:more|next|also)|see also|also read"
-    r"|watch|video|more)\s*:\s*\S.*$",
+    r"^[(\[»›>•*]*\s*(?:(?:related(?: suggestion| story| stories| article| coverage| content"
+    r"| reading)?|read (?:more|next|also)|see also|also read)\s*(?::|\||[-–—]{1,2}|>>|»|›)"
+    r"|(?:watch|video|more|recommended)\s*(?::|\|))\s*\S.*$",
     re.IGNORECASE,
 )
 # A footer marker only counts after this share of the text, so an article that merely mentions
@@ -447,6 +600,12 @@ def _article_after_lists(lines: list[str], markers: list[bool], first: int) -> l
 
 # --- 4. chrome lines ---------------------------------------------------------------------------
 
+_SHARE_WORD = (
+    r"share(?:s| this(?: story| article| page)?| on| via| via email)?|tweet|email|e-mail"
+    r"|facebook|twitter|x|linkedin|reddit|whatsapp|telegram|pinterest|pin|print"
+    r"|copy link|copy|link|save|comments?|instagram|tiktok|youtube|flipboard"
+    r"|messenger|sms|bluesky|threads|mail"
+)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?"
 # Lines whose vocabulary is evidence enough, even when they read like a sentence.
@@ -464,6 +623,17 @@ _STRONG_CHROME = [
     r"(?:article|story|podcast)(?:\s*[\d:]+\s*(?:min(?:ute)?s?)?)?"
     r"|listen(?: now)?\s*[\d:]+\s*(?:min(?:ute)?s?)?"
     r"|audio (?:player|version).{0,60})",
+    # cookie, consent and paywall banners, sign-up terms
+    r".{0,150}\b(?:use of cookies|uses? cookies)\b.{0,150}",
+    r"you(?:'ve| have) (?:reached|read) (?:your (?:limit|maximum)|\d+ of \d+).{0,40}"
+    r"\bfree (?:articles?|stories)\b.{0,60}",
+    r"(?:this|the) (?:article|story|content) is (?:only )?(?:for|available to|reserved for)"
+    r" (?:paying )?(?:subscribers|members)(?: only)?\.?",
+    r".{0,60}\bfor (?:your )?personal,? non-?commercial use(?: only)?\b.{0,300}",
+    r"(?:keep an eye on|check) your inbox\b.{0,100}",
+    r"(?:sorry!? )?there was an error processing your (?:subscription|request|sign-?up).{0,20}",
+    r"by (?:signing up|subscribing|clicking|registering)\b.{0,120}"
+    r"\b(?:terms|privacy)\b.{0,80}",
     r"(?:the )?(?:story|article|text) continues (?:below|after)(?: (?:this|the))?"
     r" (?:advertisement|ad|video|image)s?|continue reading(?: below| the main story)?"
     r"|advertisement\s*[-–—:]?\s*(?:scroll|continue reading).{0,40}",
@@ -489,7 +659,8 @@ _WEAK_CHROME = [
     r"\d{4}-\d{2}-\d{2}(?:[ t]\d{2}:\d{2}(?::\d{2})?)?",
     r"(?:published|updated|posted|last updated)(?: on| at)?:?\s+.{0,40}\d{4}.{0,20}",
     # photo and video credits
-    r".{0,100}\b(?:photo|image|picture|video|graphic|illustration)s?(?: credit)?\s*:"
+    r".{0,100}(?:\b|(?<=[a-z.]))(?:photo(?:graph)?|image|picture|video|graphic|illustration"
+    r"|credit)s?(?: credit)?\s*:"
     r"\s*[^.!?]{0,60}",
     r"(?:photo|image|picture|video)s? (?:by|courtesy of|credit)\b.{0,80}",
     r".{0,100}/\s*(?:getty images|reuters|afp|ap|ap photo|epa|xinhua|shutterstock)",
@@ -502,24 +673,79 @@ _WEAK_CHROME = [
     r"copyright\b.{0,150}",
     r"by\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|\|)\s*[A-Z][\w.'’ -]{0,60})?",
     r"(?:related|read more|read also|see also|also read|more|recommended|watch)\s*:.{0,200}",
+    # share and follow rows: only networks, share verbs and separators ("Share · Tweet · Email")
+    rf"(?:\d[\d,.]*k?\s+)?(?:{_SHARE_WORD})(?:\s*(?:[|/·•,:-]|on|via)?\s*(?:{_SHARE_WORD}))*",
+    r"(?:follow|like)\s+(?:[A-Z@][\w@.'’-]*\s+){1,3}on\s+(?:facebook|twitter|x|instagram"
+    r"|linkedin|tiktok|youtube|threads|bluesky)\b.{0,60}",
+    r"(?:follow|like)\s+(?:us|me|him|her|them)\b.{0,80}",
+    r"tweet this(?: quote| story| article)?",
+    # newsletter and sign-up prompts
+    r"(?:get|receive|sign up (?:for|to)|subscribe to) (?:the |our |a )?(?:free |daily |weekly "
+    r"|morning |evening )*(?:[\w'’-]+ ){0,4}(?:newsletters?|briefing|alerts|digest)\b.{0,60}",
+    r"(?:sign up|subscribe|register)(?: (?:for|now|today|here))?(?: for free| free)?[.!]?",
+    r"enter (?:your )?e-?mail(?: address)?.{0,40}",
+    r"thank(?:s| you) for (?:subscribing|signing up|registering)[.!]?",
+    r"(?:want|like) (?:more|stories|this)\b.{0,40}\?.{0,80}",
+    r"don['’]?t miss (?:a|any|the|our)\b.{0,80}",
+    r"(?:subscribe|join|sign up)\b.{0,30}(?:\$|£|€)\s?\d.{0,60}",
+    r"(?:support|fund) (?:independent|quality|local) journalism\b.{0,100}",
+    r"[\w'’&+ -]{1,40} newsletters?",
+    r"sorry!?|an error (?:has )?occurred\b.{0,60}|please try again(?: later)?[.!]?",
+    r"order (?:a )?reprints?|reprints?(?: (?:and|&) permissions)?|licensing (?:and|&) reprints?",
+    r"(?:this (?:article|story) has been sent to|email this (?:article|story)"
+    r"|send (?:this )?to a friend)\b.{0,60}",
+    r"(?:write to|contact|e-?mail) (?:the author|us|me|him|her|them|[A-Z][\w.'’-]+"
+    r"(?: [A-Z][\w.'’-]+){0,3})(?: at|:)? \S+@\S+",
+    r"(?:already (?:a )?(?:subscriber|member|registered)\??|log ?in|sign ?in)\b.{0,60}",
+    r"(?:we value your privacy|manage (?:consent|cookies|preferences|settings)"
+    r"|accept(?: all)?(?: and close)?|reject all|privacy (?:settings|policy)|cookie settings)",
+    # image alt text and gallery controls
+    r"image may contain:.{0,200}",
+    r"(?:image|photo|picture|slide) \d+ of \d+",
+    r"(?:open|view|expand|enlarge|see|show|hide|toggle|close)(?: this| the| all)?"
+    r" (?:image|images|gallery|photo|photos|caption|slideshow)\b.{0,30}",
+    r"click (?:to|here to) (?:enlarge|expand|zoom|view).{0,30}",
+    r"(?:image|images|photo|photos|video|play video|watch video|gallery|caption)",
+    r"\[(?:image|photo|picture|video)s?\s*:?.{0,150}\]",
+    r"(?:photo|video|image) gallery\s*:.{0,120}",
+    # bylines and datelines with a site's name: see _is_dateline
+    # breadcrumbs: "You are here: Home > Politics", "Home » News » World", "Sport · Football"
+    r"(?:you are here\s*:?\s*)(?:[\w&'’ -]{2,30}\s*[/>»›|·]?\s*){1,6}",
+    r"(?:(?-i:[A-Z])[\w&'’-]*(?: (?-i:[A-Z])[\w&'’-]*){0,2}\s*[/>»›|·]\s*){2,6}"
+    r"(?:(?-i:[A-Z])[\w&'’-]*(?: (?-i:[A-Z])[\w&'’-]*){0,2}|\d{1,3} min(?:ute)?s? read)",
 ]
 _STRONG = re.compile(r"^(?:" + "|".join(_STRONG_CHROME) + r")$", re.IGNORECASE)
 # Words one of which every strong pattern holds: an ASCII line without any (most lines) skips
 # _STRONG's costly backtracking over its leading ".{0,150}". (The test is for ASCII lines only:
 # under IGNORECASE a pattern's "s" also matches a long s, which lower() does not give.)
 _STRONG_WORDS = ("cookies", "newsletter", "(c)", "copyright", "all rights reserved",
-                 "may not be", "min", "listen", "audio", "continue", "advertisement")  # fmt: skip
+                 "may not be", "listen", "audio", "continue", "advertisement", "free art",
+                 "free stor", "subscri", "members", "by signing", "by clicking",
+                 "by registering", "commercial use", "your inbox",
+                 "error processing")  # fmt: skip
+_READING_TIME = re.compile(r"\d\s*-?\s*min")  # "5 min read": "min" alone is in "minister"
+
+
+# The same words as one pattern: on a short line one regex scan is faster than a loop of
+# ``in`` tests, on a long one slower (measured: 2x either way).
+_STRONG_GATE = re.compile("|".join(re.escape(word) for word in _STRONG_WORDS))
+GATE_SHORT_CHARS = 120
 
 
 def _may_be_strong(line: str) -> bool:
     if not line.isascii():
         return True
     lower = line.lower()
-    return any(word in lower for word in _STRONG_WORDS)
+    if len(lower) < GATE_SHORT_CHARS:
+        found = _STRONG_GATE.search(lower) is not None
+    else:
+        found = any(word in lower for word in _STRONG_WORDS)
+    return found or ("min" in lower and _READING_TIME.search(lower) is not None)
 
 
 _WEAK = re.compile(r"^(?:" + "|".join(_WEAK_CHROME) + r")$", re.IGNORECASE)
 CHROME_MAX_WORDS = 40
+CHROME_MAX_CHARS = 1000  # a longer line is no chrome (and no pattern is tried on it)
 # Headings of lists of other articles ("Most Read", "Trending"): the heading goes with the
 # headline-like lines right under it.
 _LIST_HEADING = re.compile(
@@ -545,17 +771,62 @@ _DATELINE_PREFIX = re.compile(
     rf"|(?i:(?:{_WEEKDAY}\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})\s*[-–—:|]?\s+)"
     r"(?=[A-Z\"“‘'])"
 )
+# The same with a site's name: "NAIROBI (Valley Courier) — ", "LISBON, Aug 12 (Harbour Ledger)
+# - ", "HANOI — Harbour Ledger — ", "(Valley Courier) — ".
+_SITE_DATELINE_PREFIX = re.compile(
+    r"^(?:(?:[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3}"
+    rf"(?:, (?:[A-Z][\w.]+(?: [A-Z][\w.]+)?|(?i:{_MONTH}) \d{{1,2}}))? )?"
+    r"\([A-Z][\w&.'’-]*(?: [A-Z][\w&.'’-]*){0,3}\)"
+    r"|[A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3} [-–—]{1,2} [A-Z][\w&'’-]*"
+    r"(?: [A-Z][\w&'’-]*){0,3}) ?[-–—]{1,2} (?=[A-Z\"“‘'])"
+)
 DATELINE_LINES = 3  # among the first lines of text kept
 
 
 def is_chrome_line(line: str) -> bool:
     """Whether ``line`` is site furniture: strong vocabulary, or weaker vocabulary on a line
     that does not read like a sentence."""
-    if len(line.split(maxsplit=CHROME_MAX_WORDS)) > CHROME_MAX_WORDS:
+    if len(line) > CHROME_MAX_CHARS or _more_words_than(line, CHROME_MAX_WORDS):
         return False
     if _may_be_strong(line) and _STRONG.match(line):
         return True
-    return not is_sentence(line) and bool(_WEAK.match(line))
+    return not is_sentence(line) and bool(_WEAK.match(line) or _is_dateline(line))
+
+
+def _more_words_than(line: str, n: int) -> bool:
+    """Whether ``line`` has more than ``n`` words; on a normalized line (single spaces, no
+    tabs, stripped) counted without splitting it (most lines are paragraphs of prose)."""
+    if "  " in line or "\t" in line or line[:1].isspace() or line[-1:].isspace():
+        return len(line.split(maxsplit=n)) > n
+    return line.count(" ") >= n
+
+
+# A date in a byline or dateline: "Nov 22, 2016", "22 November 2016", "2016-11-22".
+_DATE = re.compile(
+    rf"(?i:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+"
+    rf"{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+)
+# What else a byline or dateline holds besides names, dates and times.
+_DATELINE_WORDS = frozenset(
+    "by on at published updated posted last modified staff and | · • — – - / , :".split()
+)
+DATELINE_MAX_WORDS = 16
+DATELINE_MAX_CHARS = 160  # a longer line is no dateline (and a date is not searched in it)
+_DIGIT = re.compile(r"\d")
+
+
+def _is_dateline(line: str) -> bool:
+    """A byline or dateline with a site's name: a date, and otherwise only capitalized words,
+    times and a few words such as "by", "updated", "staff" ("By Ana Lee | Valley Courier |
+    Nov 22, 2016", "Last updated 11 April 2024 at 15:16 | Coastline Today")."""
+    if len(line) > DATELINE_MAX_CHARS or _DIGIT.search(line) is None:
+        return False  # (every date has digits)
+    words = line.split()
+    if len(words) > DATELINE_MAX_WORDS:
+        return False
+    if not all(w[0].isupper() or w[0].isdigit() or w.lower() in _DATELINE_WORDS for w in words):
+        return False  # a lower-case word other than "by", "updated", ... (a date has none)
+    return _DATE.search(line) is not None
 
 
 def _is_headline(line: str) -> bool:
@@ -573,16 +844,11 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
     an opening sentence, and lines that repeat ``title`` after its first one. Prose lines are
     only removed by strong vocabulary (cookie, newsletter, copyright notices)."""
     lines = text.split("\n")
-    # For each line, the index of the blank line (or end) that closes its block.
-    block_end = [len(lines)] * len(lines)
-    end = len(lines)
-    for i in range(len(lines) - 1, -1, -1):
-        if not lines[i]:
-            end = i
-        block_end[i] = end
+    block_end = _block_ends(lines)
     kept: list[str] = []
     removed: list[Removal] = []
     offset = 0
+    tail = _tail_start(lines)
     opening = 0  # lines of text kept so far
     title_seen = False
     drop_until = -1  # lines up to this index are a teaser's blurb
@@ -595,39 +861,141 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
             list_items = 0  # a list of headlines ends with its block
             kept.append(line)
         elif i <= drop_until:
-            removed.append(Removal("chrome", line, offset))
+            removed.append(Removal("chrome", line, offset, reason="teaser's blurb"))
         elif list_items and _is_headline(line) and not is_title:
             list_items -= 1
-            removed.append(Removal("chrome", line, offset))
+            removed.append(Removal("chrome", line, offset, reason="list of other articles"))
         elif is_title and title_seen:
-            removed.append(Removal("chrome", line, offset))
+            removed.append(Removal("chrome", line, offset, reason="title repeated"))
         elif not is_title and (_TEASER.match(line) or _LIST_HEADING.match(line)):
-            removed.append(Removal("chrome", line, offset))
+            reason = "teaser of another article" if _TEASER.match(line) else "list heading"
+            removed.append(Removal("chrome", line, offset, reason=reason))
             blurb = lines[i + 1 : block_end[i]]
-            if (
-                _TEASER.match(line)
-                and len(blurb) <= TEASER_MAX_BLURB_LINES
-                and all(len(b.split()) <= BLURB_MAX_WORDS for b in blurb)
-            ):
+            if _TEASER.match(line) and _teaser_blurb(line, blurb, i == 0 or not lines[i - 1]):
                 drop_until = block_end[i] - 1
             list_items = LIST_MAX_ITEMS if _LIST_HEADING.match(line) else 0
         elif not is_title and is_chrome_line(line) and not (credit := _credited_caption(line)):
-            removed.append(Removal("chrome", line, offset))
+            removed.append(Removal("chrome", line, offset, reason=chrome_reason(line)))
+        elif i >= tail and _is_bio(line):
+            removed.append(Removal("chrome", line, offset, reason=_BIO_REASON))
         else:
-            if credit:
-                # A caption with its credit: the caption describes the story, the credit goes.
-                removed.append(Removal("chrome", line[credit:], offset + credit))
-                line = line[:credit].rstrip()
             list_items = 0
             title_seen = title_seen or is_title
-            prefix = _DATELINE_PREFIX.match(line) if opening < DATELINE_LINES else None
+            line = _kept_line(line, credit, offset, opening < DATELINE_LINES, removed)
             opening += 1
-            if prefix and len(line[prefix.end() :].split()) >= 3:
-                removed.append(Removal("chrome", prefix.group(), offset))
-                line = line[prefix.end() :]
             kept.append(line)
         offset += len(lines[i]) + 1
     return _tidy("\n".join(kept)), removed
+
+
+def _block_ends(lines: list[str]) -> list[int]:
+    """For each line, the index of the blank line (or end) that closes its block."""
+    block_end = [len(lines)] * len(lines)
+    end = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        if not lines[i]:
+            end = i
+        block_end[i] = end
+    return block_end
+
+
+def _kept_line(line: str, credit: int, offset: int, opening: bool, removed: list[Removal]) -> str:
+    """A line kept, without the credit of a credited caption (``credit``: where it starts; the
+    caption describes the story) and, among the ``opening`` lines, without a dateline glued to
+    the first sentence; what goes is added to ``removed``."""
+    if credit:
+        removed.append(Removal("chrome", line[credit:], offset + credit, reason=_CREDIT))
+        line = line[:credit].rstrip()
+    prefix = None
+    if opening:
+        prefix = _SITE_DATELINE_PREFIX.match(line) or _DATELINE_PREFIX.match(line)
+    if prefix and len(line[prefix.end() :].split()) >= 3:
+        removed.append(Removal("chrome", prefix.group(), offset, reason=_DATED))
+        line = line[prefix.end() :]
+    return line
+
+
+def _is_bio(line: str) -> bool:
+    return len(line) <= CHROME_MAX_CHARS and bool(_BIO.match(line) and _BIO_CUE.search(line))
+
+
+_CREDIT = "photo credit, alt text or gallery control"
+_BIO_REASON = "author bio or contact"
+_DATED = "byline or dateline"
+# What kind of chrome a removed line is, for the audit (the first that fits; looked up only for
+# lines already found to be chrome).
+_REASONS = [
+    (_BIO_REASON, re.compile(r"\S@\S+\.\w|^(?:write to|contact)\b", re.I)),
+    ("copyright or redistribution notice", re.compile(
+        r"©|\(c\)|copyright|rights reserved|may not be|non-?commercial|personal use|reprint",
+        re.I)),
+    (_DATED, re.compile(rf"(?-i:^(?:By|BY)\s+[A-Z])|{_DATE.pattern}"
+                        r"|^(?:published|updated|posted|last updated)\b"
+                        r"|^\d{4}-\d{2}-\d{2}|(?-i:^[A-Z][A-Z .,'’()-]+[-–—]\s*$)", re.I)),
+    ("cookie, consent or paywall banner", re.compile(
+        r"cookie|privacy|consent|subscribers?\b|members?\b|free (?:articles?|stories)|log ?in"
+        r"|sign ?in|journalism|accept|reject", re.I)),
+    ("newsletter or sign-up prompt", re.compile(
+        r"newsletter|sign up|subscrib|inbox|e-?mail address|briefing|alerts|don['’]?t miss"
+        r"|want more|register|subscription", re.I)),
+    ("share or follow row", re.compile(
+        rf"^(?:\d[\d,.]*k?\s+)?(?:{_SHARE_WORD}|follow|like|send)\b|has been sent to", re.I)),
+    (_CREDIT, re.compile(
+        r"image|photo|picture|gallery|caption|enlarge|video|slide|getty|reuters|afp|credit", re.I)),
+    ("breadcrumb", re.compile(r"[/>»›|·].*[/>»›|·]|you are here|^(?:home|news|world)\s*[/>»›|]",
+                              re.I)),
+    ("teaser of another article", re.compile(r"^(?:related|read|see also|also read|more|watch"
+                                             r"|recommended|next|previous)\b", re.I)),
+]  # fmt: skip
+
+
+REASON_MAX_CHARS = 300  # of a chrome line, read to name its kind
+
+
+@lru_cache(maxsize=4096)  # a site's chrome lines repeat from article to article
+def chrome_reason(line: str) -> str:
+    """What kind of site furniture a chrome line is ("share or follow row", "breadcrumb",
+    ...), or "site label" for the rest (reading time, ad breaks, toolbars, labels)."""
+    for reason, pattern in _REASONS:
+        if pattern.search(line[:REASON_MAX_CHARS]):
+            return reason
+    return "site label"
+
+
+def _teaser_blurb(line: str, blurb: list[str], opens_block: bool) -> bool:
+    """Whether the lines under a teaser, up to the end of their block, are its blurb: short,
+    under a teaser that opens its block, and either in a text of paragraphs or repeating the
+    teaser's words (in a text of single lines, the lines under a teaser are the article's)."""
+    return (
+        opens_block
+        and 0 < len(blurb) <= TEASER_MAX_BLURB_LINES
+        and all(len(b.split()) <= BLURB_MAX_WORDS for b in blurb)
+        and (len(blurb) < TEASER_MAX_BLURB_LINES or _is_blurb(blurb[0], line))
+    )
+
+
+# An author's bio at the end of the article: a name, then what the author does or how to reach
+# them ("Ana Lee is a reporter at the Valley Courier", "About the author: ...").
+_BIO = re.compile(
+    r"^(?:(?i:about the author)\b.{0,400}|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3},? (?:is|was"
+    r"|writes|covers|reports|has (?:covered|reported|written|worked))\b.{0,400})$"
+)
+_BIO_CUE = re.compile(
+    r"\b(?:reporter|correspondent|(?:staff |contributing )?writer|editor|journalist|columnist"
+    r"|contributor|writes (?:about|for)|covers|covering|has covered|(?:reach|contact|follow|email)"
+    r" (?:him|her|them|me)|about the author)\b|\S@\S",
+)
+BIO_TAIL_LINES = 4  # a bio is one of the article's last lines
+
+
+def _tail_start(lines: list[str]) -> int:
+    """The index of the first of the last ``BIO_TAIL_LINES`` lines of text."""
+    seen = 0
+    for i in range(len(lines) - 1, -1, -1):
+        seen += bool(lines[i])
+        if seen == BIO_TAIL_LINES:
+            return i
+    return 0
 
 
 # A photo credit in brackets closing a caption: "Sirhan in 1969 (Image: CDCR)".
@@ -997,6 +1365,49 @@ def _letters_after(text: str, end: int) -> str:
     return match.group() if match else ""
 
 
+def _edited(text: str, edits: list[_Occurrence], start: int, end: int) -> str:
+    """``text[start:end]`` with each of ``edits`` (in order, inside it) replaced."""
+    pieces: list[str] = []
+    last = start
+    for o in edits:
+        pieces += [text[last : o.start], o.replacement]
+        last = o.end
+    return "".join([*pieces, text[last:end]])
+
+
+VOCABULARY_WINDOW_MAX = 256  # letters around an edit re-read to update the vocabulary
+
+
+def _vocabulary_after(
+    vocabulary: Counter[str], text: str, edits: list[_Occurrence]
+) -> Counter[str]:
+    """The plain vocabulary of ``text`` once ``edits`` are made, from ``vocabulary`` (that of
+    ``text``): only the words around each edit are read again (the runs of letters it
+    touches), not the whole text; a run longer than ``VOCABULARY_WINDOW_MAX`` is not followed,
+    and the whole edited text is read instead."""
+    windows: list[tuple[int, int, list[_Occurrence]]] = []
+    for o in edits:
+        a, b = o.start, o.end
+        while a and text[a - 1] in _WORDISH_LETTERS and o.start - a <= VOCABULARY_WINDOW_MAX:
+            a -= 1
+        while b < len(text) and text[b] in _WORDISH_LETTERS and b - o.end <= VOCABULARY_WINDOW_MAX:
+            b += 1
+        if o.start - a > VOCABULARY_WINDOW_MAX or b - o.end > VOCABULARY_WINDOW_MAX:
+            return _plain_vocabulary(_edited(text, edits, 0, len(text)))
+        if windows and a <= windows[-1][1]:  # touching the window before: one window
+            windows[-1] = (windows[-1][0], max(b, windows[-1][1]), [*windows[-1][2], o])
+        else:
+            windows.append((a, b, [o]))
+    updated = Counter(vocabulary)
+    for a, b, inside in windows:
+        updated.subtract(_PLAIN_TOKEN.findall(text[a:b]))
+        updated.update(_PLAIN_TOKEN.findall(_edited(text, inside, a, b)))
+    return +updated  # no word counted zero times
+
+
+_WORDISH_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'’")
+
+
 def _plain_vocabulary(text: str) -> Counter[str]:
     """Tokens of ``text`` with no capital inside them: what the article itself spells as words.
 
@@ -1023,9 +1434,9 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
     """
     removed: list[Removal] = []
     shapes: dict[str, _Shape | None] = {}  # what each word contributes, kept across rounds
+    vocabulary = _plain_vocabulary(text)  # then updated where each round changed the text
     for _ in range(WATERMARK_MAX_ROUNDS):
         _check_budget()
-        vocabulary = _plain_vocabulary(text)
         best: tuple[int, int, str] | None = None
         marks = [
             mark
@@ -1055,15 +1466,11 @@ def remove_watermarks(text: str) -> tuple[str, list[Removal]]:
                     best = score
         if best is None:
             break
-        pieces: list[str] = []
-        last = 0
-        for o in _occurrences(text, best[2], vocabulary):
-            if o.mention:
-                continue
-            removed.append(Removal("watermark", text[o.start : o.end], o.start, o.replacement))
-            pieces += [text[last : o.start], o.replacement]
-            last = o.end
-        text = "".join([*pieces, text[last:]])
+        edits = [o for o in _occurrences(text, best[2], vocabulary) if not o.mention]
+        removed += [Removal("watermark", text[o.start : o.end], o.start, o.replacement)
+                    for o in edits]  # fmt: skip
+        vocabulary = _vocabulary_after(vocabulary, text, edits)
+        text = _edited(text, edits, 0, len(text))
     return re.sub(r"  +", " ", text), sorted(removed, key=lambda r: r.position)
 
 
@@ -1104,6 +1511,11 @@ _GLUED_AFTER = frozenset(
     "the they their have has been will would that this with from which said were was and "
     "than".split()
 )
+# Short function words glued after a very common word ("accordingto", "doesnot", "outof"):
+# rarer words end in them ("pimento", "hereof"), very common ones rarely ("in", "on", "at"
+# end too many names: "plantin", "boughton").
+_GLUED_AFTER_SHORT = frozenset("of to for by not".split())
+GLUE_SHORT_LEFT_ZIPF = 4.5
 GLUE_TYPO_ZIPF = 2.5  # a function word glued on is a common web typo ("willbe" 1.8)
 GLUE_FUNCTION_PART_MIN_ZIPF = 2.0  # next to a function word, a rarer word ("vaccinating" 2.4)
 _GLUE_LOWEST_PART_ZIPF = min(GLUE_PART_MIN_ZIPF, GLUE_FUNCTION_PART_MIN_ZIPF)
@@ -1119,19 +1531,11 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
     repeated = vocabulary[token] > 1
     if rarity >= GLUE_MAX_ZIPF:
         return None
-    if any(
-        token.endswith(suffix)
-        and len(token) - len(suffix) >= 4
-        and zipf(token[: -len(suffix)]) >= 2.5
-        for suffix in _INFLECTIONS
-    ):
+    if _inflected(token):
         return None  # an inflected word ("downturns", "outsourced"), not two glued ones
     camel = [j for j in range(1, len(token)) if token[j - 1].islower() and token[j].isupper()]
     if token[0].islower() and len(camel) == 1:
-        left, right = token[: camel[0]], token[camel[0] :]
-        if left in _FUNCTION and len(right) >= 2 and right[1:].isalpha():
-            return f"{left} {right}"
-        return None
+        return _split_camel(token[: camel[0]], token[camel[0] :], rarity, repeated)
     caps = _CAPS_JOIN.fullmatch(token)
     if caps and zipf(token.lower()) < GLUE_UNKNOWN_ZIPF and not repeated:
         left, right = caps.groups()
@@ -1152,6 +1556,9 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
         function = (
             left in _FUNCTION and left not in _PREFIXES and (len(right) >= 3 or right in _FUNCTION)
         ) or (right in _GLUED_AFTER and len(left) >= 3)
+        function = function or (
+            right in _GLUED_AFTER_SHORT and len(left) >= 4 and left_zipf >= GLUE_SHORT_LEFT_ZIPF
+        )
         if low < (GLUE_FUNCTION_PART_MIN_ZIPF if function else GLUE_PART_MIN_ZIPF):
             continue
         likelier = not repeated and low + high - 9 - rarity >= GLUE_MARGIN
@@ -1161,6 +1568,8 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
         ) or (rarity < GLUE_TYPO_ZIPF and function)
         if (likelier or common) and (best is None or low + high > best[0]):
             best = (low + high, f"{left} {right}")
+    if best is None and rarity < GLUE_UNKNOWN_ZIPF and not repeated:
+        best = _split_unknown(token)
     if best is None and depth == 0 and rarity < GLUE_UNKNOWN_ZIPF:
         # Three words: a function word, then two more glued ("saidtheyopposed").
         for j in range(2, min(len(token) - 4, 6)):
@@ -1172,8 +1581,80 @@ def _split(token: str, vocabulary: Counter[str], depth: int = 0) -> str | None:
     return best[1] if best else None
 
 
-# A run of letters that may be two words glued (in a capturing group: re.split keeps it).
-_GLUE_TOKEN = re.compile(r"(?<![\w'’-])([A-Za-z]{5,})(?![\w'’-])")
+def _inflected(token: str) -> bool:
+    return any(
+        token.endswith(suffix)
+        and len(token) - len(suffix) >= 4
+        and zipf(token[: -len(suffix)]) >= 2.5
+        for suffix in _INFLECTIONS
+    )
+
+
+def _split_camel(left: str, right: str, rarity: float, repeated: bool) -> str | None:
+    """A lower-case word run into a capitalized one: after a function word ("theXinhua",
+    "saidTrump"), or, when the token is unknown and seen once, after a common word of three
+    letters or more ("claimedHouthis", "northernPhilippines"). Brands start with a letter or
+    a short or rare word ("iPhone", "eBay", "watchOS") and stay."""
+    if not (len(right) >= 2 and right[1:].isalpha()):
+        return None
+    if left in _FUNCTION:
+        return f"{left} {right}"
+    named = len(right) >= 3 and right[1:].islower()
+    unknown = rarity < GLUE_UNKNOWN_ZIPF and not repeated
+    if named and unknown and len(left) >= 3 and left not in _PRODUCTIVE:
+        return f"{left} {right}" if zipf(left) >= GLUE_PART_MIN_ZIPF else None
+    return None
+
+
+# Prefixes that still form new words ("upsample", "outcompete", "overfund", "asymmetric"): an
+# unknown token starting with one is likelier a new word than two glued ones.
+_PRODUCTIVE = frozenset("over in up out under on off after be a un re non de pre co".split())
+GLUE_UNKNOWN_MAX_CHARS = 24  # an unknown token is read as up to three words only this long
+
+
+def _split_unknown(token: str) -> tuple[float, str] | None:
+    """A token no word list knows, read as two common words: "rescuework",
+    "significanthuman", "lookat". Each part is a function word or a word of four letters or
+    more and Zipf 3 or more; the first is no productive prefix, the second no head that forms
+    compounds ("keywoman", "sealdown"); of the readings, the one with the commonest parts
+    wins."""
+    if len(token) > GLUE_UNKNOWN_MAX_CHARS:
+        return None
+    best: tuple[float, str] | None = None
+    for j in range(2, len(token) - 1):
+        left, right = token[:j], token[j:]
+        if left in _PRODUCTIVE or right in _COMPOUND_HEADS:
+            continue
+        if _common_part(left) and _common_part(right, second=True):
+            score = zipf(left) + zipf(right)
+            if best is None or score > best[0]:
+                best = (score, f"{left} {right}")
+    return best
+
+
+# Second parts that make compounds of nearly any word ("spokeman", "coastdown", "lifelike").
+_COMPOUND_HEADS = frozenset(
+    "man men woman women down up out off over like less ship hood wide ward wards way ways "
+    "side".split()
+)
+
+
+# A second part of three letters must be a common word ("cannotpay"); a first part of three
+# letters starts too many compounds ("eyepatches", "lawmaker") to count.
+GLUE_SHORT_PART_MIN_ZIPF = 4.0
+
+
+def _common_part(word: str, second: bool = False) -> bool:
+    if word in _FUNCTION:
+        return word not in _PRODUCTIVE
+    if len(word) == 3 and second:
+        return zipf(word) >= GLUE_SHORT_PART_MIN_ZIPF
+    return len(word) >= 4 and zipf(word) >= GLUE_PART_MIN_ZIPF
+
+
+# A run of letters that may be two words glued (in a capturing group: re.split keeps it); not
+# part of an address ("name@site.example", "www.site.example/path").
+_GLUE_TOKEN = re.compile(r"(?<![\w'’@./-])([A-Za-z]{5,})(?![\w'’@/-]|\.\w)")
 
 
 def split_glued(text: str) -> tuple[str, list[Removal]]:
@@ -1222,6 +1703,7 @@ def guess_title(text: str) -> str | None:
             and not line.endswith((".", "?", "!", ":"))
             and not _DATELINE.match(line)
             and not is_chrome_line(line)
+            and not _TEASER.match(line)
             and sum(c.isalpha() for c in line) > 0.6 * len(line)
         ):
             return line

@@ -240,8 +240,8 @@ def brief_page(
     removed_html = (
         f'<details id="removed"><summary>What the cleaner removed ({len(removed)})</summary>'
         '<ul class="removed">'
-        + "".join(f"<li><span class='kind'>{escape(r['kind'])}</span>{escape(r['text'])}</li>"
-                  for r in removed)
+        + "".join(f"<li><span class='kind'>{escape(_removal_kind(r))}</span>"
+                  f"{escape(r['text'])}</li>" for r in removed)
         + "</ul></details>"
     )  # fmt: skip
     article = result["article"]
@@ -374,3 +374,9 @@ def read_results(path: str) -> list[dict[str, Any]]:
                     raise InputError(f"line {number} of {path} is not JSON ({exc})",
                                      "pass the --out of a batch run") from exc  # fmt: skip
     return records
+
+
+def _removal_kind(removal: dict[str, str]) -> str:
+    """The pass that removed it, and the kind of text it was when the pass says."""
+    reason = removal.get("reason")
+    return f"{removal['kind']} · {reason}" if reason else removal["kind"]
