@@ -167,6 +167,9 @@ def test_clean_command_formats(seed_path: Path) -> None:
     diff = runner.invoke(app, ["clean", str(seed_path), "--format", "diff"])
     assert diff.exit_code == 0
     assert "-Breaking" in diff.stdout and "+Both sides condemn the use of illegal" in diff.stdout
+    why = [line for line in diff.stdout.splitlines() if line.startswith("# ")]
+    assert len(why) == len(data["removed"]) + 1  # every removal, with its pass and reason
+    assert "# glued: theyhave -> they have" in why
     text = runner.invoke(app, ["clean", str(seed_path)])
     assert text.stdout.strip() == data["text"]
 

@@ -41,7 +41,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import accumulate
@@ -1679,14 +1679,24 @@ def split_glued(text: str) -> tuple[str, list[Removal]]:
     return "".join(parts), removed
 
 
-def diff(raw: str, cleaned: str, name: str = "article") -> str:
-    """A unified diff, line by line, from the raw input to the cleaned text."""
+def diff(raw: str, cleaned: str, name: str = "article", removed: Sequence[Removal] = ()) -> str:
+    """A unified diff, line by line, from the raw input to the cleaned text; with ``removed``
+    (the clean's audit) it ends with why each piece went, one ``#`` line per removal (its pass,
+    the kind of text where the pass says, and the text), which patch tools skip."""
     import difflib
 
     before = [line.strip() for line in raw.replace("\r\n", "\n").split("\n") if line.strip()]
     after = [line for line in cleaned.split("\n") if line]
     lines = difflib.unified_diff(before, after, f"{name} (raw)", f"{name} (clean)", n=0)
-    return "\n".join(line.rstrip("\n") for line in lines)
+    out = [line.rstrip("\n") for line in lines]
+    if removed:
+        out.append(f"# why: {len(removed)} removals (pass · kind: text)")
+        for r in removed:
+            why = f"{r.kind} · {r.reason}" if r.reason else r.kind
+            text = " ".join(r.text.split())
+            shown = text if len(text) <= 120 else text[:117] + "..."
+            out.append(f"# {why}: {shown}" + (f" -> {r.replacement}" if r.replacement else ""))
+    return "\n".join(out)
 
 
 # --- the pipeline ------------------------------------------------------------------------------

@@ -878,7 +878,7 @@ def clean_command(
     if output == CleanFormat.json:
         text = json.dumps(cleaned.to_dict(), indent=2, ensure_ascii=False)
     elif output == CleanFormat.diff:
-        text = diff(article.raw, cleaned.text, article.source)
+        text = diff(article.raw, cleaned.text, article.source, cleaned.removed)
     else:
         text = cleaned.text
     if out_file is not None:
