@@ -25,16 +25,21 @@ from newsbrief.html_view import batch_page, brief_page, read_results
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _chrome() -> webdriver.Chrome:
+    """Headless Chromium at the screenshots' window size."""
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,860"):
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
+    return webdriver.Chrome(options=options, service=service)
+
+
 def track_shot(results: str) -> None:
     """docs/track.png: the tracker's page over RESULTS, the first actor's first thread open."""
     from newsbrief import api
     from newsbrief.track_view import brief_pages, track_page
 
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,860"):
-        options.add_argument(flag)
-    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
-    driver = webdriver.Chrome(options=options, service=service)
+    driver = _chrome()
     with tempfile.TemporaryDirectory() as work:
         page = Path(work) / "track.html"
         page.write_text(track_page(api.track([results]), brief_pages([results])), encoding="utf-8")
@@ -57,11 +62,7 @@ def main() -> None:
         return
     result = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     _, cleaned = api.clean(str(ROOT / result["article"]["source"]))
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,860"):
-        options.add_argument(flag)
-    service = webdriver.ChromeService(executable_path=shutil.which("chromedriver"))
-    driver = webdriver.Chrome(options=options, service=service)
+    driver = _chrome()
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work) / "articles"
         folder.mkdir()
