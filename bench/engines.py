@@ -31,11 +31,12 @@ def measure(engine: str, source: Path, out: Path, base_url: str, concurrency: in
     from newsbrief import batch
     from newsbrief.engines import ray_engine
 
-    runner: Any = ray_engine.run if engine == "ray" else batch.run
+    runner: Any = ray_engine.run if engine == "ray" else batch.run_threads
     os.environ["NEWSBRIEF_HOME"] = str(out.parent / f"home-{engine}")  # an empty cache each
     started = time.perf_counter()
-    counts = runner([str(source)], out, model="openai:fault", base_url=base_url,
-                    mode="json_schema", concurrency=concurrency)  # fmt: skip
+    options = batch.RunOptions([str(source)], out, model="openai:fault", base_url=base_url,
+                               mode="json_schema", concurrency=concurrency)  # fmt: skip
+    counts = runner(options)  # the same options object for both engines
     measured = read_records(out, time.perf_counter() - started)
     measured.failures = dict(counts.failures)
     return measured

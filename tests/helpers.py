@@ -46,3 +46,16 @@ def kill_when(args: list[str], ready: Callable[[], bool], seconds: float = 60) -
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
+
+
+def engine_run(run: Callable[..., Any], inputs: list[str], out: Path, **options: Any) -> Any:
+    """Call an engine's ``run`` the way the CLI does: a ``batch.RunOptions`` built from the
+    options it names, the rest (``progress``, the engine's own) as keyword arguments."""
+    import dataclasses
+
+    from newsbrief.batch import RunOptions
+
+    names = {f.name for f in dataclasses.fields(RunOptions)}
+    shared = {k: v for k, v in options.items() if k in names}
+    own = {k: v for k, v in options.items() if k not in names}
+    return run(RunOptions(list(inputs), Path(out), **shared), **own)

@@ -19,7 +19,7 @@ from newsbrief.errors import UsageError
 
 from .batch_server import BatchServer, batch_server, completion
 from .fault_server import auto_reply, fault_server
-from .helpers import CORPUS, batch_args, corpus, kill_when, records
+from .helpers import CORPUS, batch_args, corpus, engine_run, kill_when, records
 
 TASKS = ("summary", "pledges", "positions", "quoted_experts")  # brief@3, the whole strategy
 
@@ -31,7 +31,8 @@ def server() -> Iterator[BatchServer]:
 
 
 def run(server: BatchServer, inputs: list[str], out: Path, **options: Any) -> Any:
-    return batchfiles.run(
+    return engine_run(
+        batchfiles.run,
         inputs,
         out,
         model="openai:gpt-x",
@@ -220,7 +221,7 @@ def test_export_then_import_for_another_runner(tmp_path: Path) -> None:
     out, requests = tmp_path / "r.jsonl", tmp_path / "requests.jsonl"
     inputs = corpus(2)
     options = {"model": "openai:gpt-x", "base_url": "http://127.0.0.1:9/v1", "via": None}
-    counts = batchfiles.run(inputs, out, export_requests=requests, **options)  # type: ignore[arg-type]
+    counts = engine_run(batchfiles.run, inputs, out, export_requests=requests, **options)
     assert counts.exported == requests and counts.waiting == 2 and counts.done == 0
     lines = [json.loads(x) for x in requests.read_text().splitlines()]
     assert len(lines) == 8 and all(set(x) == {"custom_id", "method", "url", "body"} for x in lines)
@@ -250,7 +251,8 @@ def test_export_then_import_for_another_runner(tmp_path: Path) -> None:
 
     first = CORPUS[0].stem
     again = tmp_path / "requests2.jsonl"
-    counts = batchfiles.run(
+    counts = engine_run(
+        batchfiles.run,
         inputs,
         out,
         import_results=results(lines, f"{first}|positions"),
@@ -260,7 +262,7 @@ def test_export_then_import_for_another_runner(tmp_path: Path) -> None:
     assert (counts.done, counts.waiting) == (1, 1)
     [reask] = [json.loads(x) for x in again.read_text().splitlines()]
     assert reask["custom_id"].startswith(f"{first}|positions|")
-    counts = batchfiles.run(inputs, out, import_results=results([reask]), **options)  # type: ignore[arg-type]
+    counts = engine_run(batchfiles.run, inputs, out, import_results=results([reask]), **options)
     assert (counts.done, counts.waiting, counts.resumed) == (1, 0, 1)
     assert sorted(r["id"] for r in records(out)) == sorted(Path(p).stem for p in inputs)
 
@@ -293,7 +295,8 @@ def test_requests_exported_and_never_imported_go_through_the_api_on_resume(
     server: BatchServer, tmp_path: Path
 ) -> None:
     out = tmp_path / "r.jsonl"
-    batchfiles.run(
+    engine_run(
+        batchfiles.run,
         corpus(2),
         out,
         model="openai:gpt-x",

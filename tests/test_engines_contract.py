@@ -18,7 +18,7 @@ from newsbrief.errors import UsageError
 
 from .batch_server import batch_server
 from .fault_server import fault_server
-from .helpers import CORPUS, records
+from .helpers import CORPUS, engine_run, records
 
 Runner = Callable[..., Any]
 
@@ -28,10 +28,10 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Runner]:
     """A function running one engine over ``inputs`` into ``out`` with the run's options."""
     if request.param == "openai-batch":
         with batch_server() as files:
-            yield functools.partial(batchfiles.run, model="openai:gpt-x",
+            yield functools.partial(engine_run, batchfiles.run, model="openai:gpt-x",
                                     base_url=files.base_url, poll_interval=0.01)  # fmt: skip
         return
-    run: Runner = batch.run
+    run: Runner = batch.run_threads
     options: dict[str, Any] = {}
     if request.param == "ray":
         if not os.environ.get("CI"):
@@ -41,7 +41,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Runner]:
 
         run, options = ray_engine.run, {"block": 2}
     with fault_server() as live:
-        yield functools.partial(run, model="openai:fault", base_url=live.base_url,
+        yield functools.partial(engine_run, run, model="openai:fault", base_url=live.base_url,
                                 mode="json_schema", **options)  # fmt: skip
 
 

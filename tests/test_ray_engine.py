@@ -20,7 +20,7 @@ from newsbrief.cli import app
 from newsbrief.errors import UsageError
 
 from .fault_server import FaultServer, fault_server
-from .helpers import CORPUS, batch_args, corpus, kill_when, records
+from .helpers import CORPUS, batch_args, corpus, engine_run, kill_when, records
 
 if not os.environ.get("CI"):  # CI installs newsbrief[dev], which holds Ray: there it must run
     pytest.importorskip("ray")
@@ -37,7 +37,8 @@ def server() -> Iterator[FaultServer]:
 
 
 def run(server: FaultServer, n: int, out: Path, **options: Any) -> Any:
-    return ray_engine.run(
+    return engine_run(
+        ray_engine.run,
         corpus(n),
         out,
         model="openai:fault",
@@ -141,7 +142,7 @@ def test_the_embedded_model_in_two_actors(cluster: str, tmp_path: Path) -> None:
     for path in CORPUS[:2]:  # the first two paragraphs: the model is small, the machine busy
         text = "\n\n".join(path.read_text(encoding="utf-8").split("\n\n")[:2])
         (short / path.name).write_text(text, encoding="utf-8")
-    counts = ray_engine.run([str(short)], out, model="local", concurrency=2, block=1)
+    counts = engine_run(ray_engine.run, [str(short)], out, model="local", concurrency=2, block=1)
     assert (counts.done, counts.failed) == (2, 0)
     got = records(out)
     assert sorted(r["id"] for r in got) == sorted(p.stem for p in CORPUS[:2])
@@ -163,8 +164,8 @@ def test_a_duplicate_id_is_one_failed_record_on_ray(
                               for i, p in (("x", CORPUS[0]), ("y", CORPUS[1]),
                                            ("x", CORPUS[2]))))  # fmt: skip
     out = tmp_path / "r.jsonl"
-    counts = ray_engine.run([str(source)], out, model="openai:fault", base_url=server.base_url,
-                            mode="json_schema", block=1)  # fmt: skip
+    counts = engine_run(ray_engine.run, [str(source)], out, model="openai:fault",
+                        base_url=server.base_url, mode="json_schema", block=1)  # fmt: skip
     got = records(out)
     assert sorted(r["id"] for r in got) == ["x", "y"]
     assert {r["id"]: r["status"] for r in got} == {"x": "failed", "y": "ok"}

@@ -30,7 +30,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import filelock
 
@@ -705,6 +705,87 @@ def selected_items(
         yield item
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What every batch engine takes, said once: the inputs and results file, the model and
+    strategy, and the per-article rules (shard, limit, resume, --retry-failed). Each engine
+    adds only its own options (Ray's address, the batch files' --via) as keyword arguments."""
+
+    inputs: list[str]
+    out: Path
+    prompt: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    mode: str | None = None
+    timeout: float | None = None
+    strategy: str | None = None
+    concurrency: int = 8
+    limit: int | None = None
+    resume: bool = False
+    retry_failed: bool = False
+    shard: tuple[int, int] | None = None
+    fail_fast: bool = False
+    cache: bool = True
+    log: bool = True
+    text_field: str = "text"
+    id_field: str = "id"
+    total: int | None = None  # articles expected, for the progress line (None: unknown)
+
+    @property
+    def resuming(self) -> bool:
+        """``--retry-failed`` resumes too."""
+        return self.resume or self.retry_failed
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A run's settings and plan (strategy and, when it asks a model, the prompt)."""
+
+    settings: Settings
+    strategy: Strategy
+    prompt: Prompt | None
+
+
+def prepare(options: RunOptions, llm: LLM | None = None) -> Prepared:
+    """Every engine's checks before any file is made (concurrency, ``--out``, the inputs
+    exist and hold an article) and the plan: settings, strategy and prompt, chosen as for
+    ``summarize``."""
+    if options.concurrency < 1:
+        raise UsageError(f"--concurrency {options.concurrency}", "use 1 or more")
+    check_out(options.out)
+    check_inputs(options.inputs)
+    check_not_empty(options.inputs, text_field=options.text_field, id_field=options.id_field)
+    settings = api.run_settings(options.model, options.base_url, options.mode, options.timeout,
+                                llm)  # fmt: skip
+    chosen = api.plan(options.prompt, options.strategy, settings)
+    return Prepared(settings, chosen.strategy, chosen.prompt)
+
+
+def read_items(options: RunOptions) -> Iterator[Item]:
+    """The inputs' items in the run's shard, at most ``limit`` of them."""
+    items = iter_articles(options.inputs, text_field=options.text_field, id_field=options.id_field)
+    return selected_items(items, options.shard, options.limit)
+
+
+BRIEF, RESUMED = "brief", "resumed"
+
+
+def classify(item: Item, seen: dict[str, str], done: set[str]) -> str | dict[str, Any]:
+    """What the run does with ``item``, the one rule every engine applies: a record to write
+    (a duplicate id's failure naming both sources, or an unreadable input's), ``RESUMED`` (its
+    record is in the results already) or ``BRIEF``. ``seen`` (id -> source) is the run's,
+    updated here; a duplicate of a resumed id takes that id out of ``done``."""
+    if item.id in seen:  # its twin may be written, in flight, or from a resume
+        done.discard(item.id)
+        return duplicate_failure(item.id, item.source, seen[item.id])
+    seen[item.id] = item.source
+    if item.id in done:
+        return RESUMED
+    if isinstance(item, Unreadable):
+        return failure_record(item.id, item.source, item.error, "input")
+    return BRIEF
+
+
 def run(
     inputs: list[str],
     out: Path,
@@ -731,7 +812,8 @@ def run(
     retry_failed: bool = False,
     learn_first: bool = False,
 ) -> Counts:
-    """Brief every article of ``inputs`` into ``out`` (``.jsonl`` or ``.sqlite``).
+    """Brief every article of ``inputs`` into ``out`` (``.jsonl`` or ``.sqlite``) on the
+    thread engine: the library's call, :class:`RunOptions` spelled out as arguments.
 
     Returns the run's :class:`Counts`; ``counts.exit_code`` is 0 when every article succeeded,
     ``EXIT_SOME_FAILED`` when some failed (each failure is a record in ``out``), 130 when
@@ -745,34 +827,68 @@ def run(
     failed records are removed first). An input that holds no article is a usage error raised
     before any file is created.
     """
-    if concurrency < 1:
-        raise UsageError(f"--concurrency {concurrency}", "use 1 or more")
-    check_out(out)
-    check_inputs(inputs)
-    check_not_empty(inputs, text_field=text_field, id_field=id_field)
-    resume = resume or retry_failed
-    settings = api.run_settings(model, base_url, mode, timeout, llm)
-    chosen = api.plan(prompt, strategy, settings)
+    options = RunOptions(
+        inputs, out, prompt=prompt, model=model, base_url=base_url, mode=mode, timeout=timeout,
+        strategy=strategy, concurrency=concurrency, limit=limit, resume=resume,
+        retry_failed=retry_failed, shard=shard, fail_fast=fail_fast, cache=cache, log=log,
+        text_field=text_field, id_field=id_field, total=total,
+    )  # fmt: skip
+    return run_threads(options, progress=progress, llm=llm, boilerplate=boilerplate,
+                       learn_first=learn_first)  # fmt: skip
+
+
+def run_threads(
+    options: RunOptions,
+    *,
+    progress: Progress | None = None,
+    llm: LLM | None = None,
+    boilerplate: Boilerplate | None = None,
+    learn_first: bool = False,
+) -> Counts:
+    """The thread engine (see :func:`run`): workers brief the articles :func:`classify` lets
+    through, the dispatching thread writes every record."""
+    chosen = prepare(options, llm)
+    settings = chosen.settings
     if learn_first:
         boilerplate = boilerplate if boilerplate is not None else Boilerplate()
-        learn_boilerplate(inputs, boilerplate, text_field=text_field, id_field=id_field,
-                          shard=shard, limit=limit, budget=settings.clean_budget)  # fmt: skip
-    batch = Batch(chosen.prompt, settings, chosen.strategy, cache=cache, log=log, llm=llm,
-                  boilerplate=boilerplate)  # fmt: skip
-    if chosen.prompt is None:
-        cache = log = batch.cache = batch.log = False  # no model: nothing to cache or log
-    if cache or log:
+        learn_boilerplate(options.inputs, boilerplate, text_field=options.text_field,
+                          id_field=options.id_field, shard=options.shard, limit=options.limit,
+                          budget=settings.clean_budget)  # fmt: skip
+    asks = chosen.prompt is not None  # no model (the floor): nothing to cache or log
+    batch = Batch(chosen.prompt, settings, chosen.strategy, cache=options.cache and asks,
+                  log=options.log and asks, llm=llm, boilerplate=boilerplate)  # fmt: skip
+    if batch.cache or batch.log:
         open_store().close()  # create and migrate the store once, before the workers
-    workers = 1 if batch.serial else concurrency
-    results = LockedSink(out, resume=resume, retry_failed=retry_failed)
-    sink = results.sink
-    counts = Counts(total=total)
+    results = LockedSink(options.out, resume=options.resuming, retry_failed=options.retry_failed)
+    counts = Counts(total=options.total)
     report = progress or (lambda _: None)
-    done_before = sink.done_ids()
-    seen: dict[str, str] = {}
+    books = Books(results.sink, counts, report, fail_fast=options.fail_fast,
+                  breaker=settings.circuit_breaker)  # fmt: skip
+    workers = 1 if batch.serial else options.concurrency
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsbrief-batch")
+    try:
+        _dispatch(options, batch, books, (pool, workers), results.sink.done_ids())
+    finally:
+        results.close()
+        pool.shutdown(wait=not counts.interrupted, cancel_futures=True)
+        batch.close()
+    report(counts)
+    return counts
+
+
+def _dispatch(
+    options: RunOptions,
+    batch: Batch,
+    books: Books,
+    workers: tuple[ThreadPoolExecutor, int],
+    done: set[str],
+) -> None:
+    """Submit the articles to the pool (at most its number of workers in flight) and write
+    each record as it finishes; on Ctrl-C the articles in flight finish and are written (a
+    second Ctrl-C abandons them for --resume)."""
+    (pool, most), counts = workers, books.counts
     pending: dict[Future[dict[str, Any]], Article] = {}
-    books = Books(sink, counts, report, fail_fast=fail_fast, breaker=settings.circuit_breaker)
-    record = books.record
+    seen: dict[str, str] = {}
 
     def collect(block: bool) -> None:
         if not pending:
@@ -780,57 +896,45 @@ def run(
         finished, _ = wait(list(pending), timeout=None if block else 0, return_when=FIRST_COMPLETED)
         for future in finished:
             pending.pop(future)
-            record(future.result())
+            books.record(future.result())
         counts.in_flight = len(pending)
 
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsbrief-batch")
     try:
-        try:
-            items = iter_articles(inputs, text_field=text_field, id_field=id_field)
-            for item in selected_items(items, shard, limit):
-                if books.stopped:
-                    break
-                if item.id in seen:  # its twin may be written, in flight, or from a resume
-                    record(duplicate_failure(item.id, item.source, seen[item.id]))
-                    if item.id in done_before:  # its record from the earlier run is replaced
-                        done_before.discard(item.id)
-                        counts.resumed -= 1
-                    continue
-                seen[item.id] = item.source
-                if item.id in done_before:
-                    counts.resumed += 1
-                    continue
-                if isinstance(item, Unreadable):
-                    record(failure_record(item.id, item.source, item.error, "input"))
-                    continue
-                while len(pending) >= workers:
-                    collect(block=True)
-                if books.stopped:
-                    break
-                pending[pool.submit(batch.process, item)] = item
-                counts.in_flight = len(pending)
-                collect(block=False)
-            while pending:
+        for item in read_items(options):
+            if books.stopped:
+                break
+            was_resumed = item.id in done
+            action = classify(item, seen, done)
+            if action == RESUMED:
+                counts.resumed += 1
+                continue
+            if isinstance(action, dict):
+                if was_resumed and is_duplicate(action):
+                    counts.resumed -= 1  # the earlier run's record is replaced
+                books.record(action)
+                continue
+            while len(pending) >= most:
                 collect(block=True)
-            books.flush()
+            if books.stopped:
+                break
+            pending[pool.submit(batch.process, cast(Article, item))] = cast(Article, item)
+            counts.in_flight = len(pending)
+            collect(block=False)
+        while pending:
+            collect(block=True)
+        books.flush()
+    except KeyboardInterrupt:
+        counts.interrupted = True
+        for future in list(pending):
+            if future.cancel():
+                pending.pop(future)
+        books.report(counts)
+        try:
+            while pending:  # the articles in flight finish and are written
+                collect(block=True)
         except KeyboardInterrupt:
-            counts.interrupted = True
-            for future in list(pending):
-                if future.cancel():
-                    pending.pop(future)
-            report(counts)
-            try:
-                while pending:  # the articles in flight finish and are written
-                    collect(block=True)
-            except KeyboardInterrupt:
-                pass  # a second Ctrl-C: abandon them; resume redoes them
-            books.flush()
-    finally:
-        results.close()
-        pool.shutdown(wait=not counts.interrupted, cancel_futures=True)
-        batch.close()
-    report(counts)
-    return counts
+            pass  # a second Ctrl-C: abandon them; resume redoes them
+        books.flush()
 
 
 def count_inputs(inputs: list[str]) -> int | None:

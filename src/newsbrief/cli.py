@@ -420,7 +420,7 @@ def batch(
     runner = _batch_engine(engine, address, via, export_requests, import_results, poll_interval)
     learning: dict[str, Any] = {}
     if learn_boilerplate or boilerplate_file or save_boilerplate:
-        if runner is not batch_module.run:
+        if runner is not batch_module.run_threads:
             raise UsageError(
                 "boilerplate learning works with live requests on the threads engine",
                 "drop --engine/--via, or the boilerplate options",
@@ -432,30 +432,14 @@ def batch(
                              "create the folder first")  # fmt: skip
         learned = Boilerplate.load(boilerplate_file) if boilerplate_file else Boilerplate()
         learning = {"boilerplate": learned, "learn_first": learn_boilerplate}
+    options = batch_module.RunOptions(
+        inputs, out, prompt=prompt, model=model, base_url=base_url, mode=mode, timeout=timeout,
+        strategy=strategy, concurrency=concurrency, limit=limit, resume=resume,
+        retry_failed=retry_failed, shard=parsed_shard, fail_fast=fail_fast, cache=not no_cache,
+        log=not no_log, text_field=text_field, id_field=id_field, total=total,
+    )  # fmt: skip
     with view:
-        counts = runner(
-            inputs,
-            out,
-            prompt=prompt,
-            model=model,
-            base_url=base_url,
-            mode=mode,
-            timeout=timeout,
-            concurrency=concurrency,
-            limit=limit,
-            resume=resume,
-            shard=parsed_shard,
-            fail_fast=fail_fast,
-            cache=not no_cache,
-            log=not no_log,
-            text_field=text_field,
-            id_field=id_field,
-            progress=view.update,
-            total=total,
-            strategy=strategy,
-            retry_failed=retry_failed,
-            **learning,
-        )
+        counts = runner(options, progress=view.update, **learning)
     if save_boilerplate is not None:
         learning["boilerplate"].save(save_boilerplate)
     if not quiet:
@@ -494,7 +478,8 @@ def _batch_engine(
     import_results: Path | None,
     poll_interval: float,
 ) -> Callable[..., Any]:
-    """The run function for ``--engine`` / ``--via`` (each takes batch.run's arguments)."""
+    """The run function for ``--engine`` / ``--via``: each takes a batch.RunOptions, the
+    progress callback, and its own options (bound here)."""
     from . import batch as batch_module
 
     if via != "live" or export_requests or import_results:
@@ -512,7 +497,7 @@ def _batch_engine(
         return functools.partial(ray_engine.run, address=address)
     if engine != "threads":
         raise UsageError(f"unknown --engine {engine!r}", "choose threads or ray")
-    return batch_module.run
+    return batch_module.run_threads
 
 
 class _BatchView:

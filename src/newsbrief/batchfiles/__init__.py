@@ -29,25 +29,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from .. import api
 from ..base import jsonl_lines
 from ..batch import (
+    RESUMED,
     Books,
     Counts,
     LockedSink,
+    Prepared,
     Progress,
-    check_not_empty,
-    check_out,
-    duplicate_failure,
-    failure_record,
-    selected_items,
+    RunOptions,
+    classify,
+    prepare,
+    read_items,
 )
-from ..config import resolve_settings
 from ..errors import UsageError
-from ..ingest import Unreadable, check_inputs, iter_articles
+from ..ingest import Article
 from ..llm import OpenAIProvider, build_provider
+from ..prompts import Prompt
 from ..store import Store, open_store
 from .client import BatchAPI, Submitter, settle
 from .files import MAX_BYTES, MAX_REQUESTS, iter_requests
@@ -73,105 +73,51 @@ class Outcome(Counts):
 
 
 def run(
-    inputs: list[str],
-    out: Path,
+    options: RunOptions,
     *,
-    prompt: str | None = None,
-    model: str | None = None,
-    base_url: str | None = None,
-    mode: str | None = None,
-    timeout: float | None = None,
-    limit: int | None = None,
-    resume: bool = False,
-    shard: tuple[int, int] | None = None,
-    fail_fast: bool = False,
-    cache: bool = True,
-    log: bool = True,
-    text_field: str = "text",
-    id_field: str = "id",
     progress: Progress | None = None,
-    total: int | None = None,
-    strategy: str | None = None,
     via: str | None = "openai-batch",
     export_requests: Path | None = None,
     import_results: Path | None = None,
     poll_interval: float = 30.0,
     max_requests: int = MAX_REQUESTS,
     max_bytes: int = MAX_BYTES,
-    retry_failed: bool = False,
-    **_live_only: Any,
 ) -> Outcome:
-    """Brief ``inputs`` into ``out`` through batch files (see the module docstring).
+    """Brief ``options.inputs`` into ``options.out`` through batch files (see the module
+    docstring), with the per-article rules of every engine (:mod:`newsbrief.batch`).
 
     ``via="openai-batch"``: upload, create, poll and take in batches until every article is
     written. ``export_requests``: write the next round's requests to that file and stop;
     ``import_results``: take in a runner's output for an exported round first (implies
-    resume). ``retry_failed`` resumes and asks again for the articles whose records say they
-    failed (their replies are forgotten, so the questions go into the next batch file).
-    Options of the live engine that do not apply (``concurrency``) are ignored.
+    resume). ``--retry-failed`` asks again for the articles whose records say they failed
+    (their replies are forgotten, so the questions go into the next batch file).
+    ``concurrency`` does not apply: the provider answers a file at its own pace.
     """
-    if via is not None and via not in VIAS:
-        raise UsageError(f"unknown --via {via!r}", f"choose one of: live, {', '.join(VIAS)}")
-    if export_requests is not None and via is not None:
-        raise UsageError(
-            "--export-requests writes the requests instead of sending them",
-            "pass either --export-requests or --via openai-batch",
-        )
-    if import_results is not None and not import_results.is_file():
-        raise UsageError(
-            f"--import-results {import_results}: no such file",
-            "pass the output file the batch runner wrote",
-        )
-    check_out(out)
-    check_inputs(inputs)
-    check_not_empty(inputs, text_field=text_field, id_field=id_field)
-    settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
-    chosen = api.plan(prompt, strategy, settings)
-    if chosen.prompt is None:
-        raise UsageError(
-            f"the {chosen.strategy.name} strategy asks no model, so there is "
-            "nothing to put in a batch file",
-            "run it without --via",
-        )
+    _check_files(via, export_requests, import_results)
+    chosen = prepare(options)
+    settings, prompt = chosen.settings, _prompt_of(chosen)
     real = build_provider(settings)
     if not isinstance(real, OpenAIProvider):
         raise UsageError(
             f"batch files need an OpenAI-compatible model, not {settings.model}",
             "pass --model openai:<model>",
         )
-    resume = resume or retry_failed or import_results is not None
-    results = LockedSink(out, resume=resume, retry_failed=retry_failed)
-    sink = results.sink
+    resume = options.resuming or import_results is not None
+    results = LockedSink(options.out, resume=resume, retry_failed=options.retry_failed)
     state: State | None = None
     store: Store | None = None
     try:
-        state = State(out, resume=resume)
-        state.forget(sink.retried)
-        state.check_run(
-            {
-                "model": settings.model,
-                "prompt": chosen.prompt.ref,
-                "prompt_sha256": chosen.prompt.sha256,
-                "strategy": chosen.strategy.name,
-            }
-        )
-        if cache or log:
+        state = State(options.out, resume=resume)
+        state.forget(results.sink.retried)
+        run_of = {"model": settings.model, "prompt": prompt.ref, "prompt_sha256": prompt.sha256,
+                  "strategy": chosen.strategy.name}  # fmt: skip
+        state.check_run(run_of)
+        if options.cache or options.log:
             store = open_store()
-        replay = Replayer(settings, chosen.prompt, chosen.strategy, real, state, store, cache, log)
-        counts = Outcome(total=total)
-        rounds = _Rounds(
-            inputs,
-            sink,
-            state,
-            replay,
-            counts,
-            progress or (lambda _: None),
-            text_field=text_field,
-            id_field=id_field,
-            shard=shard,
-            limit=limit,
-            fail_fast=fail_fast,
-        )
+        replay = Replayer(settings, prompt, chosen.strategy, real, state, store, options.cache,
+                          options.log)  # fmt: skip
+        counts = Outcome(total=options.total)
+        rounds = _Rounds(options, results.sink, state, replay, counts, progress or (lambda _: None))
         if import_results is not None:
             lines = jsonl_lines(import_results.read_text(encoding="utf-8"))
             settle(state, None, lines, ended="imported", attempts=settings.retry.attempts)
@@ -194,29 +140,52 @@ def run(
         results.close()
 
 
+def _check_files(
+    via: str | None, export_requests: Path | None, import_results: Path | None
+) -> None:
+    """The batch-file options make sense together (before anything is read or made)."""
+    if via is not None and via not in VIAS:
+        raise UsageError(f"unknown --via {via!r}", f"choose one of: live, {', '.join(VIAS)}")
+    if export_requests is not None and via is not None:
+        raise UsageError(
+            "--export-requests writes the requests instead of sending them",
+            "pass either --export-requests or --via openai-batch",
+        )
+    if import_results is not None and not import_results.is_file():
+        raise UsageError(
+            f"--import-results {import_results}: no such file",
+            "pass the output file the batch runner wrote",
+        )
+
+
+def _prompt_of(chosen: Prepared) -> Prompt:
+    if chosen.prompt is None:
+        raise UsageError(
+            f"the {chosen.strategy.name} strategy asks no model, so there is "
+            "nothing to put in a batch file",
+            "run it without --via",
+        )
+    return chosen.prompt
+
+
 @dataclass
 class _Rounds:
     """Passes over the inputs: each writes the articles whose replies are all there and queues
     the requests the others still need."""
 
-    inputs: list[str]
+    options: RunOptions
     sink: Any
     state: State
     replay: Replayer
     counts: Outcome
     report: Progress
-    text_field: str
-    id_field: str
-    shard: tuple[int, int] | None
-    limit: int | None
-    fail_fast: bool
     written: set[str] = field(default_factory=set)
     books: Books = field(init=False)
 
     def __post_init__(self) -> None:
         self.written = set(self.sink.done_ids())
         self.counts.resumed = len(self.written)
-        self.books = Books(self.sink, self.counts, self.report, fail_fast=self.fail_fast,
+        self.books = Books(self.sink, self.counts, self.report, fail_fast=self.options.fail_fast,
                            written=self.written)  # fmt: skip
 
     def export(self, path: Path | None, *, max_requests: int, max_bytes: int) -> None:
@@ -262,21 +231,17 @@ class _Rounds:
         counts = self.counts
         counts.waiting = 0
         seen: dict[str, str] = {}
-        items = iter_articles(self.inputs, text_field=self.text_field, id_field=self.id_field)
         try:
-            for item in selected_items(items, self.shard, self.limit):
+            for item in read_items(self.options):
                 if counts.stopped_early:
                     break
-                if item.id in seen:  # its twin may be written, waiting, or from a resume
-                    self.books.write(duplicate_failure(item.id, item.source, seen[item.id]))
+                action = classify(item, seen, self.written)
+                if isinstance(action, dict):
+                    self.books.write(action)
                     continue
-                seen[item.id] = item.source
-                if item.id in self.written:
+                if action == RESUMED:
                     continue
-                if isinstance(item, Unreadable):
-                    self.books.write(failure_record(item.id, item.source, item.error, "input"))
-                    continue
-                record, needed = self.replay(item)
+                record, needed = self.replay(cast(Article, item))
                 if record is not None:
                     self.books.write(record)
                     continue

@@ -22,27 +22,26 @@ import logging
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .. import api
 from ..batch import (
+    RESUMED,
     Batch,
     Books,
     Counts,
     LockedSink,
     Progress,
-    check_not_empty,
-    check_out,
-    duplicate_failure,
-    failure_record,
+    RunOptions,
+    classify,
     in_shard,
     is_duplicate,
-    selected_items,
+    prepare,
+    read_items,
 )
-from ..config import Settings, resolve_settings
+from ..config import Settings
 from ..errors import UsageError
-from ..ingest import Article, Unreadable, check_inputs, iter_articles
+from ..ingest import Article
 from ..store import open_store
 
 COLUMNS = ("id", "source", "raw", "content_type", "data_sha256", "final_url", "record")
@@ -60,40 +59,30 @@ def _ray() -> Any:
 
 
 def _rows(
-    inputs: list[str],
-    part: tuple[int, int],
-    shard: tuple[int, int] | None,
-    limit: int | None,
-    done: frozenset[str],
-    fields: tuple[str, str],
-    size: int,
+    options: RunOptions, part: tuple[int, int], done: frozenset[str], size: int
 ) -> Iterator[Any]:
-    """One read task: the articles of ``part`` as pandas blocks. Articles already written are
-    rows with record "resumed"; unreadable and duplicate ones carry their failure record."""
+    """One read task: the articles of ``part`` as pandas blocks, each classified by the rule
+    every engine applies (:func:`newsbrief.batch.classify`): articles already written are rows
+    with record "resumed"; unreadable and duplicate ones carry their failure record."""
     import pandas as pd
 
     block: list[dict[str, str]] = []
     seen: dict[str, str] = {}
-    items = iter_articles(inputs, text_field=fields[0], id_field=fields[1])
-    for item in selected_items(items, shard, limit):
+    written = set(done)
+    for item in read_items(options):
         if not in_shard(item.id, part):
             continue
         row = dict.fromkeys(COLUMNS, "")
         row.update(id=item.id, source=item.source)
-        if item.id in seen:
-            row["record"] = json.dumps(duplicate_failure(item.id, item.source, seen[item.id]))
-        elif item.id in done:
-            row["record"] = "resumed"
-        elif isinstance(item, Unreadable):
-            row["record"] = json.dumps(failure_record(item.id, item.source, item.error, "input"))
+        action = classify(item, seen, written)
+        if isinstance(action, dict):
+            row["record"] = json.dumps(action)
+        elif action == RESUMED:
+            row["record"] = RESUMED
         else:
-            row.update(
-                raw=item.raw,
-                content_type=item.content_type,
-                data_sha256=item.data_sha256,
-                final_url=item.final_url,
-            )
-        seen.setdefault(item.id, item.source)
+            article = cast(Article, item)
+            row.update(raw=article.raw, content_type=article.content_type,
+                       data_sha256=article.data_sha256, final_url=article.final_url)  # fmt: skip
         block.append(row)
         if len(block) >= size:
             yield pd.DataFrame(block, columns=COLUMNS)
@@ -102,14 +91,7 @@ def _rows(
         yield pd.DataFrame(block, columns=COLUMNS)
 
 
-def _datasource(
-    inputs: list[str],
-    shard: tuple[int, int] | None,
-    limit: int | None,
-    done: frozenset[str],
-    fields: tuple[str, str],
-    block: int,
-) -> Any:
+def _datasource(options: RunOptions, done: frozenset[str], block: int) -> Any:
     from ray.data.block import BlockMetadata
     from ray.data.datasource import Datasource, ReadTask
 
@@ -124,13 +106,13 @@ def _datasource(
             data_context: Any = None,
         ) -> list[ReadTask]:
             # --limit takes the first N articles of the inputs: one reader keeps that order.
-            parts = 1 if limit is not None else max(1, min(parallelism, 8))
+            parts = 1 if options.limit is not None else max(1, min(parallelism, 8))
             tasks = []
             for index in range(1, parts + 1):
                 part = (index, parts)
 
                 def read(part: tuple[int, int] = part) -> Iterable[Any]:
-                    return _rows(inputs, part, shard, limit, done, fields, block)
+                    return _rows(options, part, done, block)
 
                 meta = BlockMetadata(
                     num_rows=None, size_bytes=None, exec_stats=None, input_files=None
@@ -213,129 +195,104 @@ def _actor(**options: Any) -> type:
 
 
 def run(
-    inputs: list[str],
-    out: Path,
+    options: RunOptions,
     *,
-    prompt: str | None = None,
-    model: str | None = None,
-    base_url: str | None = None,
-    mode: str | None = None,
-    timeout: float | None = None,
-    concurrency: int = 8,
-    limit: int | None = None,
-    resume: bool = False,
-    shard: tuple[int, int] | None = None,
-    fail_fast: bool = False,
-    cache: bool = True,
-    log: bool = True,
-    text_field: str = "text",
-    id_field: str = "id",
     progress: Progress | None = None,
-    total: int | None = None,
-    strategy: str | None = None,
     address: str | None = None,
     actors: int | None = None,
     block: int | None = None,
-    retry_failed: bool = False,
-    **_ignored: Any,
 ) -> Counts:
-    """Brief ``inputs`` into ``out`` on a Ray cluster (``address``; None starts a local one).
+    """Brief ``options.inputs`` into ``options.out`` on a Ray cluster (``address``; None
+    starts a local one), with the per-article rules of every engine (:mod:`newsbrief.batch`).
 
     ``actors``: how many (default: one per CPU of the cluster, at most ``concurrency``); a
     remote model's actor briefs ``concurrency / actors`` articles at a time, the local model's
-    one. Returns the run's :class:`~newsbrief.batch.Counts`, as :func:`newsbrief.batch.run`;
-    ``retry_failed`` resumes and redoes the articles whose records say they failed.
+    one; ``block``: the articles an actor briefs at once. Returns the run's
+    :class:`~newsbrief.batch.Counts`, as :func:`newsbrief.batch.run`.
     """
-    if concurrency < 1:
-        raise UsageError(f"--concurrency {concurrency}", "use 1 or more")
-    check_out(out)
-    check_inputs(inputs)
-    check_not_empty(inputs, text_field=text_field, id_field=id_field)
-    resume = resume or retry_failed
-    settings = resolve_settings(model=model, base_url=base_url, mode=mode, timeout=timeout)
-    chosen = api.plan(prompt, strategy, settings)
-    if chosen.prompt is None:
-        cache = log = False
-    if cache or log:
+    chosen = prepare(options)
+    settings = chosen.settings
+    asks = chosen.prompt is not None  # no model (the floor): nothing to cache or log
+    if asks and (options.cache or options.log):
         open_store().close()  # create and migrate the store once, before the actors
     ray = _ray()
-    # Ray's own INFO and WARNING lines would bury the progress line; errors still show.
-    logging.getLogger("ray").setLevel(logging.ERROR)
-    started = not ray.is_initialized()  # then this run ends the connection (or local cluster)
-    if started:
-        short_temp_dir()
-        try:
-            ray.init(
-                address=address,
-                logging_level=logging.ERROR,
-                log_to_driver=False,
-                include_dashboard=False,
-            )
-        except (ConnectionError, ValueError, RuntimeError) as exc:
-            raise UsageError(
-                f"cannot join the Ray cluster at {address}: {exc}",
-                "start it with `ray start --head`, or fix --address",
-            ) from exc
-    import ray.data
-
-    logging.getLogger("ray.data").setLevel(logging.ERROR)
-    context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False
-    context.print_on_execution_start = False
+    started = _connect(ray, address)  # then this run ends the connection (or local cluster)
     cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
-    local = chosen.prompt is not None and settings.model.split(":", 1)[0] == "local"
-    pool = actors or min(cpus, concurrency)
-    threads = max(1, -(-concurrency // pool))
+    local = asks and settings.model.split(":", 1)[0] == "local"
+    pool = actors or min(cpus, options.concurrency)
+    threads = max(1, -(-options.concurrency // pool))
     # An actor's block is what it briefs at once: results stream back to the driver (and are
     # written) a block at a time.
     block = block or threads
-    results = LockedSink(out, resume=resume, retry_failed=retry_failed)
-    sink = results.sink
-    counts = Counts(total=total)
+    results = LockedSink(options.out, resume=options.resuming, retry_failed=options.retry_failed)
+    counts = Counts(total=options.total)
     report = progress or (lambda _: None)
-    written = set(sink.done_ids())
+    written = set(results.sink.done_ids())
     env = {k: v for k, v in os.environ.items() if k.startswith(("NEWSBRIEF_", "OPENAI_"))}
     try:
-        fields = (text_field, id_field)
-        source = _datasource(inputs, shard, limit, frozenset(written), fields, block)
-        briefer = _actor(
-            settings=settings,
-            prompt=chosen.prompt.ref if chosen.prompt else None,
-            strategy=chosen.strategy.name,
-            cache=cache,
-            log=log,
-            threads=threads,
-            env=env,
-        )
-        dataset = _read(ray, source).map_batches(
+        briefer = _actor(settings=settings, prompt=chosen.prompt.ref if chosen.prompt else None,
+                         strategy=chosen.strategy.name, cache=options.cache and asks,
+                         log=options.log and asks, threads=threads, env=env)  # fmt: skip
+        dataset = _read(ray, _datasource(options, frozenset(written), block)).map_batches(
             briefer,
             batch_format="pandas",
             batch_size=block,
             compute=ray.data.ActorPoolStrategy(size=pool),
             num_cpus=1 if local else min(1.0, cpus / pool),
         )
-
-        books = Books(sink, counts, report, fail_fast=fail_fast,
+        books = Books(results.sink, counts, report, fail_fast=options.fail_fast,
                       breaker=settings.circuit_breaker, written=written)  # fmt: skip
-        try:
-            for row in dataset.iter_rows():
-                if row["record"] == "resumed":
-                    counts.resumed += 1
-                    report(counts)
-                    continue
-                record = json.loads(row["record"])
-                if record["id"] in written and not is_duplicate(record):
-                    continue  # a block computed again after a failure
-                books.record(record)  # the circuit breaker and --fail-fast, as for threads
-                if books.stopped:
-                    break
-            else:
-                books.flush()
-        except KeyboardInterrupt:
-            counts.interrupted = True
+        _drive(dataset, books, written)
     finally:
         results.close()
         if started:
             ray.shutdown()
     report(counts)
     return counts
+
+
+def _connect(ray: Any, address: str | None) -> bool:
+    """Join the cluster at ``address`` (None: start a local one) unless this process is in
+    one already; True when this run joined, so it must leave."""
+    # Ray's own INFO and WARNING lines would bury the progress line; errors still show.
+    logging.getLogger("ray").setLevel(logging.ERROR)
+    if ray.is_initialized():
+        return False
+    short_temp_dir()
+    try:
+        ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False,
+                 include_dashboard=False)  # fmt: skip
+    except (ConnectionError, ValueError, RuntimeError) as exc:
+        raise UsageError(
+            f"cannot join the Ray cluster at {address}: {exc}",
+            "start it with `ray start --head`, or fix --address",
+        ) from exc
+    import ray.data
+
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    return True
+
+
+def _drive(dataset: Any, books: Books, written: set[str]) -> None:
+    """Write the records as the actors' blocks stream back (the circuit breaker and
+    --fail-fast, as for threads); Ctrl-C stops taking them."""
+    counts = books.counts
+    try:
+        for row in dataset.iter_rows():
+            if row["record"] == RESUMED:
+                counts.resumed += 1
+                books.report(counts)
+                continue
+            record = json.loads(row["record"])
+            if record["id"] in written and not is_duplicate(record):
+                continue  # a block computed again after a failure
+            books.record(record)
+            if books.stopped:
+                break
+        else:
+            books.flush()
+    except KeyboardInterrupt:
+        counts.interrupted = True
