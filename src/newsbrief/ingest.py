@@ -971,21 +971,40 @@ def _warc(path: Path) -> Iterator[Item]:
             )
 
 
+Reader = Callable[[Path, str, str], Iterator[Item]]  # (path, text field, id field) -> items
+
+
+def _records_reader(read: Callable[..., Iterator[Item]]) -> Reader:
+    return lambda path, text_field, id_field: read(path, text_field=text_field, id_field=id_field)
+
+
+def _archive_reader(read: Callable[[Path], Iterator[Item]]) -> Reader:
+    return lambda path, _text, _id: read(path)
+
+
+# Which reader reads a file, by its last two suffixes (``.jsonl.gz``) or its last one (``.zip``);
+# anything else is one article file. A new input format is a reader and a row here.
+READERS: dict[str, Reader] = {
+    **dict.fromkeys((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"), _records_reader(_jsonl)),
+    **dict.fromkeys((".csv", ".csv.gz"), _records_reader(_csv)),
+    ".zip": _archive_reader(_zip),
+    **dict.fromkeys((".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"), _archive_reader(_tar)),
+    **dict.fromkeys((".warc", ".warc.gz"), _archive_reader(_warc)),
+}
+
+
+def reader_for(path: Path) -> Reader | None:
+    """The reader of ``path`` by its suffixes (None: an article file)."""
+    return READERS.get(_suffixes(path)) or READERS.get(path.suffix.lower())
+
+
 def _one_input(path: Path, *, text_field: str, id_field: str) -> Iterator[Item]:
-    kind = _suffixes(path)
+    read = reader_for(path)
     try:
-        if kind in (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"):
-            yield from _jsonl(path, text_field=text_field, id_field=id_field)
-        elif kind in (".csv", ".csv.gz"):
-            yield from _csv(path, text_field=text_field, id_field=id_field)
-        elif path.suffix.lower() == ".zip":
-            yield from _zip(path)
-        elif kind in (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz") or path.suffix == ".tgz":
-            yield from _tar(path)
-        elif kind in (".warc", ".warc.gz"):
-            yield from _warc(path)
-        else:
+        if read is None:
             yield _file_item(path, path.stem)
+        else:
+            yield from read(path, text_field, id_field)
     except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error) as exc:
         # A corrupt or truncated archive: what was read before the damage stands.
         source = str(path)
