@@ -124,3 +124,16 @@ def test_url_errors_are_one_clear_line(site: str) -> None:
     assert result.stderr.strip() == f"error: {site}/missing answered 404 Not Found; check the URL"
     with pytest.raises(InputError, match="too big"):
         read_source(f"{site}/huge")
+
+
+def test_every_input_format_is_read_by_its_row_in_the_readers_table(tmp_path: Path) -> None:
+    # issue 25: one suffix-to-reader table; a name with more dots is read by its last suffix
+    from newsbrief.ingest import READERS, iter_articles, reader_for
+
+    assert reader_for(tmp_path / "a.jsonl.gz") is READERS[".jsonl.gz"]
+    assert reader_for(tmp_path / "my.data.jsonl") is READERS[".jsonl"]
+    assert reader_for(tmp_path / "x.y.tgz") is READERS[".tgz"]
+    assert reader_for(tmp_path / "story.txt") is None  # one article file
+    source = tmp_path / "my.data.jsonl"
+    source.write_text('{"id": "a", "text": "The mayor said the city will plant trees."}\n')
+    assert [item.id for item in iter_articles([str(source)])] == ["a"]
