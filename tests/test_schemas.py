@@ -51,3 +51,23 @@ def test_the_public_parts_have_no_tiny_model_limits() -> None:
     pledge = {"actor": "A", "commitment": "act", "evidence": "A will act."}
     assert BriefSummary(summary=long).summary == long
     assert len(BriefPledges.model_validate({"pledges": [pledge] * 30}).pledges) == 30
+
+
+def test_the_verbatim_fields_are_said_once_and_read_the_same_from_a_brief_or_its_json() -> None:
+    # issue 25: grounding, the brief page and the grounding score all take the excerpts from
+    # the schema's VERBATIM declarations (schemas.verbatim_excerpts)
+    from newsbrief.schemas import Brief, verbatim_excerpts
+
+    brief = Brief.model_validate({
+        "summary": "s",
+        "pledges": [{"actor": "a", "commitment": "c", "evidence": "E1"}],
+        "positions": [{"actor": "a", "topic": "t", "stance": "supports", "statement": "s",
+                       "evidence": "E2"}],
+        "quoted_experts": [{"name": "n", "quotes": [{"text": "q1", "kind": "direct"},
+                                                    {"text": "q2", "kind": "indirect"}]}],
+    })  # fmt: skip
+    expected = [("pledges[0].evidence", "E1"), ("positions[0].evidence", "E2"),
+                ("quoted_experts[0].quotes[0].text", "q1")]  # fmt: skip
+    assert verbatim_excerpts(brief) == expected
+    assert verbatim_excerpts(brief.model_dump(mode="json")) == expected
+    assert verbatim_excerpts({"pledges": "not a list", "positions": [None]}) == []

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from .schemas import Brief
+from .schemas import Brief, verbatim_excerpts
 
 _QUOTES = str.maketrans(
     {
@@ -83,17 +83,9 @@ class GroundingReport:
 
 
 def excerpts(brief: Brief) -> list[tuple[str, str]]:
-    """Every (path, text) in the brief that must be a verbatim excerpt of the article."""
-    found: list[tuple[str, str]] = []
-    for i, pledge in enumerate(brief.pledges):
-        found.append((f"pledges[{i}].evidence", pledge.evidence))
-    for i, position in enumerate(brief.positions):
-        found.append((f"positions[{i}].evidence", position.evidence))
-    for i, expert in enumerate(brief.quoted_experts):
-        for j, quote in enumerate(expert.quotes):
-            if quote.kind == "direct":
-                found.append((f"quoted_experts[{i}].quotes[{j}].text", quote.text))
-    return found
+    """Every (path, text) in the brief that must be a verbatim excerpt of the article (the
+    schema's ``VERBATIM`` fields: :func:`newsbrief.schemas.verbatim_excerpts`)."""
+    return verbatim_excerpts(brief)
 
 
 def names(brief: Brief) -> list[tuple[str, str]]:

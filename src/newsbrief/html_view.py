@@ -18,6 +18,7 @@ from typing import Any
 
 from .grounding import locate
 from .render import dropped_items, dropped_line, expert_role, footer, quote_text, title_of
+from .schemas import verbatim_excerpts
 
 _STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}
@@ -128,11 +129,19 @@ def _known_spans(result: dict[str, Any], text: str) -> dict[str, tuple[int, int]
         start, end = int(span["start"]), int(span["end"])
         if not 0 <= start < end <= len(text):
             continue
-        for pattern, item in _ITEM_OF_PATH:
-            found = pattern.match(str(span["path"]))
-            if found:
-                known[item.format(*found.groups())] = (start, end)
+        item = _item_of_path(str(span["path"]))
+        if item is not None:
+            known[item] = (start, end)
     return known
+
+
+def _item_of_path(path: str) -> str | None:
+    """The page's id of the brief item at ``path`` (``pledges[0].evidence`` -> ``pledge-0``)."""
+    for pattern, item in _ITEM_OF_PATH:
+        found = pattern.match(path)
+        if found:
+            return item.format(*found.groups())
+    return None
 
 
 def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -185,15 +194,8 @@ def brief_page(
     article's attributions (``newsbrief attributions --format json``) as "who said what" when
     given."""
     brief = result["brief"]
-    excerpts: list[tuple[str, str]] = []
-    for i, p in enumerate(brief["pledges"]):
-        excerpts.append((f"pledge-{i}", p["evidence"]))
-    for i, p in enumerate(brief["positions"]):
-        excerpts.append((f"position-{i}", p["evidence"]))
-    for i, e in enumerate(brief["quoted_experts"]):
-        for j, q in enumerate(e["quotes"]):
-            if q["kind"] == "direct":
-                excerpts.append((f"quote-{i}-{j}", q["text"]))
+    excerpts = [(item, text) for path, text in verbatim_excerpts(brief)
+                if (item := _item_of_path(path)) is not None]  # fmt: skip
     article_html, marks = _marked_article(
         cleaned["text"], excerpts, _known_spans(result, cleaned["text"])
     )

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,10 +27,17 @@ QuoteKind = Literal["direct", "indirect"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    # The fields that must be verbatim excerpts of the article: grounding checks them, the
+    # brief page highlights them, the grounding score counts them (all via
+    # :func:`verbatim_excerpts`). Field -> None (always) or (field, value): only when another
+    # field of the item has that value. Not part of the JSON schema.
+    VERBATIM: ClassVar[dict[str, tuple[str, str] | None]] = {}
 
 
 class Pledge(_Model):
     """A commitment to act that someone made in the article."""
+
+    VERBATIM: ClassVar[dict[str, tuple[str, str] | None]] = {"evidence": None}
 
     actor: str = Field(
         description="Who made the commitment, named as in the article (a person, government, "
@@ -51,6 +59,8 @@ class Pledge(_Model):
 class Position(_Model):
     """A view that someone stated in the article about a topic."""
 
+    VERBATIM: ClassVar[dict[str, tuple[str, str] | None]] = {"evidence": None}
+
     actor: str = Field(description="Who holds the position, named as in the article.")
     topic: str = Field(description="What the position is about, in a few words.")
     stance: Stance = Field(
@@ -64,6 +74,8 @@ class Position(_Model):
 
 class Quote(_Model):
     """Something an expert said, as the article reports it."""
+
+    VERBATIM: ClassVar[dict[str, tuple[str, str] | None]] = {"text": ("kind", "direct")}
 
     text: str = Field(
         description="For a direct quote, the words inside the quotation marks, copied exactly; "
@@ -105,6 +117,33 @@ class Brief(_Model):
     quoted_experts: list[QuotedExpert] = Field(
         default_factory=list, description="Independent experts quoted in the article."
     )
+
+
+def verbatim_excerpts(brief: Brief | Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every (path, text) of ``brief`` (a :class:`Brief`, or its JSON form as results hold
+    it) that must be a verbatim excerpt of the article, as the models' ``VERBATIM`` say;
+    paths such as ``pledges[0].evidence``. Missing or malformed parts are skipped."""
+    return list(_excerpts(Brief, brief, ""))
+
+
+def _excerpts(model: type[_Model], data: Any, prefix: str) -> Iterator[tuple[str, str]]:
+    def get(name: str) -> Any:
+        return getattr(data, name, None) if isinstance(data, BaseModel) else data.get(name)
+
+    if not isinstance(data, (BaseModel, Mapping)):
+        return
+    for name, when in model.VERBATIM.items():
+        if when is None or get(when[0]) == when[1]:
+            yield f"{prefix}{name}", str(get(name) or "")
+    for name, info in model.model_fields.items():
+        item_model = next((a for a in get_args(info.annotation) if _is_model(a)), None)
+        if item_model is not None and isinstance(get(name), list):
+            for i, item in enumerate(get(name)):
+                yield from _excerpts(item_model, item, f"{prefix}{name}[{i}].")
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, _Model)
 
 
 # --- parts: the Brief one part at a time ---------------------------------------------------------

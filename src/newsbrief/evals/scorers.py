@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..grounding import is_grounded, normalize
+from ..schemas import verbatim_excerpts
 from .dataset import GoldExpert, GoldPledge, GoldPosition, Labels
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -346,16 +347,7 @@ def grounding_rate() -> Scorer:
     (after normalizing whitespace, quote marks and dashes)."""
 
     def score(labels: Labels, output: Output) -> Score:
-        excerpts = [
-            str(item.get("evidence", ""))
-            for part in ("pledges", "positions")
-            for item in _brief_list(output, part)
-        ] + [
-            str(q.get("text", ""))
-            for expert in _brief_list(output, "quoted_experts")
-            for q in expert.get("quotes") or []
-            if q.get("kind") == "direct"
-        ]
+        excerpts = [text for _, text in verbatim_excerpts(output.brief or {})]
         excerpts = [e for e in excerpts if e.strip()]  # a blank excerpt quotes nothing
         if not excerpts:
             return Score("grounding", None, "no quote or evidence to check")
