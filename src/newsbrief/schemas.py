@@ -32,12 +32,25 @@ class _Model(BaseModel):
     # :func:`verbatim_excerpts`). Field -> None (always) or (field, value): only when another
     # field of the item has that value. Not part of the JSON schema.
     VERBATIM: ClassVar[dict[str, tuple[str, str] | None]] = {}
+    # The fields that make two list items the same item (read in pieces, an article can give
+    # one twice): compared after whitespace, quote-mark and case normalization.
+    SAME: ClassVar[tuple[str, ...]] = ()
+
+    def joined(self, other: Any) -> Any:
+        """This item with what ``other`` (the same item, found again) adds; by default
+        nothing: the first wording stands."""
+        return self
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, _Model)
 
 
 class Pledge(_Model):
     """A commitment to act that someone made in the article."""
 
     VERBATIM: ClassVar[dict[str, tuple[str, str] | None]] = {"evidence": None}
+    SAME: ClassVar[tuple[str, ...]] = ("actor", "evidence")
 
     actor: str = Field(
         description="Who made the commitment, named as in the article (a person, government, "
@@ -60,6 +73,7 @@ class Position(_Model):
     """A view that someone stated in the article about a topic."""
 
     VERBATIM: ClassVar[dict[str, tuple[str, str] | None]] = {"evidence": None}
+    SAME: ClassVar[tuple[str, ...]] = ("actor", "evidence")
 
     actor: str = Field(description="Who holds the position, named as in the article.")
     topic: str = Field(description="What the position is about, in a few words.")
@@ -88,6 +102,16 @@ class Quote(_Model):
 
 class QuotedExpert(_Model):
     """An independent expert (analyst, academic, researcher) whom the article quotes."""
+
+    SAME: ClassVar[tuple[str, ...]] = ("name",)
+
+    def joined(self, other: Any) -> Any:
+        """The expert found again: every quote once, a role or affiliation the first lacked."""
+        quotes = self.quotes + [q for q in other.quotes if q not in self.quotes]
+        return self.model_copy(update={
+            "quotes": quotes, "role": self.role or other.role,
+            "affiliation": self.affiliation or other.affiliation,
+        })  # fmt: skip
 
     name: str = Field(description="The expert's full name as written in the article.")
     role: str | None = Field(
@@ -119,6 +143,15 @@ class Brief(_Model):
     )
 
 
+# The Brief's list fields (pledges, positions, quoted_experts), from the model: what is merged
+# item by item, grounded item by item, and shown as lists.
+LIST_FIELDS = tuple(
+    name
+    for name, info in Brief.model_fields.items()
+    if any(_is_model(a) for a in get_args(info.annotation))
+)
+
+
 def verbatim_excerpts(brief: Brief | Mapping[str, Any]) -> list[tuple[str, str]]:
     """Every (path, text) of ``brief`` (a :class:`Brief`, or its JSON form as results hold
     it) that must be a verbatim excerpt of the article, as the models' ``VERBATIM`` say;
@@ -140,10 +173,6 @@ def _excerpts(model: type[_Model], data: Any, prefix: str) -> Iterator[tuple[str
         if item_model is not None and isinstance(get(name), list):
             for i, item in enumerate(get(name)):
                 yield from _excerpts(item_model, item, f"{prefix}{name}[{i}].")
-
-
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, _Model)
 
 
 # --- parts: the Brief one part at a time ---------------------------------------------------------

@@ -27,7 +27,7 @@ from ..clean import CleanArticle
 from ..errors import InvalidReplyError, PromptError
 from ..grounding import check_brief, drop_ungrounded, normalize
 from ..prompts import WHOLE_BRIEF, Prompt, Task
-from ..schemas import PARTS, Brief, QuotedExpert, assemble_brief
+from ..schemas import LIST_FIELDS, PARTS, Brief, assemble_brief
 from .common import (
     Asker,
     LogSink,
@@ -49,33 +49,19 @@ def _as_brief(answer: BaseModel, part: str) -> Brief:
 
 
 def _merge(briefs: list[Brief]) -> Brief:
-    """The pieces' briefs as one: list items in order, each evidence (or expert) once."""
-    pledges: dict[str, Any] = {}
-    positions: dict[str, Any] = {}
-    experts: dict[str, QuotedExpert] = {}
-    for brief in briefs:
-        for pledge in brief.pledges:
-            pledges.setdefault(normalize(f"{pledge.actor}|{pledge.evidence}"), pledge)
-        for position in brief.positions:
-            positions.setdefault(normalize(f"{position.actor}|{position.evidence}"), position)
-        for expert in brief.quoted_experts:
-            key = normalize(expert.name)
-            known = experts.get(key)
-            if known is None:
-                experts[key] = expert
-                continue
-            quotes = known.quotes + [q for q in expert.quotes if q not in known.quotes]
-            experts[key] = known.model_copy(update={
-                "quotes": quotes, "role": known.role or expert.role,
-                "affiliation": known.affiliation or expert.affiliation,
-            })  # fmt: skip
-    summaries = [b.summary.strip() for b in briefs if b.summary.strip()]
-    return Brief(
-        summary=" ".join(summaries),
-        pledges=list(pledges.values()),
-        positions=list(positions.values()),
-        quoted_experts=list(experts.values()),
-    )
+    """The pieces' briefs as one: the summaries joined; each list's items in order, the same
+    item (its model's ``SAME`` fields) once, joined with what it adds when found again."""
+    merged: dict[str, Any] = {
+        "summary": " ".join(b.summary.strip() for b in briefs if b.summary.strip())
+    }
+    for name in LIST_FIELDS:
+        items: dict[str, Any] = {}
+        for brief in briefs:
+            for item in getattr(brief, name):
+                key = normalize("|".join(str(getattr(item, f)) for f in item.SAME))
+                items[key] = items[key].joined(item) if key in items else item
+        merged[name] = list(items.values())
+    return Brief(**merged)
 
 
 class _Runner(Asker):
