@@ -22,8 +22,8 @@ The passes run in this order, each on the output of the one before:
 
 HTML is extracted first: trafilatura's paragraphs, without its list and table markup, with
 what it leaves out of the article read back from the page's own blocks (a body split around
-an advertisement row, an element's opening paragraph, embedded posts): see
-:func:`extend_extraction`.
+an advertisement row, an element's opening paragraph, a lede or lead-video caption between the
+kept headline and the body, embedded posts): see :func:`extend_extraction`.
 
 Every removal or repair is recorded as a :class:`Removal` with the text it removed, what
 replaced it, and its offset in the text that pass worked on. Nothing is removed silently.
@@ -234,12 +234,13 @@ HTML_MAX_BOXES = 200
 
 def extend_extraction(kept: list[str], page: list[PageBlock]) -> list[str]:
     """``kept`` (trafilatura's paragraphs) with the rest of the article the page holds: the
-    prose right before one of its paragraphs (a lede or summary set in an element of its own),
+    prose right before one of its paragraphs (the opening paragraph of its element, or a lede
+    or video caption between a kept headline and the body inside the headline's element),
     the quoted blocks (embedded posts) between two of its paragraphs that it left out, and the
     blocks of later elements of the same tag and class as the one holding its last paragraph
     (a body split in two around an advertisement row). The page's blocks are matched to
     ``kept`` by their text, in order; nothing is added next to a paragraph not found."""
-    matched = _matched(kept, page)
+    matched = match_blocks(kept, page)
     known = set(kept)
     out: list[str] = []
     previous = -1  # the block of the last paragraph found
@@ -258,7 +259,7 @@ def extend_extraction(kept: list[str], page: list[PageBlock]) -> list[str]:
     return out + (_continued(page, matched[-1], known) if matched and matched[-1] >= 0 else [])
 
 
-def _matched(kept: list[str], page: list[PageBlock]) -> list[int]:
+def match_blocks(kept: list[str], page: list[PageBlock]) -> list[int]:
     """For each paragraph of ``kept``, the index of the page's block with its text after the
     one found for the paragraph before (-1: not found)."""
     where: dict[str, list[int]] = {}
@@ -319,7 +320,7 @@ EXTEND_GAP_WORDS = 20  # the longest block passed over
 def _opens_element(headline: PageBlock, at: int) -> bool:
     """Whether ``headline`` is a headline (no sentence) held by an element with a class that
     also holds the block at index ``at``."""
-    return bool(headline.box) and headline.last >= at and _is_headline(headline.text)
+    return bool(headline.box) and headline.last >= at and is_headline(headline.text)
 
 
 def _is_byline(text: str) -> bool:
@@ -854,7 +855,7 @@ def _is_dateline(line: str) -> bool:
     return _DATE.search(line) is not None
 
 
-def _is_headline(line: str) -> bool:
+def is_headline(line: str) -> bool:
     words = line.split()
     return (
         0 < len(words) <= HEADLINE_MAX_WORDS
@@ -887,7 +888,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
             kept.append(line)
         elif i <= drop_until:
             removed.append(Removal("chrome", line, offset, reason="teaser's blurb"))
-        elif list_items and _is_headline(line) and not is_title:
+        elif list_items and is_headline(line) and not is_title:
             list_items -= 1
             removed.append(Removal("chrome", line, offset, reason="list of other articles"))
         elif is_title and title_seen:
