@@ -856,6 +856,7 @@ def _is_dateline(line: str) -> bool:
 
 
 def is_headline(line: str) -> bool:
+    """Whether ``line`` reads as a headline: a few words, no sentence, no final full stop."""
     words = line.split()
     return (
         0 < len(words) <= HEADLINE_MAX_WORDS
