@@ -24,7 +24,8 @@ the page's ``articleBody``. Two scores are printed for each side:
   multisets, per-page precision and recall averaged), so the number is comparable with its
   published table (trafilatura 2.0.0: F1 0.958).
 
-It also prints the pages whose recall is lowest (the share of the body that was kept).
+It also counts the pages whose word recall is under 0.95 and prints those whose recall is
+lowest (the share of the body that was kept).
 Before printing it checks that both sides saw the same pages, that every page id has ground
 truth, that the number of pages is the one expected, and that our side ran uncached; otherwise it
 exits with status 3 (see bench/_valid.py). Without the data (and without --tiny) it exits 2
@@ -51,6 +52,7 @@ from _valid import Checks
 from newsbrief.clean import clean_article
 
 EXPECTED_PAGES = 181  # pages in the benchmark's html/ folder
+LOW_RECALL = 0.95  # pages whose word recall is under this are counted ("R<0.95")
 _WORD = re.compile(r"\w+")
 
 
@@ -197,14 +199,17 @@ def main() -> None:
     checks.verify()
 
     print(f"{label}: {len(pages)} pages, both sides on the same pages in one run")
-    print(f"{'side':16} {'word P':>7} {'word R':>7} {'word F1':>7}   {'pooled F1':>9}   "
-          f"{'shingle P':>9} {'R':>6} {'F1':>6}   {'s/page':>6}")  # fmt: skip
+    print(f"{'side':16} {'word P':>7} {'word R':>7} {'word F1':>7}   {'pooled P':>8} "
+          f"{'R':>6} {'F1':>6}   {'shingle P':>9} {'R':>6} {'F1':>6}   {'s/page':>6}   "
+          f"{'R<' + str(LOW_RECALL):>6}")  # fmt: skip
     for side in SIDES:
         p, r, f = macro(words[side])
-        pooled = micro(words[side])[2]
+        pp, pr, pf = micro(words[side])
         sp, sr, sf = macro(shingles[side])
-        print(f"{side:16} {p:7.4f} {r:7.4f} {f:7.4f}   {pooled:9.4f}   {sp:9.4f} {sr:6.4f} "
-              f"{sf:6.4f}   {seconds[side] / len(pages):6.3f}")  # fmt: skip
+        low = sum(1 for s in words[side] if s.recall < LOW_RECALL)
+        print(f"{side:16} {p:7.4f} {r:7.4f} {f:7.4f}   {pp:8.4f} {pr:6.4f} {pf:6.4f}   "
+              f"{sp:9.4f} {sr:6.4f} {sf:6.4f}   {seconds[side] / len(pages):6.3f}   "
+              f"{low:6d}")  # fmt: skip
     names = list(SIDES)
     recalls = sorted((row[1], pid, row[3]) for pid, row in per_page)
     print("lowest word recall (newsbrief clean / trafilatura): "

@@ -34,6 +34,7 @@ TINY = {
     "clean_leftovers.py": r"generator C \(all kinds\): \d+ copies  word P \d\.\d{4}  R \d\.\d{4}",
     "clean_generators.py": r"generator B: \d+ copies  word P \d\.\d{4}  R \d\.\d{4}  F1 \d\.\d{4}",
     "clean_real.py": r"newsbrief clean +\d\.\d{4} +\d\.\d{4} +\d\.\d{4}",
+    "clean_real_blocks.py": r"lede +\d+ +\d+ +\d+ +\d+",
     "clean_speed.py": r"0\.20 MB +[\d.]+ s +[\d.]+ MB/s",
     "clean_quality.py": r"word precision \d\.\d{4}  recall \d\.\d{4}  F1 \d\.\d{4}",
     "engines.py": r"ray/threads articles/s: \d+\.\d\d",

@@ -142,6 +142,71 @@ def test_the_opening_paragraph_of_the_article_element_comes_back_over_a_caption(
     assert extend_extraction(PROSE[1:3], page_blocks(html)) == PROSE[:3]
 
 
+HEADLINE = "Harbour approves a ferry terminal for the northern quay"
+LEDE = "The city will build its first ferry terminal in forty years, the harbour board decided."
+
+
+def _story(between: str, *, headline_alone: bool = False) -> str:
+    """A page whose article element holds the headline, then ``between`` (in elements of
+    their own), then the body; with ``headline_alone`` the headline sits in a header element
+    of its own, outside the article element."""
+    title = f"<div class='header'><h1>{HEADLINE}</h1></div>" if headline_alone else (
+        f"<h1>{HEADLINE}</h1>")  # fmt: skip
+    body = "<div class='body'>" + "".join(f"<p>{p}</p>" for p in PROSE[:2]) + "</div>"
+    inner = "" if headline_alone else title
+    return (
+        f"<html><body>{title if headline_alone else ''}<article class='story'>{inner}"
+        f"{between}{body}</article></body></html>"
+    )
+
+
+def test_a_lede_between_the_kept_headline_and_the_body_of_one_element_comes_back() -> None:
+    between = (
+        "<div class='photo'><p>Cranes on the quay</p></div>"
+        f"<div class='summary'><p>{LEDE}</p></div>"
+        "<div class='byline'>By Ana Lee on Monday, November 18th, 2019 at 11:08 a.m.</div>"
+    )
+    page = page_blocks(_story(between))
+    # The byline (a sentence, and still a byline) and the photo's label stay out.
+    assert extend_extraction([HEADLINE, *PROSE[:2]], page) == [HEADLINE, LEDE, *PROSE[:2]]
+
+
+def test_a_video_caption_after_the_headline_comes_back_as_the_opening() -> None:
+    caption = "A harbour pilot explains how the new ferries will turn inside the basin."
+    between = f"<div class='video'>Video</div><div class='caption'><p>{caption}</p></div>"
+    page = page_blocks(_story(between))
+    assert extend_extraction([HEADLINE, *PROSE[:2]], page) == [HEADLINE, caption, *PROSE[:2]]
+
+
+def test_prose_after_a_standfirst_already_kept_stays_out() -> None:
+    caption = "A harbour pilot explains how the new ferries will turn inside the basin."
+    page = page_blocks(_story(f"<p>{LEDE}</p><div class='caption'><p>{caption}</p></div>"))
+    assert extend_extraction([HEADLINE, LEDE, *PROSE[:2]], page) == [HEADLINE, LEDE, *PROSE[:2]]
+
+
+def test_a_dek_outside_the_element_of_the_kept_headline_stays_out() -> None:
+    # The headline's own element ends before the body: the dek is not inside the article's
+    # element, as a dek or abstract set above the article usually is not.
+    page = page_blocks(_story(f"<div class='dek'><p>{LEDE}</p></div>", headline_alone=True))
+    assert extend_extraction([HEADLINE, *PROSE[:2]], page) == [HEADLINE, *PROSE[:2]]
+    # Nor is one read back when only the body was kept.
+    assert extend_extraction(PROSE[:2], page) == PROSE[:2]
+
+
+def test_page_blocks_know_where_their_element_ends() -> None:
+    page = page_blocks(
+        "<div class='outer'><p>one</p><div class='inner'><p>two</p></div><p>three</p></div>"
+        "<p>four</p><div class='open'><p>five</p>"
+    )
+    assert [(b.text, b.last) for b in page] == [
+        ("one", 2),
+        ("two", 1),
+        ("three", 2),
+        ("four", 4),
+        ("five", 4),
+    ]
+
+
 def test_the_brief_page_lists_each_removal_with_its_kind() -> None:
     from newsbrief.html_view import brief_page
 

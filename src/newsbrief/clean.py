@@ -22,8 +22,8 @@ The passes run in this order, each on the output of the one before:
 
 HTML is extracted first: trafilatura's paragraphs, without its list and table markup, with
 what it leaves out of the article read back from the page's own blocks (a body split around
-an advertisement row, an element's opening paragraph, embedded posts): see
-:func:`extend_extraction`.
+an advertisement row, an element's opening paragraph, a lede or lead-video caption between the
+kept headline and the body, embedded posts): see :func:`extend_extraction`.
 
 Every removal or repair is recorded as a :class:`Removal` with the text it removed, what
 replaced it, and its offset in the text that pass worked on. Nothing is removed silently.
@@ -160,6 +160,7 @@ class PageBlock(NamedTuple):
     quoted: bool  # inside a blockquote (an embedded post, a quotation)
     box: int  # which element with a class attribute holds it (the innermost; 0: none)
     kind: str  # that element's tag and class ("div body__container article__body")
+    last: int = -1  # the index of the last block that element holds (its own or nested ones)
 
 
 def page_blocks(html: str) -> list[PageBlock]:
@@ -171,6 +172,7 @@ def page_blocks(html: str) -> list[PageBlock]:
     current: list[str] = []
     depth = {"skip": 0, "quote": 0, "boxes": 0, "deeper": 0}
     boxes: list[tuple[str, int, str]] = []  # open: tag, number and kind of the innermost classed
+    ends: dict[int, int] = {}  # a classed element's number -> the index of its last block
 
     def flush() -> None:
         text = " ".join("".join(current).split())
@@ -209,8 +211,8 @@ def page_blocks(html: str) -> list[PageBlock]:
             enter(tag, -1)
             if tag in _HTML_BOX and depth["deeper"]:
                 depth["deeper"] -= 1
-            elif boxes and boxes[-1][0] == tag:
-                boxes.pop()
+            elif boxes and boxes[-1][0] == tag:  # (enter() flushed its text: a block tag)
+                ends[boxes.pop()[1]] = len(blocks) - 1
 
         def handle_data(self, data: str) -> None:
             if not depth["skip"]:
@@ -220,7 +222,9 @@ def page_blocks(html: str) -> list[PageBlock]:
     parser.feed(html)
     parser.close()
     flush()
-    return blocks
+    for _, box, _ in boxes:  # elements never closed hold everything after them
+        ends[box] = len(blocks) - 1
+    return [block._replace(last=ends.get(block.box, len(blocks) - 1)) for block in blocks]
 
 
 # Elements that hold an article's text under a class name, and how deep they are followed.
@@ -230,12 +234,13 @@ HTML_MAX_BOXES = 200
 
 def extend_extraction(kept: list[str], page: list[PageBlock]) -> list[str]:
     """``kept`` (trafilatura's paragraphs) with the rest of the article the page holds: the
-    prose right before one of its paragraphs (a lede or summary set in an element of its own),
+    prose right before one of its paragraphs (the opening paragraph of its element, or a lede
+    or video caption between a kept headline and the body inside the headline's element),
     the quoted blocks (embedded posts) between two of its paragraphs that it left out, and the
     blocks of later elements of the same tag and class as the one holding its last paragraph
     (a body split in two around an advertisement row). The page's blocks are matched to
     ``kept`` by their text, in order; nothing is added next to a paragraph not found."""
-    matched = _matched(kept, page)
+    matched = match_blocks(kept, page)
     known = set(kept)
     out: list[str] = []
     previous = -1  # the block of the last paragraph found
@@ -254,7 +259,7 @@ def extend_extraction(kept: list[str], page: list[PageBlock]) -> list[str]:
     return out + (_continued(page, matched[-1], known) if matched and matched[-1] >= 0 else [])
 
 
-def _matched(kept: list[str], page: list[PageBlock]) -> list[int]:
+def match_blocks(kept: list[str], page: list[PageBlock]) -> list[int]:
     """For each paragraph of ``kept``, the index of the page's block with its text after the
     one found for the paragraph before (-1: not found)."""
     where: dict[str, list[int]] = {}
@@ -278,17 +283,26 @@ def _lead_in(page: list[PageBlock], at: int, previous: int, known: set[str]) -> 
     """The indexes of the prose blocks right before ``page[at]``, the first paragraph kept of
     its element, in that element (none of them kept, after ``previous``), in order: the
     element's opening paragraph, which trafilatura left out. A short block between them that
-    is not prose (a caption) is passed over and stays out. (Prose in other elements before it,
-    measured, is as often a teaser or a summary the page repeats as the article's lede.)
+    is not prose (a caption) is passed over and stays out, and so is a byline.
+
+    Prose in other elements before it, measured, is as often a dek or an abstract the page
+    sets above the article as the article's lede, and is left out, with one exception: when
+    the paragraph kept before is a headline (the title, and no standfirst yet) and the element
+    holding it also holds ``page[at]``, the prose between the two is inside the article's own
+    element, between its title and its body: its lede, or the caption of its lead video.
     Quoted blocks are left to the rule for embedded posts."""
     found: list[int] = []
     skipped = 0
+    box = page[at].box
+    within = previous >= 0 and _opens_element(page[previous], at)
     i = at - 1
     while i > previous and len(found) < EXTEND_LEAD_BLOCKS:
         block = page[i]
-        if block.text in known or block.quoted or not block.box or block.box != page[at].box:
+        if block.text in known or block.quoted or not block.box:
             break
-        if not is_sentence(block.text) or is_chrome_line(block.text):
+        if block.box != box and not within:
+            break
+        if not is_sentence(block.text) or is_chrome_line(block.text) or _is_byline(block.text):
             skipped += 1
             if skipped > EXTEND_LEAD_SKIP or len(block.text.split()) > EXTEND_GAP_WORDS:
                 break
@@ -301,6 +315,18 @@ def _lead_in(page: list[PageBlock], at: int, previous: int, known: set[str]) -> 
 
 
 EXTEND_GAP_WORDS = 20  # the longest block passed over
+
+
+def _opens_element(headline: PageBlock, at: int) -> bool:
+    """Whether ``headline`` is a headline (no sentence) held by an element with a class that
+    also holds the block at index ``at``."""
+    return bool(headline.box) and headline.last >= at and is_headline(headline.text)
+
+
+def _is_byline(text: str) -> bool:
+    """ "By Ana Lee and Tom Ek on Monday, November 18th, 2019 at 11:08 a.m.": a byline that
+    ends as a sentence does (the chrome patterns let sentences be)."""
+    return text.startswith(("By ", "BY ")) and _DATE.search(text[:DATELINE_MAX_CHARS]) is not None
 
 
 def _continued(page: list[PageBlock], end: int, known: set[str]) -> list[str]:
@@ -829,7 +855,8 @@ def _is_dateline(line: str) -> bool:
     return _DATE.search(line) is not None
 
 
-def _is_headline(line: str) -> bool:
+def is_headline(line: str) -> bool:
+    """Whether ``line`` reads as a headline: a few words, no sentence, no final full stop."""
     words = line.split()
     return (
         0 < len(words) <= HEADLINE_MAX_WORDS
@@ -862,7 +889,7 @@ def remove_chrome(text: str, title: str | None) -> tuple[str, list[Removal]]:
             kept.append(line)
         elif i <= drop_until:
             removed.append(Removal("chrome", line, offset, reason="teaser's blurb"))
-        elif list_items and _is_headline(line) and not is_title:
+        elif list_items and is_headline(line) and not is_title:
             list_items -= 1
             removed.append(Removal("chrome", line, offset, reason="list of other articles"))
         elif is_title and title_seen:
