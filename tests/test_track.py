@@ -358,3 +358,31 @@ def test_each_mention_carries_its_spans(tmp_path: Path) -> None:
     assert novak["commitment_span"] == {"start": 15, "end": 30}
     trump = actor(document, "Donald Trump")["threads"][0]["mentions"][0]
     assert trump["span"] is None, "no grounding in the record: no span made up"
+
+
+def _one_thread(tmp_path: Path, who: str, said: list[tuple[str, str]]) -> dict[str, Any]:
+    """The single thread of ``who`` over records of (date, sentence), one per article; the
+    sentence is both the commitment and its evidence."""
+    records = [record(f"s{n}", [(who, text, text)], date) for n, (date, text) in enumerate(said)]
+    threads = actor(api.track([str(write(tmp_path / "r.jsonl", records))]), who)["threads"]
+    assert len(threads) == 1, [t["latest"] for t in threads]
+    return threads[0]
+
+
+def test_the_size_of_a_step_is_not_a_changed_amount(tmp_path: Path) -> None:
+    thread = _one_thread(tmp_path, "Bank of Lakeland", [
+        ("2021-01-10", "lower the policy rate by 25 basis points to 2 percent"),
+        ("2021-03-10", "keep the policy rate at 2 percent"),
+        ("2021-05-10", "lower the policy rate by 25 basis points to 1.75 percent"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [[], [], ["amount"]]
+    assert "1.75" in thread["changes"][0]["after"]
+
+
+def test_a_term_left_unsaid_is_not_a_change_but_a_new_one_is(tmp_path: Path) -> None:
+    thread = _one_thread(tmp_path, "Ana Novak", [
+        ("2022-01-01", "repair the old pier by 2030"),
+        ("2022-02-01", "repair the old pier"),
+        ("2022-03-01", "repair the old pier by 2032"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [[], [], ["date"]]

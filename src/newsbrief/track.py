@@ -640,9 +640,16 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower()).strip(" .,;")
 
 
+# The size of a step ("lower the rate 25 basis points to 2 percent") says how a term moved, not
+# what the term now is: the level after the step is the amount compared.
+_STEP = re.compile(r"\b(?:by\s+)?\d+(?:[-/.]\d+)*\s*basis points\b", re.IGNORECASE)
+
+
 def facts(mention: Mention) -> dict[str, frozenset[str]]:
-    """What may change within one thread: amounts, dates and the condition."""
+    """What may change within one thread: amounts (not the size of a step), dates and the
+    condition."""
     text = " ".join(filter(None, (mention.commitment, mention.evidence or "")))
+    text = _STEP.sub(" ", text)
     condition = _norm(mention.condition) if mention.condition else ""
     return {
         "amount": frozenset(_norm(m.group()) for m in _AMOUNT.finditer(text)),
@@ -657,7 +664,9 @@ def is_reversal(mention: Mention) -> bool:
 
 def flag_changes(mentions: list[Mention], thread: list[int]) -> None:
     """Mark each mention of ``thread`` (in time order) whose facts match none of the thread's
-    mentions in the previous article: a change of amount, date or condition since then."""
+    mentions in the previous article: a change of amount, date or condition since then. A
+    kind of fact the mention leaves unsaid is not a change (a report need not restate every
+    term), only one it states differently."""
     previous: list[dict[str, frozenset[str]]] = []
     current: list[dict[str, frozenset[str]]] = []
     article = None
@@ -671,7 +680,8 @@ def flag_changes(mentions: list[Mention], thread: list[int]) -> None:
         current.append(now)
         if previous and now not in previous:
             closest = max(previous, key=lambda p: sum(now[k] == p[k] for k in now))
-            mention.changed = [k for k in ("amount", "date", "condition") if now[k] != closest[k]]
+            mention.changed = [k for k in ("amount", "date", "condition")
+                               if now[k] and now[k] != closest[k]]  # fmt: skip
 
 
 # --- the tracker --------------------------------------------------------------------------------
