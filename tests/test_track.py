@@ -386,3 +386,50 @@ def test_a_term_left_unsaid_is_not_a_change_but_a_new_one_is(tmp_path: Path) -> 
         ("2022-03-01", "repair the old pier by 2032"),
     ])  # fmt: skip
     assert [m["changed"] for m in thread["mentions"]] == [[], [], ["date"]]
+
+
+def test_an_article_with_several_mentions_does_not_push_the_earlier_wording_out(
+    tmp_path: Path,
+) -> None:
+    """A thread is compared by its latest articles, not its latest few mentions: a later
+    mention worded like the first article joins, though the article between them added four
+    other wordings to the thread."""
+    who = "Port Authority of Lakeland"
+    records = [
+        record("p1", [(who, "repair the harbour wall and dredge the channel", "p1")],
+               "2023-01-01"),
+        record("p2", [(who, c, "p2") for c in ("repair the harbour wall and dredge the channel",
+                                               "repair the harbour wall with steel piles",
+                                               "repair the harbour wall before winter storms",
+                                               "repair the harbour wall using local labour")],
+               "2023-02-01"),
+        record("p3", [(who, "dredge the harbour channel", "p3")], "2023-03-01"),
+    ]  # fmt: skip
+    threads = actor(api.track([str(write(tmp_path / "r.jsonl", records))]), who)["threads"]
+    assert [t["count"] for t in threads] == [6]
+
+
+def test_a_central_banks_guidance_reworded_is_one_thread_flagged_changed(
+    tmp_path: Path,
+) -> None:
+    thread = _one_thread(tmp_path, "Bank of Lakeland", [
+        ("2024-01-20", "keep the policy rate exceptionally low for an extended period"),
+        ("2024-04-20", "keep the policy rate exceptionally low at least through mid-2026"),
+        ("2024-07-20", "keep the policy rate exceptionally low at least through late 2027"),
+        ("2024-10-20", "keep the policy rate exceptionally low at least through late 2027"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [[], ["date"], ["date"], []]
+    assert thread["changed"] and len(thread["changes"]) == 2
+
+
+def test_two_programmes_of_one_actor_stay_two_threads(tmp_path: Path) -> None:
+    who = "Bank of Lakeland"
+    records = [
+        record(f"b{n}", [(who, "buy government bonds at a pace of 10 billion a month", "e"),
+                         (who, "lend to small banks through its term funding scheme", "e")],
+               f"2025-0{n}-15")
+        for n in range(1, 4)
+    ]  # fmt: skip
+    threads = actor(api.track([str(write(tmp_path / "r.jsonl", records))]), who)["threads"]
+    assert sorted(t["count"] for t in threads) == [3, 3]
+    assert all(len({m["commitment"] for m in t["mentions"]}) == 1 for t in threads)

@@ -47,7 +47,8 @@ DEFAULT_SIMILARITY = "overlap"
 # B-cubed F1s, threads given the labelled pledges and end to end from a floor batch
 # (bench/track.py --sweep), and reported on all of 2008-2016.
 THRESHOLDS = {"overlap": 0.4, "wordllama": 0.5}
-RECENT = 3  # a thread is compared by its latest mentions
+RECENT = 3  # a thread is compared by its mentions in its latest articles
+RECENT_MENTIONS = 12  # at most this many of them
 MAX_SKIPPED_LISTED = 50
 
 _SQLITE = (".sqlite", ".sqlite3", ".db")
@@ -562,6 +563,24 @@ class Thread:
     members: list[int] = field(default_factory=list)  # mention indices, in time order
     words: set[str] = field(default_factory=set)
 
+    def recent(self, mentions: list[Mention], article: str) -> list[int]:
+        """The members a mention of ``article`` is compared with: those of the thread's
+        ``RECENT`` latest other articles, and of ``article`` itself (at most
+        ``RECENT_MENTIONS``). By article, not the last few members: an article that adds
+        several mentions to a thread must not push the previous article's wording out."""
+        found: list[int] = []
+        seen: set[str] = set()
+        for index in reversed(self.members):
+            other = mentions[index].article
+            if other != article and other not in seen:
+                if len(seen) == RECENT:
+                    break
+                seen.add(other)
+            found.append(index)
+            if len(found) == RECENT_MENTIONS:
+                break
+        return found
+
 
 def time_key(mention: Mention) -> tuple[str, int]:
     return (mention.date or "", mention.order)
@@ -594,7 +613,8 @@ def thread_mentions(mentions: list[Mention], similar: Similar, threshold: float)
         )
         best, best_score = -1, threshold
         for t in candidates:
-            score = max(similar(index, j) for j in threads[t].members[-RECENT:])
+            recent = threads[t].recent(mentions, mentions[index].article)
+            score = max(similar(index, j) for j in recent)
             if score >= best_score:
                 best, best_score = t, score
         if best < 0:
