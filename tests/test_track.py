@@ -433,3 +433,16 @@ def test_two_programmes_of_one_actor_stay_two_threads(tmp_path: Path) -> None:
     threads = actor(api.track([str(write(tmp_path / "r.jsonl", records))]), who)["threads"]
     assert sorted(t["count"] for t in threads) == [3, 3]
     assert all(len({m["commitment"] for m in t["mentions"]}) == 1 for t in threads)
+
+
+def test_an_article_leaving_a_term_unsaid_does_not_hide_it_from_the_next(
+    tmp_path: Path,
+) -> None:
+    thread = _one_thread(tmp_path, "Lakeland Transit", [
+        ("2023-01-05", "cut bus fares by 10 percent"),
+        ("2023-02-05", "cut bus fares"),
+        ("2023-03-05", "cut bus fares by 10 percent"),
+        ("2023-04-05", "cut bus fares by 15 percent"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [[], [], [], ["amount"]]
+    assert len(thread["changes"]) == 1 and "15 percent" in thread["changes"][0]["after"]

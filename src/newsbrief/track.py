@@ -682,26 +682,34 @@ def is_reversal(mention: Mention) -> bool:
     return bool(_REVERSAL.search(mention.commitment) or _REVERSAL.search(mention.evidence or ""))
 
 
+FACT_KINDS = ("amount", "date", "condition")
+
+
 def flag_changes(mentions: list[Mention], thread: list[int]) -> None:
-    """Mark each mention of ``thread`` (in time order) whose facts match none of the thread's
-    mentions in the previous article: a change of amount, date or condition since then. A
-    kind of fact the mention leaves unsaid is not a change (a report need not restate every
-    term), only one it states differently."""
-    previous: list[dict[str, frozenset[str]]] = []
-    current: list[dict[str, frozenset[str]]] = []
-    article = None
+    """Mark each mention of ``thread`` (in time order) that states an amount, date or
+    condition other than the thread last stated: each kind is compared with the latest
+    earlier article that stated that kind (any of its mentions). A kind the mention leaves
+    unsaid is not a change (a report need not restate every term), and an article that leaves
+    it unsaid does not hide the value stated before it; a kind stated for the first time after
+    earlier mentions is a change (a term added)."""
+    stated: dict[str, list[frozenset[str]]] = {}  # kind -> its values in the latest article
+    pending: dict[str, list[frozenset[str]]] = {}  # the same, of the article being read
+    article, earlier = None, False
     for index in thread:
         mention = mentions[index]
         if mention.article != article:
-            previous, current, article = current or previous, [], mention.article
+            earlier = earlier or article is not None
+            stated.update(pending)
+            pending, article = {}, mention.article
         mention.reversal = is_reversal(mention)
-        mention.changed = []
         now = facts(mention)
-        current.append(now)
-        if previous and now not in previous:
-            closest = max(previous, key=lambda p: sum(now[k] == p[k] for k in now))
-            mention.changed = [k for k in ("amount", "date", "condition")
-                               if now[k] and now[k] != closest[k]]  # fmt: skip
+        mention.changed = [
+            kind for kind in FACT_KINDS
+            if now[kind] and (now[kind] not in stated[kind] if kind in stated else earlier)
+        ]  # fmt: skip
+        for kind in FACT_KINDS:
+            if now[kind]:
+                pending.setdefault(kind, []).append(now[kind])
 
 
 # --- the tracker --------------------------------------------------------------------------------
