@@ -46,7 +46,7 @@ DEFAULT_SIMILARITY = "overlap"
 # Thresholds per similarity, chosen on the FOMC 2008-2011 statements alone by the mean of two
 # B-cubed F1s, threads given the labelled pledges and end to end from a floor batch
 # (bench/track.py --sweep), and reported on all of 2008-2016.
-THRESHOLDS = {"overlap": 0.4, "wordllama": 0.5}
+THRESHOLDS = {"overlap": 0.4, "wordllama": 0.65}
 RECENT = 3  # a thread is compared by its mentions in its latest articles
 RECENT_MENTIONS = 12  # at most this many of them
 MAX_SKIPPED_LISTED = 50
