@@ -122,8 +122,9 @@ def end_to_end(labels: dict[str, Any], texts: dict[str, str], results: Path) -> 
 
 def sweep(labels: dict[str, Any], texts: dict[str, str], results: Path) -> None:
     """Each similarity's threshold chosen on 2008-2011 alone, by the mean of the two F1s
-    (given the labelled pledges, and end to end), then scored on 2008-2016."""
+    (given the labelled pledges, and end to end), then scored on 2012-2016 and 2008-2016."""
     dev = {**labels, "statements": [s for s in labels["statements"] if s["id"] < "2012"]}
+    held = {**labels, "statements": [s for s in labels["statements"] if s["id"] >= "2012"]}
     grid = [round(0.3 + 0.05 * i, 2) for i in range(13)]
     for method in ("overlap", "wordllama"):
         given = {t: score_given_gold(dev, texts, method, t)["bcubed"]["f1"] for t in grid}
@@ -133,8 +134,11 @@ def sweep(labels: dict[str, Any], texts: dict[str, str], results: Path) -> None:
               + " ".join(f"{t}:{given[t]:.3f}" for t in grid))  # fmt: skip
         print(f"  {method} on 2008-2011, end to end: "
               + " ".join(f"{t}:{ends[t]:.3f}" for t in grid))  # fmt: skip
-        print(_line(f"  chosen {best}, given gold", score_given_gold(labels, texts, method, best)))
-        print(_line(f"  chosen {best}, end to end", tracked(labels, texts, results, method, best)))
+        for name, part in (("2012-2016", held), ("2008-2016", labels)):
+            print(_line(f"  chosen {best}, given gold, {name}",
+                        score_given_gold(part, texts, method, best)))  # fmt: skip
+            print(_line(f"  chosen {best}, end to end, {name}",
+                        tracked(part, texts, results, method, best)))  # fmt: skip
 
 
 def wikinews(clone: Path, work: Path) -> None:

@@ -358,3 +358,91 @@ def test_each_mention_carries_its_spans(tmp_path: Path) -> None:
     assert novak["commitment_span"] == {"start": 15, "end": 30}
     trump = actor(document, "Donald Trump")["threads"][0]["mentions"][0]
     assert trump["span"] is None, "no grounding in the record: no span made up"
+
+
+def _one_thread(tmp_path: Path, who: str, said: list[tuple[str, str]]) -> dict[str, Any]:
+    """The single thread of ``who`` over records of (date, sentence), one per article; the
+    sentence is both the commitment and its evidence."""
+    records = [record(f"s{n}", [(who, text, text)], date) for n, (date, text) in enumerate(said)]
+    threads = actor(api.track([str(write(tmp_path / "r.jsonl", records))]), who)["threads"]
+    assert len(threads) == 1, [t["latest"] for t in threads]
+    return threads[0]
+
+
+def test_the_size_of_a_step_is_not_a_changed_amount(tmp_path: Path) -> None:
+    thread = _one_thread(tmp_path, "Bank of Lakeland", [
+        ("2021-01-10", "lower the policy rate by 25 basis points to 2 percent"),
+        ("2021-03-10", "keep the policy rate at 2 percent"),
+        ("2021-05-10", "lower the policy rate by 25 basis points to 1.75 percent"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [[], [], ["amount"]]
+    assert "1.75" in thread["changes"][0]["after"]
+
+
+def test_a_term_left_unsaid_is_not_a_change_but_a_new_one_is(tmp_path: Path) -> None:
+    thread = _one_thread(tmp_path, "Ana Novak", [
+        ("2022-01-01", "repair the old pier by 2030"),
+        ("2022-02-01", "repair the old pier"),
+        ("2022-03-01", "repair the old pier by 2032"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [[], [], ["date"]]
+
+
+def test_an_article_with_several_mentions_does_not_push_the_earlier_wording_out(
+    tmp_path: Path,
+) -> None:
+    """A thread is compared by its latest articles, not its latest few mentions: a later
+    mention worded like the first article joins, though the article between them added four
+    other wordings to the thread."""
+    who = "Port Authority of Lakeland"
+    records = [
+        record("p1", [(who, "repair the harbour wall and dredge the channel", "p1")],
+               "2023-01-01"),
+        record("p2", [(who, c, "p2") for c in ("repair the harbour wall and dredge the channel",
+                                               "repair the harbour wall with steel piles",
+                                               "repair the harbour wall before winter storms",
+                                               "repair the harbour wall using local labour")],
+               "2023-02-01"),
+        record("p3", [(who, "dredge the harbour channel", "p3")], "2023-03-01"),
+    ]  # fmt: skip
+    threads = actor(api.track([str(write(tmp_path / "r.jsonl", records))]), who)["threads"]
+    assert [t["count"] for t in threads] == [6]
+
+
+def test_a_central_banks_guidance_reworded_is_one_thread_flagged_changed(
+    tmp_path: Path,
+) -> None:
+    thread = _one_thread(tmp_path, "Bank of Lakeland", [
+        ("2024-01-20", "keep the policy rate exceptionally low for an extended period"),
+        ("2024-04-20", "keep the policy rate exceptionally low at least through mid-2026"),
+        ("2024-07-20", "keep the policy rate exceptionally low at least through late 2027"),
+        ("2024-10-20", "keep the policy rate exceptionally low at least through late 2027"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [[], ["date"], ["date"], []]
+    assert thread["changed"] and len(thread["changes"]) == 2
+
+
+def test_two_programmes_of_one_actor_stay_two_threads(tmp_path: Path) -> None:
+    who = "Bank of Lakeland"
+    records = [
+        record(f"b{n}", [(who, "buy government bonds at a pace of 10 billion a month", "e"),
+                         (who, "lend to small banks through its term funding scheme", "e")],
+               f"2025-0{n}-15")
+        for n in range(1, 4)
+    ]  # fmt: skip
+    threads = actor(api.track([str(write(tmp_path / "r.jsonl", records))]), who)["threads"]
+    assert sorted(t["count"] for t in threads) == [3, 3]
+    assert all(len({m["commitment"] for m in t["mentions"]}) == 1 for t in threads)
+
+
+def test_an_article_leaving_a_term_unsaid_does_not_hide_it_from_the_next(
+    tmp_path: Path,
+) -> None:
+    thread = _one_thread(tmp_path, "Lakeland Transit", [
+        ("2023-01-05", "cut bus fares by 10 percent"),
+        ("2023-02-05", "cut bus fares"),
+        ("2023-03-05", "cut bus fares by 10 percent"),
+        ("2023-04-05", "cut bus fares by 15 percent"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [[], [], [], ["amount"]]
+    assert len(thread["changes"]) == 1 and "15 percent" in thread["changes"][0]["after"]

@@ -46,8 +46,9 @@ DEFAULT_SIMILARITY = "overlap"
 # Thresholds per similarity, chosen on the FOMC 2008-2011 statements alone by the mean of two
 # B-cubed F1s, threads given the labelled pledges and end to end from a floor batch
 # (bench/track.py --sweep), and reported on all of 2008-2016.
-THRESHOLDS = {"overlap": 0.4, "wordllama": 0.5}
-RECENT = 3  # a thread is compared by its latest mentions
+THRESHOLDS = {"overlap": 0.4, "wordllama": 0.65}
+RECENT = 3  # a thread is compared by its mentions in its latest articles
+RECENT_MENTIONS = 12  # at most this many of them
 MAX_SKIPPED_LISTED = 50
 
 _SQLITE = (".sqlite", ".sqlite3", ".db")
@@ -562,6 +563,24 @@ class Thread:
     members: list[int] = field(default_factory=list)  # mention indices, in time order
     words: set[str] = field(default_factory=set)
 
+    def recent(self, mentions: list[Mention], article: str) -> list[int]:
+        """The members a mention of ``article`` is compared with: those of the thread's
+        ``RECENT`` latest other articles, and of ``article`` itself (at most
+        ``RECENT_MENTIONS``). By article, not the last few members: an article that adds
+        several mentions to a thread must not push the previous article's wording out."""
+        found: list[int] = []
+        seen: set[str] = set()
+        for index in reversed(self.members):
+            other = mentions[index].article
+            if other != article and other not in seen:
+                if len(seen) == RECENT:
+                    break
+                seen.add(other)
+            found.append(index)
+            if len(found) == RECENT_MENTIONS:
+                break
+        return found
+
 
 def time_key(mention: Mention) -> tuple[str, int]:
     return (mention.date or "", mention.order)
@@ -594,7 +613,8 @@ def thread_mentions(mentions: list[Mention], similar: Similar, threshold: float)
         )
         best, best_score = -1, threshold
         for t in candidates:
-            score = max(similar(index, j) for j in threads[t].members[-RECENT:])
+            recent = threads[t].recent(mentions, mentions[index].article)
+            score = max(similar(index, j) for j in recent)
             if score >= best_score:
                 best, best_score = t, score
         if best < 0:
@@ -640,9 +660,16 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower()).strip(" .,;")
 
 
+# The size of a step ("lower the rate 25 basis points to 2 percent") says how a term moved, not
+# what the term now is: the level after the step is the amount compared.
+_STEP = re.compile(r"\b(?:by\s+)?\d+(?:[-/.]\d+)*\s*basis points\b", re.IGNORECASE)
+
+
 def facts(mention: Mention) -> dict[str, frozenset[str]]:
-    """What may change within one thread: amounts, dates and the condition."""
+    """What may change within one thread: amounts (not the size of a step), dates and the
+    condition."""
     text = " ".join(filter(None, (mention.commitment, mention.evidence or "")))
+    text = _STEP.sub(" ", text)
     condition = _norm(mention.condition) if mention.condition else ""
     return {
         "amount": frozenset(_norm(m.group()) for m in _AMOUNT.finditer(text)),
@@ -655,23 +682,34 @@ def is_reversal(mention: Mention) -> bool:
     return bool(_REVERSAL.search(mention.commitment) or _REVERSAL.search(mention.evidence or ""))
 
 
+FACT_KINDS = ("amount", "date", "condition")
+
+
 def flag_changes(mentions: list[Mention], thread: list[int]) -> None:
-    """Mark each mention of ``thread`` (in time order) whose facts match none of the thread's
-    mentions in the previous article: a change of amount, date or condition since then."""
-    previous: list[dict[str, frozenset[str]]] = []
-    current: list[dict[str, frozenset[str]]] = []
-    article = None
+    """Mark each mention of ``thread`` (in time order) that states an amount, date or
+    condition other than the thread last stated: each kind is compared with the latest
+    earlier article that stated that kind (any of its mentions). A kind the mention leaves
+    unsaid is not a change (a report need not restate every term), and an article that leaves
+    it unsaid does not hide the value stated before it; a kind stated for the first time after
+    earlier mentions is a change (a term added)."""
+    stated: dict[str, list[frozenset[str]]] = {}  # kind -> its values in the latest article
+    pending: dict[str, list[frozenset[str]]] = {}  # the same, of the article being read
+    article, earlier = None, False
     for index in thread:
         mention = mentions[index]
         if mention.article != article:
-            previous, current, article = current or previous, [], mention.article
+            earlier = earlier or article is not None
+            stated.update(pending)
+            pending, article = {}, mention.article
         mention.reversal = is_reversal(mention)
-        mention.changed = []
         now = facts(mention)
-        current.append(now)
-        if previous and now not in previous:
-            closest = max(previous, key=lambda p: sum(now[k] == p[k] for k in now))
-            mention.changed = [k for k in ("amount", "date", "condition") if now[k] != closest[k]]
+        mention.changed = [
+            kind for kind in FACT_KINDS
+            if now[kind] and (now[kind] not in stated[kind] if kind in stated else earlier)
+        ]  # fmt: skip
+        for kind in FACT_KINDS:
+            if now[kind]:
+                pending.setdefault(kind, []).append(now[kind])
 
 
 # --- the tracker --------------------------------------------------------------------------------
