@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from . import __version__, base
 from .clean import CleanArticle, clean_article, cleaner_version
 from .config import DEFAULT_MAX_CHARS, Settings, resolve_settings
-from .errors import ConfigError, InputError, UsageError
+from .errors import TOO_LONG_HINT, ConfigError, InputError, UsageError
 from .grounding import check_brief
 from .ingest import Article, read_source
 from .prompts import Prompt, load_prompt
@@ -170,7 +170,7 @@ def check_size(article: Article, cleaned: CleanArticle, max_chars: int | None) -
         raise InputError(
             f"{article.source} is {len(cleaned.text):,} characters after cleaning, over the "
             f"limit of {max_chars:,} for one article",
-            "split it into articles, or raise NEWSBRIEF_MAX_CHARS (max_chars in config.toml)",
+            TOO_LONG_HINT,
         )
 
 

@@ -48,7 +48,7 @@ from itertools import accumulate
 from typing import Any, NamedTuple
 
 from . import budget
-from .errors import InputError
+from .errors import TOO_LONG_HINT, InputError
 
 # --- time budget ---------------------------------------------------------------------------------
 # The machinery is :mod:`newsbrief.budget` (shared with the other stages of an article); a clean
@@ -1790,7 +1790,7 @@ def _check_size(size: int, limit: int | None, where: str) -> None:
         raise InputError(
             f"the article holds {size:,} characters of text{where} before cleaning, over the "
             f"limit of {limit:,}",
-            "split it into articles, or raise NEWSBRIEF_MAX_CHARS (max_chars in config.toml)",
+            TOO_LONG_HINT,
         )
 
 

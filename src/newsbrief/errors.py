@@ -56,6 +56,10 @@ class DuplicateIdError(InputError):
     """Two articles of one run have the same id: the id's one record says so."""
 
 
+# What to do about an article over the size budget (max_chars), wherever it is found.
+TOO_LONG_HINT = "split it into articles, or raise NEWSBRIEF_MAX_CHARS (max_chars in config.toml)"
+
+
 class TimeBudgetError(InputError):
     """An article took longer than its time budget to clean (pathological input)."""
 
