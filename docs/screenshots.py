@@ -2,6 +2,7 @@
 
     python docs/screenshots.py RESULT.json    # RESULT: `newsbrief summarize seeds/000_... -f json`
     python docs/screenshots.py track RESULTS.jsonl   # docs/track.png: `newsbrief track` page
+        (RESULTS: `newsbrief batch docs/track_example -o RESULTS.jsonl`)
 
 docs/brief.png: the brief page of RESULT next to the cleaned seed article (cleaned again here:
 the same cleaner gives the same text); docs/who.png: the same page with its "who said what" list
@@ -45,8 +46,6 @@ def track_shot(results: str) -> None:
         page.write_text(track_page(api.track([results]), brief_pages([results])), encoding="utf-8")
         try:
             driver.get(page.as_uri())
-            text = driver.find_element("id", "text")
-            text.send_keys("federal funds rate")
             shown = [d for d in driver.find_elements("css selector", "details.thread")
                      if d.is_displayed()]  # fmt: skip
             shown[0].find_element("css selector", "summary").click()
