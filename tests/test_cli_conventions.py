@@ -14,9 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from newsbrief import cli
+from newsbrief.brief.schemas import schema_text
 from newsbrief.cli import app
 from newsbrief.errors import NewsbriefError
-from newsbrief.schemas import schema_text
 from newsbrief.store import Store
 
 from .conftest import NAMES, ROOT, SUMMARY, FakeProvider

@@ -272,7 +272,7 @@ def test_the_html_report_in_headless_chromium(fixtures: Path, tmp_path: Path) ->
 
 
 def test_the_judge_scores_key_facts_and_caches_its_answers(fixtures: Path) -> None:
-    from newsbrief.llm import LLM
+    from newsbrief.brief.llm import LLM
 
     from .conftest import FakeProvider
 

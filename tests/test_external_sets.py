@@ -13,11 +13,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from newsbrief.brief.rules.sentences import split_sentences
 from newsbrief.cli import app
 from newsbrief.errors import InputError
 from newsbrief.evals import compare, runner
 from newsbrief.evals.dataset import load_fixtures
-from newsbrief.extract import split_sentences
 
 from .fault_server import FaultServer, fault_server
 

@@ -22,12 +22,12 @@ from openai.types.chat import ChatCompletion
 from typer.testing import CliRunner
 
 from newsbrief import batch
-from newsbrief import llm as llm_module
 from newsbrief.base import jsonl_lines
+from newsbrief.brief import llm as llm_module
+from newsbrief.brief.llm import LLM
 from newsbrief.cli import app
 from newsbrief.ingest import MAX_ARTICLE_BYTES, Article, Unreadable, article_from_bytes
 from newsbrief.ingest import iter_articles as _iter_articles
-from newsbrief.llm import LLM
 
 from .conftest import completion
 from .fault_server import auto_reply

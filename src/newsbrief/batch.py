@@ -3,7 +3,7 @@
 Articles stream in from :func:`newsbrief.ingest.iter_articles`; at most ``concurrency`` are in
 flight at once (the embedded local model, CPU-bound and not thread-safe, runs one at a time).
 The LLM calls are synchronous (the openai client, tenacity's backoff), so the workers are
-threads, each with its own :class:`~newsbrief.llm.LLM` and SQLite connection, sharing one
+threads, each with its own :class:`~newsbrief.brief.llm.LLM` and SQLite connection, sharing one
 provider (one HTTP connection pool). Results are written by the dispatching thread alone, one
 record at a time as soon as it is done: a flushed JSON line, or one SQLite transaction. A rerun
 with ``resume`` skips every id already written and repairs a torn last line, so after a crash
@@ -36,6 +36,8 @@ import filelock
 
 from . import api, budget
 from .boilerplate import Boilerplate, site_of
+from .brief.prompts import Prompt
+from .brief.strategies import Strategy
 from .clean import CleanArticle, time_budget
 from .config import Settings
 from .errors import (
@@ -49,12 +51,10 @@ from .errors import (
     mask_secrets,
 )
 from .ingest import ARTICLE_SUFFIXES, Article, Item, Unreadable, check_inputs, iter_articles
-from .prompts import Prompt
 from .store import Store, open_store
-from .strategies import Strategy
 
 if TYPE_CHECKING:
-    from .llm import LLM, Provider
+    from .brief.llm import LLM, Provider
 
 RECORD_VERSION = 1
 
@@ -453,7 +453,7 @@ class Batch:
             return self.llm
         llm: LLM | None = getattr(self._local, "llm", None)
         if llm is None:
-            from .llm import build_provider
+            from .brief.llm import build_provider
 
             with self._provider_lock:  # one provider (model file, HTTP pool) for every thread
                 if self._provider is None:

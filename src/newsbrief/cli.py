@@ -280,7 +280,7 @@ def summarize(
             render.footer(result.to_dict()), markup=False, highlight=False, soft_wrap=True
         )
     if output == OutputFormat.html:
-        from .attribution import attributions, to_document
+        from .brief.rules.attribution import attributions, to_document
         from .html_view import brief_page
 
         who = to_document(result.clean.text, attributions(result.clean.text))
@@ -903,8 +903,8 @@ def models(
 ) -> None:
     """List the models newsbrief can use and which one is the default."""
     from .base import pick_strategy
+    from .brief.llm import embedded_model_path
     from .config import resolve_settings
-    from .llm import embedded_model_path
 
     settings = resolve_settings()
     api.check_configured_strategy(settings)
@@ -953,7 +953,7 @@ def prompts_list(
     output: DataFormatOption = "pretty",
 ) -> None:
     """List every prompt version."""
-    from .prompts import available, load_prompt
+    from .brief.prompts import available, load_prompt
 
     table = Table("Prompt", "Strategy", "Tasks", "sha256", "Description")
     found = []
@@ -985,8 +985,8 @@ def prompts_show(
     ),
 ) -> None:
     """Show a prompt version: its front matter and every template."""
+    from .brief.prompts import load_prompt
     from .prompt_work import raw_files
-    from .prompts import load_prompt
 
     loaded = load_prompt(ref)
     if raw or file is not None:
@@ -1035,8 +1035,8 @@ def prompts_diff(
     ref_b: str = typer.Argument(..., metavar="B", help="The new version, e.g. brief@4."),
 ) -> None:
     """A unified diff of two prompt versions, file by file."""
+    from .brief.prompts import load_prompt
     from .prompt_work import diff
-    from .prompts import load_prompt
 
     sys.stdout.write(diff(load_prompt(ref_a), load_prompt(ref_b)))
 
@@ -1174,7 +1174,7 @@ def schema_export(
     quiet: bool = quiet_option("Do not say which file was written."),
 ) -> None:
     """Write schemas/brief.v1.schema.json from the pydantic models."""
-    from .schemas import export_schema, schema_text
+    from .brief.schemas import export_schema, schema_text
 
     if str(directory) == "-":
         sys.stdout.write(schema_text())

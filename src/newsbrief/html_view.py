@@ -16,9 +16,9 @@ import re
 from html import escape
 from typing import Any
 
-from .grounding import locate
+from .brief.grounding import locate
+from .brief.schemas import verbatim_excerpts
 from .render import dropped_items, dropped_line, expert_role, footer, quote_text, title_of
-from .schemas import verbatim_excerpts
 
 _STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}

@@ -3,8 +3,8 @@ asking the model), then each part's questions answered so far ("summary 1/1, exp
 pledges 3/7"), on one short stderr line.
 
 It is fed by :func:`newsbrief.api.summarize`'s ``observe`` events: ``{"stage": ...}``, each part's
-``{"part", "done", "total"}`` (told by the strategy, :data:`newsbrief.strategies.Progress`), and
-each question's run-log record (which says whether it failed). The CLI shows it only when stderr
+``{"part", "done", "total"}`` (told by the strategy, :data:`newsbrief.brief.strategies.Progress`),
+and each question's run-log record (which says whether it failed). The CLI shows it only when stderr
 is a terminal and ``-q`` is not given, so pipes and scripts see nothing.
 """
 

@@ -4,7 +4,7 @@ A batch file holds chat-completion requests, each answered on the provider's sch
 hours, at half the price). A strategy asks its questions one at a time and reads each reply
 before it asks the next, so the questions cannot all be written down in advance. Instead every
 article is *replayed*: the strategy runs as it does live, through the same
-:class:`~newsbrief.llm.LLM` (instructor's validation and re-asks, the grounding checks and
+:class:`~newsbrief.brief.llm.LLM` (instructor's validation and re-asks, the grounding checks and
 their re-asks, the error translation), over a provider that answers from the replies collected
 so far. A question with no reply yet becomes a request for the next batch file; a reply that
 fails validation makes instructor write its re-ask, which is asked in the next round, as live.
@@ -44,10 +44,10 @@ from ..batch import (
     prepare,
     read_items,
 )
+from ..brief.llm import OpenAIProvider, build_provider
+from ..brief.prompts import Prompt
 from ..errors import UsageError
 from ..ingest import Article
-from ..llm import OpenAIProvider, build_provider
-from ..prompts import Prompt
 from ..store import Store, open_store
 from .client import BatchAPI, Submitter, settle
 from .files import MAX_BYTES, MAX_REQUESTS, iter_requests

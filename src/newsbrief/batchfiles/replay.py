@@ -14,13 +14,13 @@ from ..batch import (
     failure_kind,
     failure_record,
 )
+from ..brief.llm import LLM, CallResult, OpenAIProvider
+from ..brief.prompts import Prompt
+from ..brief.strategies import Strategy
 from ..config import Settings
 from ..ingest import Article
-from ..llm import LLM, CallResult, OpenAIProvider
-from ..prompts import Prompt
 from ..retry import RetryPolicy
 from ..store import Store
-from ..strategies import Strategy
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

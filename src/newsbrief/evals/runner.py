@@ -25,7 +25,7 @@ from .dataset import Fixture, Labels, load_fixtures
 from .scorers import SCORES, Output, Score, Scorer, default_scorers, prf, score_output
 
 if TYPE_CHECKING:
-    from ..llm import LLM
+    from ..brief.llm import LLM
 
 RUN_VERSION = 1
 DEFAULT_FIXTURES = Path("evals") / "fixtures"
@@ -224,7 +224,7 @@ def redact(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _floor_block(items: list[dict[str, Any]]) -> dict[str, Any]:
-    from ..floor import REF, floor_sha256
+    from ..brief.strategies.floor import REF, floor_sha256
 
     return {"prompt": REF, "prompt_sha256": floor_sha256(), "items": items,
             "summary": aggregate(items)}  # fmt: skip
