@@ -3,6 +3,8 @@ no network) with per-fixture expected-vs-got diffs."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -46,6 +48,31 @@ def check_report_paths(paths: list[Path]) -> None:
         if not path.parent.is_dir():
             raise UsageError(f"--report {path}: the folder {path.parent} does not exist",
                              "create it first or choose another path")  # fmt: skip
+
+
+def write_reports(
+    paths: list[Path],
+    comparison: Comparison,
+    a: dict[str, Any],
+    b: dict[str, Any],
+    fixtures: list[Path],
+) -> Iterator[Path]:
+    """Write the comparison to each of ``paths`` by its suffix (JSON, Markdown or HTML; the
+    last two with each fixture's labels from ``fixtures``), yielding each path once written."""
+    labels: dict[str, Labels] = {}
+    if any(p.suffix.lower() in (".html", ".htm", ".md") for p in paths):
+        from .dataset import load_fixtures
+
+        labels = {f.id: f.labels for f in load_fixtures(fixtures, articles=False)}
+    for path in paths:
+        if path.suffix.lower() in (".html", ".htm"):
+            text = to_html(comparison, a, b, labels)
+        elif path.suffix.lower() == ".md":
+            text = to_markdown(comparison, a, b, labels)
+        else:
+            text = json.dumps(to_dict(comparison), indent=2, ensure_ascii=False) + "\n"
+        path.write_text(text, encoding="utf-8")
+        yield path
 
 
 def to_dict(comparison: Comparison) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from ..clean import CleanArticle, guess_title
 from ..errors import InputError, NewsbriefError
 from ..ingest import read_source
 from ..store import open_store
+from .compare import check_same_fixtures
 from .dataset import Fixture, Labels, load_fixtures
 from .scorers import SCORES, Output, Score, Scorer, default_scorers, prf, score_output
 
@@ -248,6 +249,18 @@ def floor_run(run: dict[str, Any]) -> dict[str, Any]:
             "re-score it with `newsbrief eval --replay RUN --out NEW`, which adds the floor",
         )
     return _as_floor_run(run, floor)
+
+
+def load_pair(
+    path_a: Path, path_b: Path, *, shared_only: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Runs A and B of ``eval compare``: A may be ``floor``, the no-model floor scored in B.
+    Runs made on different fixture sets are a usage error unless ``shared_only``."""
+    b = load_run(path_b)
+    a = floor_run(b) if str(path_a) == "floor" else load_run(path_a)
+    if not shared_only:
+        check_same_fixtures(a, b)
+    return a, b
 
 
 def _judge(model: str | None, llm: LLM | None, store: Any) -> Callable[[str, str], bool] | None:
