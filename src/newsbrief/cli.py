@@ -168,9 +168,7 @@ NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Ask the model e
 NoLogOption = Annotated[bool, typer.Option("--no-log", help="Do not record the LLM calls.")]
 OutputFileOption = Annotated[
     Path | None,
-    typer.Option(
-        "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
-    ),
+    typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of stdout."),
 ]
 
 
@@ -328,24 +326,16 @@ Shard = Annotated[str | None, typer.Option("--shard", help="Only shard I of N, e
 FailFast = Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failure.")]
 TextField = Annotated[str, typer.Option("--text-field", help="JSONL/CSV text field.")]
 IdField = Annotated[str, typer.Option("--id-field", help="JSONL/CSV id field.")]
-EngineName = Annotated[
-    str, typer.Option("--engine", help="threads, or ray (newsbrief[ray]).")
-]
-Address = Annotated[
-    str | None, typer.Option("--address", help="Ray cluster (default: local).")
-]
+EngineName = Annotated[str, typer.Option("--engine", help="threads, or ray (newsbrief[ray]).")]
+Address = Annotated[str | None, typer.Option("--address", help="Ray cluster (default: local).")]
 Via = Annotated[str, typer.Option("--via", help="live, or openai-batch (Batch API files).")]
 ExportRequests = Annotated[
     Path | None,
-    typer.Option(
-        "--export-requests", help="Write the Batch API requests here (vllm run-batch)."
-    ),
+    typer.Option("--export-requests", help="Write the Batch API requests here (vllm run-batch)."),
 ]
 ImportResults = Annotated[
     Path | None,
-    typer.Option(
-        "--import-results", help="Read a batch runner's output for exported requests."
-    ),
+    typer.Option("--import-results", help="Read a batch runner's output for exported requests."),
 ]
 PollInterval = Annotated[float, typer.Option("--poll-interval", min=0, help="Seconds.")]
 LearnBoilerplate = Annotated[
@@ -430,9 +420,7 @@ def batch(
 
 
 # The options of `eval` and `eval compare`.
-Fixtures = Annotated[
-    list[Path], typer.Option("--fixtures", help="Fixture folder (repeatable).")
-]
+Fixtures = Annotated[list[Path], typer.Option("--fixtures", help="Fixture folder (repeatable).")]
 Repeats = Annotated[int, typer.Option("--repeats", "-k", min=1, help="Runs per fixture.")]
 Replay = Annotated[
     Path | None,
@@ -499,9 +487,7 @@ DiffFixtures = Annotated[
 ]
 SharedOnly = Annotated[
     bool,
-    typer.Option(
-        "--shared-only", help="Runs on different fixture sets: compare the shared ones."
-    ),
+    typer.Option("--shared-only", help="Runs on different fixture sets: compare the shared ones."),
 ]
 DEFAULT_FIXTURES = [Path("evals/fixtures")]
 
