@@ -165,8 +165,9 @@ def test_a_corrupt_run_log_is_one_line_for_logs(isolated_home: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe{\x00}\x00", b'{"version": 1, "items": ['],
-    ids=["nested", "not-utf8", "cut"],
+    [b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe{\x00}\x00", b'{"version": 1, "items": [',
+     b'{"version": 2, "items": []}', b'{"version": 1, "items": [{"id": 3}]}'],
+    ids=["nested", "not-utf8", "cut", "another-version", "a-wrong-field"],
 )  # fmt: skip
 def test_a_broken_eval_run_file_is_one_line(tmp_path: Path, content: bytes) -> None:
     broken = tmp_path / "run.json"

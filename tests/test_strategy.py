@@ -67,7 +67,7 @@ def test_every_strategy_declares_itself_in_its_own_module() -> None:
     assert set(specs) == set(names())
     for name in names():
         module = importlib.import_module(f"newsbrief.brief.strategies.{name}")
-        assert module.SPEC == specs[name]
+        assert specs[name] == module.SPEC
         assert module.STRATEGY is get_strategy(name)
         assert get_strategy(name).version == specs[name].version
         assert base.default_prompts().get(name) == specs[name].default_prompt
@@ -77,7 +77,7 @@ def test_every_strategy_declares_itself_in_its_own_module() -> None:
 def test_a_spec_that_is_not_literal_is_refused(tmp_path: Path) -> None:
     module = tmp_path / "mine.py"
     module.write_text('VERSION = 2\nSPEC = StrategySpec(name="mine", version=VERSION)\n')
-    with pytest.raises(ValueError, match="mine.py: SPEC must be StrategySpec"):
+    with pytest.raises(ValueError, match=r"mine\.py: SPEC must be StrategySpec"):
         base._declared_spec(module)
     module.write_text('SPEC = StrategySpec(name="mine", version=2, scopes=("article",))\n')
     assert base._declared_spec(module) == base.StrategySpec("mine", 2, None, ("article",))

@@ -186,26 +186,15 @@ def who_said_what(text: str, document: dict[str, Any]) -> str:
     )
 
 
-def brief_page(
-    result: dict[str, Any], cleaned: dict[str, Any], attributions: dict[str, Any] | None = None
-) -> str:
-    """One self-contained page: the brief beside the cleaned article (``cleaned``: the
-    :meth:`~newsbrief.clean.CleanArticle.to_dict` of the text the brief was made from), with the
-    article's attributions (``newsbrief attributions --format json``) as "who said what" when
-    given."""
-    brief = result["brief"]
-    excerpts = [(item, text) for path, text in verbatim_excerpts(brief)
-                if (item := _item_of_path(path)) is not None]  # fmt: skip
-    article_html, marks = _marked_article(
-        cleaned["text"], excerpts, _known_spans(result, cleaned["text"])
-    )
-    who_html = who_said_what(cleaned["text"], attributions) if attributions is not None else ""
+def _section(name: str, items: list[str]) -> str:
+    """A titled, numbered list of a brief's items (or "none found")."""
+    body = "".join(items) or "<p><i>none found</i></p>"
+    return f"<h2>{escape(name)} ({len(items)})</h2><ol>{body}</ol>" if items else (
+        f"<h2>{escape(name)} (0)</h2>{body}")  # fmt: skip
 
-    def section(name: str, items: list[str]) -> str:
-        body = "".join(items) or "<p><i>none found</i></p>"
-        return f"<h2>{escape(name)} ({len(items)})</h2><ol>{body}</ol>" if items else (
-            f"<h2>{escape(name)} (0)</h2>{body}")  # fmt: skip
 
+def _list_sections(brief: dict[str, Any], marks: dict[str, str]) -> str:
+    """Pledges, positions and quoted experts, each item linked to its marked evidence."""
     pledges = [
         f'<li id="pledge-{i}"><b>{escape(p["actor"])}</b>: {escape(p["commitment"])}'
         + (f" (if {escape(p['condition'])})" if p.get("condition") else "")
@@ -220,49 +209,84 @@ def brief_page(
         + "</li>"
         for i, p in enumerate(brief["positions"])
     ]
-    experts = []
-    for i, e in enumerate(brief["quoted_experts"]):
-        quotes = "".join(
-            _evidence_link(f"quote-{i}-{j}", q["text"], marks, "direct")
-            if q["kind"] == "direct"
-            else f'<span class="ev"><span class="kind">indirect</span>{escape(quote_text(q))}'
-            "</span>"
-            for j, q in enumerate(e["quotes"])
-        )
-        who = expert_role(e)
-        experts.append(f'<li id="expert-{i}"><b>{escape(e["name"])}</b>'
-                       f"{escape(', ' + who) if who else ''}{quotes}</li>")  # fmt: skip
+    experts = [_expert_item(i, e, marks) for i, e in enumerate(brief["quoted_experts"])]
+    return (
+        f"{_section('Pledges', pledges)}{_section('Positions', positions)}"
+        f"{_section('Quoted experts', experts)}"
+    )
+
+
+def _expert_item(i: int, expert: dict[str, Any], marks: dict[str, str]) -> str:
+    quotes = "".join(
+        _evidence_link(f"quote-{i}-{j}", q["text"], marks, "direct")
+        if q["kind"] == "direct"
+        else f'<span class="ev"><span class="kind">indirect</span>{escape(quote_text(q))}</span>'
+        for j, q in enumerate(expert["quotes"])
+    )
+    who = expert_role(expert)
+    return (f'<li id="expert-{i}"><b>{escape(expert["name"])}</b>'
+            f"{escape(', ' + who) if who else ''}{quotes}</li>")  # fmt: skip
+
+
+def _dropped_html(result: dict[str, Any]) -> str:
+    """What grounding dropped, when it dropped anything."""
     dropped = dropped_items(result)
-    dropped_html = (
+    return (
         f'<h2 class="dropped">Dropped by grounding ({len(dropped)})</h2><ul class="dropped">'
         + "".join(f"<li>{escape(dropped_line(d))}</li>" for d in dropped) + "</ul>"
         if dropped else ""
     )  # fmt: skip
+
+
+def _removed_html(cleaned: dict[str, Any]) -> str:
+    """What the cleaner removed, folded."""
     removed = cleaned.get("removed") or []
-    removed_html = (
+    return (
         f'<details id="removed"><summary>What the cleaner removed ({len(removed)})</summary>'
         '<ul class="removed">'
         + "".join(f"<li><span class='kind'>{escape(_removal_kind(r))}</span>"
                   f"{escape(r['text'])}</li>" for r in removed)
         + "</ul></details>"
     )  # fmt: skip
+
+
+def _header(result: dict[str, Any]) -> str:
+    """The article's title, source, site, author and date, and the brief's footer line."""
     article = result["article"]
     about = " · ".join(
         escape(str(article[k])) for k in ("site", "author", "date") if article.get(k)
     )
+    return (
+        f"<header><h1>{escape(title_of(result))}</h1><div class='meta' id='meta'>"
+        f"{escape(article.get('source', ''))}"
+        f"{' · ' + about if about else ''}<br>{escape(footer(result))}</div></header>"
+    )
+
+
+def brief_page(
+    result: dict[str, Any], cleaned: dict[str, Any], attributions: dict[str, Any] | None = None
+) -> str:
+    """One self-contained page: the brief beside the cleaned article (``cleaned``: the
+    :meth:`~newsbrief.clean.CleanArticle.to_dict` of the text the brief was made from), with the
+    article's attributions (``newsbrief attributions --format json``) as "who said what" when
+    given."""
+    brief = result["brief"]
+    excerpts = [(item, text) for path, text in verbatim_excerpts(brief)
+                if (item := _item_of_path(path)) is not None]  # fmt: skip
+    article_html, marks = _marked_article(
+        cleaned["text"], excerpts, _known_spans(result, cleaned["text"])
+    )
+    who_html = who_said_what(cleaned["text"], attributions) if attributions is not None else ""
     title = escape(title_of(result))
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width'><title>{title}</title>"
-        f"<style>{_STYLE}</style></head><body>"
-        f"<header><h1>{title}</h1><div class='meta' id='meta'>{escape(article.get('source', ''))}"
-        f"{' · ' + about if about else ''}<br>{escape(footer(result))}</div></header>"
+        f"<style>{_STYLE}</style></head><body>{_header(result)}"
         "<main><section id='brief'>"
         f"<h2>Summary</h2><p id='summary'>{escape(brief['summary'] or '(no summary)')}</p>"
-        f"{section('Pledges', pledges)}{section('Positions', positions)}"
-        f"{section('Quoted experts', experts)}{dropped_html}{who_html}</section>"
+        f"{_list_sections(brief, marks)}{_dropped_html(result)}{who_html}</section>"
         f"<section id='article'><h2>The article as the model saw it</h2>{article_html}"
-        f"{removed_html}</section></main>"
+        f"{_removed_html(cleaned)}</section></main>"
         f"<script>{_BRIEF_SCRIPT}</script></body></html>\n"
     )
 

@@ -117,6 +117,20 @@ def to_markdown(result: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def removed_line(cleaned: Any) -> str:
+    """What cleaning removed, in one line: how much, and how many of each kind."""
+    kinds: dict[str, int] = {}
+    for removal in cleaned.removed:
+        kinds[removal.kind] = kinds.get(removal.kind, 0) + 1
+    chars = sum(len(r.text) for r in cleaned.removed)
+    listed = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    return (
+        f"removed {len(cleaned.removed)} pieces, {chars:,} characters"
+        + (f": {listed}" if listed else "")
+        + f"; kept {len(cleaned.text):,} characters"
+    )
+
+
 def dropped_items(result: dict[str, Any]) -> list[dict[str, str]]:
     """What grounding removed from the brief (older results have no ``dropped``)."""
     return list(result["meta"]["grounding"].get("dropped") or [])

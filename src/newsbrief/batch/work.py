@@ -179,3 +179,10 @@ def count_inputs(inputs: list[str]) -> int | None:
         else:
             return None
     return total
+
+
+def expected_total(inputs: list[str], limit: int | None) -> int | None:
+    """The articles a run is expected to brief, for its progress line: :func:`count_inputs`,
+    at most ``limit``; None when that is not cheap to know."""
+    total = count_inputs(inputs)
+    return min(total, limit) if total is not None and limit is not None else total
