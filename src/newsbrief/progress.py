@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import render
+from .brief import fields
 from .config import progress_every
 from .errors import mask_secrets
 from .outside import printable
@@ -25,8 +26,6 @@ from .terminal import rerun, say
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.status import Status
-
-NAMES = {"quoted_experts": "experts"}
 
 
 class SummarizeProgress:
@@ -60,7 +59,7 @@ class SummarizeProgress:
         """At most about 70 characters: the stage, or each part's questions answered of those
         it asks; failed questions; elapsed time."""
         seconds = int(time.monotonic() - self.started)
-        parts = [f"{NAMES.get(p, p)} {done}/{total}" for p, (done, total) in self.parts.items()]
+        parts = [f"{fields.short(p)} {done}/{total}" for p, (done, total) in self.parts.items()]
         head = ", ".join(parts) if parts else self.stage
         failed = f" · {self.failed} failed" if self.failed else ""
         return f"{head}{failed} · {seconds // 60}m{seconds % 60:02d}s"
@@ -81,7 +80,7 @@ def asked_line(record: dict[str, Any]) -> str:
     """One question of the run log in a line: part, tokens, time, tries, and any error."""
     usage = record.get("usage") or {}
     tries = record.get("attempts") or 0
-    line = (f"asked {NAMES.get(record['task'], record['task'])}: "
+    line = (f"asked {fields.short(record['task'])}: "
             f"{usage.get('prompt_tokens', 0)}+{usage.get('completion_tokens', 0)} tokens, "
             f"{record.get('latency_ms') or 0} ms")  # fmt: skip
     line += f", {tries} tries" if tries > 1 else ""
