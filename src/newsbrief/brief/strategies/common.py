@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
+from ... import base
 from ...base import StrategySpec
 from ...clean import CleanArticle
 from ...errors import ContextOverflowError, InvalidReplyError, LLMError, PromptError
@@ -86,6 +87,21 @@ class Strategy(Protocol):
         log: LogSink | None = None,
         progress: Progress | None = None,
     ) -> Outcome: ...
+
+
+class Declared:
+    """What every strategy class shares: its ``name`` and ``version`` are its module's
+    ``SPEC``'s (the version read through :func:`newsbrief.base.strategy_version`)."""
+
+    spec: ClassVar[StrategySpec]
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def version(self) -> int:
+        return base.strategy_version(self.spec.name)
 
 
 def require_prompt_strategy(prompt: Prompt, spec: StrategySpec, hint: str) -> None:

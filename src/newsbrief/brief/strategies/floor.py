@@ -29,14 +29,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ... import base, budget
+from ... import budget
 from ...base import StrategySpec
 from ...clean import CleanArticle
 from ..grounding import drop_ungrounded
 from ..prompts import Prompt
 from ..rules import attribution, claims, experts, sentences
 from ..schemas import Brief, QuotedExpert
-from .common import LogSink, Outcome, Progress, Run
+from .common import Declared, LogSink, Outcome, Progress, Run
 
 if TYPE_CHECKING:
     from ..llm import LLM
@@ -100,13 +100,9 @@ def floor_brief(cleaned: CleanArticle) -> tuple[Brief, list[dict[str, str]]]:
     ]
 
 
-class Floor:
-    name = SPEC.name
+class Floor(Declared):
+    spec = SPEC
     needs_llm = False
-
-    @property
-    def version(self) -> int:
-        return base.strategy_version(self.name)
 
     def check_prompt(self, prompt: Prompt) -> None:
         """Any prompt will do: the floor reads none."""

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
-from ... import base
 from ...base import StrategySpec
 from ...clean import CleanArticle
 from ...errors import InvalidReplyError, PromptError
@@ -60,6 +59,7 @@ from ..rules.statements import (
 from ..schemas import Pledge, Position, QuotedExpert, assemble_brief
 from .common import (
     Asker,
+    Declared,
     LogSink,
     Outcome,
     Progress,
@@ -433,15 +433,11 @@ def selected_sentences(text: str, part: str, select: Select) -> list[str]:
     return select_sentences(text, cues, select.limit, exclude)
 
 
-class Focused:
+class Focused(Declared):
     """The tiny-model pipeline (brief@1, brief@2, brief@4): see the module docstring."""
 
-    name = SPEC.name
+    spec = SPEC
     needs_llm = True
-
-    @property
-    def version(self) -> int:
-        return base.strategy_version(self.name)
 
     def check_prompt(self, prompt: Prompt) -> None:
         require_prompt_strategy(

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from ... import base
 from ...base import StrategySpec
 from ...clean import CleanArticle
 from ...errors import InvalidReplyError
@@ -31,6 +30,7 @@ from ..prompts import WHOLE_BRIEF, Prompt, Task
 from ..schemas import LIST_FIELDS, PARTS, Brief, assemble_brief
 from .common import (
     Asker,
+    Declared,
     LogSink,
     Outcome,
     Progress,
@@ -121,15 +121,11 @@ class _Runner(Asker):
             return answer
 
 
-class Whole:
+class Whole(Declared):
     """See the module docstring."""
 
-    name = SPEC.name
+    spec = SPEC
     needs_llm = True
-
-    @property
-    def version(self) -> int:
-        return base.strategy_version(self.name)
 
     def check_prompt(self, prompt: Prompt) -> None:
         require_prompt_strategy(
