@@ -18,7 +18,6 @@ table :data:`READERS` and :func:`iter_articles`).
 
 from __future__ import annotations
 
-from .archives import NESTED_SUFFIXES
 from .article import (
     ARTICLE_SUFFIXES,
     MAX_ARTICLE_BYTES,
@@ -41,7 +40,7 @@ from .fetching import (
     redirect_refusal,
 )
 from .files import read_source
-from .readers import READERS, Reader, check_inputs, iter_articles, reader_for
+from .readers import NESTED_SUFFIXES, READERS, Reader, check_inputs, iter_articles, reader_for
 from .records import bom_encoding, csv_records
 from .warc import PayloadError
 

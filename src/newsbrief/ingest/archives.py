@@ -41,15 +41,8 @@ def _is_article_name(name: str) -> bool:
     return Path(name).suffix.lower() in ARTICLE_SUFFIXES
 
 
-# Members that hold other articles: never opened inside an archive (no archive within an
-# archive within an archive), each reported as one failed record instead.
-NESTED_SUFFIXES = (
-    ".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".jsonl", ".ndjson", ".csv", ".warc", ".7z",
-)  # fmt: skip
-
-
-def _is_nested_name(name: str) -> bool:
-    return name.lower().endswith(NESTED_SUFFIXES)
+def _is_nested_name(name: str, nested: tuple[str, ...]) -> bool:
+    return name.lower().endswith(nested)
 
 
 def _not_read(archive: Path, name: str, what: str, hint: str) -> Unreadable:
@@ -64,11 +57,13 @@ def _nested(archive: Path, name: str) -> Unreadable:
     )  # fmt: skip
 
 
-def read_zip(path: Path) -> Iterator[Item]:
+def read_zip(path: Path, nested: tuple[str, ...]) -> Iterator[Item]:
+    """The article members of a zip archive; a member named with one of the ``nested``
+    suffixes (one that holds other articles) is one failed record, never opened."""
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if info.is_dir() or not (
-                _is_article_name(info.filename) or _is_nested_name(info.filename)
+                _is_article_name(info.filename) or _is_nested_name(info.filename, nested)
             ):
                 continue
             if (info.external_attr >> 16) & 0o170000 == 0o120000:
@@ -85,10 +80,11 @@ def read_zip(path: Path) -> Iterator[Item]:
                 yield _member(path, info.filename, info.file_size, read)
 
 
-def read_tar(path: Path) -> Iterator[Item]:
+def read_tar(path: Path, nested: tuple[str, ...]) -> Iterator[Item]:
+    """The article members of a tar archive (plain or compressed), as :func:`read_zip`."""
     with tarfile.open(path, "r|*") as archive:  # a stream: members are read in order, once
         for entry in archive:
-            if not (_is_article_name(entry.name) or _is_nested_name(entry.name)):
+            if not (_is_article_name(entry.name) or _is_nested_name(entry.name, nested)):
                 continue
             if entry.islnk() or entry.issym():
                 kind = "a hard link" if entry.islnk() else "a symbolic link"

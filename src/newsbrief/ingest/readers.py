@@ -33,7 +33,11 @@ def _records_reader(read: Callable[..., Iterator[Item]]) -> Reader:
     return lambda path, text_field, id_field: read(path, text_field=text_field, id_field=id_field)
 
 
-def _archive_reader(read: Callable[[Path], Iterator[Item]]) -> Reader:
+def _archive_reader(read: Callable[[Path, tuple[str, ...]], Iterator[Item]]) -> Reader:
+    return lambda path, _text, _id: read(path, NESTED_SUFFIXES)
+
+
+def _file_reader(read: Callable[[Path], Iterator[Item]]) -> Reader:
     return lambda path, _text, _id: read(path)
 
 
@@ -44,8 +48,12 @@ READERS: dict[str, Reader] = {
     **dict.fromkeys((".csv", ".csv.gz"), _records_reader(read_csv)),
     ".zip": _archive_reader(read_zip),
     **dict.fromkeys((".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz"), _archive_reader(read_tar)),
-    **dict.fromkeys((".warc", ".warc.gz"), _archive_reader(read_warc)),
+    **dict.fromkeys((".warc", ".warc.gz"), _file_reader(read_warc)),
 }
+# Members that hold other articles: every suffix above, and compressed files of any kind. An
+# archive never opens one (no archive within an archive within an archive); each is one
+# failed record instead.
+NESTED_SUFFIXES = (*READERS, ".gz", ".bz2", ".xz", ".7z")
 
 
 def reader_for(path: Path) -> Reader | None:

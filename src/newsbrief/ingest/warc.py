@@ -82,7 +82,8 @@ class Window:
         while self.position + size > self.base + len(self.kept) and self._pull():
             pass
         start = self.position - self.base
-        data = bytes(self.kept[start : start + size])
+        with memoryview(self.kept) as view:  # one copy, not two
+            data = bytes(view[start : start + size])
         self.position += len(data)
         return data
 
