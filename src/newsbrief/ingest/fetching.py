@@ -14,7 +14,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import __version__
 from ..errors import InputError
@@ -111,24 +111,18 @@ def _watched(base: type[http.client.HTTPConnection], deadline: _Deadline, pins: 
     return Watched
 
 
-class _HTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, deadline: _Deadline, pins: _Pins) -> None:
-        super().__init__()
-        self.deadline = deadline
-        self.pins = pins
-
-    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.deadline, self.pins), req, **kwargs)
+_Handler = TypeVar("_Handler", urllib.request.HTTPHandler, urllib.request.HTTPSHandler)
 
 
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline, pins: _Pins) -> None:
-        super().__init__()
-        self.deadline = deadline
-        self.pins = pins
+def _pinned(handler: _Handler, deadline: _Deadline, pins: _Pins) -> _Handler:
+    """``handler`` (http or https) opening its connections through :func:`_watched`."""
+    do_open = handler.do_open
 
-    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_watched(http_class, self.deadline, self.pins), req, **kwargs)
+    def pinned_open(http_class: Any, req: Any, **kwargs: Any) -> Any:
+        return do_open(_watched(http_class, deadline, pins), req, **kwargs)
+
+    handler.do_open = pinned_open  # type: ignore[method-assign]
+    return handler
 
 
 class RedirectRefused(Exception):
@@ -208,7 +202,9 @@ def fetch(url: str, *, timeout: float = FETCH_TIMEOUT, deadline: float | None = 
     with _Deadline(limit) as watch:
         pins = _Pins()  # one look-up per host name for the whole fetch, redirects included
         opener = urllib.request.build_opener(
-            _HTTPHandler(watch, pins), _HTTPSHandler(watch, pins), _RedirectPolicy(pins)
+            _pinned(urllib.request.HTTPHandler(), watch, pins),
+            _pinned(urllib.request.HTTPSHandler(), watch, pins),
+            _RedirectPolicy(pins),
         )
         try:
             with opener.open(request, timeout=min(timeout, limit)) as response:
