@@ -245,7 +245,7 @@ def library_view(read: Callable[[Path], list[Record]], path: Path) -> str:
         records = read(path)
     except Exception as exc:  # what the library alone does with the damage is the point
         return f"stops: {type(exc).__name__}: {str(exc)[:60]}"
-    return ", ".join(f"{r[1].rsplit('/', 1)[-1] or r[0]} {r[3]} B" for r in records)
+    return ", ".join(f"{_short(r[1]) or r[0]} {r[3]} B" for r in records)
 
 
 def reader_view(read: Callable[[Path], Iterator[Any]], path: Path) -> str:
@@ -253,9 +253,14 @@ def reader_view(read: Callable[[Path], Iterator[Any]], path: Path) -> str:
         items = list(read(path))
     except Exception as exc:
         return f"raises {type(exc).__name__}: {str(exc)[:60]}"
-    ok = [i.id.rsplit("/", 1)[-1] for i in items if not _failed(i)]
-    bad = [f"{i.id.rsplit('/', 1)[-1]} ({_why(i)})" for i in items if _failed(i)]
+    ok = [_short(i.id) for i in items if not _failed(i)]
+    bad = [f"{_short(i.id)} ({_why(i)})" for i in items if _failed(i)]
     return f"ok {','.join(ok) or '-'}; failed {', '.join(bad) or '-'}"
+
+
+def _short(uri: str) -> str:
+    """The last part of a target URI's path (its host for a site's home page)."""
+    return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _why(item: Any) -> str:

@@ -160,6 +160,7 @@ Item = Article | Unreadable
 def article_or_unreadable(
     data: bytes, *, source: str, article_id: str, declared: str | None = None
 ) -> Item:
+    """The article of ``data``, or the failed item saying why it is not one."""
     try:
         return article_from_bytes(data, source=source, article_id=article_id, declared=declared)
     except InputError as exc:
@@ -179,11 +180,13 @@ def too_big(source: str, article_id: str) -> Unreadable:
 
 
 def article_id_of(name: str) -> str:
+    """The id of a file or member named ``name``: the name without an article suffix."""
     stem, dot, suffix = name.rpartition(".")
     return stem if dot and f".{suffix.lower()}" in ARTICLE_SUFFIXES else name
 
 
 def open_maybe_gzip(path: Path) -> BinaryIO:
+    """``path`` opened for reading, inflated as it is read when it ends in ``.gz``."""
     if path.suffix.lower() == ".gz":
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
