@@ -127,7 +127,10 @@ def terms_of(thread: str, flat: str) -> str:
         )
         until = ", until normalization under way" if "normalization" in flat else ""
         return kind + until
-    return ", ".join(amounts) if amounts else "no amount stated"
+    stated = ", ".join(amounts) if amounts else "no amount stated"
+    if thread == "maturity" and (horizon := re.search(r"through the end of the year", flat)):
+        return f"{stated}, {horizon.group()}"  # the programme's end date, when one is said
+    return stated
 
 
 def label(clone: Path) -> dict:
