@@ -18,10 +18,11 @@ results; (3) change flags, precision and recall, both ways. Each is printed thre
 development years 2008-2012 (the only years looked at while changing the tracker or choosing a
 threshold), on the held-out years 2013-2016, and on all. The tracker always runs over every
 statement in time order; a span only chooses which labelled pledges are scored. With --sweep,
-every threshold, chosen on 2008-2012 and reported on 2013-2016. Speed: a synthetic results file of N records (generated here),
-``newsbrief track`` over it in a fresh process: wall time and peak RSS, at 10k and 100k, and the
-ratio. Each number is printed only after its inputs are checked (statement hashes, record and
-pledge counts); an invalid measurement exits with status 3.
+every threshold, chosen on 2008-2012 and reported on 2013-2016. Speed: a synthetic results file
+of N records (generated here), ``newsbrief track`` over it in a fresh process: wall time and
+peak RSS, at 10k and 100k, and the ratio. Each number is printed only after its inputs are
+checked (statement hashes, record and pledge counts); an invalid measurement exits with status
+3.
 """
 
 from __future__ import annotations

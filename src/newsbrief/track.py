@@ -43,10 +43,10 @@ from .errors import InputError, UsageError
 TRACK_VERSION = 1
 SIMILARITIES = ("overlap", "wordllama")
 DEFAULT_SIMILARITY = "overlap"
-# Thresholds per similarity, chosen on the FOMC 2008-2011 statements alone by the mean of two
+# Thresholds per similarity, chosen on the FOMC 2008-2012 statements alone by the mean of two
 # B-cubed F1s, threads given the labelled pledges and end to end from a floor batch
-# (bench/track.py --sweep), and reported on all of 2008-2016.
-THRESHOLDS = {"overlap": 0.4, "wordllama": 0.65}
+# (bench/track.py --sweep), and reported on the held-out 2013-2016 and on all of 2008-2016.
+THRESHOLDS = {"overlap": 0.4, "wordllama": 0.6}
 RECENT = 3  # a thread is compared by its mentions in its latest articles
 RECENT_MENTIONS = 12  # at most this many of them
 MAX_SKIPPED_LISTED = 50
@@ -501,9 +501,67 @@ def _stem(word: str) -> str:
     return word
 
 
+# A commitment's leading clauses that do not say what is committed to: why (a purpose, "To
+# support the recovery, ..."), on what condition ("If the outlook does not improve, ...") and
+# how the sentence links to the one before ("In particular, ...", "As previously announced,
+# ..."). One actor gives one purpose for different commitments, and different purposes for one
+# commitment; a condition is a term that may change within a thread. A clause is taken to end
+# at the comma before the main clause's subject (an article, a pronoun or a capitalised word).
+_OPENERS = re.compile(
+    r"^\s*(?:"
+    r"(?:to|in order to|so as to|if|unless|once|when|whenever|as long as|provided that|until)\b"
+    r"[^;]*?,\s+(?=(?:the|a|an|it|its|we|they|he|she|this|these|our|their)\b|(?-i:[A-Z]))"
+    r"|(?:in particular|in addition|moreover|furthermore|however|accordingly|specifically|also"
+    r"|meanwhile|consequently|therefore|instead|as (?:previously |already )?(?:announced|agreed"
+    r"|planned|promised)(?: [^,]{0,40})?)\s*,\s*"
+    r")",
+    re.IGNORECASE,
+)
+
+
+# Vague durations of everyday English ("for some time", "for an extended period", "for the
+# foreseeable future"): a horizon without a date, a term of the commitment.
+_DURATION = (
+    r"\bfor (?:some time|a while|the time being|(?:a|an|the) (?:extended|long|longer|considerable"
+    r"|prolonged|lengthy|short|brief|limited|indefinite|foreseeable) (?:time|period|while|future))"
+    r"\b"
+)
+# A condition stated after the commitment ("... until the outlook improves", "... as long as
+# unemployment stays above 6 percent", "... if circumstances warrant"), to the end of its
+# sentence or clause: a term of the commitment, which may change within one thread.
+_CONDITION = re.compile(
+    r"\b(?:(?:at least )?(?:as|so) long as|until|unless|provided(?: that)?|if|only after)\b"
+    r"[^;]*",
+    re.IGNORECASE,
+)
+_TERMS = re.compile(rf"(?:,\s*)?(?:{_CONDITION.pattern})|{_DURATION}", re.IGNORECASE)
+
+
+def main_clause(text: str) -> str:
+    """``text`` without its leading purpose, condition or connective clauses (``_OPENERS``),
+    however many there are."""
+    while (found := _OPENERS.match(text)) and found.end() < len(text):
+        text = text[found.end() :]
+    return text
+
+
+def core(text: str) -> str:
+    """What ``text`` commits to: its main clause (:func:`main_clause`) without a condition or
+    vague duration stated after it (``_CONDITION``, ``_DURATION``): those are terms, which may
+    change within one thread."""
+    return _TERMS.sub(" ", main_clause(text))
+
+
 def content_words(text: str) -> frozenset[str]:
     """The words that say what a commitment is about: lowercased, crudely stemmed, without
-    function words, numbers or dates (those are what may change within one thread)."""
+    its leading purpose, condition or connective (:func:`core`), function words, numbers or
+    dates (those are what may change within one thread)."""
+    return plain_words(core(text))
+
+
+def plain_words(text: str) -> frozenset[str]:
+    """All of ``text``'s words but function words, numbers and dates, lowercased and crudely
+    stemmed."""
     words = _TOKEN.findall(text.lower().replace("’", "'"))
     return frozenset(_stem(w) for w in words if w not in _STOP and w not in _MONTHS)
 
@@ -544,7 +602,7 @@ def load_wordllama() -> Any:
 
 def wordllama_similarity(texts: list[str]) -> Similar:
     model = load_wordllama()
-    vectors = model.embed(texts, norm=True) if texts else []
+    vectors = model.embed([core(t) for t in texts], norm=True) if texts else []
     return lambda i, j: float(vectors[i] @ vectors[j])
 
 
@@ -597,6 +655,19 @@ def place_undated(mentions: list[Mention]) -> dict[int, str]:
     return placed
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def compared(mention: Mention) -> str:
+    """The text a mention is compared by: its commitment without the words of its actor's
+    name (a thread is one actor's, so "the Committee will ..." and "will ..." say the same)."""
+    name = {w.lower() for w in _words(mention.actor)} - _STOP
+    if not name:
+        return mention.commitment
+    words = mention.commitment.split()
+    return " ".join(w for w in words if _POSSESSIVE.sub("", w.lower().strip(".,;:")) not in name)
+
+
 def thread_mentions(mentions: list[Mention], similar: Similar, threshold: float) -> list[list[int]]:
     """Threads of one actor's mentions (indices into ``mentions``), in time order: each mention
     joins the most similar thread (by its latest mentions) if at least ``threshold``."""
@@ -641,9 +712,9 @@ _MONTH_NAMES = (
 _WHEN = re.compile(
     rf"\b(?:(?:early|mid|late|end of|the end of|middle of)[- ]?)?(?:(?:{_MONTH_NAMES})\s+)?"
     r"(?:19|20)\d\d\b"
-    r"|\b(?:for an extended period|for some time|for a considerable (?:time|period)"
-    r"|a considerable time|(?:the )?(?:end|rest) of (?:the|this|next) year|next year"
-    r"|this year|in coming months|patient|as long as|at least as long as)\b",
+    r"|\b(?:(?:the )?(?:end|rest|middle) of (?:the|this|next) (?:year|month|quarter)"
+    r"|(?:next|this) (?:year|month|quarter)|in (?:the )?coming (?:weeks|months|years))\b"
+    rf"|{_DURATION}",
     re.IGNORECASE,
 )
 _REVERSAL = re.compile(
@@ -670,7 +741,11 @@ def facts(mention: Mention) -> dict[str, frozenset[str]]:
     condition."""
     text = " ".join(filter(None, (mention.commitment, mention.evidence or "")))
     text = _STEP.sub(" ", text)
-    condition = _norm(mention.condition) if mention.condition else ""
+    # the condition the brief gives, else one the commitment states after what it commits to;
+    # compared by its words, so "until the bridge opens." and "until the bridge opens" agree
+    said = _CONDITION.search(main_clause(mention.commitment))
+    stated = mention.condition or (said.group() if said else "")
+    condition = " ".join(sorted(plain_words(stated)))
     return {
         "amount": frozenset(_norm(m.group()) for m in _AMOUNT.finditer(text)),
         "date": frozenset(_norm(m.group()) for m in _WHEN.finditer(text)),
@@ -815,7 +890,7 @@ def thread_all(
     threads = []
     for indices in grouped.values():
         own = [mentions[i] for i in indices]
-        for members in thread_mentions(own, make([m.commitment for m in own]), limit):
+        for members in thread_mentions(own, make([compared(m) for m in own]), limit):
             flag_changes(own, members)
             threads.append([indices[i] for i in members])
     return threads
@@ -839,7 +914,7 @@ def build(
     for key, own in grouped.items():
         if not _actor_matches(actors[key], actor):
             continue
-        threads = thread_mentions(own, make([m.commitment for m in own]), limit)
+        threads = thread_mentions(own, make([compared(m) for m in own]), limit)
         docs = []
         for members in threads:
             flag_changes(own, members)
