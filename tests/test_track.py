@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from newsbrief import api
 from newsbrief.cli import app
 from newsbrief.evals.track import bcubed, flag_scores, pair_scores
-from newsbrief.track import content_words, person_key, record_date
+from newsbrief.track import content_words, date_terms, person_key, record_date
 from newsbrief.track_view import track_page
 
 from .test_html_view import _no_console_errors, chrome  # noqa: F401  (the fixture)
@@ -509,3 +509,37 @@ def test_a_vague_duration_is_a_date_term_and_a_word_of_one_archive_is_not(
         ("2020-08-01", "be patient and hold the deposit rate at zero"),
     ])  # fmt: skip
     assert [m["changed"] for m in thread["mentions"]] == [[], ["date"], []]
+
+
+def test_a_date_said_another_way_is_the_same_date(tmp_path: Path) -> None:
+    """Dates are compared as months where the wording names one, relative ones against the
+    article's own date: "the end of this year" in a 2021 article is December 2021, and "the
+    end of the second quarter of 2022" is June 2022."""
+    thread = _one_thread(tmp_path, "Lakeland Roads Agency", [
+        ("2021-03-01", "finish the eastern bypass by the end of this year"),
+        ("2021-06-01", "finish the eastern bypass by December 2021"),
+        ("2021-09-01", "finish the eastern bypass by the end of next year"),
+        ("2022-01-10", "finish the eastern bypass by the end of 2022"),
+        ("2022-02-10", "finish the eastern bypass by the end of the second quarter of 2023"),
+        ("2022-05-10", "finish the eastern bypass by June 2023"),
+        ("2023-04-10", "finish the eastern bypass by the end of this quarter"),
+        ("2023-05-10", "finish the eastern bypass by the end of this month"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [
+        [],
+        [],
+        ["date"],
+        [],
+        ["date"],
+        [],
+        [],
+        ["date"],
+    ]
+
+
+def test_date_terms_without_an_article_date_stay_as_worded() -> None:
+    assert date_terms("by the end of this year", None) == {"the end of this year"}
+    assert date_terms("by the end of this year", "2019-04-02") == {"2019-12"}
+    assert date_terms("through mid-2013, then late 2014", None) == {"mid 2013", "late 2014"}
+    assert date_terms("for an extended period", None) == {"for an extended period"}
+    assert date_terms("twice a year, for the year", "2019-04-02") == frozenset()

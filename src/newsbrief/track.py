@@ -710,13 +710,65 @@ _MONTH_NAMES = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
 )
 _WHEN = re.compile(
-    rf"\b(?:(?:early|mid|late|end of|the end of|middle of)[- ]?)?(?:(?:{_MONTH_NAMES})\s+)?"
-    r"(?:19|20)\d\d\b"
-    r"|\b(?:(?:the )?(?:end|rest|middle) of (?:the|this|next) (?:year|month|quarter)"
-    r"|(?:next|this) (?:year|month|quarter)|in (?:the )?coming (?:weeks|months|years))\b"
+    r"\b(?:(?:the )?(?:end|middle) of )?(?:the )?(?P<quarter>first|second|third|fourth"
+    r"|current|this|next) quarter(?: of (?P<quarter_year>(?:19|20)\d\d))?\b"
+    rf"|\b(?P<qualifier>early|mid|late|(?:the )?end of|(?:the )?middle of)?[- ]?"
+    rf"(?:(?P<month>{_MONTH_NAMES})\s+)?(?P<year>(?:19|20)\d\d)\b"
+    r"|\b(?:(?:the )?(?P<edge>end|rest|middle) of (?:the )?(?P<which>this|next|the|current)"
+    r"|(?P<bare>this|next|current)) (?P<unit>year|month)\b"
+    r"|\bin (?:the )?coming (?:weeks|months|years)\b"
     rf"|{_DURATION}",
     re.IGNORECASE,
 )
+_MONTH_NUMBERS = {name: n for n, name in enumerate(_MONTH_NAMES.split("|"), 1)}
+_QUARTER_ENDS = {"first": 3, "second": 6, "third": 9, "fourth": 12}
+
+
+def _month_after(year: int, month: int, months: int) -> str:
+    total = year * 12 + month - 1 + months
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def date_term(found: re.Match[str], today: str | None) -> str:
+    """One date phrase as a value to compare: a month ("2011-06") where the phrase names one,
+    alone or against the article's date ("the end of this month", "the end of the second
+    quarter of 2011" and "June 2011" agree; so do "by 2019", "the end of 2019" and, in a 2019
+    article, "by the end of the year"); else the phrase itself ("mid-2013", "for some time")."""
+    said = _norm(found.group())
+    year, month = (int(today[:4]), int(today[5:7])) if today else (None, None)
+    if found.group("quarter"):
+        which = found.group("quarter").lower()
+        if which in _QUARTER_ENDS:
+            given = found.group("quarter_year")
+            if given or year:
+                return f"{given or year}-{_QUARTER_ENDS[which]:02d}"
+            return said
+        if year and month:  # this, current or next quarter: its last month
+            end = (month + 2) // 3 * 3
+            return _month_after(year, end, 3 if which == "next" else 0)
+        return said
+    if found.group("year"):
+        qualifier = (found.group("qualifier") or "").lower().removeprefix("the ").strip()
+        if found.group("month"):
+            number = _MONTH_NUMBERS[found.group("month").lower()]
+            if qualifier in ("", "end of"):
+                return f"{found.group('year')}-{number:02d}"
+            return said
+        if qualifier in ("", "end of"):
+            return f"{found.group('year')}-12"
+        return f"{qualifier.replace(' of', '')} {found.group('year')}"
+    if found.group("unit") and year and month:
+        which = (found.group("which") or found.group("bare")).lower()
+        edge = (found.group("edge") or "").lower()
+        if edge == "middle":
+            return said
+        ahead = 1 if which == "next" else 0
+        if found.group("unit").lower() == "year":
+            return f"{year + ahead}-12"
+        return _month_after(year, month, ahead)
+    return said
+
+
 _REVERSAL = re.compile(
     r"\b(?:no longer|not (?:go ahead|proceed)|will not (?:now|after all)"
     r"|(?:dropp|scrapp|shelv|abandon|revers|withdr[ae]w|cancel+|rescind|call(?:ed)? off"
@@ -748,9 +800,15 @@ def facts(mention: Mention) -> dict[str, frozenset[str]]:
     condition = " ".join(sorted(plain_words(stated)))
     return {
         "amount": frozenset(_norm(m.group()) for m in _AMOUNT.finditer(text)),
-        "date": frozenset(_norm(m.group()) for m in _WHEN.finditer(text)),
+        "date": date_terms(text, mention.date),
         "condition": frozenset([condition]) if condition else frozenset(),
     }
+
+
+def date_terms(text: str, today: str | None) -> frozenset[str]:
+    """The dates and vague horizons ``text`` states, as values to compare (:func:`date_term`),
+    relative ones against ``today`` (the article's date, ISO) when it is known."""
+    return frozenset(date_term(found, today) for found in _WHEN.finditer(text))
 
 
 def is_reversal(mention: Mention) -> bool:
