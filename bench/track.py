@@ -6,6 +6,7 @@ speed and memory on synthetic results.
     python bench/track.py --speed                                             # 10k and 100k
     python bench/track.py --wikinews /work/.mirror/vanatteveldt+wikinews/repo  # actor merges
     python bench/track.py --tiny                                              # the CI run
+    python bench/track.py --clone ... --model-pairs 20           # the embedded model as a judge
 
 Actor merges: every Wikinews 2019-2020 article (295) as one JSONL record, a fresh floor batch,
 and the resolver over the actors of its pledges and positions, scored pairwise against our labels
@@ -47,12 +48,22 @@ from _valid import Checks, require
 from newsbrief import batch
 from newsbrief.evals.track import (
     actor_mentions,
+    gold_mentions,
     in_years,
     score_actor_merges,
     score_end_to_end,
     score_given_gold,
 )
-from newsbrief.track import THRESHOLDS, Tally, read_mentions, resolve_actors, thread_all
+from newsbrief.track import (
+    THRESHOLDS,
+    Tally,
+    compared,
+    content_words,
+    dice,
+    read_mentions,
+    resolve_actors,
+    thread_all,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "evals" / "external" / "track" / "fomc.json"
@@ -190,6 +201,70 @@ def wikinews(clone: Path, work: Path) -> None:
           f"R {merges['recall']:.4f} F1 {merges['f1']:.4f} ({merges['explanation']})")  # fmt: skip
 
 
+# --- the embedded model as a judge of near-threshold pairs --------------------------------------
+
+QUESTION = (
+    "Sentence 1: {a}\nSentence 2: {b}\n"
+    "Do sentence 1 and sentence 2 commit to the same action? Answer yes or no."
+)
+
+
+def _auc(scores: list[tuple[float, bool]]) -> float:
+    same = [s for s, label in scores if label]
+    other = [s for s, label in scores if not label]
+    wins = sum((a > b) + 0.5 * (a == b) for a in same for b in other)
+    return wins / (len(same) * len(other))
+
+
+def model_pairs(labels: dict[str, Any], texts: dict[str, str], count: int) -> None:
+    """Could the embedded model (SmolLM2-135M) confirm pairs near the threshold? ``count``
+    pairs of one labelled thread and ``count`` of two, among the development years' labelled
+    pledges worded differently whose overlap is near the threshold (0.2 to 0.6); the model is
+    asked a yes/no question and its answer read as the margin of "yes" over "no" in its next
+    token's logits. Printed: the area under the ROC curve of that margin, and of the overlap
+    itself on the same pairs (0.5: no better than chance)."""
+    from llama_cpp import Llama
+
+    from newsbrief.llm import embedded_model_path
+
+    mentions = gold_mentions(labels, texts)
+    keys = [(s["id"], p["start"], p["thread"]) for s in labels["statements"] for p in s["pledges"]]
+    words = [content_words(compared(m)) for m in mentions]
+    dev = [i for i, m in enumerate(mentions) if in_years(m.article, DEV)]
+    pairs: dict[bool, list[tuple[int, int, float]]] = {True: [], False: []}
+    for n, i in enumerate(dev):
+        for j in dev[n + 1 :]:
+            near = dice(words[i], words[j])
+            if mentions[i].commitment != mentions[j].commitment and 0.2 <= near < 0.6:
+                pairs[keys[i][2] == keys[j][2]].append((i, j, near))
+    chosen = random.Random(23)
+    sample = {kind: chosen.sample(found, count) for kind, found in pairs.items()}
+    llama = Llama(model_path=str(embedded_model_path()), n_ctx=1024, logits_all=True,
+                  verbose=False)  # fmt: skip
+    template = str(llama.metadata.get("tokenizer.chat_template", ""))
+    require("<|im_start|>" in template, "the embedded model's chat template is not ChatML")
+    yes, no = llama.tokenize(b"yes", add_bos=False), llama.tokenize(b"no", add_bos=False)
+    require(len(yes) == 1 and len(no) == 1, "yes and no are not one token each")
+    margins, overlaps = [], []
+    started = time.perf_counter()
+    for same, found in sample.items():
+        for i, j, near in found:
+            question = QUESTION.format(a=mentions[i].commitment, b=mentions[j].commitment)
+            prompt = f"<|im_start|>user\n{question}<|im_end|>\n<|im_start|>assistant\n"
+            llama.reset()
+            llama.eval(llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+            logits = llama.scores[llama.n_tokens - 1]
+            margins.append((float(logits[yes[0]] - logits[no[0]]), same))
+            overlaps.append((near, same))
+    seconds = time.perf_counter() - started
+    require(len(margins) == 2 * count, "every sampled pair asked")
+    said_yes = sum(1 for margin, _ in margins if margin > 0)
+    print(f"embedded model on {count} same-thread and {count} other-thread pairs of 2008-2012 "
+          f"near the threshold: AUC {_auc(margins):.3f} (overlap on the same pairs "
+          f"{_auc(overlaps):.3f}); 'yes' ahead on {said_yes} of {2 * count}; "
+          f"{seconds / (2 * count):.1f} s a pair")  # fmt: skip
+
+
 # --- speed --------------------------------------------------------------------------------------
 
 FIRST = ["Ana", "Ben", "Chloe", "Dmitri", "Elif", "Farah", "Goran", "Hana", "Ivan", "Jun"]
@@ -273,6 +348,9 @@ def main() -> None:
     parser.add_argument("--speed", action="store_true", help="time 10k and 100k records")
     parser.add_argument("--wikinews", type=Path, help="a clone of vanatteveldt/wikinews")
     parser.add_argument("--tiny", action="store_true", help="speed at 500 and 2,000 records")
+    parser.add_argument(
+        "--model-pairs", type=int, default=0, help="with --clone: ask the model about N+N pairs"
+    )
     args = parser.parse_args()
     require(args.clone is not None or args.speed or args.wikinews is not None or args.tiny,
             "pass --clone, --wikinews, --speed or --tiny")  # fmt: skip
@@ -286,6 +364,8 @@ def main() -> None:
             end_to_end(labels, texts, results)
             if args.sweep:
                 sweep(labels, texts, results)
+            if args.model_pairs:
+                model_pairs(labels, texts, args.model_pairs)
         if args.wikinews is not None:
             wikinews(args.wikinews, work)
         if args.speed:
