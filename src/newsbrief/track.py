@@ -26,6 +26,7 @@ placed by its position in the results. Each mention says which (``date_from``).
 
 from __future__ import annotations
 
+import functools
 import gzip
 import itertools
 import json
@@ -552,6 +553,7 @@ def core(text: str) -> str:
     return _TERMS.sub(" ", main_clause(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def content_words(text: str) -> frozenset[str]:
     """The words that say what a commitment is about: lowercased, crudely stemmed, without
     its leading purpose, condition or connective (:func:`core`), function words, numbers or
