@@ -12,12 +12,16 @@ article id, date). Then:
    merged across articles, since only its article (the attribution layer's speaker) says who
    it is. Every merge keeps its reason.
 2. each actor's mentions, in date order, are clustered into threads (:func:`thread_mentions`):
-   a mention joins the thread whose recent wording is most similar, if similar enough;
-   similarity is token overlap (Dice over content words, numbers and dates left out) by
-   default, or the static word embeddings of ``wordllama`` (``similarity="wordllama"``).
-3. a mention whose amounts, dates or condition match none of its thread's mentions in the
-   previous article is flagged as a change, with both wordings; a mention that takes a pledge
-   back ("will no longer", "dropped its plan") is flagged as a reversal.
+   a mention joins the thread whose recent wording is most similar, if similar enough. A
+   mention is compared by what it commits to (:func:`compared`, :func:`core`): without a
+   leading purpose, condition or connective clause, a condition or vague duration after it,
+   or its actor's own name. Similarity is token overlap (Dice over content words, numbers and
+   dates left out) by default, or the static word embeddings of ``wordllama``
+   (``similarity="wordllama"``).
+3. a mention whose amounts, dates (as months, relative ones against the article's date:
+   :func:`date_terms`) or condition differ from those its thread last stated is flagged as a
+   change, with both wordings; a mention that takes a pledge back ("will no longer", "dropped
+   its plan") is flagged as a reversal.
 
 Dates come from the record's ``article.date`` (the page's own metadata); else from a date in
 the article's id or file name (``20081216``, ``2008-12-16``); else the mention is undated and
