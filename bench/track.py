@@ -6,19 +6,24 @@ speed and memory on synthetic results.
     python bench/track.py --speed                                             # 10k and 100k
     python bench/track.py --wikinews /work/.mirror/vanatteveldt+wikinews/repo  # actor merges
     python bench/track.py --tiny                                              # the CI run
+    python bench/track.py --clone ... --model-pairs 20           # the embedded model as a judge
 
 Actor merges: every Wikinews 2019-2020 article (295) as one JSONL record, a fresh floor batch,
 and the resolver over the actors of its pledges and positions, scored pairwise against our labels
 (``evals/external/track/wikinews_actors.json``).
 
 Quality: (1) threads given the labelled pledges, B-cubed F1, for each similarity (token overlap
-and wordllama's static embeddings) at its threshold; with --sweep, every threshold, chosen on
-2008-2011 and reported on 2008-2016; (2) end to end: ``newsbrief batch --strategy floor`` over
-the statements (a fresh run, no cache), then the tracker over its results; (3) change flags,
-precision and recall, both ways. Speed: a synthetic results file of N records (generated here),
-``newsbrief track`` over it in a fresh process: wall time and peak RSS, at 10k and 100k, and the
-ratio. Each number is printed only after its inputs are checked (statement hashes, record and
-pledge counts); an invalid measurement exits with status 3.
+and wordllama's static embeddings) at its threshold; (2) end to end: ``newsbrief batch
+--strategy floor`` over the statements (a fresh run, no cache), then the tracker over its
+results; (3) change flags, precision and recall, both ways. Each is printed three times: on the
+development years 2008-2012 (the only years looked at while changing the tracker or choosing a
+threshold), on the held-out years 2013-2016, and on all. The tracker always runs over every
+statement in time order; a span only chooses which labelled pledges are scored. With --sweep,
+every threshold, chosen on 2008-2012 and reported on 2013-2016. Speed: a synthetic results file
+of N records (generated here), ``newsbrief track`` over it in a fresh process: wall time and
+peak RSS, at 10k and 100k, and the ratio. Each number is printed only after its inputs are
+checked (statement hashes, record and pledge counts); an invalid measurement exits with status
+3.
 """
 
 from __future__ import annotations
@@ -43,15 +48,28 @@ from _valid import Checks, require
 from newsbrief import batch
 from newsbrief.evals.track import (
     actor_mentions,
+    gold_mentions,
+    in_years,
     score_actor_merges,
     score_end_to_end,
     score_given_gold,
 )
-from newsbrief.track import THRESHOLDS, Tally, read_mentions, resolve_actors, thread_all
+from newsbrief.track import (
+    THRESHOLDS,
+    Tally,
+    compared,
+    content_words,
+    dice,
+    read_mentions,
+    resolve_actors,
+    thread_all,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "evals" / "external" / "track" / "fomc.json"
 ACTORS = ROOT / "evals" / "external" / "track" / "wikinews_actors.json"
+DEV, HELD_OUT = ("2008", "2012"), ("2013", "2016")
+SPANS = (("dev 2008-2012", DEV), ("held out 2013-2016", HELD_OUT), ("all 2008-2016", None))
 
 
 def statements(clone: Path, labels: dict[str, Any]) -> dict[str, str]:
@@ -75,12 +93,16 @@ def _line(name: str, scores: dict[str, Any]) -> str:
             f" ({c['explanation']})")  # fmt: skip
 
 
+def _pledges(labels: dict[str, Any], years: tuple[str, str] | None) -> int:
+    return sum(len(s["pledges"]) for s in labels["statements"] if in_years(s["id"], years))
+
+
 def given_gold(labels: dict[str, Any], texts: dict[str, str]) -> None:
-    total = sum(len(s["pledges"]) for s in labels["statements"])
     for method in ("overlap", "wordllama"):
-        scores = score_given_gold(labels, texts, method, THRESHOLDS[method])
-        require(scores["pledges"] == total, "every labelled pledge threaded")
-        print(_line(f"given gold, {method} @ {THRESHOLDS[method]}", scores))
+        for name, years in SPANS:
+            scores = score_given_gold(labels, texts, method, THRESHOLDS[method], years)
+            require(scores["pledges"] == _pledges(labels, years), "every labelled pledge scored")
+            print(_line(f"given gold, {method} @ {THRESHOLDS[method]}, {name}", scores))
 
 
 def floor_results(texts: dict[str, str], work: Path) -> Path:
@@ -101,44 +123,51 @@ def floor_results(texts: dict[str, str], work: Path) -> Path:
 
 
 def tracked(
-    labels: dict[str, Any], texts: dict[str, str], results: Path, method: str, threshold: float
+    labels: dict[str, Any],
+    texts: dict[str, str],
+    results: Path,
+    method: str,
+    threshold: float,
+    years: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """End-to-end scores of the tracker over ``results`` (read afresh)."""
+    """End-to-end scores of the tracker over ``results`` (read afresh, every statement),
+    over the labelled pledges of ``years``."""
     tally = Tally()
     mentions = read_mentions([str(results)], tally)
     require(tally.records == len(texts) and tally.bad == 0, "every record read")
     resolve_actors(mentions)
-    return score_end_to_end(labels, texts, mentions, thread_all(mentions, method, threshold))
+    threads = thread_all(mentions, method, threshold)
+    return score_end_to_end(labels, texts, mentions, threads, years)
 
 
 def end_to_end(labels: dict[str, Any], texts: dict[str, str], results: Path) -> None:
     for method in ("overlap", "wordllama"):
-        scores = tracked(labels, texts, results, method, THRESHOLDS[method])
-        print(_line(f"end to end, {method} @ {THRESHOLDS[method]}", scores))
-        print(f"  {scores['mentions']} mentions, {scores['mentions_on_labelled_pledges']} on "
-              f"labelled pledges; {scores['labelled_pledges_found']} of "
-              f"{scores['labelled_pledges']} labelled pledges found")  # fmt: skip
+        for name, years in SPANS:
+            scores = tracked(labels, texts, results, method, THRESHOLDS[method], years)
+            require(scores["labelled_pledges"] == _pledges(labels, years), "labelled pledges")
+            print(_line(f"end to end, {method} @ {THRESHOLDS[method]}, {name}", scores))
+            print(f"  {scores['mentions_on_labelled_pledges']} mentions on labelled pledges; "
+                  f"{scores['labelled_pledges_found']} of {scores['labelled_pledges']} labelled "
+                  f"pledges found")  # fmt: skip
 
 
 def sweep(labels: dict[str, Any], texts: dict[str, str], results: Path) -> None:
-    """Each similarity's threshold chosen on 2008-2011 alone, by the mean of the two F1s
-    (given the labelled pledges, and end to end), then scored on 2012-2016 and 2008-2016."""
-    dev = {**labels, "statements": [s for s in labels["statements"] if s["id"] < "2012"]}
-    held = {**labels, "statements": [s for s in labels["statements"] if s["id"] >= "2012"]}
+    """Each similarity's threshold chosen on 2008-2012 alone, by the mean of the two F1s
+    (given the labelled pledges, and end to end), then scored on 2013-2016 and 2008-2016."""
     grid = [round(0.3 + 0.05 * i, 2) for i in range(13)]
     for method in ("overlap", "wordllama"):
-        given = {t: score_given_gold(dev, texts, method, t)["bcubed"]["f1"] for t in grid}
-        ends = {t: tracked(dev, texts, results, method, t)["bcubed"]["f1"] for t in grid}
+        given = {t: score_given_gold(labels, texts, method, t, DEV)["bcubed"]["f1"] for t in grid}
+        ends = {t: tracked(labels, texts, results, method, t, DEV)["bcubed"]["f1"] for t in grid}
         best = max(grid, key=lambda t: (given[t] + ends[t], -abs(t - 0.6)))
-        print(f"  {method} on 2008-2011, given gold: "
+        print(f"  {method} on 2008-2012, given gold: "
               + " ".join(f"{t}:{given[t]:.3f}" for t in grid))  # fmt: skip
-        print(f"  {method} on 2008-2011, end to end: "
+        print(f"  {method} on 2008-2012, end to end: "
               + " ".join(f"{t}:{ends[t]:.3f}" for t in grid))  # fmt: skip
-        for name, part in (("2012-2016", held), ("2008-2016", labels)):
+        for name, years in SPANS[1:]:
             print(_line(f"  chosen {best}, given gold, {name}",
-                        score_given_gold(part, texts, method, best)))  # fmt: skip
+                        score_given_gold(labels, texts, method, best, years)))  # fmt: skip
             print(_line(f"  chosen {best}, end to end, {name}",
-                        tracked(part, texts, results, method, best)))  # fmt: skip
+                        tracked(labels, texts, results, method, best, years)))  # fmt: skip
 
 
 def wikinews(clone: Path, work: Path) -> None:
@@ -170,6 +199,70 @@ def wikinews(clone: Path, work: Path) -> None:
     print(f"actor merges over {scores['mentions']} mentions ({scores['gold_actors']} labelled "
           f"actors, {scores['actors']} found): P {merges['precision']:.4f} "
           f"R {merges['recall']:.4f} F1 {merges['f1']:.4f} ({merges['explanation']})")  # fmt: skip
+
+
+# --- the embedded model as a judge of near-threshold pairs --------------------------------------
+
+QUESTION = (
+    "Sentence 1: {a}\nSentence 2: {b}\n"
+    "Do sentence 1 and sentence 2 commit to the same action? Answer yes or no."
+)
+
+
+def _auc(scores: list[tuple[float, bool]]) -> float:
+    same = [s for s, label in scores if label]
+    other = [s for s, label in scores if not label]
+    wins = sum((a > b) + 0.5 * (a == b) for a in same for b in other)
+    return wins / (len(same) * len(other))
+
+
+def model_pairs(labels: dict[str, Any], texts: dict[str, str], count: int) -> None:
+    """Could the embedded model (SmolLM2-135M) confirm pairs near the threshold? ``count``
+    pairs of one labelled thread and ``count`` of two, among the development years' labelled
+    pledges worded differently whose overlap is near the threshold (0.2 to 0.6); the model is
+    asked a yes/no question and its answer read as the margin of "yes" over "no" in its next
+    token's logits. Printed: the area under the ROC curve of that margin, and of the overlap
+    itself on the same pairs (0.5: no better than chance)."""
+    from llama_cpp import Llama
+
+    from newsbrief.llm import embedded_model_path
+
+    mentions = gold_mentions(labels, texts)
+    keys = [(s["id"], p["start"], p["thread"]) for s in labels["statements"] for p in s["pledges"]]
+    words = [content_words(compared(m)) for m in mentions]
+    dev = [i for i, m in enumerate(mentions) if in_years(m.article, DEV)]
+    pairs: dict[bool, list[tuple[int, int, float]]] = {True: [], False: []}
+    for n, i in enumerate(dev):
+        for j in dev[n + 1 :]:
+            near = dice(words[i], words[j])
+            if mentions[i].commitment != mentions[j].commitment and 0.2 <= near < 0.6:
+                pairs[keys[i][2] == keys[j][2]].append((i, j, near))
+    chosen = random.Random(23)
+    sample = {kind: chosen.sample(found, count) for kind, found in pairs.items()}
+    llama = Llama(model_path=str(embedded_model_path()), n_ctx=1024, logits_all=True,
+                  verbose=False)  # fmt: skip
+    template = str(llama.metadata.get("tokenizer.chat_template", ""))
+    require("<|im_start|>" in template, "the embedded model's chat template is not ChatML")
+    yes, no = llama.tokenize(b"yes", add_bos=False), llama.tokenize(b"no", add_bos=False)
+    require(len(yes) == 1 and len(no) == 1, "yes and no are not one token each")
+    margins, overlaps = [], []
+    started = time.perf_counter()
+    for same, found in sample.items():
+        for i, j, near in found:
+            question = QUESTION.format(a=mentions[i].commitment, b=mentions[j].commitment)
+            prompt = f"<|im_start|>user\n{question}<|im_end|>\n<|im_start|>assistant\n"
+            llama.reset()
+            llama.eval(llama.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+            logits = llama.scores[llama.n_tokens - 1]
+            margins.append((float(logits[yes[0]] - logits[no[0]]), same))
+            overlaps.append((near, same))
+    seconds = time.perf_counter() - started
+    require(len(margins) == 2 * count, "every sampled pair asked")
+    said_yes = sum(1 for margin, _ in margins if margin > 0)
+    print(f"embedded model on {count} same-thread and {count} other-thread pairs of 2008-2012 "
+          f"near the threshold: AUC {_auc(margins):.3f} (overlap on the same pairs "
+          f"{_auc(overlaps):.3f}); 'yes' ahead on {said_yes} of {2 * count}; "
+          f"{seconds / (2 * count):.1f} s a pair")  # fmt: skip
 
 
 # --- speed --------------------------------------------------------------------------------------
@@ -255,6 +348,9 @@ def main() -> None:
     parser.add_argument("--speed", action="store_true", help="time 10k and 100k records")
     parser.add_argument("--wikinews", type=Path, help="a clone of vanatteveldt/wikinews")
     parser.add_argument("--tiny", action="store_true", help="speed at 500 and 2,000 records")
+    parser.add_argument(
+        "--model-pairs", type=int, default=0, help="with --clone: ask the model about N+N pairs"
+    )
     args = parser.parse_args()
     require(args.clone is not None or args.speed or args.wikinews is not None or args.tiny,
             "pass --clone, --wikinews, --speed or --tiny")  # fmt: skip
@@ -268,6 +364,8 @@ def main() -> None:
             end_to_end(labels, texts, results)
             if args.sweep:
                 sweep(labels, texts, results)
+            if args.model_pairs:
+                model_pairs(labels, texts, args.model_pairs)
         if args.wikinews is not None:
             wikinews(args.wikinews, work)
         if args.speed:

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from newsbrief import api
 from newsbrief.cli import app
 from newsbrief.evals.track import bcubed, flag_scores, pair_scores
-from newsbrief.track import content_words, person_key, record_date
+from newsbrief.track import content_words, date_terms, person_key, record_date
 from newsbrief.track_view import track_page
 
 from .test_html_view import _no_console_errors, chrome  # noqa: F401  (the fixture)
@@ -446,3 +446,110 @@ def test_an_article_leaving_a_term_unsaid_does_not_hide_it_from_the_next(
     ])  # fmt: skip
     assert [m["changed"] for m in thread["mentions"]] == [[], [], [], ["amount"]]
     assert len(thread["changes"]) == 1 and "15 percent" in thread["changes"][0]["after"]
+
+
+def _threads(tmp_path: Path, who: str, said: list[tuple[str, list[str]]]) -> list[list[str]]:
+    """The threads of ``who`` (each as its commitments, in time order) over records of (date,
+    sentences), one per article; each sentence is both a commitment and its evidence."""
+    records = [record(f"s{n}", [(who, text, text) for text in texts], date)
+               for n, (date, texts) in enumerate(said)]  # fmt: skip
+    threads = actor(api.track([str(write(tmp_path / "r.jsonl", records))]), who)["threads"]
+    return sorted([m["commitment"] for m in t["mentions"]] for t in threads)
+
+
+def test_a_shared_purpose_does_not_join_two_commitments(tmp_path: Path) -> None:
+    """A purpose clause says why, not what: one purpose given for two commitments leaves them
+    two threads, and a commitment restated with another purpose stays in its thread."""
+    why = "To help small shops through the winter and to bring visitors back to the centre, "
+    threads = _threads(tmp_path, "Lakeland Council", [
+        ("2024-01-10", [why + "the council will halve parking charges in the town centre",
+                        why + "the council will extend Sunday opening hours for market stalls"]),
+        ("2024-03-10", [why + "the council will halve parking charges in the town centre",
+                        why + "the council will extend Sunday opening hours for market stalls"]),
+        ("2024-05-10", ["To ease traffic, the council will halve parking charges in the town "
+                        "centre"]),
+    ])  # fmt: skip
+    assert sorted(len(t) for t in threads) == [2, 3], threads
+    assert all(len({"parking" in c for c in t}) == 1 for t in threads)
+
+
+def test_connectives_and_the_actors_own_name_do_not_decide_a_thread(tmp_path: Path) -> None:
+    """ "In addition, ..." or "As previously announced, ..." and the actor naming itself ("the
+    Port Authority will ...") say nothing of what is committed to."""
+    threads = _threads(tmp_path, "Lakeland Port Authority", [
+        ("2023-01-01", ["dredge the northern channel to twelve metres"]),
+        ("2023-02-01", ["As previously announced, the Port Authority will dredge the northern "
+                        "channel to twelve metres"]),
+        ("2023-03-01", ["In addition, the Lakeland Port Authority will dredge the northern "
+                        "channel to twelve metres"]),
+    ])  # fmt: skip
+    assert [len(t) for t in threads] == [3], threads
+
+
+def test_a_condition_reworded_is_the_same_thread_flagged_as_a_changed_condition(
+    tmp_path: Path,
+) -> None:
+    """A condition stated after the commitment is a term: masked when comparing, so the
+    pledge stays one thread however its condition is worded, and compared as a term."""
+    thread = _one_thread(tmp_path, "Lakeland Ferries", [
+        ("2022-01-15", "keep the night ferry to Northport running until the new bridge opens"),
+        ("2022-04-15", "keep the night ferry to Northport running until the new bridge opens"),
+        ("2022-07-15", "keep the night ferry to Northport running as long as at least two "
+                       "hundred passengers a night use it and the council pays half the fuel"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [[], [], ["condition"]]
+
+
+def test_a_vague_duration_is_a_date_term_and_a_word_of_one_archive_is_not(
+    tmp_path: Path,
+) -> None:
+    thread = _one_thread(tmp_path, "Bank of Lakeland", [
+        ("2020-02-01", "hold the deposit rate at zero for some time"),
+        ("2020-05-01", "hold the deposit rate at zero for the foreseeable future"),
+        ("2020-08-01", "be patient and hold the deposit rate at zero"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [[], ["date"], []]
+
+
+def test_a_date_said_another_way_is_the_same_date(tmp_path: Path) -> None:
+    """Dates are compared as months where the wording names one, relative ones against the
+    article's own date: "the end of this year" in a 2021 article is December 2021, and "the
+    end of the second quarter of 2022" is June 2022."""
+    thread = _one_thread(tmp_path, "Lakeland Roads Agency", [
+        ("2021-03-01", "finish the eastern bypass by the end of this year"),
+        ("2021-06-01", "finish the eastern bypass by December 2021"),
+        ("2021-09-01", "finish the eastern bypass by the end of next year"),
+        ("2022-01-10", "finish the eastern bypass by the end of 2022"),
+        ("2022-02-10", "finish the eastern bypass by the end of the second quarter of 2023"),
+        ("2022-05-10", "finish the eastern bypass by June 2023"),
+        ("2023-04-10", "finish the eastern bypass by the end of this quarter"),
+        ("2023-05-10", "finish the eastern bypass by the end of this month"),
+    ])  # fmt: skip
+    assert [m["changed"] for m in thread["mentions"]] == [
+        [],
+        [],
+        ["date"],
+        [],
+        ["date"],
+        [],
+        [],
+        ["date"],
+    ]
+
+
+def test_date_terms_without_an_article_date_stay_as_worded() -> None:
+    assert date_terms("by the end of this year", None) == {"the end of this year"}
+    assert date_terms("by the end of this year", "2019-04-02") == {"2019-12"}
+    assert date_terms("through mid-2013, then late 2014", None) == {"mid 2013", "late 2014"}
+    assert date_terms("for an extended period", None) == {"for an extended period"}
+    assert date_terms("twice a year, for the year", "2019-04-02") == frozenset()
+
+
+def test_an_actor_naming_itself_does_not_join_its_different_pledges(tmp_path: Path) -> None:
+    who = "Lakeland Regional Transport Authority"
+    threads = _threads(tmp_path, who, [
+        ("2024-02-01", [f"The {who} will repaint the bus depot",
+                        f"The {who} will sell the old ferry"]),
+        ("2024-04-01", [f"The {who} will repaint the bus depot"]),
+    ])  # fmt: skip
+    assert sorted(len(t) for t in threads) == [1, 2], threads

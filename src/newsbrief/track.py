@@ -12,12 +12,16 @@ article id, date). Then:
    merged across articles, since only its article (the attribution layer's speaker) says who
    it is. Every merge keeps its reason.
 2. each actor's mentions, in date order, are clustered into threads (:func:`thread_mentions`):
-   a mention joins the thread whose recent wording is most similar, if similar enough;
-   similarity is token overlap (Dice over content words, numbers and dates left out) by
-   default, or the static word embeddings of ``wordllama`` (``similarity="wordllama"``).
-3. a mention whose amounts, dates or condition match none of its thread's mentions in the
-   previous article is flagged as a change, with both wordings; a mention that takes a pledge
-   back ("will no longer", "dropped its plan") is flagged as a reversal.
+   a mention joins the thread whose recent wording is most similar, if similar enough. A
+   mention is compared by what it commits to (:func:`compared`, :func:`core`): without a
+   leading purpose, condition or connective clause, a condition or vague duration after it,
+   or its actor's own name. Similarity is token overlap (Dice over content words, numbers and
+   dates left out) by default, or the static word embeddings of ``wordllama``
+   (``similarity="wordllama"``).
+3. a mention whose amounts, dates (as months, relative ones against the article's date:
+   :func:`date_terms`) or condition differ from those its thread last stated is flagged as a
+   change, with both wordings; a mention that takes a pledge back ("will no longer", "dropped
+   its plan") is flagged as a reversal.
 
 Dates come from the record's ``article.date`` (the page's own metadata); else from a date in
 the article's id or file name (``20081216``, ``2008-12-16``); else the mention is undated and
@@ -26,6 +30,7 @@ placed by its position in the results. Each mention says which (``date_from``).
 
 from __future__ import annotations
 
+import functools
 import gzip
 import itertools
 import json
@@ -43,10 +48,10 @@ from .errors import InputError, UsageError
 TRACK_VERSION = 1
 SIMILARITIES = ("overlap", "wordllama")
 DEFAULT_SIMILARITY = "overlap"
-# Thresholds per similarity, chosen on the FOMC 2008-2011 statements alone by the mean of two
+# Thresholds per similarity, chosen on the FOMC 2008-2012 statements alone by the mean of two
 # B-cubed F1s, threads given the labelled pledges and end to end from a floor batch
-# (bench/track.py --sweep), and reported on all of 2008-2016.
-THRESHOLDS = {"overlap": 0.4, "wordllama": 0.65}
+# (bench/track.py --sweep), and reported on the held-out 2013-2016 and on all of 2008-2016.
+THRESHOLDS = {"overlap": 0.4, "wordllama": 0.6}
 RECENT = 3  # a thread is compared by its mentions in its latest articles
 RECENT_MENTIONS = 12  # at most this many of them
 MAX_SKIPPED_LISTED = 50
@@ -501,9 +506,68 @@ def _stem(word: str) -> str:
     return word
 
 
+# A commitment's leading clauses that do not say what is committed to: why (a purpose, "To
+# support the recovery, ..."), on what condition ("If the outlook does not improve, ...") and
+# how the sentence links to the one before ("In particular, ...", "As previously announced,
+# ..."). One actor gives one purpose for different commitments, and different purposes for one
+# commitment; a condition is a term that may change within a thread. A clause is taken to end
+# at the comma before the main clause's subject (an article, a pronoun or a capitalised word).
+_OPENERS = re.compile(
+    r"^\s*(?:"
+    r"(?:to|in order to|so as to|if|unless|once|when|whenever|as long as|provided that|until)\b"
+    r"[^;]*?,\s+(?=(?:the|a|an|it|its|we|they|he|she|this|these|our|their)\b|(?-i:[A-Z]))"
+    r"|(?:in particular|in addition|moreover|furthermore|however|accordingly|specifically|also"
+    r"|meanwhile|consequently|therefore|instead|as (?:previously |already )?(?:announced|agreed"
+    r"|planned|promised)(?: [^,]{0,40})?)\s*,\s*"
+    r")",
+    re.IGNORECASE,
+)
+
+
+# Vague durations of everyday English ("for some time", "for an extended period", "for the
+# foreseeable future"): a horizon without a date, a term of the commitment.
+_DURATION = (
+    r"\bfor (?:some time|a while|the time being|(?:a|an|the) (?:extended|long|longer|considerable"
+    r"|prolonged|lengthy|short|brief|limited|indefinite|foreseeable) (?:time|period|while|future))"
+    r"\b"
+)
+# A condition stated after the commitment ("... until the outlook improves", "... as long as
+# unemployment stays above 6 percent", "... if circumstances warrant"), to the end of its
+# sentence or clause: a term of the commitment, which may change within one thread.
+_CONDITION = re.compile(
+    r"\b(?:(?:at least )?(?:as|so) long as|until|unless|provided(?: that)?|if|only after)\b"
+    r"[^;]*",
+    re.IGNORECASE,
+)
+_TERMS = re.compile(rf"(?:,\s*)?(?:{_CONDITION.pattern})|{_DURATION}", re.IGNORECASE)
+
+
+def main_clause(text: str) -> str:
+    """``text`` without its leading purpose, condition or connective clauses (``_OPENERS``),
+    however many there are."""
+    while (found := _OPENERS.match(text)) and found.end() < len(text):
+        text = text[found.end() :]
+    return text
+
+
+def core(text: str) -> str:
+    """What ``text`` commits to: its main clause (:func:`main_clause`) without a condition or
+    vague duration stated after it (``_CONDITION``, ``_DURATION``): those are terms, which may
+    change within one thread."""
+    return _TERMS.sub(" ", main_clause(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def content_words(text: str) -> frozenset[str]:
     """The words that say what a commitment is about: lowercased, crudely stemmed, without
-    function words, numbers or dates (those are what may change within one thread)."""
+    its leading purpose, condition or connective (:func:`core`), function words, numbers or
+    dates (those are what may change within one thread)."""
+    return plain_words(core(text))
+
+
+def plain_words(text: str) -> frozenset[str]:
+    """All of ``text``'s words but function words, numbers and dates, lowercased and crudely
+    stemmed."""
     words = _TOKEN.findall(text.lower().replace("’", "'"))
     return frozenset(_stem(w) for w in words if w not in _STOP and w not in _MONTHS)
 
@@ -544,7 +608,7 @@ def load_wordllama() -> Any:
 
 def wordllama_similarity(texts: list[str]) -> Similar:
     model = load_wordllama()
-    vectors = model.embed(texts, norm=True) if texts else []
+    vectors = model.embed([core(t) for t in texts], norm=True) if texts else []
     return lambda i, j: float(vectors[i] @ vectors[j])
 
 
@@ -597,6 +661,19 @@ def place_undated(mentions: list[Mention]) -> dict[int, str]:
     return placed
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def compared(mention: Mention) -> str:
+    """The text a mention is compared by: its commitment without the words of its actor's
+    name (a thread is one actor's, so "the Committee will ..." and "will ..." say the same)."""
+    name = {w.lower() for w in _words(mention.actor)} - _STOP
+    if not name:
+        return mention.commitment
+    words = mention.commitment.split()
+    return " ".join(w for w in words if _POSSESSIVE.sub("", w.lower().strip(".,;:")) not in name)
+
+
 def thread_mentions(mentions: list[Mention], similar: Similar, threshold: float) -> list[list[int]]:
     """Threads of one actor's mentions (indices into ``mentions``), in time order: each mention
     joins the most similar thread (by its latest mentions) if at least ``threshold``."""
@@ -639,13 +716,65 @@ _MONTH_NAMES = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
 )
 _WHEN = re.compile(
-    rf"\b(?:(?:early|mid|late|end of|the end of|middle of)[- ]?)?(?:(?:{_MONTH_NAMES})\s+)?"
-    r"(?:19|20)\d\d\b"
-    r"|\b(?:for an extended period|for some time|for a considerable (?:time|period)"
-    r"|a considerable time|(?:the )?(?:end|rest) of (?:the|this|next) year|next year"
-    r"|this year|in coming months|patient|as long as|at least as long as)\b",
+    r"\b(?:(?:the )?(?:end|middle) of )?(?:the )?(?P<quarter>first|second|third|fourth"
+    r"|current|this|next) quarter(?: of (?P<quarter_year>(?:19|20)\d\d))?\b"
+    rf"|\b(?P<qualifier>early|mid|late|(?:the )?end of|(?:the )?middle of)?[- ]?"
+    rf"(?:(?P<month>{_MONTH_NAMES})\s+)?(?P<year>(?:19|20)\d\d)\b"
+    r"|\b(?:(?:the )?(?P<edge>end|rest|middle) of (?:the )?(?P<which>this|next|the|current)"
+    r"|(?P<bare>this|next|current)) (?P<unit>year|month)\b"
+    r"|\bin (?:the )?coming (?:weeks|months|years)\b"
+    rf"|{_DURATION}",
     re.IGNORECASE,
 )
+_MONTH_NUMBERS = {name: n for n, name in enumerate(_MONTH_NAMES.split("|"), 1)}
+_QUARTER_ENDS = {"first": 3, "second": 6, "third": 9, "fourth": 12}
+
+
+def _month_after(year: int, month: int, months: int) -> str:
+    total = year * 12 + month - 1 + months
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def date_term(found: re.Match[str], today: str | None) -> str:
+    """One date phrase as a value to compare: a month ("2011-06") where the phrase names one,
+    alone or against the article's date ("the end of this month", "the end of the second
+    quarter of 2011" and "June 2011" agree; so do "by 2019", "the end of 2019" and, in a 2019
+    article, "by the end of the year"); else the phrase itself ("mid-2013", "for some time")."""
+    said = _norm(found.group())
+    year, month = (int(today[:4]), int(today[5:7])) if today else (None, None)
+    if found.group("quarter"):
+        which = found.group("quarter").lower()
+        if which in _QUARTER_ENDS:
+            given = found.group("quarter_year")
+            if given or year:
+                return f"{given or year}-{_QUARTER_ENDS[which]:02d}"
+            return said
+        if year and month:  # this, current or next quarter: its last month
+            end = (month + 2) // 3 * 3
+            return _month_after(year, end, 3 if which == "next" else 0)
+        return said
+    if found.group("year"):
+        qualifier = (found.group("qualifier") or "").lower().removeprefix("the ").strip()
+        if found.group("month"):
+            number = _MONTH_NUMBERS[found.group("month").lower()]
+            if qualifier in ("", "end of"):
+                return f"{found.group('year')}-{number:02d}"
+            return said
+        if qualifier in ("", "end of"):
+            return f"{found.group('year')}-12"
+        return f"{qualifier.replace(' of', '')} {found.group('year')}"
+    if found.group("unit") and year and month:
+        which = (found.group("which") or found.group("bare")).lower()
+        edge = (found.group("edge") or "").lower()
+        if edge == "middle":
+            return said
+        ahead = 1 if which == "next" else 0
+        if found.group("unit").lower() == "year":
+            return f"{year + ahead}-12"
+        return _month_after(year, month, ahead)
+    return said
+
+
 _REVERSAL = re.compile(
     r"\b(?:no longer|not (?:go ahead|proceed)|will not (?:now|after all)"
     r"|(?:dropp|scrapp|shelv|abandon|revers|withdr[ae]w|cancel+|rescind|call(?:ed)? off"
@@ -670,12 +799,22 @@ def facts(mention: Mention) -> dict[str, frozenset[str]]:
     condition."""
     text = " ".join(filter(None, (mention.commitment, mention.evidence or "")))
     text = _STEP.sub(" ", text)
-    condition = _norm(mention.condition) if mention.condition else ""
+    # the condition the brief gives, else one the commitment states after what it commits to;
+    # compared by its words, so "until the bridge opens." and "until the bridge opens" agree
+    said = _CONDITION.search(main_clause(mention.commitment))
+    stated = mention.condition or (said.group() if said else "")
+    condition = " ".join(sorted(plain_words(stated)))
     return {
         "amount": frozenset(_norm(m.group()) for m in _AMOUNT.finditer(text)),
-        "date": frozenset(_norm(m.group()) for m in _WHEN.finditer(text)),
+        "date": date_terms(text, mention.date),
         "condition": frozenset([condition]) if condition else frozenset(),
     }
+
+
+def date_terms(text: str, today: str | None) -> frozenset[str]:
+    """The dates and vague horizons ``text`` states, as values to compare (:func:`date_term`),
+    relative ones against ``today`` (the article's date, ISO) when it is known."""
+    return frozenset(date_term(found, today) for found in _WHEN.finditer(text))
 
 
 def is_reversal(mention: Mention) -> bool:
@@ -815,7 +954,7 @@ def thread_all(
     threads = []
     for indices in grouped.values():
         own = [mentions[i] for i in indices]
-        for members in thread_mentions(own, make([m.commitment for m in own]), limit):
+        for members in thread_mentions(own, make([compared(m) for m in own]), limit):
             flag_changes(own, members)
             threads.append([indices[i] for i in members])
     return threads
@@ -839,7 +978,7 @@ def build(
     for key, own in grouped.items():
         if not _actor_matches(actors[key], actor):
             continue
-        threads = thread_mentions(own, make([m.commitment for m in own]), limit)
+        threads = thread_mentions(own, make([compared(m) for m in own]), limit)
         docs = []
         for members in threads:
             flag_changes(own, members)

@@ -35,7 +35,8 @@ THREADS = {
     "reinvest": "reinvesting principal payments and rolling over maturing securities",
     "maturity": "the maturity extension programme",
 }
-_DISSENT = re.compile(r"\b(who|he|she) (would have |had )?(preferred|believed|does not|did not)"
+_DISSENT = re.compile(r"\b(who|he|she) (would have |had )?"
+                      r"(preferred|believed|does not|did not|opposed)"
                       r"|^Voting against|\bdid not believe\b|\bdissent", re.I)  # fmt: skip
 _CUE = re.compile(r"\b(will|decided|intends|anticipates?|expects|is maintaining|maintaining its"
                   r"|stands ready|is prepared|agreed|reaffirmed|continues to purchase"
@@ -70,8 +71,8 @@ def thread_of(flat: str) -> str | None:
         return "rate_guidance"
     if re.search(r"reinvest|rolling over", flat, re.I):
         return "reinvest"
-    if re.search(r"average maturity", flat, re.I):
-        return "maturity"
+    if re.search(r"average maturity", flat, re.I) and not re.search(r"purchase .*\$\d", flat):
+        return "maturity"  # a new purchase at a stated pace, even when it follows it, is not
     if re.search(r"purchas", flat, re.I) and re.search(r"securities|agency|asset", flat, re.I):
         return "purchases" if re.search(r"\$\d|pace of", flat) else "purchase_review"
     if re.search(r"target (range )?for the federal funds rate", flat) and re.search(
@@ -126,7 +127,10 @@ def terms_of(thread: str, flat: str) -> str:
         )
         until = ", until normalization under way" if "normalization" in flat else ""
         return kind + until
-    return ", ".join(amounts) if amounts else "no amount stated"
+    stated = ", ".join(amounts) if amounts else "no amount stated"
+    if thread == "maturity" and (horizon := re.search(r"through the end of the year", flat)):
+        return f"{stated}, {horizon.group()}"  # the programme's end date, when one is said
+    return stated
 
 
 def label(clone: Path) -> dict:
@@ -139,7 +143,8 @@ def label(clone: Path) -> dict:
     statements, last, now = [], {}, {}
     for path in sorted(names.split()):
         stem = Path(path).stem
-        if not path.endswith(".txt") or not "2008" <= stem[:4] <= "2016":
+        # statements/20080916.xt is a statement whose name lost a letter upstream
+        if not path.endswith((".txt", ".xt")) or not "2008" <= stem[:4] <= "2016":
             continue
         data = subprocess.run(
             ["git", f"--git-dir={clone}", "show", f"{COMMIT}:{path}"],

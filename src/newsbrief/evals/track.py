@@ -105,9 +105,20 @@ def _gold_keys(labels: dict[str, Any]) -> list[tuple[str, int]]:
     return [(s["id"], p["start"]) for s in labels["statements"] for p in s["pledges"]]
 
 
-def _gold_maps(labels: dict[str, Any]) -> tuple[dict[Any, str], dict[Any, bool]]:
+Years = tuple[str, str] | None  # the first and last year scored (inclusive); None: every year
+
+
+def in_years(statement_id: str, years: Years) -> bool:
+    return years is None or years[0] <= statement_id[:4] <= years[1]
+
+
+def _gold_maps(
+    labels: dict[str, Any], years: Years = None
+) -> tuple[dict[Any, str], dict[Any, bool]]:
     threads, changed = {}, {}
     for statement in labels["statements"]:
+        if not in_years(statement["id"], years):
+            continue
         for pledge in statement["pledges"]:
             key = (statement["id"], pledge["start"])
             threads[key], changed[key] = pledge["thread"], pledge["changed"]
@@ -115,16 +126,23 @@ def _gold_maps(labels: dict[str, Any]) -> tuple[dict[Any, str], dict[Any, bool]]
 
 
 def score_given_gold(
-    labels: dict[str, Any], texts: Mapping[str, str], similarity: str, threshold: float
+    labels: dict[str, Any],
+    texts: Mapping[str, str],
+    similarity: str,
+    threshold: float,
+    years: Years = None,
 ) -> dict[str, Any]:
+    """Threads of every labelled pledge (all years, in time order, as a tracker over the whole
+    archive would build them), scored over the pledges of ``years`` alone."""
     mentions = gold_mentions(labels, texts)
     threads = thread_all(mentions, similarity, threshold)
     keys = _gold_keys(labels)
+    gold_threads, gold_changed = _gold_maps(labels, years)
     system = {keys[i]: n for n, members in enumerate(threads) for i in members}
-    gold_threads, gold_changed = _gold_maps(labels)
-    flagged = {keys[i]: bool(m.changed) for i, m in enumerate(mentions)}
+    system = {key: n for key, n in system.items() if key in gold_threads}
+    flagged = {keys[i]: bool(m.changed) for i, m in enumerate(mentions) if keys[i] in gold_threads}
     return {
-        "pledges": len(mentions),
+        "pledges": len(gold_threads),
         "gold_threads": len(set(gold_threads.values())),
         "threads": len(threads),
         "bcubed": bcubed(gold_threads, system).to_dict(),
@@ -170,9 +188,15 @@ def score_end_to_end(
     texts: Mapping[str, str],
     mentions: list[Mention],
     threads: list[list[int]],
+    years: Years = None,
 ) -> dict[str, Any]:
-    """Scores of threads already built over a results file's mentions (one actor's or all)."""
-    matched = match_mentions(labels, texts, mentions)
+    """Scores of threads already built over a results file's mentions (one actor's or all),
+    over the labelled pledges of ``years`` alone."""
+    matched = {
+        index: key
+        for index, key in match_mentions(labels, texts, mentions).items()
+        if in_years(key[0], years)
+    }
     thread_of = {i: n for n, members in enumerate(threads) for i in members}
     system: dict[Any, Any] = {}
     flagged: dict[Any, bool] = {}
@@ -181,7 +205,7 @@ def score_end_to_end(
         if key not in system and index in thread_of:
             system[key] = thread_of[index]
             flagged[key] = bool(mentions[index].changed)
-    gold_threads, gold_changed = _gold_maps(labels)
+    gold_threads, gold_changed = _gold_maps(labels, years)
     for key in gold_threads:
         system.setdefault(key, ("unmatched", key))
     return {
