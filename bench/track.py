@@ -225,7 +225,7 @@ def model_pairs(labels: dict[str, Any], texts: dict[str, str], count: int) -> No
     itself on the same pairs (0.5: no better than chance)."""
     from llama_cpp import Llama
 
-    from newsbrief.llm import embedded_model_path
+    from newsbrief.brief.llm import embedded_model_path
 
     mentions = gold_mentions(labels, texts)
     keys = [(s["id"], p["start"], p["thread"]) for s in labels["statements"] for p in s["pledges"]]
