@@ -28,6 +28,7 @@ from newsbrief.base import jsonl_lines
 from newsbrief.brief import llm as llm_module
 from newsbrief.brief.llm import LLM
 from newsbrief.cli import app
+from newsbrief.errors import UsageError
 from newsbrief.ingest import MAX_ARTICLE_BYTES, Article, Unreadable, article_from_bytes
 from newsbrief.ingest import iter_articles as _iter_articles
 
@@ -443,6 +444,13 @@ def test_fuzz_a_batch_over_corrupted_input_finishes_with_every_good_record(
     folder = tmp_path_factory.mktemp("batch")
     path = _write(kind, entries, folder)
     out = folder / "r.jsonl"
+    if not any(True for _ in iter_articles([str(path)])):
+        # Nothing in it at all (every record cut to nothing): refused before any file is made,
+        # as the README says, never an empty run that looks like success.
+        with pytest.raises(UsageError, match="holds no article"):
+            batch.run([str(path)], out, llm=LLM(AutoProvider()), cache=False, log=False)
+        assert not good and not out.exists()
+        return
     counts = batch.run([str(path)], out, llm=LLM(AutoProvider()), cache=False, log=False)
     records = [json.loads(line) for line in jsonl_lines(out.read_text(encoding="utf-8"))]
     ok = {r["id"] for r in records if r["status"] == "ok"}
