@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import filelock
 
 from . import api, budget
-from .boilerplate import Boilerplate, site_of
 from .clean import CleanArticle, time_budget
+from .clean.boilerplate import Boilerplate, site_of
 from .config import Settings
 from .errors import (
     EXIT_RUNTIME,

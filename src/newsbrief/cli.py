@@ -425,7 +425,7 @@ def batch(
                 "boilerplate learning works with live requests on the threads engine",
                 "drop --engine/--via, or the boilerplate options",
             )
-        from .boilerplate import Boilerplate
+        from .clean.boilerplate import Boilerplate
 
         if save_boilerplate is not None and not save_boilerplate.parent.is_dir():
             raise UsageError(f"--save-boilerplate {save_boilerplate}: no such folder",
