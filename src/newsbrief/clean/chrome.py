@@ -372,12 +372,17 @@ _REASONS = [
 ]  # fmt: skip
 
 
-@lru_cache(maxsize=4096)  # a site's chrome lines repeat from article to article
 def chrome_reason(line: str, options: CleanOptions = DEFAULT) -> str:
     """What kind of site furniture a chrome line is ("share or follow row", "breadcrumb",
-    ...), or "site label" for the rest (reading time, ad breaks, toolbars, labels)."""
+    ...), or "site label" for the rest (reading time, ad breaks, toolbars, labels), read from
+    its first ``reason_max_chars``."""
+    return _reason(line[: options.reason_max_chars])
+
+
+@lru_cache(maxsize=4096)  # a site's chrome lines repeat from article to article
+def _reason(start: str) -> str:
     for reason, pattern in _REASONS:
-        if pattern.search(line[: options.reason_max_chars]):
+        if pattern.search(start):
             return reason
     return "site label"
 

@@ -8,6 +8,7 @@ stored cleaning result and every benchmark number in the README was made with it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class CleanOptions:
     # letters starts too many compounds ("eyepatches", "lawmaker") to count.
     glue_short_part_min_zipf: float = 4.0
 
-    @property
+    @cached_property
     def glue_lowest_part_zipf(self) -> float:
         """The rarest a part of a glued token may be, whatever the other part is."""
         return min(self.glue_part_min_zipf, self.glue_function_part_min_zipf)

@@ -190,11 +190,11 @@ def _glued(
     lefts = _run_before(text[max(0, start - 80) : start], _WORDISH)
     right = _WORDISH_RUN.match(text, end, end + 80)
     rights = right.group() if right else ""
-    first, last = mark.split(" ")[0], mark.split(" ")[-1]
     # The word as it stands must be unknown: "MacBook", "iPhone", "Nationally" are words.
     if " " not in mark:
         as_written = [lefts + mark + rights]
     else:  # either side of a phrase may happen to make a word ("Hubers"); one must not
+        first, last = mark.partition(" ")[0], mark.rpartition(" ")[2]
         as_written = [w for w in ((lefts + first) * glued_left, (last + rights) * glued_right)]
     unknown = any(
         zipf(_POSSESSIVE.sub("", w).lower()) < options.watermark_word_max_zipf
