@@ -24,7 +24,7 @@ from pathlib import Path
 
 from _valid import Checks
 
-from newsbrief import attribution
+from newsbrief.brief.rules import attribution
 from newsbrief.evals import polnear
 
 # Articles per split in PolNeAR 1.0.0 (one annotation each counted).

@@ -5,7 +5,7 @@ timed on its own:
 
 - ``clean``: ``clean_article`` once;
 - ``extract``: the sentence, person and quote finders the strategies share
-  (``extract.split_sentences``, ``extract.specialists`` and each person's quotes) over the
+  (``split_sentences``, ``specialists`` and each person's quotes) over the
   case's raw text, whatever cleaning would have left of it: they must be linear on any input;
 - ``floor``: the whole batch path of one article on the default strategy (``Batch.process``:
   cleaning, the input-size budget, parsing, claims, grounding), with the batch's budgets: an
@@ -41,7 +41,9 @@ from collections.abc import Callable
 
 from _valid import Checks
 
-from newsbrief import api, batch, extract
+from newsbrief import api, batch
+from newsbrief.brief.rules.experts import as_expert, specialists
+from newsbrief.brief.rules.sentences import split_sentences
 from newsbrief.clean import clean_article
 from newsbrief.config import resolve_settings
 from newsbrief.ingest import Article
@@ -156,9 +158,9 @@ def clean_stage(raw: str, kind: str) -> str:
 
 
 def extract_stage(raw: str, kind: str) -> str:
-    sentences = extract.split_sentences(raw)
-    people = extract.specialists(raw)
-    experts = [extract.as_expert(person, raw) for person in people]
+    sentences = split_sentences(raw)
+    people = specialists(raw)
+    experts = [as_expert(person, raw) for person in people]
     return f"{len(sentences):,} sentences, {len(people)} people, {sum(map(bool, experts))} experts"
 
 

@@ -29,9 +29,9 @@ from _valid import Checks  # noqa: E402
 from tests.fault_server import fault_server  # noqa: E402
 
 from newsbrief import api  # noqa: E402
+from newsbrief.brief.llm import LLM, build_provider  # noqa: E402
 from newsbrief.config import resolve_settings  # noqa: E402
 from newsbrief.errors import NewsbriefError  # noqa: E402
-from newsbrief.llm import LLM, build_provider  # noqa: E402
 from newsbrief.retry import RetryPolicy  # noqa: E402
 
 POLICY = RetryPolicy(attempts=10, initial=0.01, maximum=0.2, total=10.0)

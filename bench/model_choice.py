@@ -34,9 +34,11 @@ from typing import Any
 
 from _valid import Checks, fixtures_for
 
-from newsbrief import api, attribution, claims, floor
+from newsbrief import api
+from newsbrief.brief.llm import _load_llama, embedded_model_path
+from newsbrief.brief.rules import attribution, claims
+from newsbrief.brief.strategies import floor
 from newsbrief.evals.scorers import Output, pledges_f1, positions_f1, prf
-from newsbrief.llm import _load_llama, embedded_model_path
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY_IDS = ("000_seed_china_belarus", "07_election_promises", "10_farm_subsidies")

@@ -35,7 +35,24 @@ from pathlib import Path
 
 from _valid import Checks, fixtures_for
 
-from newsbrief import api, attribution, claims, extract, floor
+from newsbrief import api
+from newsbrief.brief.prompts import Select, load_prompt
+from newsbrief.brief.rules import attribution, claims
+from newsbrief.brief.rules.actors import actor_candidates
+from newsbrief.brief.rules.experts import expert_quotes, introduced_people, person_quotes
+from newsbrief.brief.rules.sentences import (
+    body_sentences,
+    cue_pattern,
+    lead_summary,
+    summary_candidates,
+)
+from newsbrief.brief.rules.statements import (
+    commitment_options,
+    stance_options,
+    statement_of,
+    topic_of,
+)
+from newsbrief.brief.strategies.focused import selected_sentences
 from newsbrief.evals.dataset import Fixture
 from newsbrief.evals.scorers import (
     Output,
@@ -45,27 +62,25 @@ from newsbrief.evals.scorers import (
     prf,
     quote_match,
 )
-from newsbrief.prompts import Select, load_prompt
-from newsbrief.strategies.focused import selected_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY_IDS = ("000_seed_china_belarus", "07_election_promises", "17_science_find")
 
 
 def _options(sentence: str, select: Select, part: str) -> tuple[list[str], list[str]]:
-    cues = extract.cue_pattern(select.all_cues)
+    cues = cue_pattern(select.all_cues)
     first = cues.search(sentence)
-    actors = extract.actor_candidates(sentence, first.start() if first else None)
+    actors = actor_candidates(sentence, first.start() if first else None)
     if part == "pledges":
-        return actors, extract.commitment_options(sentence, cues)
-    return actors, extract.stance_options(sentence, cues)
+        return actors, commitment_options(sentence, cues)
+    return actors, stance_options(sentence, cues)
 
 
 def _item(part: str, actor: str, clause: str, sentence: str) -> dict[str, str]:
     if part == "pledges":
         return {"actor": actor, "commitment": clause}
-    return {"actor": actor, "topic": extract.topic_of(clause),
-            "statement": extract.statement_of(sentence, clause)}  # fmt: skip
+    return {"actor": actor, "topic": topic_of(clause),
+            "statement": statement_of(sentence, clause)}  # fmt: skip
 
 
 def reach(fixtures: list[Fixture], prompt_ref: str) -> dict[str, object]:
@@ -114,22 +129,22 @@ def reach(fixtures: list[Fixture], prompt_ref: str) -> dict[str, object]:
             attributed[part]["gold"] += len(getattr(fixture.labels, part))
         choose = tasks["summary"].choose
         assert choose is not None
-        sentences = floor.body_sentences(cleaned)
-        candidates = extract.summary_candidates(
+        sentences = body_sentences(cleaned)
+        candidates = summary_candidates(
             sentences, cleaned.title, lead=choose.lead, limit=choose.candidates
         )
         picks = [
             key_facts(fixture.labels, _summary(" ".join(c), text)).value or 0.0
             for c in itertools.combinations(candidates, min(choose.pick, len(candidates)))
         ]
-        lead.append(key_facts(fixture.labels, _summary(floor.lead_summary(cleaned), text)).value)
+        lead.append(key_facts(fixture.labels, _summary(lead_summary(cleaned), text)).value)
         best.append(max(picks, default=0.0))
         any_pick.append(statistics.mean(picks) if picks else 0.0)
-        people = {p.name: p for p in extract.introduced_people(text)}
+        people = {p.name: p for p in introduced_people(text)}
         given = [
             {"name": g.name, "quotes": [q.model_dump() for q in (
-                extract.person_quotes(g.name, text, people[g.name].at) if g.name in people
-                else extract.expert_quotes(g.name, text))]}
+                person_quotes(g.name, text, people[g.name].at) if g.name in people
+                else expert_quotes(g.name, text))]}
             for g in fixture.labels.quoted_experts
         ]  # fmt: skip
         scored_quotes = quotes(fixture.labels, Output(brief={"quoted_experts": given}, source=text))

@@ -131,8 +131,8 @@ def main() -> None:
 
 
 def measure(article: str, rounds: int) -> None:
+    from newsbrief.brief.llm import LLM, LocalProvider, build_provider
     from newsbrief.config import resolve_settings
-    from newsbrief.llm import LLM, LocalProvider, build_provider
 
     started = time.perf_counter()
     provider = build_provider(resolve_settings(model="local"))

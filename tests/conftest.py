@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from openai.types.chat import ChatCompletion
 
-from newsbrief import llm as llm_module
+from newsbrief.brief import llm as llm_module
 from newsbrief.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,7 +177,8 @@ def brief2_default(monkeypatch: pytest.MonkeyPatch) -> None:
     tested in test_strategy.py."""
     from newsbrief import base
 
-    monkeypatch.setitem(base.DEFAULT_PROMPTS, "focused", "brief@2")
+    focused = base.strategy_specs()["focused"]._replace(default_prompt="brief@2")
+    monkeypatch.setitem(base.strategy_specs(), "focused", focused)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsbrief.attribution import (
+from newsbrief.brief.rules.attribution import (
     MAX_BLOCK,
     Attribution,
     Span,

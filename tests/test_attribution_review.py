@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from newsbrief import api, attribution, batch, claims
+from newsbrief import api, batch
 from newsbrief.base import jsonl_lines
+from newsbrief.brief.grounding import locate
+from newsbrief.brief.llm import LLM
+from newsbrief.brief.rules import attribution, claims
+from newsbrief.brief.strategies.floor import floor_brief
 from newsbrief.clean import clean_article
 from newsbrief.errors import ConfigError, InputError
 from newsbrief.evals import polnear
-from newsbrief.floor import floor_brief
-from newsbrief.grounding import locate
-from newsbrief.llm import LLM
 from tests.test_readers_hardening import AutoProvider
 
 

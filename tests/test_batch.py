@@ -525,15 +525,15 @@ def test_the_end_table_names_the_failed_ids_and_how_to_redo_them(tmp_path: Path)
 def test_the_progress_lines_fit_80_columns() -> None:
     from rich.console import Console
 
-    from newsbrief.cli import _BatchView
+    from newsbrief.progress import BatchProgress
 
     counts = batch.Counts(done=123_456, failed=12_345, cached=99_999, resumed=54_321,
                           tokens=987_654_321, total=250_000)  # fmt: skip
     counts.started -= 3600
-    plain = _BatchView.plain(counts)
+    plain = BatchProgress.plain(counts)
     assert len(plain) <= 80 and "ETA" in plain and "189,801" not in plain, plain
     out = io.StringIO()
-    view = _BatchView(quiet=False)
+    view = BatchProgress(quiet=False)
     view.console = Console(file=out, width=80, force_terminal=True, color_system=None)
     view.live = True
     with view:

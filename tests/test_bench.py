@@ -45,6 +45,7 @@ TINY = {
     "reach.py": r"pledges reachable: \d+ of \d+ gold \(recall \d\.\d{3}\)",
     "summarize_local.py": r"overhead ratio newsbrief/raw: median \d+\.\d{3}",
     "track.py": r"2000 records, \d+ pledges: [\d.]+ s, peak RSS \d+ MB",
+    "warc.py": r"libraries, \d+ records: fastwarc [\d,]+ records/s  warcio [\d,]+ records/s",
 }
 SLOW = {"long_article.py", "summarize_local.py", "model_choice.py"}  # they run the embedded model
 

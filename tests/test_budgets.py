@@ -14,7 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from newsbrief import api, batch, budget, extract
+from newsbrief import api, batch, budget
+from newsbrief.brief.rules import experts as expert_rules
+from newsbrief.brief.rules.experts import Introduced, expert_quotes, specialists
+from newsbrief.brief.rules.sentences import split_sentences
 from newsbrief.cli import app
 from newsbrief.errors import InputError, TimeBudgetError
 
@@ -95,13 +98,13 @@ def test_the_article_budget_covers_the_stages_after_cleaning(
     # short article is well inside its budget, the long one (9,000 characters) over it.
     now = [0.0]
     monkeypatch.setattr(budget, "_monotonic", lambda: now[0])
-    finder = extract.specialists
+    finder = specialists
 
-    def slow_specialists(text: str) -> list[extract.Introduced]:
+    def slow_specialists(text: str) -> list[Introduced]:
         now[0] += len(text) / 1000
         return finder(text)
 
-    monkeypatch.setattr(extract, "specialists", slow_specialists)
+    monkeypatch.setattr(expert_rules, "specialists", slow_specialists)
     monkeypatch.setenv("NEWSBRIEF_ARTICLE_BUDGET", "8")
     out = tmp_path / "out.jsonl"
     counts = batch.run([str(folder / "short.txt"), str(folder / "long.txt")], out)
@@ -152,14 +155,14 @@ def test_the_finders_read_any_long_run_once(unit: str, repeat: int) -> None:
     # pieces); a linear one milliseconds. What is asserted is what they find.
     blob = unit * repeat
     text = f"The council said it will publish the key. {blob}.\n\n{ARTICLE}"
-    assert "Ana Ruiz" in [p.name for p in extract.specialists(text)]
-    assert extract.expert_quotes("Ana Ruiz", text)
-    assert len(extract.split_sentences(text)) >= 3
+    assert "Ana Ruiz" in [p.name for p in specialists(text)]
+    assert expert_quotes("Ana Ruiz", text)
+    assert len(split_sentences(text)) >= 3
 
 
 def test_one_1_mb_sentence_is_read_once() -> None:
     words = ["the", "council", "said", "Smith", "will", '"we', 'will"', "Dr.", "according", "to"]
     sentence = " ".join(words[n % len(words)] for n in range(110_000))  # ~1 MB, no full stop
     text = f"{ARTICLE}\n\n{sentence}"
-    assert "Ana Ruiz" in [p.name for p in extract.specialists(text)]
-    assert sum(len(s) for s in extract.split_sentences(text)) >= len(sentence)
+    assert "Ana Ruiz" in [p.name for p in specialists(text)]
+    assert sum(len(s) for s in split_sentences(text)) >= len(sentence)

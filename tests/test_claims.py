@@ -1,4 +1,4 @@
-"""Pledges and positions read from the parse and the attributions (newsbrief.claims).
+"""Pledges and positions read from the parse and the attributions (newsbrief.brief.rules.claims).
 
 Every text here is invented for the test (people, bodies and places included).
 """
@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsbrief import attribution, claims
-from newsbrief.attribution import Analysis
+from newsbrief.brief.rules import attribution, claims
+from newsbrief.brief.rules.attribution import Analysis
+from newsbrief.brief.schemas import Pledge, Position
+from newsbrief.brief.strategies.floor import floor_brief
 from newsbrief.clean import clean_article
-from newsbrief.floor import floor_brief
-from newsbrief.schemas import Pledge, Position
 
 
 def analysed(text: str) -> Analysis:

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from newsbrief import cli
+from newsbrief import cli, terminal
+from newsbrief.brief.schemas import schema_text
 from newsbrief.cli import app
 from newsbrief.errors import NewsbriefError
-from newsbrief.schemas import schema_text
 from newsbrief.store import Store
 
 from .conftest import NAMES, ROOT, SUMMARY, FakeProvider
@@ -51,10 +51,10 @@ def test_help_names_arguments_and_option_values_plainly() -> None:
 def test_debug_is_accepted_after_the_subcommand(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    assert cli.global_flags_first(["summarize", "a.txt", "--debug"]) == [
+    assert terminal.global_flags_first(["summarize", "a.txt", "--debug"]) == [
         "--debug", "summarize", "a.txt"]  # fmt: skip
-    assert cli.global_flags_first(["clean", "--", "--debug"]) == ["clean", "--", "--debug"]
-    assert cli.global_flags_first(["models"]) == ["models"]
+    assert terminal.global_flags_first(["clean", "--", "--debug"]) == ["clean", "--", "--debug"]
+    assert terminal.global_flags_first(["models"]) == ["models"]
     missing = str(tmp_path / "missing.txt")
     monkeypatch.setattr(cli, "_state", {"debug": False})  # --debug sets it: not for later tests
     monkeypatch.setattr(sys, "argv", ["newsbrief", "clean", missing, "--debug"])

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from newsbrief.brief.grounding import is_grounded, normalize
 from newsbrief.clean import clean_article
 from newsbrief.errors import InputError
 from newsbrief.evals.dataset import Fixture, default_articles_dir, load_fixture, load_fixtures
-from newsbrief.grounding import is_grounded, normalize
 from newsbrief.ingest import read_source
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,7 +3,6 @@ headless Chromium)."""
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -19,6 +18,8 @@ from newsbrief.cli import app
 from newsbrief.errors import EXIT_GATE
 from newsbrief.evals import compare, report, runner
 from newsbrief.evals.dataset import Labels, load_fixtures
+from newsbrief.evals.runfile import Item, Run, ScoreEntry
+from newsbrief.evals.scorers import SCORES
 
 from .fault_server import FaultServer, fault_server
 
@@ -40,14 +41,23 @@ def server() -> Iterator[FaultServer]:
         yield state
 
 
-def make_run(server: FaultServer, fixtures: Path, repeats: int = 1) -> dict[str, Any]:
+def make_run(server: FaultServer, fixtures: Path, repeats: int = 1) -> Run:
     return runner.run_eval(
         prompt="brief@2", model="openai:fault", base_url=server.base_url, mode="json_schema",
         repeats=repeats, fixtures_dirs=[fixtures],
     )  # fmt: skip
 
 
-def gold_run(fixtures: Path) -> dict[str, Any]:
+def a_run(items: list[Item], **fields: Any) -> Run:
+    """A run made here, not by ``run_eval``: its header filled in, its summary from its items."""
+    header = {"newsbrief_version": "test", "created": "2026-12-06T00:00:00Z", "prompt": "gold@1",
+              "prompt_sha256": "0" * 64, "model": "labels", "repeats": 1,
+              "fixtures": sorted({i.id for i in items}), "seconds": 0.0,
+              "summary": runner.aggregate(items)}  # fmt: skip
+    return Run(**{**header, **fields}, items=items)
+
+
+def gold_run(fixtures: Path) -> Run:
     """A run whose briefs are the gold labels themselves (every list score 1.0)."""
     items = []
     for fixture in load_fixtures([fixtures]):
@@ -63,25 +73,28 @@ def gold_run(fixtures: Path) -> dict[str, Any]:
         }  # fmt: skip
         for expert in brief["quoted_experts"]:
             expert.pop("aliases")
-        items.append({"id": fixture.id, "repeat": 0, "source_text": text, "brief": brief,
-                      "meta": {}, "error": None, "scores": []})  # fmt: skip
-    run = {"version": 1, "prompt": "gold@1", "model": "labels", "items": items}
-    return runner.replay(run, [fixtures])
+        items.append(Item(id=fixture.id, repeat=0, source_text=text, brief=brief, meta={},
+                          error=None, scores=[]))  # fmt: skip
+    return runner.replay(a_run(items), [fixtures])
 
 
 def test_a_run_scores_every_fixture_and_replays_identically(
     server: FaultServer, fixtures: Path, tmp_path: Path
 ) -> None:
     run = make_run(server, fixtures, repeats=2)
-    assert [(i["id"], i["repeat"]) for i in run["items"]] == [(n, r) for n in PICK for r in (0, 1)]
-    assert run["prompt"] == "brief@2" and len(run["prompt_sha256"]) == 64
-    assert run["summary"]["schema_valid"]["mean"] == 1.0
-    assert {"micro_precision", "micro_recall", "micro_f1"} <= set(run["summary"]["pledges"])
+    assert [(i.id, i.repeat) for i in run.items] == [(n, r) for n in PICK for r in (0, 1)]
+    assert run.prompt == "brief@2" and len(run.prompt_sha256) == 64
+    assert run.scores()["schema_valid"].mean == 1.0
+    pledges = run.scores()["pledges"]
+    assert None not in (pledges.micro_precision, pledges.micro_recall, pledges.micro_f1)
     path = tmp_path / "run.json"
     runner.save_run(run, path)
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    assert stored["version"] == runner.RUN_VERSION
+    assert {"micro_precision", "micro_recall", "micro_f1"} <= set(stored["summary"]["pledges"])
     again = runner.replay(runner.load_run(path), [fixtures])
-    assert again["summary"] == run["summary"]
-    assert [i["scores"] for i in again["items"]] == [i["scores"] for i in run["items"]]
+    assert again.summary == run.summary
+    assert [i.scores for i in again.items] == [i.scores for i in run.items]
 
 
 def test_the_bootstrap_ci_of_identical_runs_is_zero() -> None:
@@ -111,17 +124,20 @@ def test_a_better_run_passes_the_gate_and_a_worse_one_fails(
 
 def test_hard_gates_catch_leaks_invalid_briefs_and_new_ungrounded_quotes(fixtures: Path) -> None:
     gold = gold_run(fixtures)
-    bad = copy.deepcopy(gold)
-    first, second = bad["items"][0], bad["items"][1]
-    first["brief"]["summary"] += " Harbour Daily reports more."
-    first["source_text"] = (ROOT / "evals/fixtures/22_strike_noisy/article.txt").read_text()
-    second["brief"] = None
-    second["error"] = "no valid reply"
-    third = bad["items"][3]
-    third["brief"]["quoted_experts"][0]["quotes"].append({"text": "Invented words.",
-                                                          "kind": "direct"})  # fmt: skip
-    bad["items"][0] = {**first, "id": "22_strike_noisy"}  # the leak belongs to that fixture
-    bad["items"][3] = {**third, "id": "02_rate_decision"}
+    bad = gold.model_copy(deep=True)
+    first, second = bad.items[0], bad.items[1]
+    assert first.brief is not None
+    first.brief["summary"] += " Harbour Daily reports more."
+    first.source_text = (ROOT / "evals/fixtures/22_strike_noisy/article.txt").read_text()
+    second.brief = None
+    second.error = "no valid reply"
+    third = bad.items[3]
+    assert third.brief is not None
+    third.brief["quoted_experts"][0]["quotes"].append({"text": "Invented words.",
+                                                       "kind": "direct"})  # fmt: skip
+    # The leak belongs to that fixture.
+    bad.items[0] = first.model_copy(update={"id": "22_strike_noisy"})
+    bad.items[3] = third.model_copy(update={"id": "02_rate_decision"})
     result = compare.compare(gold, runner.replay(bad, [fixtures]))
     hard = {g["gate"]: g for g in result.hard}
     assert not hard["schema valid 100%"]["ok"]
@@ -161,15 +177,17 @@ def test_compare_refuses_runs_of_different_fixture_sets_unless_asked(
     full, part = tmp_path / "full.json", tmp_path / "part.json"
     run = make_run(server, fixtures)
     runner.save_run(run, full)
-    dropped = run["fixtures"][0]
+    dropped = run.fixtures[0]
 
-    def kept(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [i for i in items if i["id"] != dropped]
+    def kept(items: list[Item]) -> list[Item]:
+        return [i for i in items if i.id != dropped]
 
-    floor = {**run["floor"], "items": kept(run["floor"]["items"])}
+    assert run.floor is not None
+    floor = run.floor.model_copy(update={"items": kept(run.floor.items)})
     runner.save_run(
-        {**run, "fixtures": run["fixtures"][1:], "items": kept(run["items"]), "floor": floor}, part
-    )
+        run.model_copy(update={"fixtures": run.fixtures[1:], "items": kept(run.items),
+                               "floor": floor}), part
+    )  # fmt: skip
     result = CliRunner().invoke(app, ["eval", "compare", str(full), str(part)])
     assert result.exit_code == 2, result.output
     assert f"different fixture sets (only A has {dropped})" in result.output
@@ -181,13 +199,15 @@ def test_compare_refuses_runs_of_different_fixture_sets_unless_asked(
     assert json.loads(full.read_text())["strategy"] == "focused"
 
 
-def marked_runs(fixtures: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Labels]]:
+def marked_runs(fixtures: Path) -> tuple[Run, Run, dict[str, Labels]]:
     """The gold run (A), and B: the first fixture's pledges emptied, an invented pledge added to
     the second's."""
     gold = gold_run(fixtures)
-    worse = copy.deepcopy(gold)
-    worse["items"][0]["brief"]["pledges"] = []
-    worse["items"][1]["brief"]["pledges"].append(
+    worse = gold.model_copy(deep=True)
+    emptied, padded = worse.items[0].brief, worse.items[1].brief
+    assert emptied is not None and padded is not None
+    emptied["pledges"] = []
+    padded["pledges"].append(
         {"actor": "The moon", "commitment": "orbit faster", "condition": None, "evidence": ""}
     )
     worse = runner.replay(worse, [fixtures])
@@ -196,7 +216,7 @@ def marked_runs(fixtures: Path) -> tuple[dict[str, Any], dict[str, Any], dict[st
 
 def test_the_reports_mark_matched_missed_and_extra_items_per_fixture(fixtures: Path) -> None:
     gold, worse, labels = marked_runs(fixtures)
-    emptied, padded = (worse["items"][i]["id"] for i in (0, 1))
+    emptied, padded = (worse.items[i].id for i in (0, 1))
     wanted = {key: len(labels[key].pledges) for key in (emptied, padded)}
     assert wanted[emptied] >= 1
     comparison = compare.compare(gold, worse)
@@ -272,7 +292,7 @@ def test_the_html_report_in_headless_chromium(fixtures: Path, tmp_path: Path) ->
 
 
 def test_the_judge_scores_key_facts_and_caches_its_answers(fixtures: Path) -> None:
-    from newsbrief.llm import LLM
+    from newsbrief.brief.llm import LLM
 
     from .conftest import FakeProvider
 
@@ -285,12 +305,13 @@ def test_the_judge_scores_key_facts_and_caches_its_answers(fixtures: Path) -> No
     first = provider.requests[0]["messages"]
     assert "Fact:" in first[-1]["content"] and first[0]["role"] == "system"
     assert provider.requests[0]["temperature"] == 0.0
-    items = judged["items"] + judged["floor"]["items"]
-    scores = [s for i in items for s in i["scores"] if s["name"] == "key_facts_judge"]
-    assert len(scores) == 2 * len(PICK) and sum(s["tp"] for s in scores) == facts
+    assert judged.floor is not None
+    items = judged.items + judged.floor.items
+    scores = [s for i in items for s in i.scores if s.name == "key_facts_judge"]
+    assert len(scores) == 2 * len(PICK) and sum(s.tp for s in scores) == facts
     again = runner.replay(gold, [fixtures], judge="fake:judge", judge_llm=LLM(provider))
     assert len(provider.requests) == 2 * facts, "the second replay is served from the cache"
-    assert again["summary"]["key_facts_judge"] == judged["summary"]["key_facts_judge"]
+    assert again.summary["key_facts_judge"] == judged.summary["key_facts_judge"]
     assert "key_facts_judge" in {f.name for f in compare.compare(judged, again).fields}
     assert "key_facts_judge" not in {f.name for f in compare.compare(gold, gold).fields}
 
@@ -313,11 +334,12 @@ def test_each_field_gets_one_of_four_verdicts(
     assert compare.field_verdict(low, high, 0.02) == verdict
 
 
-def _pledge_run(name: str, values: list[float]) -> dict[str, Any]:
-    items = [{"id": f"f{i}", "scores": [{"name": "pledges", "value": v},
-                                        {"name": "schema_valid", "value": 1.0}]}
+def _pledge_run(name: str, values: list[float]) -> Run:
+    items = [Item(id=f"f{i}", brief=None, meta={}, error=None,
+                  scores=[ScoreEntry(name="pledges", value=v, explanation=""),
+                          ScoreEntry(name="schema_valid", value=1.0, explanation="")])
              for i, v in enumerate(values)]  # fmt: skip
-    return {"version": runner.RUN_VERSION, "prompt": name, "model": "m", "items": items}
+    return a_run(items, prompt=name, model="m")
 
 
 def test_an_inconclusive_field_does_not_fail_the_gate_and_is_named() -> None:
@@ -338,11 +360,44 @@ def test_an_inconclusive_field_does_not_fail_the_gate_and_is_named() -> None:
 
 def test_the_compare_table_fits_80_columns_and_says_inconclusive(tmp_path: Path) -> None:
     a, b = tmp_path / "a.json", tmp_path / "b.json"
-    a.write_text(json.dumps(_pledge_run("a", [0.5] * 12)))
-    b.write_text(json.dumps(_pledge_run(
-        "b", [0.9, 0.1, 0.6, 0.4, 0.55, 0.45, 0.7, 0.3, 0.52, 0.5, 0.62, 0.4])))  # fmt: skip
+    a.write_text(_pledge_run("a", [0.5] * 12).dumps())
+    b.write_text(_pledge_run(
+        "b", [0.9, 0.1, 0.6, 0.4, 0.55, 0.45, 0.7, 0.3, 0.52, 0.5, 0.62, 0.4]).dumps())  # fmt: skip
     result = CliRunner().invoke(app, ["eval", "compare", str(a), str(b), "--gate"],
                                 env={"COLUMNS": "80"})  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "inconclusive" in result.output and "FAIL " not in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 80
+
+
+BASELINES = sorted((ROOT / "evals" / "baselines").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", BASELINES, ids=[p.name for p in BASELINES])
+def test_every_committed_baseline_loads_keeps_its_shape_and_replays(path: Path) -> None:
+    run = runner.load_run(path)
+    assert json.loads(run.dumps()) == json.loads(path.read_text(encoding="utf-8"))
+    if any(item.redacted for item in run.items):
+        return  # an external set's scores only: compared, never replayed
+    again = runner.replay(run, [ROOT / "evals" / "fixtures"])
+    declared = {spec.name for spec in SCORES if spec.name != "key_facts_judge"}  # no judge here
+    assert again.ids() == run.ids() and set(again.scores()) == declared
+    assert again.floor is not None or run.strategy == "floor"
+
+
+def test_a_run_file_that_is_not_one_says_what_is_wrong_in_one_line(tmp_path: Path) -> None:
+    from newsbrief.errors import InputError
+
+    good = json.loads((ROOT / "evals" / "baselines" / "floor@4.json").read_text("utf-8"))
+    cases = {
+        "version": ({**good, "version": 2}, "is not a version 1 run file (it says version 2)"),
+        "type": ({**good, "repeats": "twice"}, "run file: repeats: Input should be a valid"),
+        "unknown": ({**good, "colour": "blue"}, "run file: colour: Extra inputs are not"),
+        "missing": ({k: v for k, v in good.items() if k != "created"}, "created: Field required"),
+    }
+    for name, (data, said) in cases.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        with pytest.raises(InputError) as caught:
+            runner.load_run(path)
+        assert said in str(caught.value) and "\n" not in str(caught.value), name

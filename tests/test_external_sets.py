@@ -13,11 +13,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from newsbrief.brief.rules.sentences import split_sentences
 from newsbrief.cli import app
 from newsbrief.errors import InputError
 from newsbrief.evals import compare, runner
 from newsbrief.evals.dataset import load_fixtures
-from newsbrief.extract import split_sentences
 
 from .fault_server import FaultServer, fault_server
 
@@ -85,11 +85,11 @@ def test_a_run_on_an_external_set_keeps_scores_and_no_article_text(
     root, articles = external
     run = runner.run_eval(model="openai:fault", base_url=server.base_url, mode="json_schema",
                           fixtures_dirs=[root], articles_from=articles)  # fmt: skip
-    assert run["external"] == sorted(PICK)
-    assert {i["id"] for i in run["items"]} == set(PICK)
-    assert all(i["redacted"] and i["brief"] is None for i in run["items"])
-    assert len(run["floor"]["items"]) == 2
-    assert run["summary"]["pledges"]["n"] == 2 and run["floor"]["summary"]["pledges"]["n"] == 2
+    assert run.external == sorted(PICK)
+    assert {i.id for i in run.items} == set(PICK)
+    assert all(i.redacted and i.brief is None for i in run.items)
+    assert run.floor is not None and len(run.floor.items) == 2
+    assert run.summary["pledges"].n == 2 and run.floor.summary["pledges"].n == 2
     path = tmp_path / "run.json"
     runner.save_run(run, path)
     stored = path.read_text(encoding="utf-8")
@@ -108,7 +108,7 @@ def test_a_run_on_an_external_set_keeps_scores_and_no_article_text(
         model="openai:fault", base_url=server.base_url, mode="json_schema",
         fixtures_dirs=[root], articles_from=articles, keep_text=True,
     )  # fmt: skip
-    assert all(i["source_text"] and not i.get("redacted") for i in kept["items"])
+    assert all(i.source_text and not i.redacted for i in kept.items)
 
 
 def test_cli_eval_prints_the_floor_beside_the_model_and_compares_against_it(

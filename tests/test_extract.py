@@ -8,7 +8,36 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsbrief import extract
+from newsbrief.brief.rules.actors import actor_candidates
+from newsbrief.brief.rules.experts import (
+    as_expert,
+    expert_profile,
+    expert_quotes,
+    ground_names,
+    interview_answers,
+    introduced_people,
+    is_official,
+    person_quotes,
+    specialists,
+    split_profile,
+)
+from newsbrief.brief.rules.sentences import (
+    cue_pattern,
+    select_sentences,
+    split_sentences,
+    whole_sentences,
+)
+from newsbrief.brief.rules.statements import (
+    commitment_options,
+    condition_of,
+    not_a_commitment,
+    rule_positions,
+    stance_choices,
+    stance_options,
+    statement_of,
+    topic_of,
+    whole_view,
+)
 
 TEXT = (
     "Ministers met in Oslo on Monday. Norway and Chile pledged to cut methane emissions by "
@@ -18,75 +47,73 @@ TEXT = (
     "The two countries will open a joint monitoring office if funding is approved. "
     "Chile firmly opposes new coal plants and supports a carbon tax."
 )
-PLEDGE_CUES = extract.cue_pattern(["pledged", "will", "agreed"])
-STANCE_CUES = extract.cue_pattern(["opposes", "supports", "condemn"])
+PLEDGE_CUES = cue_pattern(["pledged", "will", "agreed"])
+STANCE_CUES = cue_pattern(["opposes", "supports", "condemn"])
 
 
 def test_sentences_keep_abbreviations_and_quotes() -> None:
     text = "Dr. Kim spoke. “It works,” she said. Then U.S. officials left."
-    assert extract.split_sentences(text) == [
+    assert split_sentences(text) == [
         "Dr. Kim spoke.", "“It works,” she said.", "Then U.S. officials left.",
     ]  # fmt: skip
 
 
 def test_select_sentences_by_cue_in_order() -> None:
-    chosen = extract.select_sentences(TEXT, PLEDGE_CUES, limit=5)
+    chosen = select_sentences(TEXT, PLEDGE_CUES, limit=5)
     assert [s[:20] for s in chosen] == ["Norway and Chile ple", "The two countries wi"]
-    assert extract.select_sentences(TEXT, PLEDGE_CUES, limit=1) == chosen[:1]
+    assert select_sentences(TEXT, PLEDGE_CUES, limit=1) == chosen[:1]
 
 
 def test_actor_nearest_before_the_verb_comes_first() -> None:
     sentence = "Norway and Chile pledged to cut methane emissions by half, according to Oslo."
     cue = PLEDGE_CUES.search(sentence)
     assert cue is not None
-    assert extract.actor_candidates(sentence, cue.start()) == ["Norway and Chile", "Oslo"]
+    assert actor_candidates(sentence, cue.start()) == ["Norway and Chile", "Oslo"]
     group = "The two countries will open a joint monitoring office."
-    assert extract.actor_candidates(group) == ["The two countries"]
-    assert extract.actor_candidates("It rained on Monday in the hills.") == []
+    assert actor_candidates(group) == ["The two countries"]
+    assert actor_candidates("It rained on Monday in the hills.") == []
 
 
 def test_commitments_and_conditions() -> None:
     sentence = "The two countries will open a joint monitoring office if funding is approved."
-    assert extract.commitment_options(sentence, PLEDGE_CUES) == [
+    assert commitment_options(sentence, PLEDGE_CUES) == [
         "open a joint monitoring office if funding is approved"
     ]
-    assert extract.condition_of(sentence) == "if funding is approved"
-    assert extract.condition_of("They will act now.") is None
+    assert condition_of(sentence) == "if funding is approved"
+    assert condition_of("They will act now.") is None
     first = "Norway and Chile pledged to cut methane emissions by half, according to a statement."
-    assert extract.commitment_options(first, PLEDGE_CUES) == ["cut methane emissions by half"]
+    assert commitment_options(first, PLEDGE_CUES) == ["cut methane emissions by half"]
     quoted = '"Fares will rise unless a new competitor enters," Moreau told the Daily Planet.'
-    options = extract.commitment_options(quoted, PLEDGE_CUES)
+    options = commitment_options(quoted, PLEDGE_CUES)
     assert options == ["rise unless a new competitor enters"]
 
 
 def test_views_split_at_the_next_cue_and_stances_follow_the_lexicon() -> None:
     sentence = "Chile firmly opposes new coal plants and supports a carbon tax."
-    views = extract.stance_options(sentence, STANCE_CUES)
+    views = stance_options(sentence, STANCE_CUES)
     assert views == ["opposes new coal plants", "supports a carbon tax"]
     polarity = {"opposes": "opposes", "supports": "supports"}
-    assert extract.stance_choices(views, polarity) == ["opposes", "supports", "mixed"]
-    assert extract.stance_choices(views[:1], polarity) == ["opposes"]
-    assert extract.stance_choices(["notes the plan"], polarity) == ["neutral"]
-    assert extract.topic_of("supports a carbon tax") == "a carbon tax"
+    assert stance_choices(views, polarity) == ["opposes", "supports", "mixed"]
+    assert stance_choices(views[:1], polarity) == ["opposes"]
+    assert stance_choices(["notes the plan"], polarity) == ["neutral"]
+    assert topic_of("supports a carbon tax") == "a carbon tax"
 
 
 def test_experts_profile_and_quotes() -> None:
-    assert extract.ground_names(["Ruiz", "Ana Ruiz", "Bob Invented", " Ana  Ruiz "], TEXT) == [
-        "Ana Ruiz"
-    ]
-    assert extract.expert_profile("Ana Ruiz", TEXT) == ("senior fellow", "Andes Institute")
-    quotes = extract.expert_quotes("Ana Ruiz", TEXT)
+    assert ground_names(["Ruiz", "Ana Ruiz", "Bob Invented", " Ana  Ruiz "], TEXT) == ["Ana Ruiz"]
+    assert expert_profile("Ana Ruiz", TEXT) == ("senior fellow", "Andes Institute")
+    quotes = expert_quotes("Ana Ruiz", TEXT)
     assert [(q.kind, q.text[:24]) for q in quotes] == [
         ("indirect", "Ana Ruiz, a senior fello"),
         ("direct", "It sets a floor, not a c"),
     ]
-    assert extract.expert_quotes("Bob Invented", TEXT) == []
+    assert expert_quotes("Bob Invented", TEXT) == []
 
 
 def test_whole_sentences() -> None:
-    assert extract.whole_sentences("One. Two is cut mid") == "One."
-    assert extract.whole_sentences("Only a fragment") == "Only a fragment"
-    assert extract.whole_sentences("One. Two.") == "One. Two."
+    assert whole_sentences("One. Two is cut mid") == "One."
+    assert whole_sentences("Only a fragment") == "Only a fragment"
+    assert whole_sentences("One. Two.") == "One. Two."
 
 
 words = st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True)
@@ -96,14 +123,14 @@ sentences = st.lists(words, min_size=6, max_size=15).map(lambda ws: " ".join(ws)
 @given(st.lists(sentences, min_size=1, max_size=8))
 def test_selected_sentences_and_options_are_spans_of_the_text(parts: list[str]) -> None:
     text = " ".join(parts)
-    cues = extract.cue_pattern(["will", "a", "the", "and"])
-    for sentence in extract.select_sentences(text, cues, limit=10):
+    cues = cue_pattern(["will", "a", "the", "and"])
+    for sentence in select_sentences(text, cues, limit=10):
         assert sentence in text
-        for option in extract.commitment_options(sentence, cues):
+        for option in commitment_options(sentence, cues):
             assert option in sentence
-        for view in extract.stance_options(sentence, cues):
+        for view in stance_options(sentence, cues):
             assert view in sentence
-        for actor in extract.actor_candidates(sentence):
+        for actor in actor_candidates(sentence):
             assert actor in sentence
 
 
@@ -113,16 +140,16 @@ def test_speaker_attribution_is_about_who_speaks() -> None:
         "Critics said Ana Ruiz’s plan fails. The plan is sound, said Ana Ruiz.\n\n"
         "According to Ruiz, costs will fall."
     )
-    quotes = [q.text for q in extract.expert_quotes("Ana Ruiz", text)]
+    quotes = [q.text for q in expert_quotes("Ana Ruiz", text)]
     assert quotes == ["The plan is sound, said Ana Ruiz.", "According to Ruiz, costs will fall."]
-    assert extract.expert_quotes("Lima", text) == []
+    assert expert_quotes("Lima", text) == []
 
 
 def test_officials_are_not_experts() -> None:
     text = "Minister Sol Vega spoke. Ana Ruiz, a professor at Lima University, said so."
-    assert extract.is_official("Sol Vega", text)
-    assert not extract.is_official("Ana Ruiz", text)
-    assert extract.is_official("Tom Ek", "Tom Ek, the foreign minister of Peru, said no.")
+    assert is_official("Sol Vega", text)
+    assert not is_official("Ana Ruiz", text)
+    assert is_official("Tom Ek", "Tom Ek, the foreign minister of Peru, said no.")
 
 
 # --- people introduced next to a speech verb ----------------------------------------------------
@@ -150,7 +177,7 @@ def test_officials_are_not_experts() -> None:
 def test_people_are_found_in_the_usual_forms_of_introduction(
     sentence: str, name: str, specialist: bool
 ) -> None:
-    people = extract.introduced_people(f"The deal was signed on Monday.\n\n{sentence}")
+    people = introduced_people(f"The deal was signed on Monday.\n\n{sentence}")
     assert [p.name for p in people] == [name]
     assert people[0].specialist is specialist
 
@@ -165,7 +192,7 @@ def test_people_are_found_in_the_usual_forms_of_introduction(
     ],
 )
 def test_organisations_places_and_text_across_lines_are_not_people(text: str) -> None:
-    assert extract.introduced_people(text) == []
+    assert introduced_people(text) == []
 
 
 @given(
@@ -192,7 +219,7 @@ def test_organisations_places_and_text_across_lines_are_not_people(text: str) ->
 )
 def test_introduced_names_are_written_on_one_line_of_the_text(words: list[str]) -> None:
     text = " ".join(words)
-    for person in extract.introduced_people(text):
+    for person in introduced_people(text):
         assert person.name in text and "\n" not in person.name
         assert len(person.name.split()) >= 2
 
@@ -203,12 +230,12 @@ def test_a_speaker_set_off_by_any_parenthetical_is_the_one_who_speaks() -> None:
         "late.\"\n\nOle Brandt, head of the pilots' union, said the channel was safe. "
         "Mara Lind, director of the Osterby Institute that ran the survey, said costs had doubled."
     )
-    assert [q.text for q in extract.expert_quotes("Ines Varga", text)] == [
+    assert [q.text for q in expert_quotes("Ines Varga", text)] == [
         "The dredging is two years late."
     ]
-    assert [q.kind for q in extract.expert_quotes("Mara Lind", text)] == ["indirect"]
+    assert [q.kind for q in expert_quotes("Mara Lind", text)] == ["indirect"]
     # Ole Brandt speaks in the same paragraph, not Mara Lind in his sentence.
-    assert extract.expert_quotes("Mara Lind", text)[0].text.startswith("Mara Lind, director")
+    assert expert_quotes("Mara Lind", text)[0].text.startswith("Mara Lind, director")
 
 
 def test_he_went_on_to_say_continues_the_speaker_of_the_sentence_before() -> None:
@@ -217,7 +244,7 @@ def test_he_went_on_to_say_continues_the_speaker_of_the_sentence_before() -> Non
         "She added that prices would fall within a year. "
         "The mayor disagreed. He said the port would lose jobs."
     )
-    quotes = [q.text for q in extract.expert_quotes("Mara Lind", text)]
+    quotes = [q.text for q in expert_quotes("Mara Lind", text)]
     assert quotes == [
         "Mara Lind, an economist at the University of Osterby, said the deal was overdue.",
         "She added that prices would fall within a year.",
@@ -229,10 +256,10 @@ def test_he_went_on_to_say_continues_the_speaker_of_the_sentence_before() -> Non
 
 def test_an_editors_bracketed_stop_ends_the_sentence() -> None:
     text = 'Ines Varga said, "The canal will be dredged by May[.]" She went on to say costs rose.'
-    assert extract.split_sentences(text) == [
+    assert split_sentences(text) == [
         'Ines Varga said, "The canal will be dredged by May[.]"', "She went on to say costs rose.",
     ]  # fmt: skip
-    assert [q.text for q in extract.expert_quotes("Ines Varga", text)] == [
+    assert [q.text for q in expert_quotes("Ines Varga", text)] == [
         "The canal will be dredged by May[.]", "She went on to say costs rose.",
     ]  # fmt: skip
 
@@ -247,7 +274,7 @@ def test_an_editors_bracketed_stop_ends_the_sentence() -> None:
     ],
 )
 def test_a_title_between_the_speech_verb_and_the_name_keeps_the_speaker(sentence: str) -> None:
-    assert extract.expert_quotes("Ines Varga", sentence), sentence
+    assert expert_quotes("Ines Varga", sentence), sentence
 
 
 @pytest.mark.parametrize(
@@ -258,7 +285,7 @@ def test_a_title_between_the_speech_verb_and_the_name_keeps_the_speaker(sentence
     ],
 )
 def test_a_name_later_in_the_clause_after_the_verb_is_not_the_speaker(sentence: str) -> None:
-    assert extract.expert_quotes("Ines Varga", sentence) == []
+    assert expert_quotes("Ines Varga", sentence) == []
 
 
 def test_a_trailing_he_noted_and_went_on_to_add_continue_the_speaker() -> None:
@@ -267,7 +294,7 @@ def test_a_trailing_he_noted_and_went_on_to_add_continue_the_speaker() -> None:
         "Traffic would fall by a third, he noted. The mayor spoke next.\n\n"
         'Brandt went on to add, "Nobody asked the hauliers."'
     )
-    quotes = [q.text for q in extract.expert_quotes("Ole Brandt", text)]
+    quotes = [q.text for q in expert_quotes("Ole Brandt", text)]
     assert quotes == [
         "Ole Brandt, an economist at the Osterby Institute, said the toll was too high.",
         "Traffic would fall by a third, he noted.",
@@ -280,13 +307,13 @@ def test_reported_words_before_a_quoted_fragment_are_an_indirect_quote_too() -> 
         "Osterby University health expert Sade Ilori said closing the market early would put "
         '"a heavy burden on the traders[.]"'
     )
-    quotes = extract.expert_quotes("Sade Ilori", text)
+    quotes = expert_quotes("Sade Ilori", text)
     assert [(q.kind, q.text[:40]) for q in quotes] == [
         ("indirect", "Osterby University health expert Sade Il"),
         ("direct", "a heavy burden on the traders[.]"),
     ]
     # "said, "..."": nothing is reported in the article's own words.
-    assert [q.kind for q in extract.expert_quotes("Sade Ilori", 'Sade Ilori said, "No."')] == []
+    assert [q.kind for q in expert_quotes("Sade Ilori", 'Sade Ilori said, "No."')] == []
 
 
 INTERVIEW = (
@@ -300,7 +327,7 @@ INTERVIEW = (
 
 
 def test_an_interviews_answers_are_the_persons_direct_quotes() -> None:
-    quotes = extract.expert_quotes("Lena Holm", INTERVIEW)
+    quotes = expert_quotes("Lena Holm", INTERVIEW)
     assert [(q.kind, q.text) for q in quotes] == [
         ("direct", "We found that the river rose faster where the wetlands were drained."),
         ("direct", "Councils should restore the wetlands before they build new walls."),
@@ -313,9 +340,9 @@ def test_an_interviews_answers_are_the_persons_direct_quotes() -> None:
 def test_a_name_opening_a_paragraph_is_a_label_only_in_a_transcript() -> None:
     # One paragraph opening with the name and a capital is a sentence, not an answer...
     text = "Lena Holm Foundation staff attended the launch of the flood study on Monday."
-    assert extract.interview_answers("Lena Holm", text) == []
+    assert interview_answers("Lena Holm", text) == []
     # ...but a label set off by a colon is one, even alone.
-    answers = extract.interview_answers("Lena Holm", "HOLM: The walls came too late for us.")
+    answers = interview_answers("Lena Holm", "HOLM: The walls came too late for us.")
     assert [a for _, a in answers] == ["The walls came too late for us."]
 
 
@@ -324,9 +351,9 @@ def test_an_introductions_quote_comes_first_among_the_persons_quotes() -> None:
         "Professor Lena Holm of Osterby University, co-author of the flood study, declared the "
         'wetlands "the cheapest defence the city has".\n\n' + INTERVIEW.split("\n\n", 1)[1]
     )
-    person = extract.introduced_people(text)[0]
+    person = introduced_people(text)[0]
     assert person.name == "Lena Holm"
-    quotes = [q.text for q in extract.person_quotes(person.name, text, person.at)]
+    quotes = [q.text for q in person_quotes(person.name, text, person.at)]
     assert quotes[0] == "the cheapest defence the city has"
     assert quotes[1].startswith("We found that")
 
@@ -336,7 +363,7 @@ def test_a_dot_inside_a_word_does_not_end_the_introducing_sentence() -> None:
         "Coastal Research Institute Director Mina Saar, in remarks to Harbour.net.nz, said the "
         "water had warmed."
     )
-    assert [p.name for p in extract.introduced_people(text)] == ["Mina Saar"]
+    assert [p.name for p in introduced_people(text)] == ["Mina Saar"]
 
 
 # --- positions: the article's clause, a topic that does not stop mid-phrase ---------------------
@@ -361,7 +388,7 @@ def test_a_dot_inside_a_word_does_not_end_the_introducing_sentence() -> None:
 def test_a_positions_statement_is_the_articles_clause_with_its_subject(
     sentence: str, view: str, statement: str
 ) -> None:
-    assert extract.statement_of(sentence, view) == statement
+    assert statement_of(sentence, view) == statement
 
 
 @given(st.lists(st.sampled_from(["Chile", "the", "two", "sides", "said", "that", "they", ",",
@@ -372,16 +399,16 @@ def test_a_statement_is_a_span_of_its_sentence_ending_with_the_view(
 ) -> None:
     sentence = " ".join(words)
     view = " ".join(words[min(cut, len(words) - 1) :])
-    statement = extract.statement_of(sentence, view)
+    statement = statement_of(sentence, view)
     assert statement.rstrip(".").rstrip(" ,;:") in sentence
     assert statement.rstrip(".").endswith(view.rstrip(" ,;:."))
 
 
 def test_a_topic_never_ends_on_a_word_that_needs_more() -> None:
     view = "supports Peru in building a deep-water port suited to the needs of the fishing fleet"
-    topic = extract.topic_of(view)
+    topic = topic_of(view)
     assert topic == "Peru in building a deep-water port suited to the needs"
-    assert extract.topic_of("supports a carbon tax") == "a carbon tax"
+    assert topic_of("supports a carbon tax") == "a carbon tax"
 
 
 @pytest.mark.parametrize(
@@ -406,12 +433,12 @@ def test_a_topic_never_ends_on_a_word_that_needs_more() -> None:
 def test_a_profile_splits_into_role_and_organisation(
     profile: str, role: str, affiliation: str | None
 ) -> None:
-    assert extract.split_profile(profile) == (role, affiliation)
+    assert split_profile(profile) == (role, affiliation)
 
 
 # --- sentences with a commitment cue that commit nobody ----------------------------------------
 
-COMMIT_CUES = extract.cue_pattern(["will", "would", "pledged", "plans to"])
+COMMIT_CUES = cue_pattern(["will", "would", "pledged", "plans to"])
 
 
 @pytest.mark.parametrize(
@@ -432,7 +459,7 @@ COMMIT_CUES = extract.cue_pattern(["will", "would", "pledged", "plans to"])
 def test_questions_counterfactuals_and_forecasts_commit_nobody(
     sentence: str, reason: str | None
 ) -> None:
-    assert extract.not_a_commitment(sentence, COMMIT_CUES, ["Ines Varga"]) == reason
+    assert not_a_commitment(sentence, COMMIT_CUES, ["Ines Varga"]) == reason
 
 
 def test_pledge_sentences_leave_out_what_commits_nobody() -> None:
@@ -441,8 +468,8 @@ def test_pledge_sentences_leave_out_what_commits_nobody() -> None:
         "twice as much. How will the council pay for them? The mayor said the city would "
         "raise the harbour fee."
     )
-    exclude = partial(extract.not_a_commitment, cues=COMMIT_CUES)
-    assert extract.select_sentences(text, COMMIT_CUES, 10, exclude) == [
+    exclude = partial(not_a_commitment, cues=COMMIT_CUES)
+    assert select_sentences(text, COMMIT_CUES, 10, exclude) == [
         "The council pledged to build the walls by 2027.",
         "The mayor said the city would raise the harbour fee.",
     ]
@@ -451,8 +478,8 @@ def test_pledge_sentences_leave_out_what_commits_nobody() -> None:
 def test_several_views_in_one_sentence_are_several_positions() -> None:
     sentence = "Peru firmly opposes new quotas and supports a joint patrol of the bay, Vega said."
     polarity = {"opposes": "opposes", "supports": "supports"}
-    views = extract.stance_options(sentence, STANCE_CUES)
-    positions = extract.rule_positions(sentence, views, polarity, STANCE_CUES)
+    views = stance_options(sentence, STANCE_CUES)
+    positions = rule_positions(sentence, views, polarity, STANCE_CUES)
     assert [(p.actor, p.stance, p.topic, p.statement) for p in positions] == [
         ("Peru", "opposes", "new quotas", "Peru firmly opposes new quotas."),
         # no subject of its own: the actor of the view before; the statement does not reach
@@ -468,11 +495,11 @@ def test_a_view_cut_before_quoted_words_takes_them_in() -> None:
         "and firmly supports a joint patrol."
     )
     polarity = {"backs": "supports", "opposes": "opposes", "supports": "supports"}
-    cues = extract.cue_pattern(polarity)
-    views = extract.stance_options(sentence, cues)
+    cues = cue_pattern(polarity)
+    views = stance_options(sentence, cues)
     assert views[1] == "opposes any form of"  # a quotation mark ends a model's option
-    assert extract.whole_view(sentence, views[1]) == "opposes any form of “free fishing”"
-    positions = extract.rule_positions(sentence, views, polarity, cues)
+    assert whole_view(sentence, views[1]) == "opposes any form of “free fishing”"
+    positions = rule_positions(sentence, views, polarity, cues)
     assert [(p.actor, p.stance, p.topic) for p in positions] == [
         ("Peru", "supports", "the treaty"),
         ("Peru", "opposes", "any form of “free fishing”"),
@@ -492,7 +519,7 @@ def test_a_view_cut_before_quoted_words_takes_them_in() -> None:
 )  # fmt: skip
 def test_a_two_name_compound_before_a_noun_is_no_actor(sentence: str, actors: list[str]) -> None:
     cue = sentence.index(" will ")
-    assert extract.actor_candidates(sentence, cue) == actors
+    assert actor_candidates(sentence, cue) == actors
 
 
 # --- cases a review of the reader found ---------------------------------------------------------
@@ -500,12 +527,12 @@ def test_a_two_name_compound_before_a_noun_is_no_actor(sentence: str, actors: li
 
 def test_an_initial_does_not_end_a_sentence_and_an_elision_does_not_either() -> None:
     text = "J. R. Holm, a professor at Osterby University, said the walls will fail."
-    assert extract.split_sentences(text) == [text]
-    person = extract.specialists(text)[0]
-    expert = extract.as_expert(person, text)
+    assert split_sentences(text) == [text]
+    person = specialists(text)[0]
+    expert = as_expert(person, text)
     assert expert is not None and [q.kind for q in expert.quotes] == ["indirect"]
     elided = 'She said, "The talks [...] went on all night." Then she left.'
-    assert len(extract.split_sentences(elided)) == 2
+    assert len(split_sentences(elided)) == 2
 
 
 def test_paragraphs_that_open_like_a_label_outside_an_interview_are_not_answers() -> None:
@@ -514,8 +541,8 @@ def test_paragraphs_that_open_like_a_label_outside_an_interview_are_not_answers(
         "US Treasury officials defended the plan before the committee.\n\n"
         "Smith — who has studied trade for decades — said the plan would fail."
     )
-    assert extract.interview_answers("Ursula Smith", text) == []
-    quotes = extract.expert_quotes("Ursula Smith", text)
+    assert interview_answers("Ursula Smith", text) == []
+    quotes = expert_quotes("Ursula Smith", text)
     assert [q.kind for q in quotes] == ["indirect"] and quotes[0].text.startswith("Smith —")
 
 
@@ -524,31 +551,31 @@ def test_a_title_after_the_quote_is_not_reported_speech() -> None:
         "“Rates are sticky,” said Lena Holm, a professor of economics at Osterby University, "
         "“and they will stay high.”"
     )
-    assert [q.kind for q in extract.expert_quotes("Lena Holm", text)] == ["direct", "direct"]
+    assert [q.kind for q in expert_quotes("Lena Holm", text)] == ["direct", "direct"]
 
 
 def test_a_hyphenated_name_before_a_verb_is_an_actor() -> None:
     sentence = "Lund-Berg criticized the bill passed by the Senate on Monday."
-    assert extract.actor_candidates(sentence, sentence.index("criticized"))[0] == "Lund-Berg"
+    assert actor_candidates(sentence, sentence.index("criticized"))[0] == "Lund-Berg"
 
 
 def test_a_specialist_is_matched_by_full_name_or_surname_only() -> None:
-    cues = extract.cue_pattern(["will"])
+    cues = cue_pattern(["will"])
     sentence = "John Kerry said the United States will cut emissions by half by 2030."
-    assert extract.not_a_commitment(sentence, cues, ["John Smith"]) is None
-    assert extract.not_a_commitment(sentence, cues, ["Maria Kerry"]) is not None
+    assert not_a_commitment(sentence, cues, ["John Smith"]) is None
+    assert not_a_commitment(sentence, cues, ["Maria Kerry"]) is not None
 
 
 def test_a_coordinated_subject_stays_whole_in_the_statement() -> None:
     sentence = "China and Russia support the plan of the UN envoy."
-    assert extract.statement_of(sentence, "support the plan of the UN envoy") == sentence
-    assert extract.topic_of("supports the idea of") == "the idea"
+    assert statement_of(sentence, "support the plan of the UN envoy") == sentence
+    assert topic_of("supports the idea of") == "the idea"
 
 
 def test_a_statement_never_opens_with_a_conjunction() -> None:
     sentence = "The two sides said they will back the deal, and firmly oppose any new tariff."
-    cues = extract.cue_pattern(["back", "oppose"])
-    assert extract.statement_of(sentence, "oppose any new tariff", cues) == (
+    cues = cue_pattern(["back", "oppose"])
+    assert statement_of(sentence, "oppose any new tariff", cues) == (
         "firmly oppose any new tariff."
     )
 
@@ -569,7 +596,7 @@ def test_the_person_finders_stay_linear_on_long_tokens(blob: str) -> None:
     # for 100 KB). These finish in milliseconds; a quadratic finder would not finish the suite.
     text = f"The council said it will publish the key. {blob}.\n\nAna Ruiz, a professor at Osterby "
     text += "University, said the key was safe."
-    people = extract.introduced_people(text)
+    people = introduced_people(text)
     assert [p.name for p in people] == ["Ana Ruiz"]
-    assert [p.name for p in extract.specialists(text)] == ["Ana Ruiz"]
-    assert extract.expert_quotes("Ana Ruiz", text)
+    assert [p.name for p in specialists(text)] == ["Ana Ruiz"]
+    assert expert_quotes("Ana Ruiz", text)

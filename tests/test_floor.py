@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from newsbrief import api
+from newsbrief.brief.grounding import is_grounded, normalize
+from newsbrief.brief.rules.sentences import LEAD_SENTENCES, lead_summary
+from newsbrief.brief.strategies.floor import floor_brief
 from newsbrief.clean import clean_article
 from newsbrief.cli import app
-from newsbrief.floor import LEAD_SENTENCES, floor_brief, lead_summary
-from newsbrief.grounding import is_grounded, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_ec47db115828c336.txt"

@@ -10,14 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsbrief import api
-from newsbrief.grounding import (
+from newsbrief.brief.grounding import (
     check_brief,
     drop_ungrounded,
     is_grounded,
     normalize,
     summary_support,
 )
-from newsbrief.schemas import Brief, Pledge, Quote, QuotedExpert
+from newsbrief.brief.schemas import Brief, Pledge, Quote, QuotedExpert
 
 from .conftest import SUMMARY, FakeProvider
 
@@ -205,7 +205,7 @@ def test_invented_names_numbers_and_claims_are_not_supported(sentence: str, reas
 
 @given(st.data())
 def test_every_sentence_of_the_article_supports_itself(data: st.DataObject) -> None:
-    from newsbrief.extract import split_sentences
+    from newsbrief.brief.rules.sentences import split_sentences
 
     sentences = split_sentences(ARTICLE)
     chosen = data.draw(st.lists(st.sampled_from(sentences), min_size=1, max_size=3))

@@ -30,6 +30,7 @@ from newsbrief.errors import (
     TimeBudgetError,
     mask_secrets,
 )
+from newsbrief.ingest import fetching
 from newsbrief.retry import RetryPolicy
 from newsbrief.store import Store
 
@@ -234,7 +235,7 @@ def test_a_public_host_may_not_redirect_to_a_loopback_address(
     # The site stands in for a public host (news.example, reached through its public address);
     # localhost stays what it is. The fetch connects to the addresses it checked.
     fake = {"news.example": ["93.184.216.34"], "localhost": ["127.0.0.1"]}
-    monkeypatch.setattr(ingest, "_addresses", lambda host: fake.get(host, []))
+    monkeypatch.setattr(fetching, "_addresses", lambda host: fake.get(host, []))
     real = socket.create_connection
 
     def route(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:

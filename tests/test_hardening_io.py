@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 from newsbrief import ingest
 from newsbrief.cli import app
 from newsbrief.errors import EXIT_CLOSED_PIPE, InputError
+from newsbrief.ingest import fetching
 
 from .fault_server import FaultServer, fault_server
 from .test_batch import texts
@@ -165,8 +166,9 @@ def test_a_corrupt_run_log_is_one_line_for_logs(isolated_home: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe{\x00}\x00", b'{"version": 1, "items": ['],
-    ids=["nested", "not-utf8", "cut"],
+    [b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe{\x00}\x00", b'{"version": 1, "items": [',
+     b'{"version": 2, "items": []}', b'{"version": 1, "items": [{"id": 3}]}'],
+    ids=["nested", "not-utf8", "cut", "another-version", "a-wrong-field"],
 )  # fmt: skip
 def test_a_broken_eval_run_file_is_one_line(tmp_path: Path, content: bytes) -> None:
     broken = tmp_path / "run.json"
@@ -450,7 +452,7 @@ def test_a_name_that_rebinds_to_loopback_is_never_connected_to(
     port = int(pages.rsplit(":", 1)[1])
     network = _Network(port, {"news.example": [["93.184.216.34"]],
                               "rebind.example": [["93.184.216.35"], ["127.0.0.1"]]})  # fmt: skip
-    monkeypatch.setattr(ingest, "_addresses", network.resolve)
+    monkeypatch.setattr(fetching, "_addresses", network.resolve)
     monkeypatch.setattr(socket, "create_connection", network.connect)
     with pytest.raises(InputError, match="cannot fetch"):
         ingest.fetch(f"http://news.example:{port}/go")
@@ -462,7 +464,7 @@ def test_a_name_that_rebinds_to_loopback_is_never_connected_to(
 def test_each_name_is_looked_up_once_per_fetch(pages: str, monkeypatch: pytest.MonkeyPatch) -> None:
     port = int(pages.rsplit(":", 1)[1])
     network = _Network(port, {"news.example": [["93.184.216.34"]]})
-    monkeypatch.setattr(ingest, "_addresses", network.resolve)
+    monkeypatch.setattr(fetching, "_addresses", network.resolve)
     monkeypatch.setattr(socket, "create_connection", network.connect)
     article = ingest.fetch(f"http://news.example:{port}/hop")
     assert "council approved" in article.raw

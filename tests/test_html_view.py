@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newsbrief import batch
+from newsbrief.brief.grounding import locate
 from newsbrief.cli import app
-from newsbrief.grounding import locate
 from newsbrief.html_view import batch_page, brief_page
 
 from .conftest import NAMES, SUMMARY, FakeProvider

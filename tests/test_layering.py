@@ -107,3 +107,64 @@ def test_the_bottom_imports_nothing_of_newsbrief_and_the_entry_point_is_the_top(
     assert imported - {"__future__", "platformdirs"} <= set(sys.stdlib_module_names)
     importers = [name for name, targets in graph.items() if "newsbrief.quick" in targets]
     assert importers == ["newsbrief.__main__"]
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_imports(source: str, package: str) -> list[str]:
+    """Each place ``source`` (a module of ``package``) uses another newsbrief module's private
+    name: ``from x import _y`` (on one line or many), or ``x._y`` where ``x`` is a newsbrief
+    module it imported."""
+    tree = ast.parse(source)
+    modules: set[str] = set()  # local names bound to newsbrief modules
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (
+            node.level or (node.module or "").split(".")[0] == package
+        ):
+            for alias in node.names:
+                if _private(alias.name):
+                    found.append(f"line {alias.lineno}: from {node.module or '.'} import "
+                                 f"{alias.name}")  # fmt: skip
+                modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            modules |= {(a.asname or a.name).split(".")[0] for a in node.names
+                        if a.name.split(".")[0] == package}  # fmt: skip
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and _private(node.attr)):
+            continue
+        root = node.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id in modules:
+            found.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    found = {
+        str(path.relative_to(PACKAGE)): places
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (places := private_imports(path.read_text(encoding="utf-8"), "newsbrief"))
+    }
+    assert found == {}, "make the name public where it is shared, or move it"
+
+
+def test_the_private_import_finder_finds_them() -> None:
+    source = (
+        "from . import render\n"
+        "from .batch import (\n    Counts,\n    _failure,\n)\n"
+        "from newsbrief.render import _age as age\n"
+        "import newsbrief.store\n"
+        "from os import _exit\n"
+        "from . import __version__\n"
+        "x = render._numbered(1) + newsbrief.store._x + self._y\n"
+    )
+    assert sorted(private_imports(source, "newsbrief")) == [
+        "line 10: newsbrief.store._x",
+        "line 10: render._numbered",
+        "line 4: from batch import _failure",
+        "line 6: from newsbrief.render import _age",
+    ]

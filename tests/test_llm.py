@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from newsbrief.brief.llm import LLM, _response_schema, _tls_context, build_provider, estimate_tokens
+from newsbrief.brief.strategies.focused import SummaryPart
 from newsbrief.config import resolve_settings
 from newsbrief.errors import ConfigError, ContextOverflowError
-from newsbrief.llm import LLM, _response_schema, _tls_context, build_provider, estimate_tokens
-from newsbrief.strategies.focused import SummaryPart
 
 from .conftest import SUMMARY, FakeProvider
 
@@ -61,7 +61,7 @@ def test_local_models_load_their_weights_into_plain_cpu_buffers() -> None:
     pytest.importorskip("llama_cpp")
     from llama_cpp import llama_cpp as bindings
 
-    from newsbrief.llm import use_plain_cpu_buffers
+    from newsbrief.brief.llm import use_plain_cpu_buffers
 
     use_plain_cpu_buffers()
     first = bindings.llama_model_default_params

@@ -23,8 +23,8 @@ import jsonschema
 import pytest
 
 from newsbrief import api
-from newsbrief.llm import embedded_model_path
-from newsbrief.schemas import Brief
+from newsbrief.brief.llm import embedded_model_path
+from newsbrief.brief.schemas import Brief
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "schemas" / "brief.v1.schema.json").read_text(encoding="utf-8"))

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from newsbrief import batch, ingest
 from newsbrief.cli import app
+from newsbrief.ingest.files import file_item
 from newsbrief.outside import lossless, printable
 
 TEXT = "The mayor said on Monday that the city will plant 1,000 trees next year."
@@ -167,5 +168,5 @@ def test_a_fifo_in_a_folder_is_a_failed_record_not_a_hang(tmp_path: Path) -> Non
 
 def test_a_file_swapped_for_a_fifo_after_listing_is_not_opened_blocking(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "late.txt")
-    item = ingest._file_item(tmp_path / "late.txt", "late")  # the check after opening
+    item = file_item(tmp_path / "late.txt", "late")  # the check after opening
     assert isinstance(item, ingest.Unreadable) and "FIFO" in str(item.error)

@@ -14,11 +14,11 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from newsbrief import api
+from newsbrief.brief.llm import LLM
+from newsbrief.brief.prompts import load_prompt
+from newsbrief.brief.strategies.common import Asker
 from newsbrief.cli import app
-from newsbrief.llm import LLM
 from newsbrief.progress import SummarizeProgress
-from newsbrief.prompts import load_prompt
-from newsbrief.strategies.common import Asker
 
 from .conftest import NAMES, SUMMARY, FakeProvider
 

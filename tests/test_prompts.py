@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from newsbrief.brief.prompts import available, load_prompt
 from newsbrief.cli import app
 from newsbrief.errors import PromptError
-from newsbrief.prompts import available, load_prompt
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -208,7 +208,7 @@ def test_the_readme_eval_example_starts_a_version_that_does_not_exist_yet(
 def test_a_task_block_must_fit_its_scope(task: dict[str, object], error: str) -> None:
     from pydantic import ValidationError
 
-    from newsbrief.prompts import Task
+    from newsbrief.brief.prompts import Task
 
     with pytest.raises(ValidationError, match=error):
         Task.model_validate({"template": "t.j2", "max_tokens": 10, **task})

@@ -93,7 +93,7 @@ def test_misses_fall_through(
     shutil.copytree(ROOT / "prompts", prompts)
     monkeypatch.setenv("NEWSBRIEF_PROMPTS_DIR", str(prompts))
     assert fast(*args)[0], "an identical copy of the prompt folder has the same sha"
-    (prompts / "brief" / f"v{base.DEFAULT_PROMPT[-1]}" / "summary.j2").write_text("Nothing\n")
+    (prompts / "brief" / f"v{base.default_prompt()[-1]}" / "summary.j2").write_text("Nothing\n")
     assert not fast(*args)[0]
 
 

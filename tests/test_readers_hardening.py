@@ -11,7 +11,9 @@ import gzip
 import io
 import json
 import tarfile
+import tracemalloc
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +24,12 @@ from openai.types.chat import ChatCompletion
 from typer.testing import CliRunner
 
 from newsbrief import batch
-from newsbrief import llm as llm_module
 from newsbrief.base import jsonl_lines
+from newsbrief.brief import llm as llm_module
+from newsbrief.brief.llm import LLM
 from newsbrief.cli import app
 from newsbrief.ingest import MAX_ARTICLE_BYTES, Article, Unreadable, article_from_bytes
 from newsbrief.ingest import iter_articles as _iter_articles
-from newsbrief.llm import LLM
 
 from .conftest import completion
 from .fault_server import auto_reply
@@ -127,6 +129,63 @@ def test_an_http_body_shorter_than_its_content_length_is_truncated(tmp_path: Pat
     path.write_bytes(warc_record("https://a.example/1", payload))
     (item,) = iter_articles([str(path)])
     assert isinstance(item, Unreadable) and "truncated" in str(item.error)
+
+
+def test_a_warc_header_too_long_to_read_is_one_failed_record_and_the_next_is_read(
+    tmp_path: Path,
+) -> None:
+    huge = warc_record("https://a.example/2", response(html(2))).replace(
+        b"WARC-Type", b"X-Padding: " + b"x" * (2 << 20) + b"\r\nWARC-Type", 1
+    )
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(
+        warc_record("https://a.example/1", response(html(1)))
+        + huge
+        + warc_record("https://a.example/3", response(html(3)))
+    )
+    items = iter_articles([str(path)])
+    got = outcome(items)
+    assert got["https://a.example/1"] == got["https://a.example/3"] == "ok"
+    (failed,) = [i for i in items if isinstance(i, Unreadable)]
+    assert "header cannot be read" in str(failed.error)
+
+
+def test_a_gzip_stream_cut_inside_a_record_header_is_one_failed_record(tmp_path: Path) -> None:
+    first = warc_record("https://a.example/1", response(html(1)))
+    second = warc_record("https://a.example/2", response(html(2)))
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(gzip.compress(first) + gzip.compress(second[:90])[:-8])  # no gzip trailer
+    got = outcome(iter_articles([str(path)]))
+    assert got["https://a.example/1"] == "ok"
+    assert len(got) == 2 and "cut short" in got["https://a.example/2"]
+
+
+def test_a_deflate_encoded_page_in_a_warc_is_read(tmp_path: Path) -> None:
+    body = zlib.compress(html(1))
+    payload = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: deflate\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(warc_record("https://a.example/1", payload))
+    (item,) = iter_articles([str(path)])
+    assert isinstance(item, Article) and "Harbour deal 1" in item.raw
+
+
+def test_a_huge_record_is_skipped_without_holding_it(tmp_path: Path) -> None:
+    video = warc_record("https://a.example/v", b"\x00" * (40 << 20)).replace(
+        b"WARC-Type: response", b"WARC-Type: resource", 1
+    )
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(video + warc_record("https://a.example/1", response(html(1))))
+    tracemalloc.start()
+    try:
+        got = outcome(iter_articles([str(path)]))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert got == {"https://a.example/1": "ok"}
+    assert peak < 4 * MAX_ARTICLE_BYTES, peak  # the reader keeps a window, not the record
 
 
 # --- JSONL and CSV ------------------------------------------------------------------------

@@ -149,3 +149,41 @@ def test_markdown_names_quote_kinds_and_dropped_items() -> None:
     assert "“It is sound.” (direct)" in text
     assert "found safe. (indirect)" in text
     assert "## Dropped by grounding (1)" in text and "The mayor will resign." in text
+
+
+# --- a list field the views were never told about (issue 25: the Brief described once) -------
+
+
+def test_every_view_shows_a_list_field_it_has_no_layout_for() -> None:
+    # A new list field of the Brief reaches the reader without editing a view: named from its
+    # own name (newsbrief.brief.fields), shown in a plain line.
+    from newsbrief import html_view
+
+    result = copy.deepcopy(RESULT)
+    result["brief"]["budget_items"] = [
+        {"actor": "The council", "amount": "4 million euros", "purpose": "the bridge"}
+    ]
+    text = render.to_markdown(result)
+    assert "## Budget items\n\n- The council: 4 million euros · the bridge" in text
+    pretty = render.to_text(result, "pretty", width=100)
+    assert "Budget items (1)" in pretty
+    assert "The council: 4 million euros · the bridge" in pretty
+    page = html_view.brief_page(result, {"text": "The council will build the bridge."})
+    assert "<h2>Budget items (1)</h2>" in page
+    assert '<li id="item-0">The council: 4 million euros · the bridge</li>' in page
+    card = html_view.batch_page([{"id": "a1", "status": "ok", **result}], "run")
+    assert "data-items='1'" in card and "<b>Budget items</b>" in card
+    assert "data-actors='the council|ana ruiz'" in card  # first seen first, once each
+
+
+def test_list_fields_are_named_from_their_own_names() -> None:
+    from newsbrief.brief import fields
+    from newsbrief.brief.schemas import LIST_FIELDS, excerpt_anchor
+
+    assert [fields.title(f) for f in LIST_FIELDS] == ["Pledges", "Positions", "Quoted experts"]
+    assert [fields.short(f) for f in LIST_FIELDS] == ["pledges", "positions", "experts"]
+    assert excerpt_anchor("pledges[0].evidence") == "pledge-0"
+    assert excerpt_anchor("quoted_experts[1].quotes[2].text") == "quote-1-2"
+    for not_an_excerpt in ("pledges[0].actor", "summary", "quoted_experts[0].name", "x[0].y",
+                           "pledges[a].evidence", "pledges.evidence"):  # fmt: skip
+        assert excerpt_anchor(not_an_excerpt) is None

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from newsbrief.cli import app
-from newsbrief.schemas import (
+from newsbrief.brief.schemas import (
     SCHEMA_FILENAME,
     Brief,
     BriefPledges,
@@ -16,6 +15,7 @@ from newsbrief.schemas import (
     assemble_brief,
     schema_text,
 )
+from newsbrief.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +56,7 @@ def test_the_public_parts_have_no_tiny_model_limits() -> None:
 def test_the_verbatim_fields_are_said_once_and_read_the_same_from_a_brief_or_its_json() -> None:
     # issue 25: grounding, the brief page and the grounding score all take the excerpts from
     # the schema's VERBATIM declarations (schemas.verbatim_excerpts)
-    from newsbrief.schemas import Brief, verbatim_excerpts
+    from newsbrief.brief.schemas import Brief, verbatim_excerpts
 
     brief = Brief.model_validate({
         "summary": "s",

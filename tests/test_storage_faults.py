@@ -54,7 +54,7 @@ def test_a_full_store_degrades_with_one_warning(
 def test_a_batch_on_a_full_data_disk_writes_every_brief(
     server: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch, "Store", FullStore)
+    monkeypatch.setattr(batch.article, "Store", FullStore)  # where Batch opens its store
     out = tmp_path / "out.jsonl"
     counts = batch.run([str(p) for p in CORPUS[:3]], out, model="openai:fault",
                        base_url=server.base_url, mode="json_schema")  # fmt: skip

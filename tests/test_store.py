@@ -117,8 +117,8 @@ def test_every_call_is_logged_once(fake_provider: FakeProvider, seed_path: Path)
 
 
 def test_failed_calls_are_logged_with_their_error(seed_path: Path) -> None:
+    from newsbrief.brief.llm import LLM
     from newsbrief.errors import LLMError
-    from newsbrief.llm import LLM
 
     with pytest.raises(LLMError):
         api.summarize(str(seed_path), llm=LLM(FakeProvider(["garbage"] * 3)))

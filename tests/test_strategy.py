@@ -13,14 +13,14 @@ import pytest
 from typer.testing import CliRunner
 
 from newsbrief import api, base, quick
+from newsbrief.brief.llm import LLM
+from newsbrief.brief.prompts import load_prompt
+from newsbrief.brief.strategies import get_strategy, names
+from newsbrief.brief.strategies.common import Asker
 from newsbrief.cli import app
 from newsbrief.config import resolve_settings
 from newsbrief.errors import PromptError, UsageError
-from newsbrief.llm import LLM
-from newsbrief.prompts import load_prompt
 from newsbrief.store import Store
-from newsbrief.strategies import get_strategy, names
-from newsbrief.strategies.common import Asker
 
 from .conftest import NAMES, SUMMARY, FakeProvider
 from .fault_server import Fault, FaultServer, fault_server
@@ -58,6 +58,63 @@ def test_the_registry_lists_the_choices_in_its_error() -> None:
     assert not get_strategy("floor").needs_llm
 
 
+def test_every_strategy_declares_itself_in_its_own_module() -> None:
+    # The spec the fast path reads from the source is the one the imported module holds, and
+    # the strategy's version and default prompt come from it (said once, in the module).
+    import importlib
+
+    specs = base.strategy_specs()
+    assert set(specs) == set(names())
+    for name in names():
+        module = importlib.import_module(f"newsbrief.brief.strategies.{name}")
+        assert specs[name] == module.SPEC
+        assert module.STRATEGY is get_strategy(name)
+        assert get_strategy(name).version == specs[name].version
+        assert base.default_prompts().get(name) == specs[name].default_prompt
+    assert "floor" not in base.default_prompts()  # reads no prompt: never served cached
+
+
+def test_a_spec_that_is_not_literal_is_refused(tmp_path: Path) -> None:
+    module = tmp_path / "mine.py"
+    module.write_text('VERSION = 2\nSPEC = StrategySpec(name="mine", version=VERSION)\n')
+    with pytest.raises(ValueError, match=r"mine\.py: SPEC must be StrategySpec"):
+        base._declared_spec(module)
+    module.write_text('SPEC = StrategySpec(name="mine", version=2, scopes=("article",))\n')
+    assert base._declared_spec(module) == base.StrategySpec("mine", 2, None, ("article",))
+
+
+def test_a_prompt_with_a_scope_its_strategy_does_not_accept_is_refused(tmp_path: Path) -> None:
+    # A scope no strategy knows fails as the prompt loads; a scope another strategy knows
+    # fails when the chosen strategy checks the prompt, naming the scopes it accepts.
+    import dataclasses
+
+    whole = load_prompt("brief@3")
+    task = whole.spec.tasks[0].model_copy(update={"scope": "names", "part": "quoted_experts"})
+    spec = whole.spec.model_copy(update={"tasks": [task, *whole.spec.tasks[1:]]})
+    loaded = dataclasses.replace(whole, spec=spec)
+    with pytest.raises(PromptError, match=r"cannot ask: quoted_experts \(names\)"):
+        get_strategy("whole").check_prompt(loaded)
+    with pytest.raises(ValueError, match="unknown scope 'paragraph'"):
+        type(task).model_validate({**task.model_dump(), "scope": "paragraph"})
+
+
+def test_the_code_fingerprint_counts_every_file_of_the_brief_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "newsbrief"
+    shutil.copytree(base.BRIEF_DIR, package / "brief")
+    monkeypatch.setattr(base, "PACKAGE_DIR", package)
+    monkeypatch.setattr(base, "BRIEF_DIR", package / "brief")
+    base.code_fingerprint.cache_clear()
+    try:
+        before = base.code_fingerprint()
+        (package / "brief" / "rules" / "quotes.py").write_text("RULE = 1\n")
+        base.code_fingerprint.cache_clear()
+        assert base.code_fingerprint() != before  # a new module counts, unlisted
+    finally:
+        base.code_fingerprint.cache_clear()
+
+
 @pytest.mark.parametrize(
     ("model", "expected"),
     [("local", "focused"), ("local:/m.gguf", "focused"), ("openai:gpt-4o-mini", "whole"),
@@ -66,7 +123,7 @@ def test_the_registry_lists_the_choices_in_its_error() -> None:
 def test_the_default_strategy_and_prompt_follow_the_model(model: str, expected: str) -> None:
     plan = api.plan(None, None, resolve_settings(model=model))
     assert plan.strategy.name == expected
-    assert plan.prompt is not None and plan.prompt.ref == base.DEFAULT_PROMPTS[expected]
+    assert plan.prompt is not None and plan.prompt.ref == base.default_prompts()[expected]
 
 
 def test_overrides_flag_then_prompt_then_environment_then_config(
@@ -344,11 +401,12 @@ def test_a_code_or_strategy_change_misses_both_caches(
     fake_provider.queue(SUMMARY, NAMES)
     api.summarize(str(seed_path), model="fake:x")
     assert hit() == (True, True)
-    monkeypatch.setattr(base, "code_fingerprint", lambda: "a heuristic in extract.py changed")
+    monkeypatch.setattr(base, "code_fingerprint", lambda: "a heuristic in brief/rules changed")
     assert hit() == (False, False)
     assert hit() == (True, True)
-    bumped = base.STRATEGY_VERSIONS["focused"] + 1
-    monkeypatch.setitem(base.STRATEGY_VERSIONS, "focused", bumped)
+    declared = base.strategy_specs()["focused"]
+    bumped = declared.version + 1
+    monkeypatch.setitem(base.strategy_specs(), "focused", declared._replace(version=bumped))
     assert get_strategy("focused").version == bumped
     assert hit() == (False, False)
     fake_provider.queue(*[WHOLE_SUMMARY, {"pledges": []}, {"positions": []},
@@ -504,12 +562,12 @@ def test_brief4_asks_nothing_about_experts_when_the_article_introduces_none(
 
 
 def test_the_models_stance_yields_to_its_chosen_views_own_cue() -> None:
-    from newsbrief import extract
-    from newsbrief.strategies.focused import _Runner
+    from newsbrief.brief.rules.sentences import cue_pattern
+    from newsbrief.brief.strategies.focused import _Runner
 
     sentence = "Peru condemns the blockade and welcomes the talks."
     polarity = {"condemns": "opposes", "welcomes": "supports"}
-    cues = extract.cue_pattern(polarity)
+    cues = cue_pattern(polarity)
     answer = {"actor": "Peru", "view": "condemns the blockade", "stance": "supports"}
     position = _Runner._position(answer, sentence, polarity, cues)
     assert (position.actor, position.stance, position.topic) == ("Peru", "opposes", "the blockade")

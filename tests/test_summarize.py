@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from newsbrief import api
+from newsbrief.brief.llm import LLM
+from newsbrief.brief.prompts import load_prompt
 from newsbrief.cli import app
 from newsbrief.errors import LLMError, NewsbriefError
-from newsbrief.llm import LLM
-from newsbrief.prompts import load_prompt
 
 from .conftest import NAMES, SUMMARY, FakeProvider, completion, request_schema
 

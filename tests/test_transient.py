@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from newsbrief import api
+from newsbrief.brief.llm import LLM, build_provider, parse_context_overflow
+from newsbrief.brief.strategies.focused import SummaryPart
 from newsbrief.config import resolve_settings
 from newsbrief.errors import (
     ContextOverflowError,
@@ -17,10 +19,8 @@ from newsbrief.errors import (
     LLMError,
     LLMUnavailableError,
 )
-from newsbrief.llm import LLM, build_provider, parse_context_overflow
 from newsbrief.retry import RetryPolicy
 from newsbrief.store import Store
-from newsbrief.strategies.focused import SummaryPart
 
 from .fault_server import ANSWER, Fault, FaultServer, fault_server
 from .test_grounding import INVENTED, REAL, _pledge, whole_parts_prompt  # noqa: F401

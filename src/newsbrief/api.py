@@ -12,21 +12,20 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__, base
+from .brief.grounding import check_brief
+from .brief.prompts import Prompt, load_prompt
+from .brief.schemas import Brief, schema_sha256
+from .brief.strategies import LogSink, Progress, Strategy, get_strategy, names
 from .clean import CleanArticle, clean_article, cleaner_version
 from .config import DEFAULT_MAX_CHARS, Settings, resolve_settings
 from .errors import TOO_LONG_HINT, ConfigError, InputError, UsageError
-from .grounding import check_brief
 from .ingest import Article, read_source
-from .prompts import Prompt, load_prompt
-from .schemas import Brief, schema_sha256
 from .store import Store, open_store
-from .strategies import LogSink, Progress, Strategy, get_strategy, names
 
 if TYPE_CHECKING:  # the LLM stack (instructor, openai) loads only when a model is needed
-    from .llm import LLM, Provider
+    from .brief.llm import LLM, Provider
 
-DEFAULT_PROMPT = base.DEFAULT_PROMPT
-# How a brief is made (see :mod:`newsbrief.strategies`): "focused" asks a prompt's small
+# How a brief is made (see :mod:`newsbrief.brief.strategies`): "focused" asks a prompt's small
 # questions of a tiny model, "whole" asks a capable model about the whole article, "floor" is the
 # no-model yardstick. The default depends on the model (:func:`newsbrief.base.model_strategy`).
 STRATEGIES = tuple(names())
@@ -84,7 +83,7 @@ def plan(prompt: str | None, strategy: str | None, settings: Settings) -> Plan:
     if not chosen.needs_llm:
         return Plan(chosen, None)
     if loaded is None:
-        default = base.DEFAULT_PROMPTS.get(chosen.name)
+        default = base.default_prompts().get(chosen.name)
         if default is None:
             raise UsageError(f"strategy {chosen.name} has no default prompt", "pass --prompt")
         loaded = load_prompt(default)
@@ -186,7 +185,7 @@ def attributions(
     """Read and clean one article and find who said, promised or believes what in it: the
     ``newsbrief attributions --format json`` object, ``{"text", "attributions": [...]}``, with
     every span's offsets into ``text``."""
-    from . import attribution
+    from .brief.rules import attribution
 
     article, cleaned = clean(source, stdin=stdin)
     found = attribution.attributions(cleaned.text)
@@ -198,7 +197,7 @@ def make_llm(
 ) -> LLM:
     """An :class:`LLM` for ``settings`` (resolved from flags/env/config when not given), over
     ``provider`` when given (batch threads share one: one model file, one connection pool)."""
-    from .llm import LLM, build_provider
+    from .brief.llm import LLM, build_provider
 
     settings = settings or resolve_settings(**overrides)
     return LLM(
@@ -241,7 +240,7 @@ def brief_article(
     """Clean ``article`` (unless ``cleaned`` is given) and make its brief with ``strategy``
     (``prompt`` and ``llm`` are needed unless the strategy needs no model). ``log`` gets one
     record per LLM question (the run log); ``progress`` each part's questions answered so far
-    (:data:`newsbrief.strategies.Progress`). Cleaned text over ``max_chars`` is an input
+    (:data:`newsbrief.brief.strategies.Progress`). Cleaned text over ``max_chars`` is an input
     error (:func:`check_size`)."""
     chosen = get_strategy(strategy) if isinstance(strategy, str) else strategy
     if chosen.needs_llm and (llm is None or prompt is None):

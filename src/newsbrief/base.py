@@ -8,6 +8,7 @@ imported when a folder is needed and ``NEWSBRIEF_HOME`` is unset.)
 
 from __future__ import annotations
 
+import ast
 import calendar
 import functools
 import hashlib
@@ -18,7 +19,7 @@ import re
 import time
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # What config.toml may hold (config.FileConfig validates them; a test keeps the two in step).
@@ -32,18 +33,65 @@ DEFAULT_MODEL = "local"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # UTC, as the store writes it
 
 # --- strategies: names, versions, defaults ------------------------------------------------------
-# A strategy's version is bumped when it changes what it makes of the same reply; it goes into
-# meta, the eval run files and both cache keys (the strategies read theirs from here).
-STRATEGY_VERSIONS: dict[str, int] = {"focused": 4, "whole": 3, "floor": 4}
-# The prompt a strategy uses when none is given (floor uses none).
-DEFAULT_PROMPTS: dict[str, str] = {"focused": "brief@4", "whole": "brief@3"}
-DEFAULT_PROMPT = DEFAULT_PROMPTS["focused"]
+# The brief-making package: every file in it can change a brief made from the same cleaned text,
+# prompt and replies, so the code fingerprint is the hash of its files (no hand-kept list).
+BRIEF_DIR = PACKAGE_DIR / "brief"
+STRATEGIES_DIR = BRIEF_DIR / "strategies"
 # The strategy a prompt.yaml without a ``strategy`` key was written for (brief@1, brief@2).
 UNDECLARED_STRATEGY = "focused"
 
-# The code whose change changes a brief made from the same cleaned text, prompt and replies.
-BRIEF_CODE = ("strategies", "extract.py", "grounding.py", "floor.py", "schemas.py", "prompts.py",
-              "llm.py", "attribution.py", "claims.py")  # fmt: skip
+
+class StrategySpec(NamedTuple):
+    """What a strategy says of itself, in its own module as ``SPEC = StrategySpec(...)``.
+
+    ``version`` is bumped when the strategy makes something else of the same replies (it goes
+    into meta, the eval run files and both cache keys); ``default_prompt`` is the prompt used
+    when none is given (None: the strategy reads no prompt, and its briefs are not served by the
+    fast path); ``scopes`` are the task scopes its prompts may use.
+    """
+
+    name: str
+    version: int
+    default_prompt: str | None = None
+    scopes: tuple[str, ...] = ()
+
+
+def _declared_spec(path: Path) -> StrategySpec | None:
+    """The ``SPEC = StrategySpec(...)`` of one strategy module, read from its source."""
+    source = path.read_text(encoding="utf-8")
+    if not re.search(r"^SPEC = StrategySpec\(", source, re.MULTILINE):
+        return None
+    for node in ast.parse(source).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else None
+        call = node.value if isinstance(node, ast.Assign) else None
+        if isinstance(target, ast.Name) and target.id == "SPEC" and isinstance(call, ast.Call):
+            try:
+                values = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
+                return StrategySpec(*(ast.literal_eval(a) for a in call.args), **values)
+            except (ValueError, TypeError):
+                break
+    raise ValueError(f"{path.name}: SPEC must be StrategySpec(...) with literal keyword values")
+
+
+@functools.cache
+def strategy_specs() -> dict[str, StrategySpec]:
+    """Every strategy's spec by name, read from the strategy modules' source without importing
+    them: the fast path (:mod:`newsbrief.quick`) needs the default prompts and versions, and
+    must not import the brief-making stack. The modules hold the same ``SPEC`` when imported."""
+    specs = [_declared_spec(path) for path in sorted(STRATEGIES_DIR.glob("*.py"))]
+    return {spec.name: spec for spec in specs if spec is not None}
+
+
+def default_prompts() -> dict[str, str]:
+    """The prompt each strategy uses when none is given (strategies that read a prompt only)."""
+    return {n: s.default_prompt for n, s in strategy_specs().items() if s.default_prompt}
+
+
+def default_prompt() -> str:
+    """The default strategy's default prompt (the one a model is asked with unless told)."""
+    return default_prompts()[UNDECLARED_STRATEGY]
+
+
 # Libraries whose version changes the cleaned text or the schema text.
 _FINGERPRINT_LIBS = (
     "trafilatura",
@@ -241,13 +289,10 @@ def _hash_files(paths: list[Path]) -> str:
 
 @functools.cache
 def code_fingerprint() -> str:
-    """Changes whenever the code that makes a brief changes: the strategy modules, the text
-    helpers, grounding, the schemas, prompt rendering and the LLM call path."""
-    paths: list[Path] = []
-    for name in BRIEF_CODE:
-        target = PACKAGE_DIR / name
-        paths += sorted(target.rglob("*.py")) if target.is_dir() else [target]
-    return _hash_files(paths)
+    """Changes whenever the code that makes a brief changes: every file of the brief-making
+    package (:mod:`newsbrief.brief`: strategies, rules, grounding, schemas, prompts, the LLM
+    call path). A module moved into it or out of it is counted or not by where it lives."""
+    return _hash_files(sorted(BRIEF_DIR.rglob("*.py")))
 
 
 @functools.cache
@@ -265,12 +310,12 @@ def package_fingerprint() -> str:
 
 
 def strategy_version(name: str) -> int:
-    """A strategy's version; a strategy with none declared in STRATEGY_VERSIONS is a bug, said
-    at once (it silently got version 0, and so shared cache keys across its changes)."""
+    """A strategy's version, from its ``SPEC``; a strategy without one is a bug, said at once
+    (it once silently got version 0, and so shared cache keys across its changes)."""
     try:
-        return STRATEGY_VERSIONS[name]
+        return strategy_specs()[name].version
     except KeyError:
-        raise KeyError(f"strategy {name!r} has no version in base.STRATEGY_VERSIONS") from None
+        raise KeyError(f"strategy {name!r} declares no SPEC in {STRATEGIES_DIR}") from None
 
 
 def result_key(

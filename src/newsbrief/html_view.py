@@ -12,13 +12,15 @@ network.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Callable
+from functools import partial
 from html import escape
 from typing import Any
 
-from .grounding import locate
+from .brief import fields
+from .brief.grounding import locate
+from .brief.schemas import LIST_FIELDS, excerpt_anchor, verbatim_excerpts
 from .render import dropped_items, dropped_line, expert_role, footer, quote_text, title_of
-from .schemas import verbatim_excerpts
 
 _STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}
@@ -115,13 +117,6 @@ def _evidence_link(item: str, text: str, marks: dict[str, str], label: str = "ev
     return f'<span class="ev">{body} (not found in the article)</span>'
 
 
-_ITEM_OF_PATH = (
-    (re.compile(r"^pledges\[(\d+)\]\.evidence$"), "pledge-{0}"),
-    (re.compile(r"^positions\[(\d+)\]\.evidence$"), "position-{0}"),
-    (re.compile(r"^quoted_experts\[(\d+)\]\.quotes\[(\d+)\]\.text$"), "quote-{0}-{1}"),
-)
-
-
 def _known_spans(result: dict[str, Any], text: str) -> dict[str, tuple[int, int]]:
     """Item id -> (start, end) from the offsets grounding recorded in the result's meta."""
     known: dict[str, tuple[int, int]] = {}
@@ -129,19 +124,10 @@ def _known_spans(result: dict[str, Any], text: str) -> dict[str, tuple[int, int]
         start, end = int(span["start"]), int(span["end"])
         if not 0 <= start < end <= len(text):
             continue
-        item = _item_of_path(str(span["path"]))
+        item = excerpt_anchor(str(span["path"]))
         if item is not None:
             known[item] = (start, end)
     return known
-
-
-def _item_of_path(path: str) -> str | None:
-    """The page's id of the brief item at ``path`` (``pledges[0].evidence`` -> ``pledge-0``)."""
-    for pattern, item in _ITEM_OF_PATH:
-        found = pattern.match(path)
-        if found:
-            return item.format(*found.groups())
-    return None
 
 
 def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -186,6 +172,109 @@ def who_said_what(text: str, document: dict[str, Any]) -> str:
     )
 
 
+def _section(name: str, items: list[str]) -> str:
+    """A titled, numbered list of a brief's items (or "none found")."""
+    body = "".join(items) or "<p><i>none found</i></p>"
+    return f"<h2>{escape(name)} ({len(items)})</h2><ol>{body}</ol>" if items else (
+        f"<h2>{escape(name)} (0)</h2>{body}")  # fmt: skip
+
+
+def _list_sections(brief: dict[str, Any], marks: dict[str, str]) -> str:
+    """A section per list field of the brief (named by :mod:`newsbrief.brief.fields`), each
+    item linked to its marked evidence; a field without a layout of its own in ``_ITEMS`` is
+    shown in one plain line."""
+    sections = []
+    for field in fields.list_fields(brief):
+        item = _ITEMS.get(field, partial(_plain_item, field))
+        rows = [item(i, x, marks) for i, x in enumerate(brief[field]) if isinstance(x, dict)]
+        sections.append(_section(fields.title(field), rows))
+    return "".join(sections)
+
+
+def _plain_item(field: str, i: int, item: dict[str, Any], marks: dict[str, str]) -> str:
+    anchor = f"{fields.anchor(field)}-{i}"
+    return f'<li id="{anchor}">{escape(fields.plain_line(item))}</li>'
+
+
+def _pledge_item(i: int, p: dict[str, Any], marks: dict[str, str]) -> str:
+    return (
+        f'<li id="pledge-{i}"><b>{escape(p["actor"])}</b>: {escape(p["commitment"])}'
+        + (f" (if {escape(p['condition'])})" if p.get("condition") else "")
+        + _evidence_link(f"pledge-{i}", p["evidence"], marks)
+        + "</li>"
+    )
+
+
+def _position_item(i: int, p: dict[str, Any], marks: dict[str, str]) -> str:
+    return (
+        f'<li id="position-{i}"><b>{escape(p["actor"])}</b>: {escape(p["statement"])} '
+        f'<span class="kind">{escape(p["stance"])} · {escape(p["topic"])}</span>'
+        + _evidence_link(f"position-{i}", p["evidence"], marks)
+        + "</li>"
+    )
+
+
+def _expert_item(i: int, expert: dict[str, Any], marks: dict[str, str]) -> str:
+    quotes = "".join(
+        _evidence_link(f"quote-{i}-{j}", q["text"], marks, "direct")
+        if q["kind"] == "direct"
+        else f'<span class="ev"><span class="kind">indirect</span>{escape(quote_text(q))}</span>'
+        for j, q in enumerate(expert["quotes"])
+    )
+    who = expert_role(expert)
+    return (f'<li id="expert-{i}"><b>{escape(expert["name"])}</b>'
+            f"{escape(', ' + who) if who else ''}{quotes}</li>")  # fmt: skip
+
+
+# The brief page's layout of each list field's items (a field not here gets _plain_item).
+_ITEMS: dict[str, Callable[[int, dict[str, Any], dict[str, str]], str]] = {
+    "pledges": _pledge_item,
+    "positions": _position_item,
+    "quoted_experts": _expert_item,
+}
+# The batch page's one line of each list field's items (a field not here: fields.plain_line).
+_CARD_LINES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "pledges": lambda p: f"{p['actor']}: {p['commitment']}",
+    "positions": lambda p: f"{p['actor']} ({p['stance']}): {p['statement']}",
+    "quoted_experts": lambda e: e["name"] + (f", {expert_role(e)}" if expert_role(e) else ""),
+}
+
+
+def _dropped_html(result: dict[str, Any]) -> str:
+    """What grounding dropped, when it dropped anything."""
+    dropped = dropped_items(result)
+    return (
+        f'<h2 class="dropped">Dropped by grounding ({len(dropped)})</h2><ul class="dropped">'
+        + "".join(f"<li>{escape(dropped_line(d))}</li>" for d in dropped) + "</ul>"
+        if dropped else ""
+    )  # fmt: skip
+
+
+def _removed_html(cleaned: dict[str, Any]) -> str:
+    """What the cleaner removed, folded."""
+    removed = cleaned.get("removed") or []
+    return (
+        f'<details id="removed"><summary>What the cleaner removed ({len(removed)})</summary>'
+        '<ul class="removed">'
+        + "".join(f"<li><span class='kind'>{escape(_removal_kind(r))}</span>"
+                  f"{escape(r['text'])}</li>" for r in removed)
+        + "</ul></details>"
+    )  # fmt: skip
+
+
+def _header(result: dict[str, Any]) -> str:
+    """The article's title, source, site, author and date, and the brief's footer line."""
+    article = result["article"]
+    about = " · ".join(
+        escape(str(article[k])) for k in ("site", "author", "date") if article.get(k)
+    )
+    return (
+        f"<header><h1>{escape(title_of(result))}</h1><div class='meta' id='meta'>"
+        f"{escape(article.get('source', ''))}"
+        f"{' · ' + about if about else ''}<br>{escape(footer(result))}</div></header>"
+    )
+
+
 def brief_page(
     result: dict[str, Any], cleaned: dict[str, Any], attributions: dict[str, Any] | None = None
 ) -> str:
@@ -195,74 +284,21 @@ def brief_page(
     given."""
     brief = result["brief"]
     excerpts = [(item, text) for path, text in verbatim_excerpts(brief)
-                if (item := _item_of_path(path)) is not None]  # fmt: skip
+                if (item := excerpt_anchor(path)) is not None]  # fmt: skip
     article_html, marks = _marked_article(
         cleaned["text"], excerpts, _known_spans(result, cleaned["text"])
     )
     who_html = who_said_what(cleaned["text"], attributions) if attributions is not None else ""
-
-    def section(name: str, items: list[str]) -> str:
-        body = "".join(items) or "<p><i>none found</i></p>"
-        return f"<h2>{escape(name)} ({len(items)})</h2><ol>{body}</ol>" if items else (
-            f"<h2>{escape(name)} (0)</h2>{body}")  # fmt: skip
-
-    pledges = [
-        f'<li id="pledge-{i}"><b>{escape(p["actor"])}</b>: {escape(p["commitment"])}'
-        + (f" (if {escape(p['condition'])})" if p.get("condition") else "")
-        + _evidence_link(f"pledge-{i}", p["evidence"], marks)
-        + "</li>"
-        for i, p in enumerate(brief["pledges"])
-    ]
-    positions = [
-        f'<li id="position-{i}"><b>{escape(p["actor"])}</b>: {escape(p["statement"])} '
-        f'<span class="kind">{escape(p["stance"])} · {escape(p["topic"])}</span>'
-        + _evidence_link(f"position-{i}", p["evidence"], marks)
-        + "</li>"
-        for i, p in enumerate(brief["positions"])
-    ]
-    experts = []
-    for i, e in enumerate(brief["quoted_experts"]):
-        quotes = "".join(
-            _evidence_link(f"quote-{i}-{j}", q["text"], marks, "direct")
-            if q["kind"] == "direct"
-            else f'<span class="ev"><span class="kind">indirect</span>{escape(quote_text(q))}'
-            "</span>"
-            for j, q in enumerate(e["quotes"])
-        )
-        who = expert_role(e)
-        experts.append(f'<li id="expert-{i}"><b>{escape(e["name"])}</b>'
-                       f"{escape(', ' + who) if who else ''}{quotes}</li>")  # fmt: skip
-    dropped = dropped_items(result)
-    dropped_html = (
-        f'<h2 class="dropped">Dropped by grounding ({len(dropped)})</h2><ul class="dropped">'
-        + "".join(f"<li>{escape(dropped_line(d))}</li>" for d in dropped) + "</ul>"
-        if dropped else ""
-    )  # fmt: skip
-    removed = cleaned.get("removed") or []
-    removed_html = (
-        f'<details id="removed"><summary>What the cleaner removed ({len(removed)})</summary>'
-        '<ul class="removed">'
-        + "".join(f"<li><span class='kind'>{escape(_removal_kind(r))}</span>"
-                  f"{escape(r['text'])}</li>" for r in removed)
-        + "</ul></details>"
-    )  # fmt: skip
-    article = result["article"]
-    about = " · ".join(
-        escape(str(article[k])) for k in ("site", "author", "date") if article.get(k)
-    )
     title = escape(title_of(result))
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width'><title>{title}</title>"
-        f"<style>{_STYLE}</style></head><body>"
-        f"<header><h1>{title}</h1><div class='meta' id='meta'>{escape(article.get('source', ''))}"
-        f"{' · ' + about if about else ''}<br>{escape(footer(result))}</div></header>"
+        f"<style>{_STYLE}</style></head><body>{_header(result)}"
         "<main><section id='brief'>"
         f"<h2>Summary</h2><p id='summary'>{escape(brief['summary'] or '(no summary)')}</p>"
-        f"{section('Pledges', pledges)}{section('Positions', positions)}"
-        f"{section('Quoted experts', experts)}{dropped_html}{who_html}</section>"
+        f"{_list_sections(brief, marks)}{_dropped_html(result)}{who_html}</section>"
         f"<section id='article'><h2>The article as the model saw it</h2>{article_html}"
-        f"{removed_html}</section></main>"
+        f"{_removed_html(cleaned)}</section></main>"
         f"<script>{_BRIEF_SCRIPT}</script></body></html>\n"
     )
 
@@ -304,21 +340,17 @@ def _card(record: dict[str, Any]) -> str:
                 f"({escape(str(error.get('kind')))}): {escape(str(error.get('message')))}</p>"
                 "</article>")  # fmt: skip
     brief = record["brief"]
-    actors = {p["actor"].lower() for p in brief["pledges"] + brief["positions"]}
-    actors |= {e["name"].lower() for e in brief["quoted_experts"]}
-    counts = {"pledges": len(brief["pledges"]), "positions": len(brief["positions"]),
-              "experts": len(brief["quoted_experts"])}  # fmt: skip
-    data = " ".join(f"data-{k}='{v}'" for k, v in counts.items())
+    parts = [(f, [x for x in brief[f] if isinstance(x, dict)]) for f in fields.list_fields(brief)]
+    # who each item names, once each, in the order they come (a set's order changed per run)
+    actors = dict.fromkeys(fields.who(x).lower() for _, items in parts for x in items)
+    actors.pop("", None)
+    data = " ".join(f"data-{fields.short(f)}='{len(items)}'" for f, items in parts)
     lists = "".join(
-        f"<b>{name}</b><ul>{''.join(f'<li>{escape(line)}</li>' for line in lines)}</ul>"
-        for name, lines in (
-            ("Pledges", [f"{p['actor']}: {p['commitment']}" for p in brief["pledges"]]),
-            ("Positions", [f"{p['actor']} ({p['stance']}): {p['statement']}"
-                           for p in brief["positions"]]),
-            ("Quoted experts", [e["name"] + (f", {expert_role(e)}" if expert_role(e) else "")
-                                for e in brief["quoted_experts"]]),
-        )
-        if lines
+        f"<b>{fields.title(f)}</b><ul>"
+        + "".join(f"<li>{escape(_CARD_LINES.get(f, fields.plain_line)(x))}</li>" for x in items)
+        + "</ul>"
+        for f, items in parts
+        if items
     )  # fmt: skip
     return (f"<article class='card' data-status='ok' data-actors='{escape('|'.join(actors))}' "
             f"{data}><h3>{title} <small>({rid})</small></h3>"
@@ -338,8 +370,10 @@ def batch_page(records: list[dict[str, Any]], name: str) -> str:
         "<div id='filters'><input id='q' type='search' placeholder='search the text'>"
         "<input id='actor' placeholder='actor or expert'>"
         "<select id='field'><option value=''>any field</option>"
-        "<option value='pledges'>has pledges</option><option value='positions'>has positions"
-        "</option><option value='experts'>has experts</option></select>"
+        + "".join(
+            f"<option value='{fields.short(f)}'>has {fields.short(f)}</option>" for f in LIST_FIELDS
+        )
+        + "</select>"
         "<select id='status'><option value=''>ok and failed</option><option value='ok'>ok"
         "</option><option value='failed'>failed</option></select></div>"
         f"<div id='list'>{cards}</div><script>{_BATCH_SCRIPT}</script></body></html>\n"

@@ -1,5 +1,5 @@
 """``python -m newsbrief.llama_server ...``: llama-cpp-python's OpenAI-compatible server, with
-the model's weights in plain CPU buffers (see :func:`newsbrief.llm.use_plain_cpu_buffers`).
+the model's weights in plain CPU buffers (see :func:`newsbrief.brief.llm.use_plain_cpu_buffers`).
 
 It takes the same options as ``python -m llama_cpp.server``, which crashes on the first prompt
 on machines that report AMX without granting it.
@@ -11,7 +11,7 @@ from __future__ import annotations
 def main() -> None:
     from llama_cpp.server.__main__ import main as serve
 
-    from .llm import use_plain_cpu_buffers
+    from .brief.llm import use_plain_cpu_buffers
 
     use_plain_cpu_buffers()
     serve()

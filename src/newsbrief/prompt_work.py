@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .base import PACKAGE_DIR, PROMPT_REF, available_prompts, builtin_prompt_dirs
+from .brief.prompts import Prompt, load_prompt, load_version
 from .errors import UsageError
-from .prompts import Prompt, load_prompt, load_version
 
 _DESCRIPTION_BLOCK = re.compile(r"^description:[ \t]*[>|][-+]?[ \t]*\n(?P<indent>[ \t]+)", re.M)
 _DESCRIPTION_INLINE = re.compile(r"^description:[ \t]*(?P<value>\S.*)$", re.M)

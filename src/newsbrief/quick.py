@@ -109,7 +109,7 @@ def lookup(options: dict[str, str], started: float) -> dict[str, Any] | None:
     if file is None or not path.is_file():
         return None
     configured = base.configured_strategy(file)
-    if configured is not None and configured not in base.DEFAULT_PROMPTS:
+    if configured is not None and configured not in base.default_prompts():
         return None  # the floor, or an unknown name the full CLI rejects even when unused
     model, base_url, mode = base.pick_model(options, file)
     given = _prompt_dir(options["prompt"]) if "prompt" in options else None
@@ -120,9 +120,9 @@ def lookup(options: dict[str, str], started: float) -> dict[str, Any] | None:
         options.get("strategy"), declared, base.configured_strategy(file), model,
         base.model_given(options, file),
     )  # fmt: skip
-    if strategy not in base.DEFAULT_PROMPTS:
+    if strategy not in base.default_prompts():
         return None  # the floor (never cached), or an unknown name the full CLI reports
-    directory = given or _prompt_dir(base.DEFAULT_PROMPTS[strategy])
+    directory = given or _prompt_dir(base.default_prompts()[strategy])
     if directory is None or base.declared_strategy(directory) != strategy:
         return None  # a prompt written for another strategy: the full CLI says so
     identity = base.model_identity(model, base_url, mode)

@@ -12,8 +12,10 @@ import functools
 import json
 import re
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .brief import fields
 from .outside import printable
 
 if TYPE_CHECKING:
@@ -88,33 +90,72 @@ def to_markdown(result: dict[str, Any]) -> str:
     :func:`md`: rendered, the Markdown runs no HTML and links nowhere."""
     brief = result["brief"]
     summary = md(brief["summary"]) if brief["summary"] else "_(none)_"
-    out = [f"# {md(title_of(result))}", "", "## Summary", "", summary, ""]
-    out += ["## Pledges", ""]
-    out += [
-        f"- **{md(p['actor'])}**: {md(p['commitment'])}"
-        + (f" (if {md(p['condition'])})" if p.get("condition") else "")
-        + f"\n  > {md(p['evidence'])}"
-        for p in brief["pledges"]
-    ] or ["_(none)_"]
-    out += ["", "## Positions", ""]
-    out += [
-        f"- **{md(p['actor'])}** {md(p['stance'])} *{md(p['topic'])}*: {md(p['statement'])}"
-        f"\n  > {md(p['evidence'])}"
-        for p in brief["positions"]
-    ] or ["_(none)_"]
-    out += ["", "## Quoted experts", ""]
-    for expert in brief["quoted_experts"]:
-        who = md(expert_role(expert))
-        out.append(f"- **{md(expert['name'])}**" + (f" ({who})" if who else ""))
-        out += [f"  - {md(quote_text(q))} ({md(q['kind'])})" for q in expert["quotes"]]
-    if not brief["quoted_experts"]:
-        out.append("_(none)_")
+    out = [f"# {md(title_of(result))}", "", "## Summary", "", summary]
+    for field, items in _list_parts(brief):  # a section per list field (brief.fields names it)
+        layout = _MARKDOWN.get(field, _md_plain)
+        lines = [line for item in items for line in layout(item)]
+        out += ["", f"## {fields.title(field)}", "", *(lines or ["_(none)_"])]
     dropped = dropped_items(result)
     if dropped:
         out += ["", f"## Dropped by grounding ({len(dropped)})", ""]
         out += [f"- {md(dropped_line(d))}" for d in dropped]
     out += ["", "---", f"*{md(footer(result))}*", ""]
     return "\n".join(out)
+
+
+def _list_parts(brief: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The brief's list fields with their items, in order (see :mod:`newsbrief.brief.fields`)."""
+    return [(f, [x for x in brief[f] if isinstance(x, dict)]) for f in fields.list_fields(brief)]
+
+
+def _md_pledge(p: dict[str, Any]) -> list[str]:
+    return [
+        f"- **{md(p['actor'])}**: {md(p['commitment'])}"
+        + (f" (if {md(p['condition'])})" if p.get("condition") else "")
+        + f"\n  > {md(p['evidence'])}"
+    ]
+
+
+def _md_position(p: dict[str, Any]) -> list[str]:
+    return [
+        f"- **{md(p['actor'])}** {md(p['stance'])} *{md(p['topic'])}*: {md(p['statement'])}"
+        f"\n  > {md(p['evidence'])}"
+    ]
+
+
+def _md_expert(expert: dict[str, Any]) -> list[str]:
+    who = md(expert_role(expert))
+    return [
+        f"- **{md(expert['name'])}**" + (f" ({who})" if who else ""),
+        *(f"  - {md(quote_text(q))} ({md(q['kind'])})" for q in expert["quotes"]),
+    ]
+
+
+def _md_plain(item: dict[str, Any]) -> list[str]:
+    """An item of a list field without a layout of its own: one plain line."""
+    return [f"- {md(fields.plain_line(item))}"]
+
+
+# The Markdown layout of each list field's items (a field not here gets _md_plain).
+_MARKDOWN: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "pledges": _md_pledge,
+    "positions": _md_position,
+    "quoted_experts": _md_expert,
+}
+
+
+def removed_line(cleaned: Any) -> str:
+    """What cleaning removed, in one line: how much, and how many of each kind."""
+    kinds: dict[str, int] = {}
+    for removal in cleaned.removed:
+        kinds[removal.kind] = kinds.get(removal.kind, 0) + 1
+    chars = sum(len(r.text) for r in cleaned.removed)
+    listed = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    return (
+        f"removed {len(cleaned.removed)} pieces, {chars:,} characters"
+        + (f": {listed}" if listed else "")
+        + f"; kept {len(cleaned.text):,} characters"
+    )
 
 
 def dropped_items(result: dict[str, Any]) -> list[dict[str, str]]:
@@ -126,6 +167,51 @@ def dropped_line(item: dict[str, str]) -> str:
     """One item grounding removed, with its part and why."""
     part = item.get("part") or item.get("path") or "item"
     return f"{part}: “{item['text']}” ({item.get('reason') or 'not in the article'})"
+
+
+def _evidence(text: str) -> Text:
+    from rich.text import Text
+
+    return Text.assemble(("evidence: ", "dim"), (f"“{text}”", "italic"))
+
+
+def _rich_pledge(p: dict[str, Any]) -> tuple[Text, list[Text]]:
+    from rich.text import Text
+
+    return (Text.assemble((p["actor"], "bold"), ": ", p["commitment"],
+                          (f" (if {p['condition']})" if p.get("condition") else "")),
+            [_evidence(p["evidence"])])  # fmt: skip
+
+
+def _rich_position(p: dict[str, Any]) -> tuple[Text, list[Text]]:
+    from rich.text import Text
+
+    return (Text.assemble((p["actor"], "bold"), ": ", p["statement"]),
+            [Text.assemble((p["stance"], "magenta"), " · ", p["topic"]),
+             _evidence(p["evidence"])])  # fmt: skip
+
+
+def _rich_expert(e: dict[str, Any]) -> tuple[Text, list[Text]]:
+    from rich.text import Text
+
+    return (Text.assemble((e["name"], "bold"), (f", {expert_role(e)}" if expert_role(e) else "")),
+            [Text.assemble((f"{q['kind']}: ", "dim"), quote_text(q)) for q in e["quotes"]]
+            or [Text("no quote kept", style="dim")])  # fmt: skip
+
+
+def _rich_plain(item: dict[str, Any]) -> tuple[Text, list[Text]]:
+    """An item of a list field without a layout of its own: one plain line."""
+    from rich.text import Text
+
+    return Text(fields.plain_line(item)), []
+
+
+# The terminal layout of each list field's items (a field not here gets _rich_plain).
+_RICH: dict[str, Callable[[dict[str, Any]], tuple[Text, list[Text]]]] = {
+    "pledges": _rich_pledge,
+    "positions": _rich_position,
+    "quoted_experts": _rich_expert,
+}
 
 
 def _numbered(rows: list[tuple[Text, list[Text]]]) -> RenderableType:
@@ -164,26 +250,9 @@ def to_rich(result: dict[str, Any]) -> RenderableType:
         parts.append(Text(f"{name} ({len(rows)})", style="bold cyan"))
         parts.append(_numbered(rows) if rows else Text("none found", style="dim"))
 
-    def evidence(text: str) -> Text:
-        return Text.assemble(("evidence: ", "dim"), (f"“{text}”", "italic"))
-
-    section("Pledges", [
-        (Text.assemble((p["actor"], "bold"), ": ", p["commitment"],
-                       (f" (if {p['condition']})" if p.get("condition") else "")),
-         [evidence(p["evidence"])])
-        for p in brief["pledges"]
-    ])  # fmt: skip
-    section("Positions", [
-        (Text.assemble((p["actor"], "bold"), ": ", p["statement"]),
-         [Text.assemble((p["stance"], "magenta"), " · ", p["topic"]), evidence(p["evidence"])])
-        for p in brief["positions"]
-    ])  # fmt: skip
-    section("Quoted experts", [
-        (Text.assemble((e["name"], "bold"), (f", {expert_role(e)}" if expert_role(e) else "")),
-         [Text.assemble((f"{q['kind']}: ", "dim"), quote_text(q)) for q in e["quotes"]]
-         or [Text("no quote kept", style="dim")])
-        for e in brief["quoted_experts"]
-    ])  # fmt: skip
+    for field, items in _list_parts(brief):  # a section per list field (brief.fields names it)
+        layout = _RICH.get(field, _rich_plain)
+        section(fields.title(field), [layout(item) for item in items])
     dropped = dropped_items(result)
     if dropped:
         parts += [Text(""), Text(f"Grounding dropped {len(dropped)} item(s), with why:",

@@ -4,7 +4,7 @@ A batch file holds chat-completion requests, each answered on the provider's sch
 hours, at half the price). A strategy asks its questions one at a time and reads each reply
 before it asks the next, so the questions cannot all be written down in advance. Instead every
 article is *replayed*: the strategy runs as it does live, through the same
-:class:`~newsbrief.llm.LLM` (instructor's validation and re-asks, the grounding checks and
+:class:`~newsbrief.brief.llm.LLM` (instructor's validation and re-asks, the grounding checks and
 their re-asks, the error translation), over a provider that answers from the replies collected
 so far. A question with no reply yet becomes a request for the next batch file; a reply that
 fails validation makes instructor write its re-ask, which is asked in the next round, as live.
@@ -44,10 +44,11 @@ from ..batch import (
     prepare,
     read_items,
 )
+from ..brief.llm import OpenAIProvider, build_provider
+from ..brief.prompts import Prompt
+from ..config import Settings
 from ..errors import UsageError
 from ..ingest import Article
-from ..llm import OpenAIProvider, build_provider
-from ..prompts import Prompt
 from ..store import Store, open_store
 from .client import BatchAPI, Submitter, settle
 from .files import MAX_BYTES, MAX_REQUESTS, iter_requests
@@ -96,12 +97,7 @@ def run(
     _check_files(via, export_requests, import_results)
     chosen = prepare(options)
     settings, prompt = chosen.settings, _prompt_of(chosen)
-    real = build_provider(settings)
-    if not isinstance(real, OpenAIProvider):
-        raise UsageError(
-            f"batch files need an OpenAI-compatible model, not {settings.model}",
-            "pass --model openai:<model>",
-        )
+    real = _openai_provider(settings)
     resume = options.resuming or import_results is not None
     results = LockedSink(options.out, resume=resume, retry_failed=options.retry_failed)
     state: State | None = None
@@ -121,15 +117,8 @@ def run(
         if import_results is not None:
             lines = jsonl_lines(import_results.read_text(encoding="utf-8"))
             settle(state, None, lines, ended="imported", attempts=settings.retry.attempts)
-        try:
-            if via is None:
-                rounds.export(export_requests, max_requests=max_requests, max_bytes=max_bytes)
-            else:
-                batch_api = BatchAPI(settings, state, poll_interval=poll_interval)
-                batch_api.recover()
-                rounds.through(batch_api, max_requests=max_requests, max_bytes=max_bytes)
-        except KeyboardInterrupt:
-            counts.interrupted = True
+        limits = {"max_requests": max_requests, "max_bytes": max_bytes}
+        _send(rounds, settings, via, export_requests, poll_interval, limits)
         counts.rounds = state.next_round() - 1
         return counts
     finally:
@@ -138,6 +127,38 @@ def run(
         if store is not None:
             store.close()
         results.close()
+
+
+def _openai_provider(settings: Settings) -> OpenAIProvider:
+    """The real provider the requests are written for: an OpenAI-compatible one."""
+    real = build_provider(settings)
+    if not isinstance(real, OpenAIProvider):
+        raise UsageError(
+            f"batch files need an OpenAI-compatible model, not {settings.model}",
+            "pass --model openai:<model>",
+        )
+    return real
+
+
+def _send(
+    rounds: _Rounds,
+    settings: Settings,
+    via: str | None,
+    export_requests: Path | None,
+    poll_interval: float,
+    limits: dict[str, int],
+) -> None:
+    """Write one round's requests to ``export_requests`` (``via`` None), or go through the
+    Batch API until every article is written; Ctrl-C stops it (the state keeps what was sent)."""
+    try:
+        if via is None:
+            rounds.export(export_requests, **limits)
+        else:
+            batch_api = BatchAPI(settings, rounds.state, poll_interval=poll_interval)
+            batch_api.recover()
+            rounds.through(batch_api, **limits)
+    except KeyboardInterrupt:
+        rounds.counts.interrupted = True
 
 
 def _check_files(

@@ -9,18 +9,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from .. import api
-from ..batch import (
-    RECORD_VERSION,
-    failure_kind,
-    failure_record,
-)
+from ..batch.records import failure_kind, failure_record, ok_record
+from ..brief.llm import LLM, CallResult, OpenAIProvider
+from ..brief.prompts import Prompt
+from ..brief.strategies import Strategy
 from ..config import Settings
 from ..ingest import Article
-from ..llm import LLM, CallResult, OpenAIProvider
-from ..prompts import Prompt
 from ..retry import RetryPolicy
 from ..store import Store
-from ..strategies import Strategy
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -267,4 +263,4 @@ class Replayer:
         if provider.needed:
             return None, provider.needed
         deferred.commit()
-        return {"version": RECORD_VERSION, "id": article.id, "status": "ok", **result.to_dict()}, []
+        return ok_record(article.id, result.to_dict()), []

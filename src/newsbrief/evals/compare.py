@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import UsageError
+from .runfile import Run
 from .scorers import SCORES
 
 # What is compared, and what of it is gated: declared once, with each score (scorers.SCORES).
@@ -86,13 +87,13 @@ class Comparison:
         return asdict(self)
 
 
-def per_fixture(run: dict[str, Any], name: str) -> dict[str, float]:
+def per_fixture(run: Run, name: str) -> dict[str, float]:
     """Fixture id -> the score's value, averaged over repeats (None values left out)."""
     values: dict[str, list[float]] = defaultdict(list)
-    for item in run["items"]:
-        for score in item["scores"]:
-            if score["name"] == name and score["value"] is not None:
-                values[item["id"]].append(float(score["value"]))
+    for item in run.items:
+        for score in item.scores:
+            if score.name == name and score.value is not None:
+                values[item.id].append(float(score.value))
     return {key: sum(v) / len(v) for key, v in values.items()}
 
 
@@ -112,16 +113,16 @@ def paired_bootstrap(
     return float(diffs.mean()), float(low), float(high)
 
 
-def _meta(run: dict[str, Any]) -> dict[str, Any]:
+def _meta(run: Run) -> dict[str, Any]:
     keys = ("prompt", "prompt_sha256", "model", "strategy", "strategy_version", "created",
             "repeats", "newsbrief_version")  # fmt: skip
-    return {k: run.get(k) for k in keys}
+    return {k: getattr(run, k) for k in keys}
 
 
-def check_same_fixtures(a: dict[str, Any], b: dict[str, Any]) -> None:
+def check_same_fixtures(a: Run, b: Run) -> None:
     """Raise a usage error when A and B were made on different fixture sets: their averages
     would not be over the same articles."""
-    ids_a, ids_b = ({item["id"] for item in run["items"]} for run in (a, b))
+    ids_a, ids_b = a.ids(), b.ids()
     if ids_a == ids_b:
         return
     only_a, only_b = sorted(ids_a - ids_b), sorted(ids_b - ids_a)
@@ -138,20 +139,20 @@ def check_same_fixtures(a: dict[str, Any], b: dict[str, Any]) -> None:
     )
 
 
-def _ungrounded(run: dict[str, Any]) -> dict[str, int]:
+def _ungrounded(run: Run) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
-    for item in run["items"]:
-        for score in item["scores"]:
-            if score["name"] == "grounding":
-                counts[item["id"]] += int(score.get("fp", 0))
+    for item in run.items:
+        for score in item.scores:
+            if score.name == "grounding":
+                counts[item.id] += score.fp
     return counts
 
 
-def _hard_gates(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
-    invalid = [i["id"] for i in b["items"] for s in i["scores"]
-               if s["name"] == "schema_valid" and s["value"] != 1.0]  # fmt: skip
-    leaks = [f"{i['id']} ({s['explanation']})" for i in b["items"] for s in i["scores"]
-             if s["name"] == "no_leak" and s["value"] == 0.0]  # fmt: skip
+def _hard_gates(a: Run, b: Run) -> list[dict[str, Any]]:
+    invalid = [i.id for i in b.items for s in i.scores
+               if s.name == "schema_valid" and s.value != 1.0]  # fmt: skip
+    leaks = [f"{i.id} ({s.explanation})" for i in b.items for s in i.scores
+             if s.name == "no_leak" and s.value == 0.0]  # fmt: skip
     before, after = _ungrounded(a), _ungrounded(b)
     new = [f"{key} ({after[key]} vs {before.get(key, 0)})" for key in sorted(after)
            if after[key] > before.get(key, 0)]  # fmt: skip
@@ -195,8 +196,8 @@ def overall_verdict(fields: list[FieldDelta], hard: list[dict[str, Any]], tolera
 
 
 def compare(
-    a: dict[str, Any],
-    b: dict[str, Any],
+    a: Run,
+    b: Run,
     *,
     tolerance: float = 0.02,
     resamples: int = RESAMPLES,
@@ -231,6 +232,6 @@ def compare(
     verdict = overall_verdict(fields, hard, tolerance)
     worse = [f.name for f in fields if f.failed]
     broken = [g["gate"] for g in hard if not g["ok"]]
-    ids = sorted({i["id"] for i in a["items"]} & {i["id"] for i in b["items"]})
+    ids = sorted(a.ids() & b.ids())
     return Comparison(_meta(a), _meta(b), fields, flipped, hard, verdict,
                       bool(worse or broken), tolerance, resamples, seed, ids)  # fmt: skip

@@ -19,7 +19,7 @@ from ..config import resolve_settings
 from ..store import Store
 
 if TYPE_CHECKING:
-    from ..llm import LLM
+    from ..brief.llm import LLM
 
 JUDGE_VERSION = 1
 SYSTEM = (

@@ -1,4 +1,5 @@
-"""PolNeAR, the political news attribution corpus, as a yardstick for :mod:`newsbrief.attribution`.
+"""PolNeAR, the political news attribution corpus: the yardstick of the attribution rules
+(:mod:`newsbrief.brief.rules.attribution`).
 
 PolNeAR (networkdynamics/PolNeAR) holds 1,008 US election articles of 2015-2016 with about
 24,000 attributions in BRAT standoff files, split train / dev / test by month. The corpus is never

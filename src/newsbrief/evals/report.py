@@ -3,6 +3,8 @@ no network) with per-fixture expected-vs-got diffs."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 from ..errors import UsageError
 from .compare import Comparison, FieldDelta
 from .dataset import Labels
+from .runfile import Item, Run
 from .scorers import SCORES
 
 
@@ -48,6 +51,31 @@ def check_report_paths(paths: list[Path]) -> None:
                              "create it first or choose another path")  # fmt: skip
 
 
+def write_reports(
+    paths: list[Path],
+    comparison: Comparison,
+    a: Run,
+    b: Run,
+    fixtures: list[Path],
+) -> Iterator[Path]:
+    """Write the comparison to each of ``paths`` by its suffix (JSON, Markdown or HTML; the
+    last two with each fixture's labels from ``fixtures``), yielding each path once written."""
+    labels: dict[str, Labels] = {}
+    if any(p.suffix.lower() in (".html", ".htm", ".md") for p in paths):
+        from .dataset import load_fixtures
+
+        labels = {f.id: f.labels for f in load_fixtures(fixtures, articles=False)}
+    for path in paths:
+        if path.suffix.lower() in (".html", ".htm"):
+            text = to_html(comparison, a, b, labels)
+        elif path.suffix.lower() == ".md":
+            text = to_markdown(comparison, a, b, labels)
+        else:
+            text = json.dumps(to_dict(comparison), indent=2, ensure_ascii=False) + "\n"
+        path.write_text(text, encoding="utf-8")
+        yield path
+
+
 def to_dict(comparison: Comparison) -> dict[str, Any]:
     """The comparison as plain data (``--format json``, ``--report out.json``)."""
     return comparison.to_dict()
@@ -59,8 +87,8 @@ def _who(run: dict[str, Any]) -> str:
 
 def to_markdown(
     comparison: Comparison,
-    run_a: dict[str, Any] | None = None,
-    run_b: dict[str, Any] | None = None,
+    run_a: Run | None = None,
+    run_b: Run | None = None,
     labels: dict[str, Labels] | None = None,
 ) -> str:
     """The comparison in Markdown; with both runs (and the labels), each fixture's list items
@@ -93,10 +121,10 @@ def to_markdown(
 
 
 def _markdown_fixtures(
-    c: Comparison, run_a: dict[str, Any], run_b: dict[str, Any], labels: dict[str, Labels]
+    c: Comparison, run_a: Run, run_b: Run, labels: dict[str, Labels]
 ) -> list[str]:
     """Per fixture and run: each list field's items matched, missed and extra."""
-    first = [{i["id"]: i for i in reversed(run["items"])} for run in (run_a, run_b)]
+    first = [run.first_items() for run in (run_a, run_b)]
     out = ["", "## Fixtures: matched, missed and extra items", ""]
     for key in c.fixtures:
         out += [f"### {key}", ""]
@@ -186,17 +214,17 @@ class Matches:
     got: frozenset[int]
 
 
-def matches(item: dict[str, Any] | None) -> dict[str, Matches] | None:
+def matches(item: Item | None) -> dict[str, Matches] | None:
     """Per list field, the pairs the run's scorers recorded; None when the run kept none (an
     external article's redacted item, or a run file older than the pairs)."""
     if item is None:
         return None
     names = {name for _, name, _ in LIST_PARTS}
     found: dict[str, Matches] = {}
-    for score in item.get("scores") or []:
-        pairs = (score.get("details") or {}).get("pairs")
-        if score["name"] in names and pairs is not None:
-            found[score["name"]] = Matches(frozenset(g for g, _, _ in pairs),
+    for score in item.scores:
+        pairs = (score.details or {}).get("pairs")
+        if score.name in names and pairs is not None:
+            found[score.name] = Matches(frozenset(g for g, _, _ in pairs),
                                            frozenset(p for _, p, _ in pairs))  # fmt: skip
     return found or None
 
@@ -250,16 +278,16 @@ def _gold(
     return "".join(parts)
 
 
-def _got(item: dict[str, Any] | None, labels: Labels | None) -> str:
+def _got(item: Item | None, labels: Labels | None) -> str:
     """One run's brief: its list items marked matched, then extra, then the gold items it
     missed (struck through)."""
     if item is None:
         return "<p><i>not in this run</i></p>"
-    brief = item.get("brief")
-    if item.get("redacted"):
+    brief = item.brief
+    if item.redacted:
         return "<p><i>external article: its text and the brief are not kept in the run</i></p>"
     if not brief:
-        return f"<p class='bad'>no brief: {escape(str(item.get('error')))}</p>"
+        return f"<p class='bad'>no brief: {escape(str(item.error))}</p>"
     marked = fixture_matches(item, labels) or {}
     lines = got_lines(brief)
     parts = [f"<p>{escape(brief.get('summary') or '')}</p>"]
@@ -279,14 +307,14 @@ MARK_CLASS = {"matched": "hit", "extra": "extra", "missed": "miss"}
 
 
 def fixture_matches(
-    item: dict[str, Any] | None, labels: Labels | None
+    item: Item | None, labels: Labels | None
 ) -> dict[str, dict[str, list[str]]] | None:
     """Per list field of one fixture's output: the items ``matched``, ``missed`` (gold) and
     ``extra`` (the run's), as lines; None when the run kept no pairs or there are no labels."""
     found = matches(item)
-    if found is None or labels is None or item is None or not item.get("brief"):
+    if found is None or labels is None or item is None or not item.brief:
         return None
-    gold, got = gold_lines(labels), got_lines(item["brief"])
+    gold, got = gold_lines(labels), got_lines(item.brief)
     return {
         name: {
             "matched": [line for i, line in enumerate(got[name]) if i in found[name].got],
@@ -298,45 +326,54 @@ def fixture_matches(
     }
 
 
-def _changed(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+def _changed(a: Item | None, b: Item | None) -> bool:
     """Whether any score of a fixture differs between A and B (or one run lacks it)."""
     if a is None or b is None:
         return True
-    values = ({s["name"]: s["value"] for s in item["scores"]} for item in (a, b))
-    return next(values) != next(values)
+    return a.values() != b.values()
 
 
-def _scores(item: dict[str, Any] | None) -> str:
+def _scores(item: Item | None) -> str:
     if item is None:
         return ""
     rows = "".join(
-        f"<tr><td>{escape(s['name'])}</td><td>{number(s['value'])}</td>"
-        f"<td>{escape(s['explanation'])}</td></tr>"
-        for s in item["scores"]
+        f"<tr><td>{escape(s.name)}</td><td>{number(s.value)}</td>"
+        f"<td>{escape(s.explanation)}</td></tr>"
+        for s in item.scores
     )
     return f"<table class='scores'>{rows}</table>"
 
 
-def _expected(labels: Labels | None, a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+def _expected(labels: Labels | None, a: Item | None, b: Item | None) -> str:
     return _gold(labels, matches(a), matches(b)) if labels is not None else "<i>no labels</i>"
 
 
-def to_html(
-    comparison: Comparison,
-    run_a: dict[str, Any],
-    run_b: dict[str, Any],
-    labels: dict[str, Labels],
-) -> str:
-    c = comparison
-    first_a = {i["id"]: i for i in reversed(run_a["items"])}  # repeat 0 of each fixture
-    first_b = {i["id"]: i for i in reversed(run_b["items"])}
-    rows = "".join(
+STYLE = (
+    "body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:1200px}"
+    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;"
+    "vertical-align:top}.fail,.bad{color:#b00}.ok{color:#070}.bar-a{fill:#999}"
+    ".bar-b{fill:#2563eb}.diff td{width:33%}.scores td{font-size:12px;border:0}"
+    ".grid{stroke:#e5e7eb}.zero{stroke:#6b7280}.ci{stroke:#6b7280;fill:#6b7280}"
+    ".ci-better{stroke:#15803d;fill:#15803d}.ci-worse{stroke:#b91c1c;fill:#b91c1c}"
+    "#only-changed:checked~#fixtures details.same{display:none}"
+    ".mark{font-size:11px;padding:0 3px;border-radius:3px}.hit{background:#dcfce7}"
+    ".miss{background:#fee2e2}.extra{background:#fef3c7}"
+)
+
+
+def _field_rows(c: Comparison) -> str:
+    """The table rows of the fields: A, B, delta, interval, n, verdict and the gate."""
+    return "".join(
         f"<tr class='{'fail' if f.failed else ''}'><td>{escape(f.name)}</td><td>{number(f.a)}</td>"
         f"<td>{number(f.b)}</td><td>{number(f.delta, True)}</td><td>{interval(f.low, f.high)}</td>"
         f"<td>{f.n}</td><td>{escape(f.verdict or '')}</td>"
         f"<td>{('FAIL' if f.failed else 'ok') if f.gated else ''}</td></tr>"
         for f in c.fields
     )
+
+
+def _gates_and_flips(c: Comparison) -> str:
+    """The hard gates on B, then the fixtures that flipped, as two titled lists."""
     hard = "".join(
         f"<li class='{'ok' if g['ok'] else 'bad'}'>{'ok' if g['ok'] else 'FAIL'}: "
         f"{escape(g['gate'])} {escape(g['why'])}</li>"
@@ -350,6 +387,13 @@ def to_html(
         )
         or "<li><i>none</i></li>"
     )
+    return f"<h2>Hard gates (on B)</h2><ul>{hard}</ul><h2>Flipped fixtures</h2><ul>{flips}</ul>"
+
+
+def _fixture_diffs(c: Comparison, run_a: Run, run_b: Run, labels: dict[str, Labels]) -> str:
+    """Per fixture, expected beside each run's first output (repeat 0), changed ones marked;
+    a checkbox hides the fixtures whose scores did not change."""
+    first_a, first_b = run_a.first_items(), run_b.first_items()
     fixtures = "".join(
         f"<details class='{'changed' if _changed(first_a.get(key), first_b.get(key)) else 'same'}'>"
         f"<summary>{escape(key)}</summary><table class='diff'><tr><th>Expected</th>"
@@ -362,30 +406,32 @@ def to_html(
         for key in c.fixtures
     )
     changed = sum(_changed(first_a.get(k), first_b.get(k)) for k in c.fixtures)
-    style = (
-        "body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:1200px}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;"
-        "vertical-align:top}.fail,.bad{color:#b00}.ok{color:#070}.bar-a{fill:#999}"
-        ".bar-b{fill:#2563eb}.diff td{width:33%}.scores td{font-size:12px;border:0}"
-        ".grid{stroke:#e5e7eb}.zero{stroke:#6b7280}.ci{stroke:#6b7280;fill:#6b7280}"
-        ".ci-better{stroke:#15803d;fill:#15803d}.ci-worse{stroke:#b91c1c;fill:#b91c1c}"
-        "#only-changed:checked~#fixtures details.same{display:none}"
-        ".mark{font-size:11px;padding:0 3px;border-radius:3px}.hit{background:#dcfce7}"
-        ".miss{background:#fee2e2}.extra{background:#fef3c7}"
+    return (
+        f"<h2>Fixtures</h2><input type='checkbox' id='only-changed'> <label for='only-changed'>"
+        f"only the {changed} fixtures whose scores changed</label>"
+        f"<div id='fixtures'>{fixtures}</div>"
     )
+
+
+def to_html(
+    comparison: Comparison,
+    run_a: Run,
+    run_b: Run,
+    labels: dict[str, Labels],
+) -> str:
+    """One self-contained page: verdict, chart, the fields' table, gates and flips, and every
+    fixture's expected-vs-got diff."""
+    c = comparison
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>newsbrief eval: {escape(_who(c.b))} vs {escape(_who(c.a))}</title>"
-        f"<style>{style}</style></head><body>"
+        f"<style>{STYLE}</style></head><body>"
         f"<h1>{escape(_who(c.b))} (B) vs {escape(_who(c.a))} (A)</h1>"
         f"<p id='verdict'><b>Verdict:</b> {escape(c.verdict)}</p>"
         f"<p>{len(c.fixtures)} paired fixtures; paired bootstrap, {c.resamples:,} resamples, "
         f"seed {c.seed}; gate tolerance {c.tolerance}.</p>"
         f"{_chart(c)}"
         "<table><tr><th>field</th><th>A</th><th>B</th><th>delta</th><th>95% CI</th><th>n</th>"
-        f"<th>verdict</th><th>gated</th></tr>{rows}</table>"
-        f"<h2>Hard gates (on B)</h2><ul>{hard}</ul><h2>Flipped fixtures</h2><ul>{flips}</ul>"
-        f"<h2>Fixtures</h2><input type='checkbox' id='only-changed'> <label for='only-changed'>"
-        f"only the {changed} fixtures whose scores changed</label>"
-        f"<div id='fixtures'>{fixtures}</div></body></html>\n"
+        f"<th>verdict</th><th>gated</th></tr>{_field_rows(c)}</table>"
+        f"{_gates_and_flips(c)}{_fixture_diffs(c, run_a, run_b, labels)}</body></html>\n"
     )

@@ -26,8 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..grounding import is_grounded, normalize
-from ..schemas import verbatim_excerpts
+from ..brief.grounding import is_grounded, normalize
+from ..brief.schemas import verbatim_excerpts
 from .dataset import GoldExpert, GoldPledge, GoldPosition, Labels
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -461,7 +461,7 @@ def schema_valid() -> Scorer:
     def score(labels: Labels, output: Output) -> Score:
         from pydantic import ValidationError
 
-        from ..schemas import Brief
+        from ..brief.schemas import Brief
 
         if output.brief is None:
             return Score("schema_valid", 0.0, f"no brief: {output.error or 'run failed'}")

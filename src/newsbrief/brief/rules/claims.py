@@ -1,4 +1,4 @@
-"""Pledges and positions from an article's parse and attributions (:mod:`newsbrief.attribution`).
+"""Pledges and positions from an article's parse and attributions (:mod:`.attribution`).
 
 Cue-word sentence rules find a pledge only where a listed word stands ("will", "pledged") and a
 position only where a stance verb does ("supports", "condemned"); most claims in real articles
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ..schemas import Pledge, Position, Quote, Stance
 from .attribution import Analysis, Attribution, Span
-from .extract import without_dangling
-from .schemas import Pledge, Position, Quote, Stance
+from .statements import without_dangling
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -68,7 +68,7 @@ _FORECASTERS = re.compile(
 _FIRST_PERSON = {"i", "we", "us", "me"}
 _PERSONAL = {"he", "she", "him", "her"}
 _IMPERSONAL = {"it", "they", "them"}
-_NOT_ACTORS = {"who", "which", "that", "this", "these", "those", "there", "what", "you"}
+NOT_ACTORS = {"who", "which", "that", "this", "these", "those", "there", "what", "you"}
 
 _NEGATION = re.compile(r"^n[’']t\s+", re.IGNORECASE)
 _WORD = re.compile(r"[\w’']+")
@@ -238,7 +238,7 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
             if verb.pos_ not in ("VERB", "AUX") or verb.dep_ in ("amod", "compound"):
                 continue
             subject = _subject(verb)
-            if subject is None or subject.is_punct or subject.lower_ in _NOT_ACTORS:
+            if subject is None or subject.is_punct or subject.lower_ in NOT_ACTORS:
                 continue  # "• says the plan will work": a bullet the tagger took for a name
             if not _can_act(subject):
                 continue
@@ -356,7 +356,7 @@ def agent_source(attribution: Attribution, analysis: Analysis) -> bool:
     if _OUTLET.search(attribution.speaker):
         return False
     words = {w.lower() for w in _WORD.findall(source.text)}
-    if words & _NOT_ACTORS and len(words) == 1:
+    if words & NOT_ACTORS and len(words) == 1:
         return False
     if words & (_FIRST_PERSON | _PERSONAL | _IMPERSONAL) and len(words) == 1:
         return attribution.speaker != source.text or words <= _FIRST_PERSON | _PERSONAL

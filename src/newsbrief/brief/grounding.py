@@ -84,7 +84,7 @@ class GroundingReport:
 
 def excerpts(brief: Brief) -> list[tuple[str, str]]:
     """Every (path, text) in the brief that must be a verbatim excerpt of the article (the
-    schema's ``VERBATIM`` fields: :func:`newsbrief.schemas.verbatim_excerpts`)."""
+    schema's ``VERBATIM`` fields: :func:`newsbrief.brief.schemas.verbatim_excerpts`)."""
     return verbatim_excerpts(brief)
 
 

@@ -14,16 +14,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
-from .. import extract
-from ..clean import CleanArticle
-from ..errors import ContextOverflowError, InvalidReplyError, LLMError, PromptError
-from ..floor import lead_summary
+from ... import base
+from ...base import StrategySpec
+from ...clean import CleanArticle
+from ...errors import ContextOverflowError, InvalidReplyError, LLMError, PromptError
 from ..grounding import summary_support
 from ..prompts import Prompt, Task
+from ..rules.sentences import lead_summary, pack, split_sentences
 from ..schemas import Brief
 
 if TYPE_CHECKING:  # the LLM stack (instructor, openai) loads only when a model is needed
@@ -62,7 +63,7 @@ class Outcome:
 
 
 class Strategy(Protocol):
-    """How a brief is made; registered by name in :mod:`newsbrief.strategies`."""
+    """How a brief is made; registered by name in :mod:`newsbrief.brief.strategies`."""
 
     @property
     def name(self) -> str: ...
@@ -88,12 +89,36 @@ class Strategy(Protocol):
     ) -> Outcome: ...
 
 
-def require_prompt_strategy(prompt: Prompt, name: str, hint: str) -> None:
-    """A PromptError with ``hint`` unless ``prompt`` is written for the strategy ``name``."""
-    if prompt.spec.strategy != name:
+class Declared:
+    """What every strategy class shares: its ``name`` and ``version`` are its module's
+    ``SPEC``'s (the version read through :func:`newsbrief.base.strategy_version`)."""
+
+    spec: ClassVar[StrategySpec]
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def version(self) -> int:
+        return base.strategy_version(self.spec.name)
+
+
+def require_prompt_strategy(prompt: Prompt, spec: StrategySpec, hint: str) -> None:
+    """A PromptError with ``hint`` unless ``prompt`` is written for the strategy of ``spec``
+    and asks only the task scopes it accepts."""
+    if prompt.spec.strategy != spec.name:
         raise PromptError(
-            f"prompt {prompt.ref} is written for the {prompt.spec.strategy} strategy, not {name}",
+            f"prompt {prompt.ref} is written for the {prompt.spec.strategy} strategy, "
+            f"not {spec.name}",
             hint,
+        )
+    scoped = [f"{t.part} ({t.scope})" for t in prompt.spec.tasks if t.scope not in spec.scopes]
+    if scoped:
+        raise PromptError(
+            f"prompt {prompt.ref} has tasks the {spec.name} strategy cannot ask: "
+            f"{', '.join(scoped)}",
+            f"give every task one of the scopes {', '.join(spec.scopes)}",
         )
 
 
@@ -201,9 +226,9 @@ class Asker:
             if tokens(paragraph) <= budget:
                 pieces.append(paragraph)
             else:
-                pieces += extract.split_sentences(paragraph)
+                pieces += split_sentences(paragraph)
         sizes = [tokens(p) + 2 for p in pieces]
-        chunks = ["\n\n".join(pieces[a:b]) for a, b in extract.pack(sizes, budget)]
+        chunks = ["\n\n".join(pieces[a:b]) for a, b in pack(sizes, budget)]
         self.run.pieces = max(self.run.pieces, len(chunks))
         return chunks
 
@@ -237,7 +262,7 @@ def lead_stand_in(cleaned: CleanArticle, count: int = 2) -> str:
 def settle_summary(run: Run, cleaned: CleanArticle, summary: str) -> str:
     """``summary`` without the sentences the article does not support (each recorded in
     ``run.dropped``); the article's lead stands in, and says so, when none is left."""
-    kept, unsupported = summary_support(extract.split_sentences(summary), cleaned.text)
+    kept, unsupported = summary_support(split_sentences(summary), cleaned.text)
     for sentence, reason in unsupported:
         run.drop("summary", sentence, f"not supported by the article: {reason}")
     if kept or not summary.strip():

@@ -1,6 +1,6 @@
 """The ``focused`` strategy: many small, grammar-bound questions, for a 135M model.
 
-Each task of the prompt is a short question (see :class:`newsbrief.prompts.Task` for the
+Each task of the prompt is a short question (see :class:`newsbrief.brief.prompts.Task` for the
 scopes). Tasks over the whole article send the same system message and article first, so a
 local llama.cpp model reads the article once and answers later questions from its KV cache.
 Sentence tasks are short prompts of their own, whose answers are choices among spans of the
@@ -21,14 +21,45 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
-from .. import base, extract, floor
-from ..clean import CleanArticle
-from ..errors import InvalidReplyError, PromptError
+from ...base import StrategySpec
+from ...clean import CleanArticle
+from ...errors import InvalidReplyError, PromptError
 from ..grounding import check_brief, drop_ungrounded, summary_support
 from ..prompts import Choose, Prompt, Select, Task
+from ..rules.actors import actor_candidates
+from ..rules.experts import (
+    as_expert,
+    expert_profile,
+    expert_quotes,
+    ground_names,
+    introduced_people,
+    is_official,
+    person_quotes,
+    specialists,
+)
+from ..rules.sentences import (
+    body_sentences,
+    cue_pattern,
+    is_question,
+    select_sentences,
+    split_sentences,
+    summary_candidates,
+    whole_sentences,
+)
+from ..rules.statements import (
+    commitment_options,
+    condition_of,
+    not_a_commitment,
+    rule_positions,
+    stance_choices,
+    stance_options,
+    view_position,
+    view_stance,
+)
 from ..schemas import Pledge, Position, QuotedExpert, assemble_brief
 from .common import (
     Asker,
+    Declared,
     LogSink,
     Outcome,
     Progress,
@@ -40,6 +71,14 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..llm import LLM
+
+# What this strategy is (read by newsbrief.base from this source, for the fast path too).
+SPEC = StrategySpec(
+    name="focused",
+    version=4,
+    default_prompt="brief@4",
+    scopes=("article", "sentence", "names", "choose", "candidates"),
+)
 
 
 # --- response models: one per focused question --------------------------------------------------
@@ -201,8 +240,8 @@ class _Runner(Asker):
         """The summary's whole sentences that the article supports: re-asked once with the
         reasons when some are not, then those still unsupported are dropped and reported."""
         # A reply cut at the schema's maxLength ends mid-sentence: keep whole sentences.
-        summary = extract.whole_sentences(answer.summary)
-        _, unsupported = summary_support(extract.split_sentences(summary), self.cleaned.text)
+        summary = whole_sentences(answer.summary)
+        _, unsupported = summary_support(split_sentences(summary), self.cleaned.text)
         if unsupported:
             messages = self.prompt.render(task, self.variables)
             messages += [
@@ -212,7 +251,7 @@ class _Runner(Asker):
             try:
                 again = self.ask(task, SummaryPart, messages=messages)
                 assert isinstance(again, SummaryPart)
-                summary = extract.whole_sentences(again.summary)
+                summary = whole_sentences(again.summary)
             except InvalidReplyError as exc:
                 self.run.drop(task.part, "", f"no valid reply to the re-ask: {exc.message}")
         return settle_summary(self.run, self.cleaned, summary)
@@ -226,12 +265,10 @@ class _Runner(Asker):
             answers.append(self.ask(task, model, text=chunk))
         self.report(task.part, len(chunks))
         if model is SummaryPart:
-            partial = "\n\n".join(
-                extract.whole_sentences(a.model_dump()["summary"]) for a in answers
-            )
+            partial = "\n\n".join(whole_sentences(a.model_dump()["summary"]) for a in answers)
             final = self.ask(task, model, text=partial)
             # No re-ask here: the article does not fit beside the question to re-ask it.
-            summary = extract.whole_sentences(final.model_dump()["summary"])
+            summary = whole_sentences(final.model_dump()["summary"])
             return SettledSummary(summary=settle_summary(self.run, self.cleaned, summary))
         merged: list[Any] = []
         for answer in answers:
@@ -251,20 +288,20 @@ class _Runner(Asker):
         for index, chunk in enumerate(chunks):
             self.report(task.part, index, len(chunks))
             names += self.ask(task, NamesAnswer, text=chunk).model_dump()["names"]
-        kept = extract.ground_names(names, text)
+        kept = ground_names(names, text)
         for name in names:
             if name.strip() and not any(name.strip() in k for k in kept):
                 self.run.drop(task.part, name, "name not in the article")
         experts = []
         for name in kept:
-            if extract.is_official(name, text):
+            if is_official(name, text):
                 self.run.drop(task.part, name, "an official, not an independent expert")
                 continue
-            quotes = extract.expert_quotes(name, text)
+            quotes = expert_quotes(name, text)
             if not quotes:
                 self.run.drop(task.part, name, "no statement attributed to this name")
                 continue
-            role, affiliation = extract.expert_profile(name, text)
+            role, affiliation = expert_profile(name, text)
             experts.append(
                 QuotedExpert(name=name, role=role, affiliation=affiliation, quotes=quotes)
             )
@@ -273,8 +310,8 @@ class _Runner(Asker):
     def choose_task(self, task: Task) -> BaseModel:
         """A summary of the article's own sentences: the model picks them by number."""
         choose = task.choose or Choose()
-        sentences = floor.body_sentences(self.cleaned)
-        candidates = extract.summary_candidates(
+        sentences = body_sentences(self.cleaned)
+        candidates = summary_candidates(
             sentences, self.cleaned.title, lead=choose.lead, limit=choose.candidates
         )
         if len(candidates) <= 1:
@@ -293,9 +330,7 @@ class _Runner(Asker):
         all when there are none or when the task's ``candidates.unsure`` is ``drop``.
         """
         text = self.cleaned.text
-        people = [
-            p for p in extract.introduced_people(text) if not extract.is_official(p.name, text)
-        ]
+        people = [p for p in introduced_people(text) if not is_official(p.name, text)]
         unsure = [p for p in people if not p.specialist]
         chosen: set[str] = set()
         if unsure and task.candidates is not None and task.candidates.unsure == "drop":
@@ -303,7 +338,7 @@ class _Runner(Asker):
                 self.run.drop(task.part, person.name, "not introduced as a specialist")
         elif unsure:
             model = chosen_experts_model([p.name for p in unsure])
-            said = {p.name: extract.person_quotes(p.name, text, p.at)[:1] for p in unsure}
+            said = {p.name: person_quotes(p.name, text, p.at)[:1] for p in unsure}
             shown = [
                 {"name": p.name, "profile": p.profile,
                  "said": said[p.name][0].text if said[p.name] else ""}
@@ -317,24 +352,24 @@ class _Runner(Asker):
             expert
             for person in people
             if person.specialist or person.name in chosen
-            if (expert := extract.as_expert(person, text)) is not None
+            if (expert := as_expert(person, text)) is not None
         ]
         return ExpertsPart(quoted_experts=experts[:8])
 
     def sentence_task(self, task: Task) -> BaseModel:
         assert task.select is not None  # guaranteed by Task's validator
-        cues = extract.cue_pattern(task.select.all_cues)
+        cues = cue_pattern(task.select.all_cues)
         polarity = {w.lower(): stance for stance, ws in task.select.stances.items() for w in ws}
         items: list[Any] = []
         sentences = selected_sentences(self.cleaned.text, task.part, task.select)
         for index, sentence in enumerate(sentences):
             self.report(task.part, index, len(sentences))
             first_cue = cues.search(sentence)
-            actors = extract.actor_candidates(sentence, first_cue.start() if first_cue else None)
+            actors = actor_candidates(sentence, first_cue.start() if first_cue else None)
             if task.part == "pledges":
-                options = extract.commitment_options(sentence, cues)
+                options = commitment_options(sentence, cues)
             else:
-                options = extract.stance_options(sentence, cues)
+                options = stance_options(sentence, cues)
             if not actors or not options:
                 reason = "names no actor" if not actors else "has no clause after its cue"
                 self.run.drop(task.part, sentence, f"the sentence {reason}")
@@ -342,7 +377,7 @@ class _Runner(Asker):
             if task.part == "pledges":
                 model = pledge_answer_model(actors, options)
             else:
-                stances = extract.stance_choices(options, polarity)
+                stances = stance_choices(options, polarity)
                 model = position_answer_model(actors, options, stances)
             try:
                 answer = self.ask(
@@ -358,7 +393,7 @@ class _Runner(Asker):
             # the sentence's other views, as the floor states them (a view with no subject of
             # its own has the model's actor)
             others = [v for v in options if v != answer["view"]]
-            items += extract.rule_positions(sentence, others, polarity, cues, answer["actor"])
+            items += rule_positions(sentence, others, polarity, cues, answer["actor"])
         if task.part == "pledges":
             return AskedPledges(pledges=items)
         return AskedPositions(positions=items)
@@ -368,7 +403,7 @@ class _Runner(Asker):
         return Pledge(
             actor=answer["actor"],
             commitment=answer["commitment"],
-            condition=extract.condition_of(sentence),
+            condition=condition_of(sentence),
             evidence=sentence,
         )
 
@@ -380,40 +415,36 @@ class _Runner(Asker):
         the polarity of the chosen view's own cue ("condemns ..." never supports): the model
         picks the stance among those of all the sentence's views, so it can pair them wrongly."""
         view, stance = answer["view"], answer["stance"]
-        cue_stance = extract.view_stance(view, polarity)
+        cue_stance = view_stance(view, polarity)
         if {stance, cue_stance} == {"supports", "opposes"}:
             stance = cue_stance
-        return extract.view_position(sentence, view, answer["actor"], stance, cues)
+        return view_position(sentence, view, answer["actor"], stance, cues)
 
 
 def selected_sentences(text: str, part: str, select: Select) -> list[str]:
     """The sentences a ``scope: sentence`` task asks about: up to ``select.limit`` with a cue,
-    in order; for pledges none that commits nobody (:func:`extract.not_a_commitment`), for
+    in order; for pledges none that commits nobody (:func:`not_a_commitment`), for
     positions no question."""
-    cues = extract.cue_pattern(select.all_cues)
-    exclude: Callable[[str], object] = extract.is_question
+    cues = cue_pattern(select.all_cues)
+    exclude: Callable[[str], object] = is_question
     if part == "pledges":
-        experts = [p.name for p in extract.specialists(text)]
-        exclude = partial(extract.not_a_commitment, cues=cues, specialists=experts)
-    return extract.select_sentences(text, cues, select.limit, exclude)
+        experts = [p.name for p in specialists(text)]
+        exclude = partial(not_a_commitment, cues=cues, specialists=experts)
+    return select_sentences(text, cues, select.limit, exclude)
 
 
-class Focused:
+class Focused(Declared):
     """The tiny-model pipeline (brief@1, brief@2, brief@4): see the module docstring."""
 
-    name = "focused"
+    spec = SPEC
     needs_llm = True
-
-    @property
-    def version(self) -> int:
-        return base.strategy_version(self.name)
 
     def check_prompt(self, prompt: Prompt) -> None:
         require_prompt_strategy(
             prompt,
-            self.name,
+            SPEC,
             f"pass --strategy {prompt.spec.strategy}, or a focused prompt such as "
-            f"{base.DEFAULT_PROMPTS[self.name]}",
+            f"{SPEC.default_prompt}",
         )
         wholes = [t.part for t in prompt.spec.tasks if t.part not in PARTS]
         if wholes:
@@ -447,3 +478,6 @@ class Focused:
             ask = partial(handlers[task.scope], task)
             parts[task.part] = runner.step(task.part, partial(runner.fitting, ask))
         return Outcome(assemble_brief(parts), runner.run)
+
+
+STRATEGY = Focused()

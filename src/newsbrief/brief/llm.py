@@ -35,9 +35,9 @@ from typing import Any, Protocol, TypeVar
 import instructor
 from pydantic import BaseModel
 
-from . import budget
-from .config import Settings
-from .errors import (
+from .. import budget
+from ..config import Settings
+from ..errors import (
     ConfigError,
     ContextOverflowError,
     InvalidReplyError,
@@ -45,7 +45,7 @@ from .errors import (
     LLMUnavailableError,
     mask_secrets,
 )
-from .retry import BudgetSpent, Retrier, RetryPolicy
+from ..retry import BudgetSpent, Retrier, RetryPolicy
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -546,43 +546,11 @@ class LLM:
         A reply cut at the token limit (finish_reason "length") is asked once more with twice
         the budget, then reported as an error: a truncated reply is never a result.
         """
-        from instructor.core.exceptions import IncompleteOutputException
-
-        budgets = [max_tokens, 2 * max_tokens]
-        window = self.context_window
-        if window is not None:
-            needed = self.count_tokens(messages)
-            if needed is not None and needed + max_tokens > window:
-                raise ContextOverflowError(
-                    f"the article needs {needed} prompt tokens, over {self.model}'s context window "
-                    f"of {window} with {max_tokens} tokens left for the reply",
-                    "shorten the article or use a model with a larger window",
-                    window=window,
-                    prompt_tokens=needed,
-                )
-            if needed is not None:
-                budgets[1] = min(budgets[1], window - needed)
+        budgets = self._reply_budgets(messages, max_tokens)
         self._counter = _Counter(sent_chars=sum(len(m["content"]) for m in messages))
         started = time.perf_counter()
         try:
-            for budget in budgets:
-                kwargs: dict[str, Any] = {
-                    "messages": messages,
-                    "max_tokens": budget,
-                    **(sampling or {}),
-                }
-                try:
-                    parsed = self._create(
-                        response_model=_response_schema(response_model),
-                        max_retries=self.max_reasks,
-                        **kwargs,
-                    )
-                    break
-                except IncompleteOutputException as exc:
-                    if budget == budgets[-1] or budgets[1] <= budgets[0]:
-                        raise self._translate(exc) from exc
-                except Exception as exc:
-                    raise self._translate(exc) from exc
+            parsed = self._ask_within(budgets, messages, response_model, sampling)
         except LLMError as error:
             self._record(log, messages, context, started, None, str(error))
             raise
@@ -596,6 +564,52 @@ class LLM:
         )
         self._record(log, messages, context, started, parsed, None)
         return result
+
+    def _reply_budgets(self, messages: list[dict[str, str]], max_tokens: int) -> list[int]:
+        """The reply's token budget, then the one a reply cut at it is asked again with (twice
+        as many, within the model's window); a prompt that leaves no room for ``max_tokens``
+        is a :class:`ContextOverflowError` before anything is sent."""
+        budgets = [max_tokens, 2 * max_tokens]
+        window = self.context_window
+        needed = self.count_tokens(messages) if window is not None else None
+        if window is None or needed is None:
+            return budgets
+        if needed + max_tokens > window:
+            raise ContextOverflowError(
+                f"the article needs {needed} prompt tokens, over {self.model}'s context window "
+                f"of {window} with {max_tokens} tokens left for the reply",
+                "shorten the article or use a model with a larger window",
+                window=window,
+                prompt_tokens=needed,
+            )
+        return [max_tokens, min(budgets[1], window - needed)]
+
+    def _ask_within(
+        self,
+        budgets: list[int],
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        sampling: dict[str, Any] | None,
+    ) -> Any:
+        """The parsed reply, asked with each budget in turn until one is not cut off; every
+        library error becomes a newsbrief error (:meth:`_translate`)."""
+        from instructor.core.exceptions import IncompleteOutputException
+
+        for tokens in budgets:
+            try:
+                return self._create(
+                    response_model=_response_schema(response_model),
+                    max_retries=self.max_reasks,
+                    messages=messages,
+                    max_tokens=tokens,
+                    **(sampling or {}),
+                )
+            except IncompleteOutputException as exc:
+                if tokens == budgets[-1] or budgets[1] <= budgets[0]:
+                    raise self._translate(exc) from exc
+            except Exception as exc:
+                raise self._translate(exc) from exc
+        raise AssertionError("unreachable: the last budget returns or raises")
 
     def _record(
         self,
@@ -626,7 +640,6 @@ class LLM:
         """Map library exceptions to newsbrief errors that say what to do."""
         import openai
         from instructor.core.exceptions import (
-            IncompleteOutputException,
             InstructorRetryException,
         )
 
@@ -653,19 +666,43 @@ class LLM:
             parse_context_overflow(str(exc)) if isinstance(exc, openai.BadRequestError) else None
         )
         if overflow is not None:
-            window, prompt_tokens = overflow
-            return ContextOverflowError(
-                f"{where} says the request does not fit {self.model}'s context window of {window} "
-                f"tokens" + (f" (the prompt was {prompt_tokens})" if prompt_tokens else ""),
-                "use a model with a larger window, or set n_ctx in config.toml so newsbrief "
-                "cuts the article to fit",
-                window=window,
-                prompt_tokens=prompt_tokens,
-                sent_chars=counter.sent_chars,
-                attempts=counter.calls,
-                last_reply=_reply_text(counter.last),
-                usage=dict(counter.usage),
-            )
+            return self._overflow_error(where, *overflow)
+        for library_error, newsbrief_error, message, hint in self._error_rules(exc, where, tries):
+            if isinstance(exc, library_error):
+                return error(newsbrief_error, message(), hint)
+        return error(
+            LLMError, mask_secrets(f"{self.model} failed: {type(exc).__name__}: {exc}"), None
+        )
+
+    def _overflow_error(
+        self, where: str, window: int, prompt_tokens: int | None
+    ) -> ContextOverflowError:
+        """The server's "does not fit the context window" as an error that says what to do."""
+        counter = self._counter
+        return ContextOverflowError(
+            f"{where} says the request does not fit {self.model}'s context window of {window} "
+            f"tokens" + (f" (the prompt was {prompt_tokens})" if prompt_tokens else ""),
+            "use a model with a larger window, or set n_ctx in config.toml so newsbrief "
+            "cuts the article to fit",
+            window=window,
+            prompt_tokens=prompt_tokens,
+            sent_chars=counter.sent_chars,
+            attempts=counter.calls,
+            last_reply=_reply_text(counter.last),
+            usage=dict(counter.usage),
+        )
+
+    def _error_rules(
+        self, exc: Exception, where: str, tries: str
+    ) -> list[tuple[type[BaseException], type[LLMError], Callable[[], str], str]]:
+        """(library exception, newsbrief error, message, what to do), most specific first."""
+        import openai
+        from instructor.core.exceptions import (
+            IncompleteOutputException,
+            InstructorRetryException,
+        )
+
+        counter = self._counter
         status = getattr(exc, "status_code", None)
         budget = exc.__cause__ if isinstance(exc.__cause__, BudgetSpent) else None
         first_line = mask_secrets((str(exc.__cause__ or exc).splitlines() or [""])[0])
@@ -677,7 +714,6 @@ class LLM:
             else "wait and run again, or raise NEWSBRIEF_RETRY_ATTEMPTS (retry_attempts in "
             f"config.toml, now {self.retry.attempts}, at most 20)"
         )
-        # (library exception, newsbrief error, message, what to do), most specific first.
         rules: list[tuple[type[BaseException], type[LLMError], Callable[[], str], str]] = [
             (openai.APITimeoutError, LLMUnavailableError,
              lambda: f"{self.model} at {where} did not answer in time ({tries})",
@@ -712,9 +748,4 @@ class LLM:
              f"({first_line[:200]})",
              "try again, or use a stronger model"),
         ]  # fmt: skip
-        for library_error, newsbrief_error, message, hint in rules:
-            if isinstance(exc, library_error):
-                return error(newsbrief_error, message(), hint)
-        return error(
-            LLMError, mask_secrets(f"{self.model} failed: {type(exc).__name__}: {exc}"), None
-        )
+        return rules

@@ -19,6 +19,8 @@ from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import fields
+
 SCHEMA_VERSION = 1
 
 Stance = Literal["supports", "opposes", "neutral", "mixed"]
@@ -150,6 +152,28 @@ LIST_FIELDS = tuple(
     for name, info in Brief.model_fields.items()
     if any(_is_model(a) for a in get_args(info.annotation))
 )
+
+
+def excerpt_anchor(path: str) -> str | None:
+    """The brief page's id of the item holding the verbatim excerpt at ``path``: its list
+    field's :func:`~newsbrief.brief.fields.anchor` and every index on the way
+    (``pledges[0].evidence`` -> ``pledge-0``, ``quoted_experts[1].quotes[2].text`` ->
+    ``quote-1-2``); None for a path that is not a verbatim excerpt of a list item."""
+    model: type[_Model] = Brief
+    indexes: list[str] = []
+    field = ""
+    steps = path.split(".")
+    for step in steps[:-1]:
+        field, _, rest = step.partition("[")
+        info = model.model_fields.get(field)
+        found = next((a for a in get_args(info.annotation) if _is_model(a)), None) if info else None
+        if found is None or not rest.endswith("]") or not rest[:-1].isdigit():
+            return None
+        model = found
+        indexes.append(rest[:-1])
+    if not indexes or steps[-1] not in model.VERBATIM:
+        return None
+    return "-".join([fields.anchor(field), *indexes])
 
 
 def verbatim_excerpts(brief: Brief | Mapping[str, Any]) -> list[tuple[str, str]]:

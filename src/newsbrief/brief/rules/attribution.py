@@ -30,8 +30,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import budget
-from .errors import ConfigError
+from ... import budget
+from ...errors import ConfigError
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -22,14 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .. import base
-from ..clean import CleanArticle
-from ..errors import InvalidReplyError, PromptError
+from ...base import StrategySpec
+from ...clean import CleanArticle
+from ...errors import InvalidReplyError
 from ..grounding import check_brief, drop_ungrounded, normalize
 from ..prompts import WHOLE_BRIEF, Prompt, Task
 from ..schemas import LIST_FIELDS, PARTS, Brief, assemble_brief
 from .common import (
     Asker,
+    Declared,
     LogSink,
     Outcome,
     Progress,
@@ -40,6 +41,9 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..llm import LLM
+
+# What this strategy is (read by newsbrief.base from this source, for the fast path too).
+SPEC = StrategySpec(name="whole", version=3, default_prompt="brief@3", scopes=("article",))
 
 
 def _as_brief(answer: BaseModel, part: str) -> Brief:
@@ -117,29 +121,19 @@ class _Runner(Asker):
             return answer
 
 
-class Whole:
+class Whole(Declared):
     """See the module docstring."""
 
-    name = "whole"
+    spec = SPEC
     needs_llm = True
-
-    @property
-    def version(self) -> int:
-        return base.strategy_version(self.name)
 
     def check_prompt(self, prompt: Prompt) -> None:
         require_prompt_strategy(
             prompt,
-            self.name,
-            f"pass a whole prompt such as {base.DEFAULT_PROMPTS[self.name]}, or "
+            SPEC,
+            f"pass a whole prompt such as {SPEC.default_prompt}, or "
             f"--strategy {prompt.spec.strategy}",
         )
-        scoped = [f"{t.part} ({t.scope})" for t in prompt.spec.tasks if t.scope != "article"]
-        if scoped:
-            raise PromptError(
-                f"prompt {prompt.ref} has tasks the whole strategy cannot ask: {', '.join(scoped)}",
-                "give every task scope article",
-            )
 
     def run(
         self,
@@ -159,3 +153,6 @@ class Whole:
             parts = Brief.model_fields if task.part == WHOLE_BRIEF else (task.part,)
             data.update({part: getattr(brief, part) for part in parts})
         return Outcome(Brief.model_validate(data), runner.run)
+
+
+STRATEGY = Whole()

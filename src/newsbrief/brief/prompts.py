@@ -29,9 +29,16 @@ from pydantic import (
     model_validator,
 )
 
-from .base import PROMPT_REF, UNDECLARED_STRATEGY, declared_strategy, find_prompt_dir, hash_dir
-from .base import available_prompts as available
-from .errors import PromptError
+from ..base import (
+    PROMPT_REF,
+    UNDECLARED_STRATEGY,
+    declared_strategy,
+    find_prompt_dir,
+    hash_dir,
+    strategy_specs,
+)
+from ..base import available_prompts as available
+from ..errors import PromptError
 from .schemas import PARTS, Stance
 
 SENTENCE_PARTS = ("pledges", "positions")
@@ -92,7 +99,7 @@ class Select(BaseModel):
 
 class Choose(BaseModel):
     """How a ``scope: choose`` summary is chosen: ``pick`` of ``candidates`` sentences, the
-    first ``lead`` of the article's body among them (see ``extract.summary_candidates``)."""
+    first ``lead`` of the article's body among them (see ``summary_candidates``)."""
 
     model_config = ConfigDict(extra="forbid")
     lead: int = Field(default=4, ge=0, le=20)
@@ -130,7 +137,7 @@ class Task(BaseModel):
     part: str
     template: str
     max_tokens: int = Field(gt=0, le=8192)
-    scope: Literal["article", "sentence", "names", "choose", "candidates"] = "article"
+    scope: str = "article"  # one of the scopes some strategy's SPEC accepts
     select: Select | None = None
     choose: Choose | None = None
     candidates: Candidates | None = None
@@ -142,6 +149,14 @@ class Task(BaseModel):
         if value not in PARTS and value != WHOLE_BRIEF:
             choices = ", ".join([*PARTS, WHOLE_BRIEF])
             raise ValueError(f"unknown part {value!r}; choose from {choices}")
+        return value
+
+    @field_validator("scope")
+    @classmethod
+    def _known_scope(cls, value: str) -> str:
+        known = sorted({scope for spec in strategy_specs().values() for scope in spec.scopes})
+        if value not in known:
+            raise ValueError(f"unknown scope {value!r}; choose from {', '.join(known)}")
         return value
 
     @model_validator(mode="after")
