@@ -36,8 +36,8 @@ from _valid import Checks
 from clean_quality import word_scores
 
 from newsbrief.batch import learn_boilerplate
-from newsbrief.boilerplate import Boilerplate, site_of
 from newsbrief.clean import CleanArticle, clean_text, normalize
+from newsbrief.clean.boilerplate import Boilerplate, site_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_NAMES = ["Harbour Ledger", "Valley Courant", "Northern Dispatch", "Coastline Echo",

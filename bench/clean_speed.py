@@ -132,9 +132,10 @@ def compare(other: Path, rounds: int) -> None:
     import statistics
     import subprocess
 
-    if not (other / "newsbrief" / "clean.py").is_file():
-        print(f"error: {other} holds no newsbrief/clean.py; pass another version's src folder",
-              file=sys.stderr)  # fmt: skip
+    cleaner = other / "newsbrief"
+    if not ((cleaner / "clean.py").is_file() or (cleaner / "clean" / "__init__.py").is_file()):
+        print(f"error: {other} holds no newsbrief/clean.py or newsbrief/clean/; pass another "
+              "version's src folder", file=sys.stderr)  # fmt: skip
         raise SystemExit(2)
     sides = {"this tree": ROOT / "src", str(other): other.resolve()}
     times: dict[str, list[float]] = {name: [] for name in sides}

@@ -235,3 +235,22 @@ def test_long_article_stops_when_the_article_fit(
              for task in ("summary", "quoted_experts")]  # fmt: skip
     err = invalid(capsys, module.check_result, meta, calls)
     assert "invalid measurement: the article fit the window: 1 piece" in err
+
+
+def test_real_page_words_count_unspaced_scripts_by_character(bench: Any) -> None:
+    """Chinese and Japanese are written without spaces: a space one side puts around a run of
+    Latin letters changes no word, where as whitespace tokens it lost the whole clause."""
+    module = bench("clean_real")
+    page = "今日は新しいアプリMapleNotesを試した。その後、駅へ行った。"
+    spaced = "今日は新しいアプリ MapleNotes を試した。その後、駅へ行った。"
+    assert module.words(page) == module.words(spaced)
+    assert module.words("駅へ") == ["駅", "へ"]
+    score = module.word_score(page, spaced)
+    assert (score.fp, score.fn) == (0, 0)
+    # Text really lost costs its characters: 10 of the 25.
+    assert module.word_score(page.replace("その後、駅へ行った。", ""), spaced).recall == 15 / 25
+    # Text in other scripts is counted by whitespace, as before; Korean puts spaces between
+    # its words, so a Hangul word stays one token.
+    latin = "The  council met\non Tuesday. Rates rose 0.25%\u3000today."
+    assert module.words(latin) == latin.split()
+    assert module.words("시의회는 화요일에 만났다") == ["시의회는", "화요일에", "만났다"]

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newsbrief import batch
-from newsbrief.boilerplate import Boilerplate, site_of
 from newsbrief.clean import clean_text
+from newsbrief.clean.boilerplate import Boilerplate, site_of
 from newsbrief.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsbrief import clean
-from newsbrief.clean import clean_text
+from newsbrief.clean import clean_text, prose, watermark
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
@@ -55,21 +55,24 @@ _LINES = st.text(alphabet=st.sampled_from(list("ab .!?…\"'”’)] \u2028\t\u0
 @given(_LINES)
 def test_sentence_ends_are_read_as_the_regex_read_them(line: str) -> None:
     line = line.replace("\n", " ")
-    assert clean._ends_sentence(line) == bool(re.search(r"[.!?…](?:\s?[\"'”’)\]])*$", line))
+    assert prose.ends_sentence(line) == bool(re.search(r"[.!?…](?:\s?[\"'”’)\]])*$", line))
 
 
 @given(st.text(alphabet=st.sampled_from(list("aZ'’- \n.")), max_size=30))
 def test_runs_before_a_point_are_read_as_the_regex_read_them(window: str) -> None:
-    for chars, pattern in ((clean._WORDISH, r"[A-Za-z'’-]*$"), (clean._LETTERS, r"[A-Za-z]*$")):
+    for chars, pattern in (
+        (watermark._WORDISH, r"[A-Za-z'’-]*$"),
+        (watermark._LETTERS, r"[A-Za-z]*$"),
+    ):
         match = re.search(pattern, window)
-        assert clean._run_before(window, chars) == (match.group() if match else "")
+        assert watermark._run_before(window, chars) == (match.group() if match else "")
 
 
 @given(st.text(alphabet=st.sampled_from(list("abAB ")), max_size=40), st.sampled_from(
     ["abab", "aaaa", "ABab", "a ab", "baba"]))  # fmt: skip
 def test_spans_among_starts_are_finditer_s(text: str, mark: str) -> None:
-    starts = clean._mark_starts(text, [mark])[mark[: clean.MARK_KEY]]
-    found = list(clean._spans(text, mark, starts))
+    starts = watermark._mark_starts(text, [mark])[mark[: watermark.MARK_KEY]]
+    found = list(watermark._spans(text, mark, starts))
     assert found == [(m.start(), m.end()) for m in re.finditer(re.escape(mark), text)]
 
 

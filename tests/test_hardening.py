@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsbrief import batch, budget, clean, ingest
+from newsbrief.clean import glued, watermark
 from newsbrief.cli import app
 from newsbrief.config import resolve_settings
 from newsbrief.errors import (
@@ -50,7 +51,8 @@ def zipf_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(word)
         return real(word) if len(word) < 100 else 0.0
 
-    monkeypatch.setattr(clean, "zipf", counted)
+    for module in (glued, watermark):  # the passes that look words up
+        monkeypatch.setattr(module, "zipf", counted)
     return calls
 
 
@@ -70,8 +72,8 @@ def test_a_3_mb_line_costs_a_bounded_number_of_lookups(zipf_calls: list[str]) ->
 
 def test_watermark_search_skips_words_with_many_case_changes() -> None:
     camel = "aB" * 200  # 200 case changes: each counted up to 400 prefixes before
-    assert sum(clean._candidates(f"Some text {camel} here and {camel} again.").values()) == 0
-    seen = clean._candidates("the mutWorld Timesual talks and the bilWorld Timesateral deal")
+    assert sum(watermark._candidates(f"Some text {camel} here and {camel} again.").values()) == 0
+    seen = watermark._candidates("the mutWorld Timesual talks and the bilWorld Timesateral deal")
     assert seen["World Times"] == 2  # a real watermark is still a candidate
 
 

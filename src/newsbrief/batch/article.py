@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import api, budget
-from ..boilerplate import Boilerplate, site_of
 from ..brief.prompts import Prompt
 from ..brief.strategies import Strategy
 from ..clean import CleanArticle, time_budget
+from ..clean.boilerplate import Boilerplate, site_of
 from ..config import Settings
 from ..ingest import Article, Unreadable, iter_articles
 from ..store import Store

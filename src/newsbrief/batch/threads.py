@@ -10,7 +10,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ..boilerplate import Boilerplate
+from ..clean.boilerplate import Boilerplate
 from ..ingest import Article
 from ..store import open_store
 from .article import Batch, learn_boilerplate

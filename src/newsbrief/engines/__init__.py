@@ -83,7 +83,7 @@ class Learning:
                 "boilerplate learning works with live requests on the threads engine",
                 "drop --engine/--via, or the boilerplate options",
             )
-        from ..boilerplate import Boilerplate
+        from ..clean.boilerplate import Boilerplate
 
         if self.save is not None and not self.save.parent.is_dir():
             raise UsageError(f"--save-boilerplate {self.save}: no such folder",

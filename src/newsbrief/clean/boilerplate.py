@@ -24,8 +24,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .clean import CleanArticle, Removal
-from .errors import InputError
+from ..errors import InputError
+from .records import CleanArticle, Removal
 
 MIN_ARTICLES = 4  # a line must recur in at least this many articles of the site ...
 MIN_SHARE = 0.2  # ... and in at least this share of the site's articles seen
