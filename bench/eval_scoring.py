@@ -25,7 +25,8 @@ from _valid import Checks
 from newsbrief.clean import clean_article
 from newsbrief.evals import scorers
 from newsbrief.evals.dataset import Fixture, load_fixtures
-from newsbrief.evals.runner import aggregate, replay
+from newsbrief.evals.runfile import Item, score_summaries
+from newsbrief.evals.runner import aggregate, outside_run, replay
 from newsbrief.ingest import read_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,15 +61,15 @@ def memo_caches() -> list[Any]:
     return [f for f in vars(scorers).values() if callable(getattr(f, "cache_info", None))]
 
 
-def check_scored(items: list[dict[str, Any]], outputs: int, scorer_count: int) -> None:
+def check_scored(items: list[Item], outputs: int, scorer_count: int) -> None:
     """Exit with status 3 unless ``outputs`` items were scored, each by every scorer, and no
     output was scored as an error."""
     checks = Checks()
     checks.equal(len(items), outputs, "outputs scored")
     checks.that(scorer_count > 0, "there is no default scorer")
     for number, item in enumerate(items):
-        checks.equal(len(item["scores"]), scorer_count, f"scores of output {number}")
-        checks.that(item.get("error") is None, f"output {number} was an error: {item['error']}")
+        checks.equal(len(item.scores), scorer_count, f"scores of output {number}")
+        checks.that(item.error is None, f"output {number} was an error: {item.error}")
     checks.verify()
 
 
@@ -88,10 +89,10 @@ def main() -> None:
     items = []
     for number in range(args.outputs):
         fixture = fixtures[number % len(fixtures)]
-        items.append({"id": fixture.id, "repeat": number // len(fixtures),
-                      "source_text": texts[fixture.id], "brief": brief_from_labels(fixture, rng),
-                      "meta": {}, "error": None, "scores": []})  # fmt: skip
-    run = {"version": 1, "prompt": "bench@1", "model": "labels", "items": items}
+        items.append(Item(id=fixture.id, repeat=number // len(fixtures),
+                          source_text=texts[fixture.id], brief=brief_from_labels(fixture, rng),
+                          meta={}, error=None, scores=[]))  # fmt: skip
+    run = outside_run(items, prompt="bench@1", model="labels")
     replay(run, [ROOT / "evals" / "fixtures"])  # warm the imports (scipy, nltk, rapidfuzz)...
     caches = memo_caches()
     for cached in caches:
@@ -106,13 +107,13 @@ def main() -> None:
     misses = sum(f.cache_info().misses for f in caches)
     checks.that(misses > 0, "the timed run computed nothing anew (no cache miss)")
     checks.verify()
-    check_scored(scored["items"], args.outputs, len(scorers.default_scorers()))
-    summary = aggregate(scored["items"])
-    count = len(scored["items"][0]["scores"])
+    check_scored(scored.items, args.outputs, len(scorers.default_scorers()))
+    summary = aggregate(scored.items)
+    count = len(scored.items[0].scores)
     print(f"scored {len(items)} outputs x {count} scorers in {seconds:.2f} s "
           f"({seconds / len(items) * 1000:.2f} ms per output; target < 2 s)")  # fmt: skip
-    print("means: " + ", ".join(f"{k} {v['mean']:.3f}" for k, v in summary.items()
-                                if k != "cost" and v["mean"] is not None))  # fmt: skip
+    print("means: " + ", ".join(f"{k} {v.mean:.3f}" for k, v in score_summaries(summary).items()
+                                if v.mean is not None))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -48,15 +47,6 @@ def make_run(server: FaultServer, fixtures: Path, repeats: int = 1) -> Run:
     )  # fmt: skip
 
 
-def a_run(items: list[Item], **fields: Any) -> Run:
-    """A run made here, not by ``run_eval``: its header filled in, its summary from its items."""
-    header = {"newsbrief_version": "test", "created": "2026-12-06T00:00:00Z", "prompt": "gold@1",
-              "prompt_sha256": "0" * 64, "model": "labels", "repeats": 1,
-              "fixtures": sorted({i.id for i in items}), "seconds": 0.0,
-              "summary": runner.aggregate(items)}  # fmt: skip
-    return Run(**{**header, **fields}, items=items)
-
-
 def gold_run(fixtures: Path) -> Run:
     """A run whose briefs are the gold labels themselves (every list score 1.0)."""
     items = []
@@ -75,7 +65,7 @@ def gold_run(fixtures: Path) -> Run:
             expert.pop("aliases")
         items.append(Item(id=fixture.id, repeat=0, source_text=text, brief=brief, meta={},
                           error=None, scores=[]))  # fmt: skip
-    return runner.replay(a_run(items), [fixtures])
+    return runner.replay(runner.outside_run(items, prompt="gold@1", model="labels"), [fixtures])
 
 
 def test_a_run_scores_every_fixture_and_replays_identically(
@@ -339,7 +329,7 @@ def _pledge_run(name: str, values: list[float]) -> Run:
                   scores=[ScoreEntry(name="pledges", value=v, explanation=""),
                           ScoreEntry(name="schema_valid", value=1.0, explanation="")])
              for i, v in enumerate(values)]  # fmt: skip
-    return a_run(items, prompt=name, model="m")
+    return runner.outside_run(items, prompt=name, model="m")
 
 
 def test_an_inconclusive_field_does_not_fail_the_gate_and_is_named() -> None:

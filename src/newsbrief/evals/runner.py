@@ -143,6 +143,16 @@ def run_eval(
                floor=floor)  # fmt: skip
 
 
+def outside_run(items: list[Item], *, prompt: str, model: str) -> Run:
+    """A run of outputs made outside :func:`run_eval` (a brief written from the labels, a
+    perturbed one), to be scored by :func:`replay`. It names no prompt file (an empty
+    ``prompt_sha256``)."""
+    header = _run_header(None, [], time.perf_counter())
+    return Run(**{**header, "fixtures": sorted({i.id for i in items})}, prompt=prompt,
+               prompt_sha256="", model=model, repeats=1 + max((i.repeat for i in items), default=0),
+               items=items, summary=aggregate(items))  # fmt: skip
+
+
 def _run_header(judge: str | None, fixtures: Sequence[Fixture], started: float) -> dict[str, Any]:
     return {
         "version": RUN_VERSION,
