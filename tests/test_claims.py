@@ -144,6 +144,42 @@ def test_a_condition_is_kept_apart_from_the_commitment() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "commitment"),
+    [
+        ("The Tarn Ferry Board also will repair the north jetty.", "repair the north jetty"),
+        ("The Tarn Ferry Board now will repair the north jetty.", "repair the north jetty"),
+        # a negation before the auxiliary stays, with the auxiliary, in one span of the text
+        ("The Tarn Ferry Board never will raise its fares.", "never will raise its fares"),
+        ("The Tarn Ferry Board decided not to raise its fares.", "not to raise its fares"),
+    ],
+)
+def test_words_before_the_auxiliary(text: str, commitment: str) -> None:
+    pledge = only_pledge(text)
+    assert (pledge.actor, pledge.commitment) == ("The Tarn Ferry Board", commitment)
+    assert pledge.commitment in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Tarn Ferry Board will repair the north jetty and will buy two boats.",
+        "The Tarn Ferry Board said it would repair the north jetty and would buy two boats.",
+    ],
+)
+def test_coordinated_pledges_with_their_own_modal_are_two(text: str) -> None:
+    found = [(f.item.actor, f.item.commitment) for f in pledges_of(text)]
+    assert found == [
+        ("The Tarn Ferry Board", "repair the north jetty"),
+        ("The Tarn Ferry Board", "buy two boats"),
+    ]
+
+
+def test_coordinated_verbs_sharing_one_modal_are_one_pledge() -> None:
+    text = "The Tarn Ferry Board will repair the north jetty and buy two boats."
+    assert only_pledge(text).commitment == "repair the north jetty and buy two boats"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The council would have built the bridge.",

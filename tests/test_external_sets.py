@@ -13,6 +13,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from newsbrief.base import strategy_version
 from newsbrief.brief.rules.sentences import split_sentences
 from newsbrief.cli import app
 from newsbrief.errors import InputError
@@ -124,7 +125,7 @@ def test_cli_eval_prints_the_floor_beside_the_model_and_compares_against_it(
     assert "floor (no model)" in result.output and "2 external" in result.output
     result = CliRunner().invoke(app, ["eval", "compare", "floor", str(out)])
     assert result.exit_code == 0, result.output
-    assert "vs A floor@4 on none" in result.output
+    assert f"vs A floor@{strategy_version('floor')} on none" in result.output
     floor_out = tmp_path / "floor.json"
     result = CliRunner().invoke(app, [
         "eval", "--strategy", "floor", "--fixtures", str(root), "--articles-from", str(articles),

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from newsbrief import api
+from newsbrief.base import strategy_version
 from newsbrief.brief.grounding import is_grounded, normalize
 from newsbrief.brief.rules.sentences import LEAD_SENTENCES, lead_summary
 from newsbrief.brief.strategies.floor import floor_brief
@@ -24,7 +25,9 @@ def test_the_floor_briefs_the_seed_without_a_model() -> None:
     result = api.summarize(str(SEED), strategy="floor", cache=False, log=False)
     meta = result.meta
     assert meta["model"] == "none" and meta["strategy"] == "floor"
-    assert meta["prompt"] == "floor@4" and len(meta["prompt_sha256"]) == 64
+    assert (
+        meta["prompt"] == f"floor@{strategy_version('floor')}" and len(meta["prompt_sha256"]) == 64
+    )
     assert meta["attempts"] == 0
     assert meta["usage"] == {"prompt_tokens": 0, "completion_tokens": 0}
     assert meta["grounding"]["ungrounded"] == []

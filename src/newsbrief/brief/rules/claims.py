@@ -192,16 +192,40 @@ def _in_condition(verb: Token) -> bool:
     return False
 
 
+def _modals(verb: Token) -> set[str]:
+    return {c.lower_ for c in verb.children if c.dep_ == "aux"} & (FUTURE | {"would"})
+
+
+def _own_pledge(child: Token, verb: Token) -> bool:
+    """A coordinated verb with a modal of its own, of the same kind as ``verb``'s ("will build
+    the bridge and will fund two schools"): the same rule finds it as a pledge of its own, so
+    it is not also part of ``verb``'s commitment."""
+    return child.dep_ == "conj" and bool(_modals(child)) and bool(_modals(verb) & _modals(child))
+
+
 def _commitment_tokens(verb: Token, subject: Token | None) -> list[Token]:
     skip: set[int] = set()
     if subject is not None:
         skip |= {t.i for t in subject.subtree}
+    auxiliaries = []
     for child in verb.children:
         if child.dep_ in ("aux", "auxpass") and child.i < verb.i and child.lower_ != "not":
+            auxiliaries.append(child)
             skip.add(child.i)
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
         if child.dep_ == "advcl" or (child.dep_ == "conj" and own_subject):
             skip |= {t.i for t in child.subtree}  # a condition, or another actor's clause
+        elif _own_pledge(child, verb):
+            skip |= {t.i for t in child.subtree}
+    # Words before the auxiliary ("the council also will repair ...") qualify the sentence, not
+    # what is committed to; a negation there ("never will") keeps the auxiliary with it so the
+    # commitment stays one span of the article that still says "never".
+    first = min((a.i for a in auxiliaries), default=verb.i)
+    early = [c for c in verb.children if c.i < first and c.dep_ in ("advmod", "neg")]
+    if any(c.dep_ == "neg" or c.lower_ == "never" for c in early):
+        skip -= {a.i for a in auxiliaries}
+    else:
+        skip |= {c.i for c in early if subject is None or c.i > subject.i}
     words = [t for t in verb.subtree if t.i not in skip and t.i >= verb.i - 2]
     while words and (words[0].is_punct or words[0].dep_ in ("aux", "mark", "cc")):
         words = words[1:]

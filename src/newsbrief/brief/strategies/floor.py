@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 # 3: experts found as the focused strategy finds them; the quote reader knows interviews, titles
 # after "said" and ", he noted"; a position's statement is the article's clause. 4: pledges and
 # positions from the attribution layer and the parse (rules.claims).
-SPEC = StrategySpec(name="floor", version=4)
+SPEC = StrategySpec(name="floor", version=5)
 REF = f"{SPEC.name}@{SPEC.version}"
 LEAD_SENTENCES = sentences.LEAD_SENTENCES
 MAX_ITEMS = 10  # per list: enough for long articles, few enough to stay a brief
