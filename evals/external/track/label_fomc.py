@@ -74,7 +74,14 @@ def thread_of(flat: str) -> str | None:
     if re.search(r"average maturity", flat, re.I) and not re.search(r"purchase .*\$\d", flat):
         return "maturity"  # a new purchase at a stated pace, even when it follows it, is not
     if re.search(r"purchas", flat, re.I) and re.search(r"securities|agency|asset", flat, re.I):
-        return "purchases" if re.search(r"\$\d|pace of", flat) else "purchase_review"
+        if re.search(r"\$\d", flat):
+            return "purchases"
+        # how the purchases will be judged or further adjusted, even when it names their pace
+        # ("will regularly review the pace of", "will likely reduce the pace ... in further
+        # measured steps at future meetings"): a review, by the threads' own definitions
+        if re.search(r"\b(review|assess|evaluat|judg)|further measured steps", flat):
+            return "purchase_review"
+        return "purchases" if re.search(r"pace of", flat) else "purchase_review"
     if re.search(r"target (range )?for the federal funds rate", flat) and re.search(
         r"decided|will maintain|reaffirmed", flat
     ):
