@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from newsbrief import api
 from newsbrief.cli import app
 from newsbrief.evals.track import bcubed, flag_scores, pair_scores
+from newsbrief.terminal import json_chunks
 from newsbrief.track import content_words, date_terms, person_key, record_date
 from newsbrief.track_view import track_page
 
@@ -253,6 +256,37 @@ def test_cli_formats_and_errors(tmp_path: Path) -> None:
         failed = runner.invoke(app, ["track", *args])
         assert failed.exit_code == 2 and message in failed.output, failed.output
         assert "Traceback" not in failed.output
+
+
+def test_json_output_is_the_document_with_one_mention_a_line(tmp_path: Path) -> None:
+    path = str(write(tmp_path / "r.jsonl", ARCHIVE))
+    document = api.track([path])
+    out = tmp_path / "t.json"
+    runner = CliRunner()
+    assert runner.invoke(app, ["track", path, "-f", "json", "-o", str(out)]).exit_code == 0
+    printed = runner.invoke(app, ["track", path, "-f", "json"]).output
+    written = out.read_text(encoding="utf-8")
+    assert json.loads(written) == json.loads(printed) == document
+    mentions = [m for a in document["actors"] for t in a["threads"] for m in t["mentions"]]
+    lines = {line.strip().removesuffix(",") for line in written.splitlines()}
+    assert mentions and all(json.dumps(m, ensure_ascii=False) in lines for m in mentions)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
+                                                                  max_size=3),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@given(JSON, st.integers(min_value=0, max_value=6))
+def test_json_chunks_lay_out_any_value(value: Any, inline_from: int) -> None:
+    assert "".join(json_chunks(value, 1 << 16)) == json.dumps(value, indent=1, ensure_ascii=False)
+    laid = "".join(json_chunks(value, inline_from))
+    assert json.loads(laid) == value
+    for line in laid.splitlines():  # below inline_from, nothing is broken over lines
+        assert len(line) - len(line.lstrip(" ")) <= inline_from
 
 
 def test_wordllama_loads_only_when_asked() -> None:

@@ -30,6 +30,7 @@ from .plain_help import PlainCommand, plain
 from .progress import BatchProgress
 from .terminal import (
     global_flags_first,
+    json_chunks,
     leave_now,
     print_json,
     say,
@@ -871,6 +872,7 @@ def track_command(
 ) -> None:
     """Who promised what, and did it change: actors merged across a batch's results, their
     pledges threaded over time, changed amounts, dates or conditions and reversals flagged."""
+    from .track import MENTION_DEPTH
     from .track_view import brief_pages, track_page, track_rich
 
     document = api.track(results, actor=actor, since=since, until=until, similarity=similarity)
@@ -884,9 +886,10 @@ def track_command(
             f"wrote {out_file} ({document['counts']['threads']} threads); open it in a browser"
         )
     elif out_file is not None:
-        write_json_output(out_file, document)
+        write_json_output(out_file, document, MENTION_DEPTH)
     elif output == TrackFormat.json:
-        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        sys.stdout.writelines(json_chunks(document, MENTION_DEPTH))
+        sys.stdout.write("\n")
     else:
         _stdout().print(track_rich(document))
 

@@ -55,6 +55,9 @@ THRESHOLDS = {"overlap": 0.4, "wordllama": 0.6}
 RECENT = 3  # a thread is compared by its mentions in its latest articles
 RECENT_MENTIONS = 12  # at most this many of them
 MAX_SKIPPED_LISTED = 50
+# How deep one mention (and one change) sits in the document :func:`track` returns (document,
+# actors, actor, threads, thread, mentions): ``--format json`` writes each on one line.
+MENTION_DEPTH = 6
 
 _SQLITE = (".sqlite", ".sqlite3", ".db")
 
