@@ -422,6 +422,29 @@ def test_a_term_left_unsaid_is_not_a_change_but_a_new_one_is(tmp_path: Path) -> 
     assert [m["changed"] for m in thread["mentions"]] == [[], [], ["date"]]
 
 
+def test_another_pledge_in_the_same_sentence_lends_no_terms(tmp_path: Path) -> None:
+    def said(date: str, level: str, amount: str) -> dict[str, Any]:
+        rate, buy = f"keep the main rate at {level}", f"buy {amount} of bonds each month"
+        evidence = f"The Bank of Lakeland said it would {rate} and would {buy}."
+        return record(date, [("Bank of Lakeland", rate, evidence),
+                             ("Bank of Lakeland", buy, evidence)], date)  # fmt: skip
+
+    path = write(
+        tmp_path / "r.jsonl",
+        [
+            said("2023-01-10", "3 percent", "40 billion crowns"),
+            said("2023-03-10", "3 percent", "25 billion crowns"),
+        ],
+    )
+    threads = {t["latest"]: t for t in actor(api.track([str(path)]), "Bank of Lakeland")["threads"]}
+    rate, buy = (
+        threads["keep the main rate at 3 percent"],
+        threads["buy 25 billion crowns of bonds each month"],
+    )
+    assert [m["changed"] for m in rate["mentions"]] == [[], []]  # the bonds' amount is not its
+    assert [m["changed"] for m in buy["mentions"]] == [[], ["amount"]]
+
+
 def test_an_article_with_several_mentions_does_not_push_the_earlier_wording_out(
     tmp_path: Path,
 ) -> None:

@@ -80,6 +80,9 @@ class Mention:
     source: str = ""  # the results file
     context: tuple[str, ...] = ()  # the full person names of the same article
     span: tuple[int, int] | None = None  # the evidence in the cleaned article (grounding's)
+    # the commitments of the article's other pledges that its evidence also states ("will keep
+    # the rate at 3 percent and will buy 40 billion of bonds"): not this pledge's terms
+    others: tuple[str, ...] = ()
     actor_key: str = ""
     changed: list[str] = field(default_factory=list)
     reversal: bool = False
@@ -182,6 +185,13 @@ def mentions_of(record: object, order: int, source: str) -> list[Mention]:
             article=article_id, date=date, date_from=date_from, order=order, source=source,
             context=context, span=spans.get(f"pledges[{number}].evidence"),
         ))  # fmt: skip
+    for mention in found:
+        mention.others = tuple(
+            other.commitment for other in found
+            if other is not mention and other.commitment in mention.evidence
+            and other.commitment not in mention.commitment
+            and mention.commitment not in other.commitment
+        )  # fmt: skip
     return found
 
 
@@ -799,8 +809,12 @@ _STEP = re.compile(r"\b(?:by\s+)?\d+(?:[-/.]\d+)*\s*basis points\b", re.IGNORECA
 
 def facts(mention: Mention) -> dict[str, frozenset[str]]:
     """What may change within one thread: amounts (not the size of a step), dates and the
-    condition."""
-    text = " ".join(filter(None, (mention.commitment, mention.evidence or "")))
+    condition, read in the commitment and in its evidence outside the other pledges it states
+    (``Mention.others``)."""
+    evidence = mention.evidence or ""
+    for other in mention.others:
+        evidence = evidence.replace(other, " ")
+    text = " ".join(filter(None, (mention.commitment, evidence)))
     text = _STEP.sub(" ", text)
     # the condition the brief gives, else one the commitment states after what it commits to;
     # compared by its words, so "until the bridge opens." and "until the bridge opens" agree
