@@ -174,6 +174,29 @@ def test_coordinated_pledges_with_their_own_modal_are_two(text: str) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "commitment"),
+    [
+        ("The Tarn Ferry Board refused to sign the lease.", "refused to sign the lease"),
+        ("The Tarn Ferry Board did not agree to sign the lease.", "not agree to sign the lease"),
+        ("The Tarn Ferry Board never agreed to sign the lease.", "never agreed to sign the lease"),
+        ("The Tarn Ferry Board is not willing to sign the lease.", "not willing to sign the lease"),
+        (
+            "The Tarn Ferry Board is not prepared to sign the lease.",
+            "not prepared to sign the lease",
+        ),
+        ("The Tarn Ferry Board is prepared to sign the lease.", "sign the lease"),
+    ],
+)
+def test_a_head_that_turns_the_act_down_stays_in_the_commitment(text: str, commitment: str) -> None:
+    pledge = only_pledge(text)
+    assert (pledge.actor, pledge.commitment) == ("The Tarn Ferry Board", commitment)
+
+
+def test_an_undecided_whether_is_not_a_pledge() -> None:
+    assert pledges_of("The Tarn Ferry Board has not decided whether to sign the lease.") == []
+
+
 def test_coordinated_verbs_sharing_one_modal_are_one_pledge() -> None:
     text = "The Tarn Ferry Board will repair the north jetty and buy two boats."
     assert only_pledge(text).commitment == "repair the north jetty and buy two boats"

@@ -38,12 +38,14 @@ FUTURE = {"will", "shall", "'ll", "’ll", "wo"}  # "wo" is "won't" split by the
 COMMIT_HEADS = {
     "pledge", "vow", "promise", "commit", "plan", "intend", "aim", "agree", "undertake",
     "resolve", "decide", "prepare", "threaten", "offer", "refuse", "ready", "willing",
-    "determined", "go", "set", "seek", "want", "hope", "expect",
+    "determined", "prepared", "go", "set", "seek", "want", "hope", "expect",
 }  # fmt: skip
 # Of those, the ones that state an intention only when said of oneself: "wants to", "hopes to",
 # "expects to" commit the speaker ("we expect to finish by May"), not a subject described by
 # somebody else.
 _SOFT_HEADS = {"want", "hope", "expect", "seek"}
+# Of those, the ones that say the act will not be done.
+_REFUSALS = {"refuse"}
 _CONDITION_MARKS = {"if", "unless", "provided", "once", "as", "until", "when"}
 # Nouns that name bodies or people able to act, besides named entities.
 AGENT_NOUNS = {
@@ -162,6 +164,8 @@ def _future(verb: Token) -> bool:
     if aux & FUTURE:
         return True
     if verb.dep_ == "xcomp" and "to" in aux:
+        if any(c.dep_ == "mark" and c.lower_ == "whether" for c in verb.children):
+            return False  # "has not decided whether to ...": an open question
         head = verb.head
         lemma = head.lemma_.lower()
         return lemma in COMMIT_HEADS and not (
@@ -237,7 +241,26 @@ def _commitment_tokens(verb: Token, subject: Token | None) -> list[Token]:
         if token.i != run[-1].i + 1:
             break
         run.append(token)
-    return run
+    return _with_negated_head(verb, run)
+
+
+def _with_negated_head(verb: Token, run: list[Token]) -> list[Token]:
+    """``run`` with the words of a head that turns it down before it: "refused to sign the
+    deal", "did not agree to repair the bridge", "is not prepared to risk ..." commit to not
+    doing it, so the commitment starts at the refusal or the negation, not at "sign"."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or not run or head.i >= run[0].i:
+        return run
+    # "is not willing to": the negation hangs on the copula the adjective completes
+    holders = [head, head.head] if head.dep_ == "acomp" else [head]
+    negations = [c.i for h in holders for c in h.children if c.dep_ == "neg" or c.lower_ == "never"]
+    if negations:
+        start = min(negations)
+    elif head.lemma_.lower() in _REFUSALS:
+        start = head.i
+    else:
+        return run
+    return list(verb.doc[start : run[0].i]) + run
 
 
 def _condition(verb: Token, offset: int, analysis: Analysis) -> str | None:
