@@ -1,6 +1,6 @@
 """Benchmark: can the embedded model tell the floor's good candidates from its bad ones?
 
-The floor (floor@4) turns attributions into pledge and position candidates by rule. A model earns
+The floor turns attributions into pledge and position candidates by rule. A model earns
 its time only if it can choose among them better than the rule does. This bench asks the
 embedded SmolLM2-135M the closed question a 135M model can answer, once per candidate:
 

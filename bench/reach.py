@@ -113,7 +113,7 @@ def reach(fixtures: list[Fixture], prompt_ref: str) -> dict[str, object]:
             scored = scorer(fixture.labels, _out(part, rule, text))
             counts[part]["rule_tp"] += scored.tp
             counts[part]["rule_items"] += len(rule)
-        # the attribution layer's candidates (floor@4's pool, uncapped): what a chooser that
+        # the attribution layer's candidates (the floor's pool, uncapped): what a chooser that
         # keeps or drops each one could reach
         analysis = attribution.analyse(text)
         pledged = list(claims.pledge_candidates(analysis))
