@@ -164,9 +164,11 @@ def test_words_before_the_auxiliary(text: str, commitment: str) -> None:
     [
         "The Tarn Ferry Board will repair the north jetty and will buy two boats.",
         "The Tarn Ferry Board said it would repair the north jetty and would buy two boats.",
+        "The Tarn Ferry Board will repair the north jetty and plans to buy two boats.",
+        "The Tarn Ferry Board will repair the north jetty and is prepared to buy two boats.",
     ],
 )
-def test_coordinated_pledges_with_their_own_modal_are_two(text: str) -> None:
+def test_coordinated_pledges_that_commit_on_their_own_are_two(text: str) -> None:
     found = [(f.item.actor, f.item.commitment) for f in pledges_of(text)]
     assert found == [
         ("The Tarn Ferry Board", "repair the north jetty"),

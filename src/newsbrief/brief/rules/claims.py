@@ -201,10 +201,16 @@ def _modals(verb: Token) -> set[str]:
 
 
 def _own_pledge(child: Token, verb: Token) -> bool:
-    """A coordinated verb with a modal of its own, of the same kind as ``verb``'s ("will build
-    the bridge and will fund two schools"): the same rule finds it as a pledge of its own, so
-    it is not also part of ``verb``'s commitment."""
-    return child.dep_ == "conj" and bool(_modals(child)) and bool(_modals(verb) & _modals(child))
+    """A coordinated verb that the rules find as a pledge of its own, so it is not also part of
+    ``verb``'s commitment: one with a modal of the same kind as ``verb``'s ("will build the
+    bridge and will fund two schools"), or one whose own complement commits ("will review its
+    holdings and is prepared to adjust them", "and plans to fund two schools")."""
+    if child.dep_ != "conj":
+        return False
+    if _modals(child) and _modals(verb) & _modals(child):
+        return True
+    heads = [child, *(c for c in child.children if c.dep_ == "acomp")]  # "is prepared to"
+    return any(g.dep_ == "xcomp" and _future(g) for h in heads for g in h.children)
 
 
 def _commitment_tokens(verb: Token, subject: Token | None) -> list[Token]:
