@@ -151,6 +151,12 @@ def test_a_condition_is_kept_apart_from_the_commitment() -> None:
         # a negation before the auxiliary stays, with the auxiliary, in one span of the text
         ("The Tarn Ferry Board never will raise its fares.", "never will raise its fares"),
         ("The Tarn Ferry Board decided not to raise its fares.", "not to raise its fares"),
+        # an aside between the auxiliary and the verb is not the commitment, a negation is
+        ("The Tarn Ferry Board will, as always, publish its fares.", "publish its fares"),
+        (
+            "The Tarn Ferry Board will not, in any case, raise its fares.",
+            "not, in any case, raise its fares",
+        ),
     ],
 )
 def test_words_before_the_auxiliary(text: str, commitment: str) -> None:
@@ -195,8 +201,16 @@ def test_a_head_that_turns_the_act_down_stays_in_the_commitment(text: str, commi
     assert (pledge.actor, pledge.commitment) == ("The Tarn Ferry Board", commitment)
 
 
-def test_an_undecided_whether_is_not_a_pledge() -> None:
-    assert pledges_of("The Tarn Ferry Board has not decided whether to sign the lease.") == []
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Tarn Ferry Board has not decided whether to sign the lease.",
+        "Its chair said she could not say whether the Tarn Ferry Board will sign the lease.",
+        "It is unclear if the Tarn Ferry Board will sign the lease.",
+    ],
+)
+def test_an_act_asked_about_is_not_a_pledge(text: str) -> None:
+    assert pledges_of(text) == []
 
 
 def test_coordinated_verbs_sharing_one_modal_are_one_pledge() -> None:

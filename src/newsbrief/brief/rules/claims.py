@@ -161,11 +161,11 @@ def _future(verb: Token) -> bool:
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if aux & {"have", "'ve", "’ve"} and "would" in aux:  # "would have": counterfactual
         return False
+    if _open_question(verb):
+        return False
     if aux & FUTURE:
         return True
     if verb.dep_ == "xcomp" and "to" in aux:
-        if any(c.dep_ == "mark" and c.lower_ == "whether" for c in verb.children):
-            return False  # "has not decided whether to ...": an open question
         head = verb.head
         lemma = head.lemma_.lower()
         return lemma in COMMIT_HEADS and not (
@@ -173,6 +173,13 @@ def _future(verb: Token) -> bool:
             and not any(c.lower_ in ("is", "are", "am", "'s", "’s") for c in head.children)
         )
     return False
+
+
+def _open_question(verb: Token) -> bool:
+    """An act asked about, not committed to: "has not decided whether to ...", "cannot say
+    whether we will ...", "it is unclear if the council will ..."."""
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
+    return "whether" in marks or ("if" in marks and verb.dep_ == "ccomp")
 
 
 def _reported_would(verb: Token, attribution: Attribution | None) -> bool:
@@ -237,6 +244,10 @@ def _commitment_tokens(verb: Token, subject: Token | None) -> list[Token]:
     else:
         skip |= {c.i for c in early if subject is None or c.i > subject.i}
     words = [t for t in verb.subtree if t.i not in skip and t.i >= verb.i - 2]
+    # an aside before the verb ("will, as always, take account"; "will, in January, resume")
+    commas = [t.i for t in words if t.i < verb.i and t.text == ","]
+    if commas and not any(t.dep_ == "neg" for t in words if t.i < commas[-1]):
+        words = [t for t in words if t.i > commas[-1]]
     while words and (words[0].is_punct or words[0].dep_ in ("aux", "mark", "cc")):
         words = words[1:]
     while words and (words[-1].is_punct or words[-1].dep_ == "cc"):
@@ -251,18 +262,27 @@ def _commitment_tokens(verb: Token, subject: Token | None) -> list[Token]:
 
 
 def _with_negated_head(verb: Token, run: list[Token]) -> list[Token]:
-    """``run`` with the words of a head that turns it down before it: "refused to sign the
-    deal", "did not agree to repair the bridge", "is not prepared to risk ..." commit to not
-    doing it, so the commitment starts at the refusal or the negation, not at "sign"."""
-    head = verb.head
-    if verb.dep_ != "xcomp" or not run or head.i >= run[0].i:
+    """``run`` with the words that turn the act down before it: a negation of the verb left
+    out by an aside ("will not, in any case, raise fares"), or a head that refuses or is
+    negated ("refused to sign the deal", "did not agree to repair the bridge", "is not
+    prepared to risk ..."). Those commit to not doing it, so the commitment starts at the
+    refusal or the negation, not at the act."""
+    if not run:
         return run
-    # "is not willing to": the negation hangs on the copula the adjective completes
-    holders = [head, head.head] if head.dep_ == "acomp" else [head]
-    negations = [c.i for h in holders for c in h.children if c.dep_ == "neg" or c.lower_ == "never"]
+    holders = [verb]
+    head = verb.head
+    if verb.dep_ == "xcomp" and head.i < run[0].i:
+        # "is not willing to": the negation hangs on the copula the adjective completes
+        holders += [head, head.head] if head.dep_ == "acomp" else [head]
+    negations = [
+        c.i
+        for h in holders
+        for c in h.children
+        if (c.dep_ == "neg" or c.lower_ == "never") and c.i < run[0].i
+    ]
     if negations:
         start = min(negations)
-    elif head.lemma_.lower() in _REFUSALS:
+    elif len(holders) > 1 and head.lemma_.lower() in _REFUSALS:
         start = head.i
     else:
         return run
