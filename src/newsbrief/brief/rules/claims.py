@@ -45,7 +45,21 @@ COMMIT_HEADS = {
 # somebody else.
 _SOFT_HEADS = {"want", "hope", "expect", "seek"}
 # Of those, the ones that say the act will not be done.
-_REFUSALS = {"refuse"}
+_REFUSALS = {"refuse", "refusal"}
+# Nouns whose "to"-complement is a commitment of their possessor ("his plan to ...").
+NOMINAL_HEADS = {
+    "plan", "pledge", "promise", "commitment", "intention", "intent", "vow", "decision",
+    "refusal", "offer", "threat",
+}  # fmt: skip
+_POSSESSIVE = {"his", "her", "its"}
+_PERSON_NOUNS = {
+    "mayor", "president", "minister", "governor", "leader", "chancellor", "premier", "senator",
+    "secretary", "chief", "director", "candidate", "spokesman", "spokeswoman", "founder", "owner",
+}  # fmt: skip
+# Heads whose "to" takes a gerund that their subject commits to.
+_GERUND_HEADS = {"commit", "committed", "dedicate", "dedicated", "pledge"}
+# "is going to" commits; "was going to" does not (any more).
+_PRESENT_BE = {"is", "are", "am", "'s", "’s", "'re", "’re", "'m", "’m"}
 _CONDITION_MARKS = {"if", "unless", "provided", "once", "as", "until", "when"}
 # Nouns that name bodies or people able to act, besides named entities.
 AGENT_NOUNS = {
@@ -100,13 +114,45 @@ def _subject(verb: Token) -> Token | None:
         if node.dep_ in ("xcomp", "conj", "acomp") and node.head.i != node.i:
             node = node.head
             continue
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep":  # "committed to proceeding"
+            node = node.head.head
+            continue
+        if node.dep_ == "acl":
+            return _owner(node.head)
         break
     return None
 
 
+def _owner(noun: Token) -> Token | None:
+    """Whose commitment a noun of commitment states: its possessor ("Trump's refusal to ...",
+    "the company's decision to ..."); a possessive pronoun is the subject of the verb the noun
+    is the object of ("Biden announced his plan to ..."), when that subject names someone."""
+    if noun.lemma_.lower() not in NOMINAL_HEADS:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None or owner.pos_ != "PRON":
+        return owner
+    if noun.dep_ in ("dobj", "pobj") and owner.lower_ in _POSSESSIVE:
+        verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is not None and _can_act(subject) and subject.pos_ != "PRON":
+            # the pronoun must agree: "his"/"her" a person, "its" a body ("their" is too
+            # often another party: "the unions welcomed their decision to ...")
+            person_noun = subject.lemma_.lower() in _PERSON_NOUNS
+            if owner.lower_ == "its":
+                agrees = subject.ent_type_ != "PERSON" and not person_noun
+            else:  # a name (the recogniser mislabels some people) or a person's title
+                agrees = person_noun or subject.pos_ == "PROPN"
+            if agrees:
+                return subject
+    return None
+
+
 def _phrase(head: Token) -> list[Token]:
-    """A subject's words without a relative clause or appositive after them."""
+    """A subject's words without a relative clause or appositive after them (or a possessor's
+    "'s")."""
     skip = {d.i for c in head.children if c.dep_ in ("relcl", "appos", "acl") for d in c.subtree}
+    skip |= {c.i for c in head.children if c.dep_ == "case"}
     words = [t for t in head.subtree if t.i not in skip and not t.is_punct]
     return words or [head]
 
@@ -165,14 +211,21 @@ def _future(verb: Token) -> bool:
         return False
     if aux & FUTURE:
         return True
+    if verb.dep_ == "acl" and "to" in aux:  # "his plan to ...", "Trump's refusal to ..."
+        return verb.head.lemma_.lower() in NOMINAL_HEADS
     if verb.dep_ == "xcomp" and "to" in aux:
         head = verb.head
         lemma = head.lemma_.lower()
         return lemma in COMMIT_HEADS and not (
-            lemma == "go"
-            and not any(c.lower_ in ("is", "are", "am", "'s", "’s") for c in head.children)
+            lemma == "go" and not any(c.lower_ in _PRESENT_BE for c in head.children)
         )
-    return False
+    # "committed to proceeding with the trial", "is dedicated to cutting fares"
+    return (
+        verb.dep_ == "pcomp"
+        and verb.tag_ == "VBG"
+        and verb.head.lower_ == "to"
+        and verb.head.head.lemma_.lower() in _GERUND_HEADS
+    )
 
 
 def _open_question(verb: Token) -> bool:
@@ -220,6 +273,17 @@ def _own_pledge(child: Token, verb: Token) -> bool:
     return any(g.dep_ == "xcomp" and _future(g) for h in heads for g in h.children)
 
 
+def _says_what(purpose: Token, verb: Token) -> bool:
+    """A "to" clause that is what a verb without an object commits to: "will work to make him
+    president", "will act to protect the coast" (a condition or a clause after an object is
+    not: "will cut taxes to help families")."""
+    is_purpose = any(c.dep_ == "aux" and c.lower_ == "to" for c in purpose.children) and not any(
+        c.dep_ == "mark" for c in purpose.children
+    )
+    objects = ("dobj", "attr", "prep", "xcomp", "ccomp", "oprd", "dative", "acomp")
+    return is_purpose and not any(c.dep_ in objects for c in verb.children)
+
+
 def _commitment_tokens(verb: Token, subject: Token | None) -> list[Token]:
     skip: set[int] = set()
     if subject is not None:
@@ -230,6 +294,8 @@ def _commitment_tokens(verb: Token, subject: Token | None) -> list[Token]:
             auxiliaries.append(child)
             skip.add(child.i)
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        if child.dep_ == "advcl" and _says_what(child, verb):
+            continue
         if child.dep_ == "advcl" or (child.dep_ == "conj" and own_subject):
             skip |= {t.i for t in child.subtree}  # a condition, or another actor's clause
         elif _own_pledge(child, verb):
@@ -271,7 +337,7 @@ def _with_negated_head(verb: Token, run: list[Token]) -> list[Token]:
         return run
     holders = [verb]
     head = verb.head
-    if verb.dep_ == "xcomp" and head.i < run[0].i:
+    if verb.dep_ in ("xcomp", "acl") and head.i < run[0].i:
         # "is not willing to": the negation hangs on the copula the adjective completes
         holders += [head, head.head] if head.dep_ == "acomp" else [head]
     negations = [
