@@ -133,6 +133,24 @@ def test_a_would_reported_by_a_person_of_herself() -> None:
     assert (pledge.actor, pledge.commitment) == ("Hana Okoro", "resign next week")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mayor said she would close the north jetty.",
+        "The mayor rejected the ferry plan on Monday, saying she would close the north jetty.",
+    ],
+)
+def test_a_pronoun_reported_by_a_person_named_by_role(text: str) -> None:
+    pledge = only_pledge(text)
+    assert (pledge.actor, pledge.commitment) == ("The mayor", "close the north jetty")
+
+
+def test_i_quoted_inside_a_report_is_the_reports_speaker() -> None:
+    text = 'Hana Okoro spoke on Monday, saying "I promise that I will close the north jetty".'
+    found = [(f.item.actor, f.item.commitment) for f in pledges_of(text)]
+    assert found == [("Hana Okoro", "close the north jetty")]
+
+
 def test_a_condition_is_kept_apart_from_the_commitment() -> None:
     text = "The government will build three dams if parliament approves the budget."
     pledge = only_pledge(text)

@@ -55,6 +55,9 @@ _POSSESSIVE = {"his", "her", "its"}
 _PERSON_NOUNS = {
     "mayor", "president", "minister", "governor", "leader", "chancellor", "premier", "senator",
     "secretary", "chief", "director", "candidate", "spokesman", "spokeswoman", "founder", "owner",
+    "official", "chairman", "chairwoman", "judge", "prosecutor", "ambassador", "commissioner",
+    "lawmaker", "congressman", "congresswoman", "king", "queen", "prince", "pope", "coach",
+    "manager", "executive", "spokesperson",
 }  # fmt: skip
 # Heads whose "to" takes a gerund that their subject commits to.
 _GERUND_HEADS = {"commit", "committed", "dedicate", "dedicated", "pledge"}
@@ -181,8 +184,24 @@ def _matches_speaker(pronoun: str, attribution: Attribution, analysis: Analysis)
         # a bare name the recogniser left unlabelled ("Rosselló said"): proper nouns only
         or (words is not None and 1 <= len(words) <= 3 and all(t.pos_ == "PROPN" for t in words)
             and not inside)
+        # a person named by a role ("the mayor said she would ..."; "the ministers" are "they")
+        or (words is not None and words.root.tag_ == "NN"
+            and words.root.lemma_.lower() in _PERSON_NOUNS)
     )  # fmt: skip
     return (pronoun in _PERSONAL) == source_is_person
+
+
+def _named_speaker(attribution: Attribution, analysis: Analysis) -> str:
+    """The attribution's speaker, or, when that is "I" or "we" quoted inside another report
+    ("saying: 'I commit that I will ...'"), the speaker of the report around it."""
+    speaker, seen = attribution.speaker or "", set()
+    while speaker.lower() in _FIRST_PERSON and attribution.within is not None:
+        if attribution.within in seen:  # never loop, whatever the indices say
+            break
+        seen.add(attribution.within)
+        attribution = analysis.attributions[attribution.within]
+        speaker = attribution.speaker or speaker
+    return speaker
 
 
 def actor_of(head: Token, offset: int, analysis: Analysis) -> tuple[str, Attribution | None]:
@@ -192,7 +211,7 @@ def actor_of(head: Token, offset: int, analysis: Analysis) -> tuple[str, Attribu
     word = head.lower_
     if inside is not None and inside.speaker:
         if word in _FIRST_PERSON:
-            return inside.speaker, inside
+            return _named_speaker(inside, analysis), inside
         if (word in _PERSONAL | _IMPERSONAL) and _matches_speaker(word, inside, analysis):
             return inside.speaker, inside
     return analysis.resolver.speaker(span), inside
@@ -425,8 +444,10 @@ def _forecast(verb: Token, subject: Token, actor: str, inside: Attribution | Non
         return True
     if not same and inside.source is not None and _FORECASTERS.search(inside.source.text):
         return True  # "economists said the bank will cut": their forecast, not its pledge
+    # "I" and "we" in a report are its speaker, however far out that speaker is named
+    first = subject.lower_ in _FIRST_PERSON and actor.lower() not in _FIRST_PERSON
     return (
-        not same
+        not (same or first)
         and subject.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP")
         and (subject.lemma_.lower() not in AGENT_NOUNS)
     )
