@@ -145,6 +145,36 @@ def test_a_pronoun_reported_by_a_person_named_by_role(text: str) -> None:
     assert (pledge.actor, pledge.commitment) == ("The mayor", "close the north jetty")
 
 
+@pytest.mark.parametrize(
+    ("text", "commitment"),
+    [
+        ("The Tarn Ferry Board announced that evening sailings would be cancelled in May.",
+         "evening sailings would be cancelled in May"),
+        ("The Tarn Ferry Board confirmed fares will not be raised this year.",
+         "fares will not be raised this year"),
+    ],
+)  # fmt: skip
+def test_a_passive_future_its_reporter_decides(text: str, commitment: str) -> None:
+    pledge = only_pledge(text)
+    assert (pledge.actor, pledge.commitment) == ("The Tarn Ferry Board", commitment)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Astronomers announced the comet will be seen in May.",  # nobody who can act on it
+        "Hana Okoro said the new jetty would be tested by the first storm.",  # a forecast
+    ],
+)
+def test_a_passive_future_nobody_decides_is_no_pledge(text: str) -> None:
+    assert pledges_of(text) == []
+
+
+def test_plans_on_doing_is_a_pledge() -> None:
+    pledge = only_pledge("Hana Okoro said she plans on closing the north jetty.")
+    assert (pledge.actor, pledge.commitment) == ("Hana Okoro", "closing the north jetty")
+
+
 def test_i_quoted_inside_a_report_is_the_reports_speaker() -> None:
     text = 'Hana Okoro spoke on Monday, saying "I promise that I will close the north jetty".'
     found = [(f.item.actor, f.item.commitment) for f in pledges_of(text)]

@@ -20,6 +20,7 @@ Every text returned is a span of the article, so the brief stays grounded by con
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -60,7 +61,17 @@ _PERSON_NOUNS = {
     "manager", "executive", "spokesperson",
 }  # fmt: skip
 # Heads whose "to" takes a gerund that their subject commits to.
-_GERUND_HEADS = {"commit", "committed", "dedicate", "dedicated", "pledge"}
+_GERUND_HEADS = {
+    "commit": "to", "committed": "to", "dedicate": "to", "dedicated": "to", "pledge": "to",
+    "plan": "on", "bent": "on",
+}  # fmt: skip
+# Verbs whose reported passive future is their subject's decision: "the mayor announced
+# classes would be cancelled". Not "said": after it a passive future is as often a forecast
+# ("the analyst said the law would be tested by the first drought").
+_DECLARING = {
+    "announce", "declare", "promise", "pledge", "vow", "confirm", "decide", "order",
+    "guarantee", "assure",
+}  # fmt: skip
 # "is going to" commits; "was going to" does not (any more).
 _PRESENT_BE = {"is", "are", "am", "'s", "’s", "'re", "’re", "'m", "’m"}
 _CONDITION_MARKS = {"if", "unless", "provided", "once", "as", "until", "when"}
@@ -242,8 +253,7 @@ def _future(verb: Token) -> bool:
     return (
         verb.dep_ == "pcomp"
         and verb.tag_ == "VBG"
-        and verb.head.lower_ == "to"
-        and verb.head.head.lemma_.lower() in _GERUND_HEADS
+        and _GERUND_HEADS.get(verb.head.head.lemma_.lower()) == verb.head.lower_
     )
 
 
@@ -399,6 +409,9 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
             if subject is None or subject.is_punct or subject.lower_ in NOT_ACTORS:
                 continue  # "• says the plan will work": a bullet the tagger took for a name
             if not _can_act(subject):
+                declared = _declared_passive(verb, subject, offset, analysis)
+                if declared is not None and _first_time(declared.item, seen):
+                    yield declared
                 continue
             actor, inside = actor_of(subject, offset, analysis)
             if not (_future(verb) or _reported_would(verb, inside)):
@@ -412,10 +425,6 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
                 continue
             commitment = analysis.char_span(words, offset)
             stated = _NEGATION.sub("not ", commitment.text)  # "won't raise" -> "not raise"
-            key = (actor.lower(), stated.lower())
-            if key in seen:
-                continue
-            seen.add(key)
             evidence = analysis.char_span(list(verb.sent), offset)
             pledge = Pledge(
                 actor=actor,
@@ -423,10 +432,55 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
                 condition=_condition(verb, offset, analysis),
                 evidence=evidence.text,
             )
+            if not _first_time(pledge, seen):
+                continue
             # the attribution that states it: the innermost whose content holds the commitment
             # ("vowed to repair the bridge", "said it would open 40 clinics")
             stating = analysis.containing(commitment.start, commitment.end)
             yield Found(pledge, evidence, stating or inside)
+
+
+def _first_time(pledge: Pledge, seen: set[tuple[str, str]]) -> bool:
+    key = (pledge.actor.lower(), pledge.commitment.lower())
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _declared_passive(
+    verb: Token, subject: Token, offset: int, analysis: Analysis
+) -> Found[Pledge] | None:
+    """A passive future that its reporter decides: "the mayor announced classes would be
+    cancelled" is the mayor's pledge, stated as the clause itself ("classes would be
+    cancelled"); "scientists said the comet will be seen" is nobody's (scientists cannot act
+    on a comet, and are not agents here)."""
+    aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    if subject.dep_ != "nsubjpass" or not aux & (FUTURE | {"would"}) or verb.dep_ != "ccomp":
+        return None
+    head = verb.head
+    reporter = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    if head.lemma_.lower() not in _DECLARING or reporter is None or not _can_act(reporter):
+        return None
+    if _in_condition(verb) or _open_question(verb) or _is_question(verb.sent.text):
+        return None
+    skip = {t.i for c in verb.children if c.dep_ in ("advcl", "mark") for t in c.subtree}
+    words = [t for t in verb.subtree if t.i not in skip]
+    while words and (words[0].is_punct or words[0].dep_ == "cc"):
+        words = words[1:]
+    while words and (words[-1].is_punct or words[-1].dep_ == "cc"):
+        words = words[:-1]
+    if not words or any(b.i != a.i + 1 for a, b in itertools.pairwise(words)):
+        return None  # only a clause that is one span of the article
+    actor, inside = actor_of(reporter, offset, analysis)
+    evidence = analysis.char_span(list(verb.sent), offset)
+    pledge = Pledge(
+        actor=actor,
+        commitment=analysis.char_span(words, offset).text,
+        condition=_condition(verb, offset, analysis),
+        evidence=evidence.text,
+    )
+    return Found(pledge, evidence, inside)
 
 
 def _forecast(verb: Token, subject: Token, actor: str, inside: Attribution | None) -> bool:
