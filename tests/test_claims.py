@@ -181,6 +181,25 @@ def test_i_quoted_inside_a_report_is_the_reports_speaker() -> None:
     assert found == [("Hana Okoro", "close the north jetty")]
 
 
+def test_i_in_a_quotation_that_goes_on_past_its_report_is_the_quoted_speaker() -> None:
+    text = (
+        '"The jetty is old," wrote Hana Okoro on Monday, "and so I asked for a survey. '
+        'I will close the north jetty in May."'
+    )
+    found = [(f.item.actor, f.item.commitment) for f in pledges_of(text)]
+    assert ("Hana Okoro", "close the north jetty in May") in found
+    assert all(actor != "I" for actor, _ in found)
+
+
+def test_a_name_quoted_inside_a_quotation_does_not_speak_for_it() -> None:
+    text = (
+        'Hana Okoro wrote on Monday: "Ivo Marek wants to sell the ferries. '
+        'I will keep the north jetty open."'
+    )
+    found = [(f.item.actor, f.item.commitment) for f in pledges_of(text)]
+    assert ("Hana Okoro", "keep the north jetty open") in found
+
+
 def test_a_condition_is_kept_apart_from_the_commitment() -> None:
     text = "The government will build three dams if parliament approves the budget."
     pledge = only_pledge(text)

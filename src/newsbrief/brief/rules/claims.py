@@ -215,11 +215,40 @@ def _named_speaker(attribution: Attribution, analysis: Analysis) -> str:
     return speaker
 
 
+def _quoting(at: int, analysis: Analysis) -> Attribution | None:
+    """The report whose quotation goes on past its content to hold character ``at`` ('"...,"
+    wrote Trump, "and I will ..."'): the one whose cue is nearest ``at`` in the same paragraph,
+    with a named speaker, when ``at`` sits inside quotation marks there. None otherwise."""
+    start, doc = analysis.block_at(at)
+
+    def quoted(where: int) -> bool:
+        before = analysis.text[start:where]
+        return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+    if not quoted(at):
+        return None
+    end = start + len(doc.text)
+    reports = [
+        a
+        for a in analysis.attributions
+        if start <= a.cue.start < end
+        and not quoted(a.cue.start)  # the reporting words stand outside the quotation
+        and a.speaker
+        and any(word[:1].isupper() for word in a.speaker.split())  # a name, not "people"
+        and a.speaker.lower() not in _FIRST_PERSON | _PERSONAL | _IMPERSONAL | NOT_ACTORS
+    ]
+    return min(reports, key=lambda a: abs(a.cue.start - at), default=None)
+
+
 def actor_of(head: Token, offset: int, analysis: Analysis) -> tuple[str, Attribution | None]:
     """Who a subject is, and the attribution whose content it sits in (if any)."""
     span = analysis.char_span(_phrase(head), offset)
     inside = analysis.containing(span.start, span.end)
     word = head.lower_
+    if inside is None and word in _FIRST_PERSON:
+        quoting = _quoting(offset + head.idx, analysis)
+        if quoting is not None:
+            return quoting.speaker or "", quoting
     if inside is not None and inside.speaker:
         if word in _FIRST_PERSON:
             return _named_speaker(inside, analysis), inside
