@@ -175,6 +175,36 @@ def test_plans_on_doing_is_a_pledge() -> None:
     assert (pledge.actor, pledge.commitment) == ("Hana Okoro", "closing the north jetty")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We would like to thank every passenger,” said Hana Okoro.",  # a courtesy
+        "“I want to thank the crews,” said Hana Okoro.",  # done by saying it
+        "The Tarn Ferry Board wanted to study the north jetty first.",  # a past wish
+        "The Tarn Ferry Board did not announce whom it would hire.",  # a question
+        "The north jetty will not be the last to close.",  # a state foretold
+        "“If I knew, I wouldn't discuss it,” said Hana Okoro.",  # a hypothetical
+    ],
+)
+def test_what_is_no_commitment(text: str) -> None:
+    assert pledges_of(text) == [], [f.item for f in pledges_of(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "commitment"),
+    [
+        # a relative clause is no question
+        ("The fee is in a bill, which the Tarn Ferry Board plans to introduce next week.",
+         "introduce next week"),
+        # a "would" quoted inside a report is still reported
+        ("The Tarn Ferry Board said it “would not raise fares this year”.",
+         "not raise fares this year"),
+    ],
+)  # fmt: skip
+def test_what_still_commits(text: str, commitment: str) -> None:
+    assert only_pledge(text).commitment == commitment
+
+
 def test_i_quoted_inside_a_report_is_the_reports_speaker() -> None:
     text = 'Hana Okoro spoke on Monday, saying "I promise that I will close the north jetty".'
     found = [(f.item.actor, f.item.commitment) for f in pledges_of(text)]

@@ -47,6 +47,11 @@ COMMIT_HEADS = {
 _SOFT_HEADS = {"want", "hope", "expect", "seek"}
 # Of those, the ones that say the act will not be done.
 _REFUSALS = {"refuse", "refusal"}
+# Verbs whose act is done by saying them, and verbs of wishing: no act to commit to.
+_SAID_NOT_DONE = {
+    "thank", "congratulate", "apologize", "apologise", "urge", "express", "like", "love",
+    "prefer", "wish",
+}  # fmt: skip
 # Nouns whose "to"-complement is a commitment of their possessor ("his plan to ...").
 NOMINAL_HEADS = {
     "plan", "pledge", "promise", "commitment", "intention", "intent", "vow", "decision",
@@ -215,24 +220,26 @@ def _named_speaker(attribution: Attribution, analysis: Analysis) -> str:
     return speaker
 
 
+def _in_quotes(at: int, analysis: Analysis) -> bool:
+    """Whether character ``at`` sits inside quotation marks in its paragraph."""
+    start, _ = analysis.block_at(at)
+    before = analysis.text[start:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
 def _quoting(at: int, analysis: Analysis) -> Attribution | None:
     """The report whose quotation goes on past its content to hold character ``at`` ('"...,"
     wrote Trump, "and I will ..."'): the one whose cue is nearest ``at`` in the same paragraph,
     with a named speaker, when ``at`` sits inside quotation marks there. None otherwise."""
     start, doc = analysis.block_at(at)
-
-    def quoted(where: int) -> bool:
-        before = analysis.text[start:where]
-        return before.count("“") > before.count("”") or before.count('"') % 2 == 1
-
-    if not quoted(at):
+    if not _in_quotes(at, analysis):
         return None
     end = start + len(doc.text)
     reports = [
         a
         for a in analysis.attributions
         if start <= a.cue.start < end
-        and not quoted(a.cue.start)  # the reporting words stand outside the quotation
+        and not _in_quotes(a.cue.start, analysis)  # the reporting words stand outside
         and a.speaker
         and any(word[:1].isupper() for word in a.speaker.split())  # a name, not "people"
         and a.speaker.lower() not in _FIRST_PERSON | _PERSONAL | _IMPERSONAL | NOT_ACTORS
@@ -266,8 +273,6 @@ def _future(verb: Token) -> bool:
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
     if aux & {"have", "'ve", "’ve"} and "would" in aux:  # "would have": counterfactual
         return False
-    if _open_question(verb):
-        return False
     if aux & FUTURE:
         return True
     if verb.dep_ == "acl" and "to" in aux:  # "his plan to ...", "Trump's refusal to ..."
@@ -275,6 +280,8 @@ def _future(verb: Token) -> bool:
     if verb.dep_ == "xcomp" and "to" in aux:
         head = verb.head
         lemma = head.lemma_.lower()
+        if lemma in _SOFT_HEADS and head.tag_ == "VBD":
+            return False  # "we wanted to study it": a wish that was, not a commitment
         return lemma in COMMIT_HEADS and not (
             lemma == "go" and not any(c.lower_ in _PRESENT_BE for c in head.children)
         )
@@ -288,15 +295,34 @@ def _future(verb: Token) -> bool:
 
 def _open_question(verb: Token) -> bool:
     """An act asked about, not committed to: "has not decided whether to ...", "cannot say
-    whether we will ...", "it is unclear if the council will ..."."""
+    whether we will ...", "it is unclear if the council will ...", "did not announce whom they
+    would support" (a relative clause is no question: "the bridge which it will build")."""
     marks = {c.lower_ for c in verb.children if c.dep_ == "mark"}
-    return "whether" in marks or ("if" in marks and verb.dep_ == "ccomp")
+    clause = verb
+    while clause.dep_ in ("xcomp", "conj") and clause.head.i != clause.i:
+        clause = clause.head
+    asked = (
+        verb.dep_ in ("ccomp", "xcomp")
+        and clause.dep_ != "relcl"  # "the law, which the government plans to introduce"
+        and any(c.tag_ in ("WP", "WDT", "WRB") and c.i < verb.i for c in verb.children)
+    )
+    return asked or "whether" in marks or ("if" in marks and verb.dep_ == "ccomp")
 
 
-def _reported_would(verb: Token, attribution: Attribution | None) -> bool:
+def _no_act(verb: Token) -> bool:
+    """A verb that is no act to commit to: a speech act done by saying it ("I want to thank",
+    "I would urge anyone to"), or a wish ("we would like to")."""
+    return verb.lemma_.lower() in _SAID_NOT_DONE
+
+
+def _reported_would(verb: Token, attribution: Attribution | None, quoted: bool) -> bool:
+    """A "would" that reports a "will" ("the ministry said it would open ..."). Said inside
+    quotation marks (its subject too) it is the speaker's own "would": no report but a
+    hypothetical or a courtesy ("if I did I wouldn't discuss it")."""
     aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
     return (
         attribution is not None
+        and not quoted
         and "would" in aux
         and not aux & {"have", "'ve", "’ve"}
         and attribution.cue_class in ("say", "commit")
@@ -443,9 +469,12 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
                     yield declared
                 continue
             actor, inside = actor_of(subject, offset, analysis)
-            if not (_future(verb) or _reported_would(verb, inside)):
+            quoted = _in_quotes(offset + subject.idx, analysis)
+            if not (_future(verb) or _reported_would(verb, inside, quoted)) or _no_act(verb):
                 continue
-            if _in_condition(verb) or _is_question(verb.sent.text):
+            if verb.lemma_ == "be" and not _own_words(subject, actor, inside):
+                continue  # "COVID-19 will not be the last": a state foretold, not an act
+            if _in_condition(verb) or _open_question(verb) or _is_question(verb.sent.text):
                 continue
             if _forecast(verb, subject, actor, inside):
                 continue
@@ -467,6 +496,14 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
             # ("vowed to repair the bridge", "said it would open 40 clinics")
             stating = analysis.containing(commitment.start, commitment.end)
             yield Found(pledge, evidence, stating or inside)
+
+
+def _own_words(subject: Token, actor: str, inside: Attribution | None) -> bool:
+    """The subject speaks of itself ("we", "I", the report's own speaker), or the report is a
+    commitment ("I pledge that this Congress will be transparent")."""
+    if subject.lower_ in _FIRST_PERSON:
+        return True
+    return inside is not None and (actor == inside.speaker or inside.cue_class == "commit")
 
 
 def _first_time(pledge: Pledge, seen: set[tuple[str, str]]) -> bool:
