@@ -205,6 +205,20 @@ def test_what_still_commits(text: str, commitment: str) -> None:
     assert only_pledge(text).commitment == commitment
 
 
+@pytest.mark.parametrize(
+    ("text", "commitment"),
+    [
+        ("Hana Okoro promised that the ferry service will resume in May.",
+         "the ferry service will resume in May"),
+        ("“I pledge that this board will be open with its accounts,” Hana Okoro said.",
+         "this board will be open with its accounts"),
+    ],
+)  # fmt: skip
+def test_a_promise_of_what_another_will_do_is_the_promisers(text: str, commitment: str) -> None:
+    pledge = only_pledge(text)
+    assert (pledge.actor, pledge.commitment) == ("Hana Okoro", commitment)
+
+
 def test_i_quoted_inside_a_report_is_the_reports_speaker() -> None:
     text = 'Hana Okoro spoke on Monday, saying "I promise that I will close the north jetty".'
     found = [(f.item.actor, f.item.commitment) for f in pledges_of(text)]

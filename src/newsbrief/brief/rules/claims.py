@@ -65,6 +65,7 @@ _PERSON_NOUNS = {
     "lawmaker", "congressman", "congresswoman", "king", "queen", "prince", "pope", "coach",
     "manager", "executive", "spokesperson",
 }  # fmt: skip
+_PROMISING = {"promise", "pledge", "vow", "guarantee", "assure"}
 # Heads whose "to" takes a gerund that their subject commits to.
 _GERUND_HEADS = {
     "commit": "to", "committed": "to", "dedicate": "to", "dedicated": "to", "pledge": "to",
@@ -103,6 +104,7 @@ _FORECASTERS = re.compile(
 _FIRST_PERSON = {"i", "we", "us", "me"}
 _PERSONAL = {"he", "she", "him", "her"}
 _IMPERSONAL = {"it", "they", "them"}
+_PRONOUNS = _FIRST_PERSON | _PERSONAL | _IMPERSONAL | {"you"}
 NOT_ACTORS = {"who", "which", "that", "this", "these", "those", "there", "what", "you"}
 
 _NEGATION = re.compile(r"^n[’']t\s+", re.IGNORECASE)
@@ -481,6 +483,9 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
             words = _commitment_tokens(verb, subject)
             if not words or (len(words) == 1 and words[0].pos_ != "VERB"):
                 continue
+            pledger = _pledged_for(subject, actor, inside, analysis)
+            if pledger:  # "Pelosi pledged that the House will vote": hers, as the clause says it
+                actor, words = pledger, list(verb.doc[subject.left_edge.i : words[-1].i + 1])
             commitment = analysis.char_span(words, offset)
             stated = _NEGATION.sub("not ", commitment.text)  # "won't raise" -> "not raise"
             evidence = analysis.char_span(list(verb.sent), offset)
@@ -496,6 +501,22 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
             # ("vowed to repair the bridge", "said it would open 40 clinics")
             stating = analysis.containing(commitment.start, commitment.end)
             yield Found(pledge, evidence, stating or inside)
+
+
+def _pledged_for(
+    subject: Token, actor: str, inside: Attribution | None, analysis: Analysis
+) -> str | None:
+    """Who pledges what the clause says another will do: the speaker of a commitment ("the
+    minister promised that the hospital will open in May", "I pledge that this Congress will
+    be transparent"), when that speaker is named and is not the clause's own subject."""
+    if inside is None or inside.cue_class != "commit" or subject.lower_ in _FIRST_PERSON:
+        return None
+    if subject.dep_ not in ("nsubj", "nsubjpass"):  # a possessor owns its own "plan to"
+        return None
+    speaker = _named_speaker(inside, analysis)
+    if not speaker or speaker == actor or speaker.lower() in _PRONOUNS:
+        return None
+    return speaker
 
 
 def _own_words(subject: Token, actor: str, inside: Attribution | None) -> bool:
@@ -517,14 +538,16 @@ def _first_time(pledge: Pledge, seen: set[tuple[str, str]]) -> bool:
 def _declared_passive(
     verb: Token, subject: Token, offset: int, analysis: Analysis
 ) -> Found[Pledge] | None:
-    """A passive future that its reporter decides: "the mayor announced classes would be
-    cancelled" is the mayor's pledge, stated as the clause itself ("classes would be
-    cancelled"); "scientists said the comet will be seen" is nobody's (scientists cannot act
-    on a comet, and are not agents here)."""
+    """A future of something that cannot act, which its reporter decides: "the mayor announced
+    classes would be cancelled" (passive) or "promised that the ferry service will resume"
+    (after a promise) is the reporter's pledge, stated as the clause itself; "scientists
+    announced the comet will be seen" is nobody's (they are not agents here)."""
     aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
-    if subject.dep_ != "nsubjpass" or not aux & (FUTURE | {"would"}) or verb.dep_ != "ccomp":
+    if not aux & (FUTURE | {"would"}) or verb.dep_ != "ccomp":
         return None
     head = verb.head
+    if subject.dep_ != "nsubjpass" and head.lemma_.lower() not in _PROMISING:
+        return None
     reporter = next((c for c in head.children if c.dep_ == "nsubj"), None)
     if head.lemma_.lower() not in _DECLARING or reporter is None or not _can_act(reporter):
         return None
