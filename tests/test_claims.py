@@ -193,6 +193,9 @@ def test_what_is_no_commitment(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "commitment"),
     [
+        # how its subject will act, said in the article's own voice
+        ("The Tarn Ferry Board will be patient with late payers.",
+         "be patient with late payers"),
         # a relative clause is no question
         ("The fee is in a bill, which the Tarn Ferry Board plans to introduce next week.",
          "introduce next week"),

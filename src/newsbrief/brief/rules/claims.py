@@ -474,7 +474,7 @@ def pledge_candidates(analysis: Analysis) -> Iterator[Found[Pledge]]:
             quoted = _in_quotes(offset + subject.idx, analysis)
             if not (_future(verb) or _reported_would(verb, inside, quoted)) or _no_act(verb):
                 continue
-            if verb.lemma_ == "be" and not _own_words(subject, actor, inside):
+            if _foretold_state(verb) and not _own_words(subject, actor, inside):
                 continue  # "COVID-19 will not be the last": a state foretold, not an act
             if _in_condition(verb) or _open_question(verb) or _is_question(verb.sent.text):
                 continue
@@ -517,6 +517,13 @@ def _pledged_for(
     if not speaker or speaker == actor or speaker.lower() in _PRONOUNS:
         return None
     return speaker
+
+
+def _foretold_state(verb: Token) -> bool:
+    """A future "be" that names what something will be or where ("will not be the last",
+    "will be a disaster", "will be near the end of the quarter"), not how its subject will
+    act ("will be patient", "will be transparent": an adjective, which may be a pledge)."""
+    return verb.lemma_ == "be" and not any(c.dep_ == "acomp" for c in verb.children)
 
 
 def _own_words(subject: Token, actor: str, inside: Attribution | None) -> bool:
