@@ -42,6 +42,7 @@ TINY = {
     "fault_tolerance.py": r"time ratio faulty/no-fault: \d+\.\d\d",
     "model_choice.py": r"positions: \d+ of \d+ candidates match gold; model AUC \d\.\d{3}",
     "long_article.py": r"pieces: \d+; summary asked \d+ times",
+    "pledges_dev.py": r"floor pledges on 3 articles \(3 labelled\): P \d\.\d{3} R \d\.\d{3}",
     "reach.py": r"pledges reachable: \d+ of \d+ gold \(recall \d\.\d{3}\)",
     "summarize_local.py": r"overhead ratio newsbrief/raw: median \d+\.\d{3}",
     "track.py": r"2000 records, \d+ pledges: [\d.]+ s, peak RSS \d+ MB",

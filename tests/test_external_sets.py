@@ -137,3 +137,22 @@ def test_cli_eval_prints_the_floor_beside_the_model_and_compares_against_it(
     missing = {"NEWSBRIEF_ARTICLES_FROM": str(tmp_path / "none")}
     result = CliRunner().invoke(app, ["eval", "--fixtures", str(root), "--yes"], env=missing)
     assert result.exit_code == 2 and "fetch.py" in result.output
+
+
+def test_the_pledge_development_set_holds_labels_and_no_article_text() -> None:
+    path = Path(__file__).resolve().parents[1] / "evals/external/pledges/wikinews_dev.json"
+    labels = json.loads(path.read_text("utf-8"))
+    articles = labels["articles"]
+    assert len(articles) == 60 and sum(len(a["pledges"]) for a in articles) == 62
+    assert len({(a["path"], a["selector"]) for a in articles}) == 60
+    for article in articles:
+        assert set(article) == {"id", "path", "selector", "date", "sha256", "pledges"}
+        for pledge in article["pledges"]:
+            assert set(pledge) == {"actor", "aliases", "commitment", "condition"}
+            assert len(pledge["commitment"].split()) <= 12  # a phrase, never a copied clause
+    real = Path(__file__).resolve().parents[1] / "evals/external/real"
+    held = {
+        (y["source"]["path"], y["source"]["selector"])
+        for y in (yaml.safe_load(f.read_text("utf-8")) for f in real.glob("wn_*/labels.yaml"))
+    }
+    assert held and not held & {(a["path"], a["selector"]) for a in articles}  # not the yardstick
