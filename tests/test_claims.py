@@ -339,6 +339,25 @@ def test_commitments_stated_without_a_modal(text: str, actor: str, commitment: s
     assert (pledge.actor, pledge.commitment) == (actor, commitment)
 
 
+def test_an_act_arranged_by_a_named_actor() -> None:
+    text = "Hana Okoro announced on Monday that she is to close the north jetty in May."
+    pledge = only_pledge(text)
+    assert (pledge.actor, pledge.commitment) == ("Hana Okoro", "close the north jetty in May")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is possible to close the north jetty in May.",  # an empty "it"
+        "The north jetty is to be closed in May.",  # done to it, by nobody named
+        "She cancelled a speech she was to have given on Monday.",  # undone
+        "Tarn Day is to include a parade.",  # an event is no actor
+    ],
+)
+def test_is_to_without_an_actor_who_arranged_it(text: str) -> None:
+    assert pledges_of(text) == [], [f.item for f in pledges_of(text)]
+
+
 @pytest.mark.parametrize(
     "text",
     [

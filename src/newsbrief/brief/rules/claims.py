@@ -284,6 +284,8 @@ def _future(verb: Token) -> bool:
         lemma = head.lemma_.lower()
         if lemma in _SOFT_HEADS and head.tag_ == "VBD":
             return False  # "we wanted to study it": a wish that was, not a commitment
+        if lemma == "be":  # not "is to be sentenced", "was to have given": done to, or undone
+            return _arranged(head) and not aux & {"be", "have"}
         return lemma in COMMIT_HEADS and not (
             lemma == "go" and not any(c.lower_ in _PRESENT_BE for c in head.children)
         )
@@ -292,6 +294,22 @@ def _future(verb: Token) -> bool:
         verb.dep_ == "pcomp"
         and verb.tag_ == "VBG"
         and _GERUND_HEADS.get(verb.head.head.lemma_.lower()) == verb.head.lower_
+    )
+
+
+def _arranged(be: Token) -> bool:
+    """ "Maryland is to switch to postal voting", "he is to present the plans on Monday": an act
+    arranged by a named actor or a person. Not "it is possible to ...", "it is one of my goals
+    to ..." (a complement of "be", an empty "it") nor "Super Tuesday is to include ..." (no
+    actor: an event)."""
+    if any(c.dep_ in ("acomp", "attr") for c in be.children):
+        return False
+    if any(c.lower_ in ("here", "there", "yet") for c in be.children):
+        return False  # "I'm not here to ...", "it has yet to ..."
+    subject = next((c for c in be.children if c.dep_ == "nsubj"), None)
+    return subject is not None and (
+        subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        or subject.lower_ in {"he", "she", "we", "i"}  # "they are to pay": often others' order
     )
 
 
