@@ -223,10 +223,9 @@ def _named_speaker(attribution: Attribution, analysis: Analysis) -> str:
 
 
 def _in_quotes(at: int, analysis: Analysis) -> bool:
-    """Whether character ``at`` sits inside quotation marks in its paragraph."""
-    start, _ = analysis.block_at(at)
-    before = analysis.text[start:at]
-    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+    """Whether character ``at`` sits inside quotation marks (the article's quote regions, as
+    the attribution layer found and indexed them)."""
+    return any(True for _ in analysis.resolver.quotes.holding(at, at + 1))
 
 
 def _quoting(at: int, analysis: Analysis) -> Attribution | None:
@@ -244,7 +243,7 @@ def _quoting(at: int, analysis: Analysis) -> Attribution | None:
         and not _in_quotes(a.cue.start, analysis)  # the reporting words stand outside
         and a.speaker
         and any(word[:1].isupper() for word in a.speaker.split())  # a name, not "people"
-        and a.speaker.lower() not in _FIRST_PERSON | _PERSONAL | _IMPERSONAL | NOT_ACTORS
+        and a.speaker.lower() not in _PRONOUNS | NOT_ACTORS
     ]
     return min(reports, key=lambda a: abs(a.cue.start - at), default=None)
 
